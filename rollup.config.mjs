@@ -1,0 +1,31 @@
+import { readdirSync, existsSync } from 'node:fs';
+import resolve from '@rollup/plugin-node-resolve';
+import esbuild from 'rollup-plugin-esbuild';
+import terser from '@rollup/plugin-terser';
+import { cssText } from './scripts/css-text.mjs';
+
+// Every element folder has <tag>.ts (define) and <tag>.component.ts (class): both are entries so
+// npm users can import a class without registering it.
+const componentEntries = readdirSync('src/components', { withFileTypes: true })
+  .filter((d) => d.isDirectory())
+  .flatMap((d) => [`src/components/${d.name}/${d.name}.ts`, `src/components/${d.name}/${d.name}.component.ts`])
+  .filter((f) => existsSync(f));
+
+const esbuildOptions = { target: 'es2022', tsconfig: 'tsconfig.json' };
+
+export default [
+  // ESM modules for npm users and bundlers: dependencies stay bare imports.
+  {
+    input: ['src/index.ts', 'src/define.ts', ...componentEntries],
+    external: (id) => /^(lit|@lit\/|idb|tabulator-tables$)/.test(id),
+    plugins: [resolve(), cssText(), esbuild(esbuildOptions)],
+    output: { dir: 'dist', format: 'es', preserveModules: true, preserveModulesRoot: 'src', sourcemap: true },
+  },
+  // One self-contained file: Lit, Tabulator, its CSS and idb inlined; no import/export, so it
+  // runs from a single <script type="module"> tag on any page.
+  {
+    input: 'src/bundle.ts',
+    plugins: [resolve({ browser: true }), cssText(), esbuild({ ...esbuildOptions, minify: false }), terser({ format: { comments: false } })],
+    output: { file: 'dist/experiment-dashboard.bundle.js', format: 'es', inlineDynamicImports: true, sourcemap: true },
+  },
+];

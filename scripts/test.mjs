@@ -1,0 +1,44 @@
+#!/usr/bin/env node
+// `npm test`: type-check, lint, then the browser suite in headless Chromium. Ends with the plain
+// line `N passed, N failed` (browser tests plus one per failed check) that CI reads.
+import { spawnSync } from 'node:child_process';
+import { readFileSync, rmSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const countsFile = join(mkdtempSync(join(tmpdir(), 'ed-test-')), 'counts.json');
+let passed = 0;
+let failed = 0;
+
+function step(name, command, args, env = {}) {
+  console.log(`\n> ${name}: ${command} ${args.join(' ')}`);
+  const result = spawnSync(command, args, { stdio: 'inherit', env: { ...process.env, ...env } });
+  return result.status === 0;
+}
+
+for (const [name, cmd, args] of [
+  ['type-check', 'npx', ['tsc', '--noEmit', '-p', 'tsconfig.json']],
+  ['lint', 'npx', ['eslint', '--max-warnings', '0', '.']],
+]) {
+  if (step(name, cmd, args)) passed += 1;
+  else {
+    failed += 1;
+    console.error(`${name} failed`);
+  }
+}
+
+const extra = process.argv.slice(2);
+const browserOk = step('browser tests', 'npx', ['web-test-runner', ...extra], { ED_COUNTS_FILE: countsFile });
+try {
+  const totals = JSON.parse(readFileSync(countsFile, 'utf8'));
+  passed += totals.passed;
+  failed += totals.failed + totals.sessionErrors;
+  if (!browserOk && totals.failed + totals.sessionErrors === 0) failed += 1;
+} catch {
+  console.error('The browser test runner did not report any result.');
+  failed += 1;
+}
+rmSync(countsFile, { force: true });
+
+console.log(`\n${passed} passed, ${failed} failed`);
+process.exit(failed === 0 ? 0 : 1);

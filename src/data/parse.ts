@@ -1,0 +1,534 @@
+import {
+  ARTIFACT_ROLES,
+  DEFAULT_DEAD_AFTER_MS,
+  STATUSES,
+  type Artifact,
+  type CollectionDefaults,
+  type Dependency,
+  type Experiment,
+  type GitInfo,
+  type Metric,
+  type Problem,
+  type Series,
+  type Status,
+  type Times,
+} from './types.js';
+
+/**
+ * Record format v1 validation. A focused hand-written validator (no `eval`/`new Function`, so
+ * it runs under a strict CSP) that keeps every valid record and names every problem:
+ * - a record without a usable `id` or `status` is left out (`severity: 'error'`);
+ * - a field of the wrong shape is dropped and the record kept (`severity: 'warning'`).
+ */
+
+export interface ParseOptions {
+  /** Where the input came from, e.g. a URL, used in problem messages. */
+  origin?: string;
+  /** The instant against which heartbeats are judged; default: `generatedAt`, else now. */
+  now?: number;
+  /** Overrides the collection's `defaults.mainMetric`. */
+  mainMetric?: { key: string; goal?: 'maximize' | 'minimize' };
+}
+
+export interface ParseResult {
+  experiments: Experiment[];
+  problems: Problem[];
+  defaults: CollectionDefaults;
+  generatedAt?: string;
+  source?: Record<string, unknown>;
+}
+
+const NON_FINITE = /"(?:[^"\\]|\\.)*"|(-?Infinity|NaN)/g;
+
+/**
+ * `JSON.parse` that also accepts the bare `NaN`, `Infinity` and `-Infinity` tokens Python's
+ * `json.dump` (and so Sacred) writes. They become the strings of format v1.
+ */
+export function parseJsonText(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (first) {
+    if (!/NaN|Infinity/.test(text)) throw first;
+    const quoted = text.replace(NON_FINITE, (match, token: string | undefined) => (token ? `"${token}"` : match));
+    return JSON.parse(quoted);
+  }
+}
+
+const STATUS_SET = new Set<string>(STATUSES);
+const ROLE_SET = new Set<string>(ARTIFACT_ROLES);
+const TIME_KEYS = ['queued', 'started', 'stopped', 'heartbeat', 'updated'] as const;
+// ISO-8601 date-time; the offset may be missing (Sacred writes naive UTC).
+const ISO = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)(Z|[+-]\d{2}:?\d{2})?$/i;
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * Normalises a timestamp to ISO-8601 UTC with `Z`. Naive times are UTC; numbers are epoch ms.
+ * Returns undefined when the value is not a time.
+ */
+export function normalizeTime(value: unknown): string | undefined {
+  if (typeof value === 'number' && Number.isFinite(value)) return new Date(value).toISOString();
+  if (typeof value !== 'string') return undefined;
+  const m = ISO.exec(value.trim());
+  if (!m) return undefined;
+  const offset = m[3] ? (m[3].toUpperCase() === 'Z' ? 'Z' : m[3]) : 'Z';
+  const ms = Date.parse(`${m[1]}T${m[2]}${offset}`);
+  return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
+}
+
+/** JSON metric value -> number; `"NaN"`, `"Infinity"`, `"-Infinity"` become the JS numbers. */
+export function toMetricNumber(value: unknown): number | undefined {
+  if (typeof value === 'number') return value;
+  if (value === 'NaN') return Number.NaN;
+  if (value === 'Infinity') return Number.POSITIVE_INFINITY;
+  if (value === '-Infinity') return Number.NEGATIVE_INFINITY;
+  return undefined;
+}
+
+/** Duration in ms from start to stop (or to `now` while running); undefined without a start. */
+export function durationMs(e: Experiment, now = Date.now()): number | undefined {
+  const started = e.times?.started ? Date.parse(e.times.started) : Number.NaN;
+  if (Number.isNaN(started)) return undefined;
+  const end = e.times?.stopped ? Date.parse(e.times.stopped) : e.status === 'running' ? now : Number.NaN;
+  return Number.isNaN(end) ? undefined : Math.max(0, end - started);
+}
+
+/**
+ * A `running` record whose last sign of life (heartbeat, else start) is older than `deadAfterMs`
+ * at `now` becomes `dead`; the source's word stays in `statusDetail.raw`.
+ */
+export function deriveStatus(e: Experiment, now: number, deadAfterMs = DEFAULT_DEAD_AFTER_MS): Experiment {
+  if (e.status !== 'running') return e;
+  const last = e.times?.heartbeat ?? e.times?.started;
+  const at = last ? Date.parse(last) : Number.NaN;
+  if (Number.isNaN(at) || now - at <= deadAfterMs) return e;
+  const silentS = Math.round((now - at) / 1000);
+  return {
+    ...e,
+    status: 'dead',
+    statusDetail: {
+      ...e.statusDetail,
+      raw: e.statusDetail?.raw ?? 'running',
+      derived: true,
+      reason: `No ${e.times?.heartbeat ? 'heartbeat' : 'sign of life since start'} for ${silentS} s (limit ${Math.round(deadAfterMs / 1000)} s).`,
+    },
+  };
+}
+
+class Collector {
+  readonly problems: Problem[] = [];
+  constructor(
+    private readonly index: number | undefined,
+    private readonly id: string | undefined,
+    private readonly base: string,
+  ) {}
+  warn(path: string, message: string): void {
+    this.push('warning', path, message);
+  }
+  error(path: string, message: string): void {
+    this.push('error', path, message);
+  }
+  private push(severity: Problem['severity'], path: string, message: string): void {
+    const p: Problem = { severity, path: `${this.base}${path}`, message };
+    if (this.index !== undefined) p.index = this.index;
+    if (this.id !== undefined) p.id = this.id;
+    this.problems.push(p);
+  }
+}
+
+const describe = (v: unknown): string =>
+  v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v === 'string' ? `the text ${JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v)}` : `a ${typeof v}`;
+
+function optString(rec: Record<string, unknown>, key: string, out: Record<string, unknown>, c: Collector, path = ''): void {
+  const v = rec[key];
+  if (v === undefined || v === null) return;
+  if (typeof v === 'string') out[key] = v;
+  else if (typeof v === 'number' || typeof v === 'boolean') out[key] = String(v);
+  else c.warn(`${path}.${key}`, `expected text, found ${describe(v)}; the field was dropped`);
+}
+
+function optNumber(v: unknown, path: string, c: Collector): number | undefined {
+  if (v === undefined || v === null) return undefined;
+  const n = toMetricNumber(v);
+  if (n === undefined) c.warn(path, `expected a number, found ${describe(v)}; the field was dropped`);
+  return n;
+}
+
+function numberArray(v: unknown, path: string, c: Collector): number[] | undefined {
+  if (!Array.isArray(v)) {
+    c.warn(path, `expected an array of numbers, found ${describe(v)}; the history was dropped`);
+    return undefined;
+  }
+  const out = new Array<number>(v.length);
+  for (let i = 0; i < v.length; i++) {
+    const n = toMetricNumber(v[i]);
+    if (n === undefined) {
+      c.warn(`${path}[${i}]`, `expected a number, found ${describe(v[i])}; the history was dropped`);
+      return undefined;
+    }
+    out[i] = n;
+  }
+  return out;
+}
+
+function parseSeries(v: unknown, path: string, c: Collector): Series | undefined {
+  if (!isObject(v)) {
+    c.warn(path, `expected an object {steps, values}, found ${describe(v)}; the history was dropped`);
+    return undefined;
+  }
+  const values = numberArray(v.values, `${path}.values`, c);
+  if (!values) return undefined;
+  let steps = v.steps === undefined ? values.map((_, i) => i) : numberArray(v.steps, `${path}.steps`, c);
+  if (!steps) return undefined;
+  if (steps.length !== values.length) {
+    c.warn(path, `steps has ${steps.length} entries but values has ${values.length}; the shorter length was kept`);
+    const n = Math.min(steps.length, values.length);
+    steps = steps.slice(0, n);
+    values.length = n;
+  }
+  const series: Series = { steps, values };
+  if (Array.isArray(v.timestamps)) {
+    const ts = v.timestamps.map(normalizeTime);
+    if (ts.length === values.length && ts.every((t) => t !== undefined)) series.timestamps = ts as string[];
+    else c.warn(`${path}.timestamps`, 'timestamps are not ISO-8601 times, one per value; they were dropped');
+  }
+  return series;
+}
+
+function parseMetric(v: unknown, path: string, c: Collector): Metric | undefined {
+  // A bare number is accepted as the last value: producers often write {"acc": 0.9}.
+  const bare = toMetricNumber(v);
+  if (bare !== undefined) return { last: bare, count: 1 };
+  if (!isObject(v)) {
+    c.warn(path, `expected a metric object {last, min, max, ...} or a number, found ${describe(v)}; the metric was dropped`);
+    return undefined;
+  }
+  const m: Metric = {};
+  for (const k of ['last', 'min', 'max', 'count', 'lastStep'] as const) {
+    const n = optNumber(v[k], `${path}.${k}`, c);
+    if (n !== undefined) m[k] = n;
+  }
+  if (v.history !== undefined && v.history !== null) {
+    const h = parseSeries(v.history, `${path}.history`, c);
+    if (h) {
+      m.history = h;
+      const n = h.values.length;
+      if (n > 0) {
+        // Fill the summary from the history where the producer left it out.
+        m.last ??= h.values[n - 1];
+        m.lastStep ??= h.steps[n - 1];
+        m.count ??= n;
+        if (m.min === undefined || m.max === undefined) {
+          let lo = Infinity;
+          let hi = -Infinity;
+          for (const x of h.values) {
+            if (x < lo) lo = x;
+            if (x > hi) hi = x;
+          }
+          m.min ??= lo;
+          m.max ??= hi;
+        }
+      }
+    }
+  }
+  if (typeof v.historyRef === 'string') m.historyRef = v.historyRef;
+  return m;
+}
+
+function parseTimes(v: unknown, c: Collector): Times | undefined {
+  if (!isObject(v)) {
+    c.warn('.times', `expected an object of ISO-8601 times, found ${describe(v)}; the times were dropped`);
+    return undefined;
+  }
+  const t: Times = {};
+  for (const k of TIME_KEYS) {
+    if (v[k] === undefined || v[k] === null) continue;
+    const iso = normalizeTime(v[k]);
+    if (iso) t[k] = iso;
+    else c.warn(`.times.${k}`, `expected an ISO-8601 time like 2024-05-01T12:00:00Z, found ${describe(v[k])}; the field was dropped`);
+  }
+  return t;
+}
+
+function parseList<T>(v: unknown, path: string, c: Collector, item: (x: unknown, p: string) => T | undefined): T[] | undefined {
+  if (!Array.isArray(v)) {
+    c.warn(path, `expected an array, found ${describe(v)}; the field was dropped`);
+    return undefined;
+  }
+  const out: T[] = [];
+  v.forEach((x, i) => {
+    const r = item(x, `${path}[${i}]`);
+    if (r !== undefined) out.push(r);
+  });
+  return out;
+}
+
+function parseDependency(x: unknown, p: string, c: Collector): Dependency | undefined {
+  if (typeof x === 'string') {
+    // `name==version` as Sacred writes it.
+    const [name, version] = x.split('==', 2);
+    return name ? (version ? { name, version } : { name }) : undefined;
+  }
+  if (!isObject(x) || typeof x.name !== 'string') {
+    c.warn(p, `expected {name, version} or "name==version", found ${describe(x)}; the dependency was dropped`);
+    return undefined;
+  }
+  const d: Dependency = { name: x.name };
+  if (x.version != null) d.version = String(x.version);
+  if (typeof x.manager === 'string') d.manager = x.manager;
+  return d;
+}
+
+function parseArtifact(x: unknown, p: string, c: Collector): Artifact | undefined {
+  if (!isObject(x) || typeof x.name !== 'string') {
+    c.warn(p, `expected an artifact {name, uri|path, ...}, found ${describe(x)}; the artifact was dropped`);
+    return undefined;
+  }
+  const a: Artifact = { name: x.name };
+  if (x.role !== undefined) {
+    if (typeof x.role === 'string' && ROLE_SET.has(x.role)) a.role = x.role as Artifact['role'];
+    else c.warn(`${p}.role`, `unknown role ${describe(x.role)}; expected one of ${ARTIFACT_ROLES.join(', ')}; "other" was used`);
+    a.role ??= 'other';
+  }
+  for (const k of ['uri', 'path', 'mediaType', 'digest'] as const) if (typeof x[k] === 'string') a[k] = x[k];
+  const size = optNumber(x.sizeBytes, `${p}.sizeBytes`, c);
+  if (size !== undefined) a.sizeBytes = size;
+  return a;
+}
+
+function parseGit(x: unknown, p: string, c: Collector): GitInfo | undefined {
+  if (!isObject(x)) {
+    c.warn(p, `expected {url, commit, branch, dirty}, found ${describe(x)}; the entry was dropped`);
+    return undefined;
+  }
+  const g: GitInfo = {};
+  for (const k of ['url', 'commit', 'branch'] as const) if (typeof x[k] === 'string') g[k] = x[k];
+  if (typeof x.dirty === 'boolean') g.dirty = x.dirty;
+  return g;
+}
+
+/** Validates one record; returns the normalised record or undefined when it must be left out. */
+export function parseExperiment(raw: unknown, index: number, base = `$.experiments[${index}]`): { experiment?: Experiment; problems: Problem[] } {
+  const rawId = isObject(raw) ? raw.id : undefined;
+  const id = typeof rawId === 'string' && rawId !== '' ? rawId : typeof rawId === 'number' ? String(rawId) : undefined;
+  const c = new Collector(index, id, base);
+  if (!isObject(raw)) {
+    c.error('', `expected an experiment object, found ${describe(raw)}; the record was left out`);
+    return { problems: c.problems };
+  }
+  if (id === undefined) {
+    c.error('.id', rawId === undefined ? 'the required "id" is missing; the record was left out' : `"id" must be non-empty text, found ${describe(rawId)}; the record was left out`);
+  }
+  const rawStatus = raw.status;
+  const status = typeof rawStatus === 'string' ? rawStatus.toLowerCase() : undefined;
+  if (status === undefined || !STATUS_SET.has(status)) {
+    c.error(
+      '.status',
+      rawStatus === undefined
+        ? 'the required "status" is missing; the record was left out'
+        : `unknown status ${describe(rawStatus)}; expected one of ${STATUSES.join(', ')}; the record was left out`,
+    );
+  }
+  if (id === undefined || status === undefined || !STATUS_SET.has(status)) return { problems: c.problems };
+
+  // Start from a shallow copy so unknown top-level fields survive; known ones are replaced below.
+  const e: Experiment & Record<string, unknown> = { ...raw, id, status: status as Status };
+  for (const k of ['name', 'operator', 'command', 'notes']) {
+    delete e[k];
+    optString(raw, k, e, c);
+  }
+  if (raw.statusDetail !== undefined) {
+    delete e.statusDetail;
+    if (isObject(raw.statusDetail)) {
+      const sd: Experiment['statusDetail'] = {};
+      if (typeof raw.statusDetail.raw === 'string') sd.raw = raw.statusDetail.raw;
+      if (typeof raw.statusDetail.derived === 'boolean') sd.derived = raw.statusDetail.derived;
+      if (typeof raw.statusDetail.reason === 'string') sd.reason = raw.statusDetail.reason;
+      e.statusDetail = sd;
+    } else c.warn('.statusDetail', `expected {raw, derived, reason}, found ${describe(raw.statusDetail)}; it was dropped`);
+  }
+  if (raw.group !== undefined) {
+    delete e.group;
+    if (isObject(raw.group)) {
+      const g: NonNullable<Experiment['group']> = {};
+      if (raw.group.id != null) g.id = String(raw.group.id);
+      if (raw.group.name != null) g.name = String(raw.group.name);
+      e.group = g;
+    } else if (typeof raw.group === 'string') e.group = { id: raw.group, name: raw.group };
+    else c.warn('.group', `expected {id, name}, found ${describe(raw.group)}; it was dropped`);
+  }
+  if (raw.times !== undefined) {
+    delete e.times;
+    const t = parseTimes(raw.times, c);
+    if (t) e.times = t;
+  }
+  if (raw.tags !== undefined) {
+    delete e.tags;
+    if (Array.isArray(raw.tags)) e.tags = raw.tags.filter((t) => t !== null && t !== undefined).map(String);
+    else c.warn('.tags', `expected an array of text, found ${describe(raw.tags)}; the tags were dropped`);
+  }
+  if (raw.labels !== undefined) {
+    delete e.labels;
+    if (isObject(raw.labels)) e.labels = Object.fromEntries(Object.entries(raw.labels).map(([k, v]) => [k, String(v)]));
+    else c.warn('.labels', `expected an object of text, found ${describe(raw.labels)}; the labels were dropped`);
+  }
+  if (raw.metrics !== undefined) {
+    delete e.metrics;
+    if (isObject(raw.metrics)) {
+      const metrics: Record<string, Metric> = {};
+      for (const [k, v] of Object.entries(raw.metrics)) {
+        const m = parseMetric(v, `.metrics[${JSON.stringify(k)}]`, c);
+        if (m) metrics[k] = m;
+      }
+      e.metrics = metrics;
+    } else c.warn('.metrics', `expected an object of metrics by name, found ${describe(raw.metrics)}; the metrics were dropped`);
+  }
+  if (raw.mainMetric !== undefined) {
+    delete e.mainMetric;
+    if (isObject(raw.mainMetric) && typeof raw.mainMetric.key === 'string') {
+      const mm: NonNullable<Experiment['mainMetric']> = { key: raw.mainMetric.key };
+      const v = optNumber(raw.mainMetric.value, '.mainMetric.value', c);
+      if (v !== undefined) mm.value = v;
+      if (raw.mainMetric.goal === 'maximize' || raw.mainMetric.goal === 'minimize') mm.goal = raw.mainMetric.goal;
+      e.mainMetric = mm;
+    } else c.warn('.mainMetric', `expected {key, value, goal}, found ${describe(raw.mainMetric)}; it was dropped`);
+  }
+  if (raw.params !== undefined && !isObject(raw.params)) {
+    delete e.params;
+    c.warn('.params', `expected an object of parameters, found ${describe(raw.params)}; the parameters were dropped`);
+  }
+  if (raw.dependencies !== undefined) {
+    delete e.dependencies;
+    const d = parseList(raw.dependencies, '.dependencies', c, (x, p) => parseDependency(x, p, c));
+    if (d) e.dependencies = d;
+  }
+  if (raw.artifacts !== undefined) {
+    delete e.artifacts;
+    const a = parseList(raw.artifacts, '.artifacts', c, (x, p) => parseArtifact(x, p, c));
+    if (a) e.artifacts = a;
+  }
+  if (raw.git !== undefined) {
+    delete e.git;
+    // A single object is accepted for a single repository.
+    const g = parseList(isObject(raw.git) ? [raw.git] : raw.git, '.git', c, (x, p) => parseGit(x, p, c));
+    if (g) e.git = g;
+  }
+  for (const k of ['host', 'error', 'output', 'source', 'extensions']) {
+    if (raw[k] !== undefined && !isObject(raw[k])) {
+      delete e[k];
+      c.warn(`.${k}`, `expected an object, found ${describe(raw[k])}; the field was dropped`);
+    }
+  }
+  return { experiment: e, problems: c.problems };
+}
+
+function parseDefaults(v: unknown, problems: Problem[]): CollectionDefaults {
+  const d: CollectionDefaults = {};
+  if (v === undefined) return d;
+  if (!isObject(v)) {
+    problems.push({ severity: 'warning', path: '$.defaults', message: `expected {mainMetric, deadAfterMs}, found ${describe(v)}; it was ignored` });
+    return d;
+  }
+  if (v.mainMetric !== undefined) {
+    const mm = v.mainMetric;
+    if (isObject(mm) && typeof mm.key === 'string') d.mainMetric = { key: mm.key, goal: mm.goal === 'minimize' ? 'minimize' : 'maximize' };
+    else problems.push({ severity: 'warning', path: '$.defaults.mainMetric', message: `expected {key, goal}, found ${describe(mm)}; it was ignored` });
+  }
+  if (v.deadAfterMs !== undefined) {
+    if (typeof v.deadAfterMs === 'number' && v.deadAfterMs > 0) d.deadAfterMs = v.deadAfterMs;
+    else problems.push({ severity: 'warning', path: '$.defaults.deadAfterMs', message: `expected a positive number of milliseconds, found ${describe(v.deadAfterMs)}; ${DEFAULT_DEAD_AFTER_MS} was used` });
+  }
+  return d;
+}
+
+/** Fills `mainMetric.value` (and goal) from the metrics when the record names the key only. */
+export function applyMainMetric(e: Experiment, spec: { key: string; goal?: 'maximize' | 'minimize' } | undefined, force = false): Experiment {
+  const key = force ? spec?.key : (e.mainMetric?.key ?? spec?.key);
+  if (!key) return e;
+  const goal = (force ? spec?.goal : e.mainMetric?.goal) ?? spec?.goal ?? 'maximize';
+  const value = !force && e.mainMetric?.key === key && e.mainMetric.value !== undefined ? e.mainMetric.value : e.metrics?.[key]?.last;
+  const mm: NonNullable<Experiment['mainMetric']> = { key, goal };
+  if (value !== undefined) mm.value = value;
+  return { ...e, mainMetric: mm };
+}
+
+/**
+ * Reads a collection (text or parsed JSON) in format v1: the valid experiments, normalised
+ * (UTC times, numbers for non-finite metrics, `dead` derived), plus every problem found.
+ * A bare array of experiments is accepted too. Throws only when the input is not JSON at all.
+ */
+export function parseCollection(input: unknown, options: ParseOptions = {}): ParseResult {
+  const origin = options.origin ? ` in ${options.origin}` : '';
+  let doc: unknown = input;
+  if (typeof input === 'string') {
+    try {
+      doc = parseJsonText(input);
+    } catch (err) {
+      throw new SyntaxError(`The data${origin} is not valid JSON: ${(err as Error).message}. Check that the file is a complete JSON document.`, { cause: err });
+    }
+  }
+  const problems: Problem[] = [];
+  let records: unknown[];
+  let defaults: CollectionDefaults = {};
+  let generatedAt: string | undefined;
+  let source: Record<string, unknown> | undefined;
+  if (Array.isArray(doc)) records = doc;
+  else if (isObject(doc)) {
+    if (doc.kind !== undefined && doc.kind !== 'ExperimentCollection') {
+      problems.push({ severity: 'warning', path: '$.kind', message: `expected "ExperimentCollection", found ${describe(doc.kind)}; reading it as one` });
+    }
+    if (doc.schemaVersion !== undefined && !(typeof doc.schemaVersion === 'string' && doc.schemaVersion.startsWith('1.'))) {
+      problems.push({ severity: 'warning', path: '$.schemaVersion', message: `this dashboard reads format 1.x, found ${describe(doc.schemaVersion)}; some fields may be missed` });
+    }
+    if (!Array.isArray(doc.experiments)) {
+      problems.push({
+        severity: 'error',
+        path: '$.experiments',
+        message: doc.experiments === undefined ? 'the collection has no "experiments" array; nothing to show' : `"experiments" must be an array, found ${describe(doc.experiments)}; nothing to show`,
+      });
+      records = [];
+    } else records = doc.experiments;
+    defaults = parseDefaults(doc.defaults, problems);
+    if (doc.generatedAt !== undefined) {
+      generatedAt = normalizeTime(doc.generatedAt);
+      if (!generatedAt) problems.push({ severity: 'warning', path: '$.generatedAt', message: `expected an ISO-8601 time, found ${describe(doc.generatedAt)}; it was ignored` });
+    }
+    if (isObject(doc.source)) source = doc.source;
+  } else {
+    throw new TypeError(`The data${origin} is ${describe(doc)}, not an experiment collection: expected {"kind": "ExperimentCollection", "experiments": [...]} or an array of experiments.`);
+  }
+
+  const now = options.now ?? (generatedAt ? Date.parse(generatedAt) : Date.now());
+  const deadAfter = defaults.deadAfterMs ?? DEFAULT_DEAD_AFTER_MS;
+  const mainSpec = options.mainMetric ?? defaults.mainMetric;
+  const experiments: Experiment[] = [];
+  const seen = new Map<string, number>();
+  for (let i = 0; i < records.length; i++) {
+    const r = parseExperiment(records[i], i);
+    for (const p of r.problems) problems.push(p);
+    if (!r.experiment) continue;
+    const prev = seen.get(r.experiment.id);
+    if (prev !== undefined) {
+      problems.push({
+        severity: 'error',
+        index: i,
+        id: r.experiment.id,
+        path: `$.experiments[${i}].id`,
+        message: `duplicate id: record ${prev} already has it; this record was left out`,
+      });
+      continue;
+    }
+    seen.set(r.experiment.id, i);
+    experiments.push(applyMainMetric(deriveStatus(r.experiment, now, deadAfter), mainSpec, options.mainMetric !== undefined));
+  }
+  const result: ParseResult = { experiments, problems, defaults };
+  if (generatedAt) result.generatedAt = generatedAt;
+  if (source) result.source = source;
+  return result;
+}
+
+/** A problem as one line of text, e.g. for the UI or a CLI. */
+export function formatProblem(p: Problem): string {
+  const where = p.index !== undefined ? `record ${p.index}${p.id !== undefined ? ` (id ${JSON.stringify(p.id)})` : ''}` : 'collection';
+  return `${where}, ${p.path}: ${p.message}`;
+}

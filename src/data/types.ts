@@ -1,0 +1,260 @@
+/**
+ * Record format v1: the one document format every source reads and the report writes.
+ * The JSON Schema in `schema/experiment-collection.v1.schema.json` describes the same shape
+ * for producers in other languages.
+ *
+ * In memory, metric values are JS numbers (`NaN`, `Infinity` included); in JSON the
+ * non-finite ones are the strings `"NaN"`, `"Infinity"` and `"-Infinity"`.
+ */
+
+/** The six statuses the dashboard knows. */
+export const STATUSES = ['completed', 'failed', 'running', 'dead', 'queued', 'interrupted'] as const;
+export type Status = (typeof STATUSES)[number];
+
+export type Goal = 'maximize' | 'minimize';
+
+export interface MainMetricSpec {
+  key: string;
+  goal: Goal;
+}
+
+export interface StatusDetail {
+  /** The source's own word, e.g. `TIMEOUT`, `KILLED`, `PROBABLY_DEAD`. */
+  raw?: string;
+  /** True when the dashboard derived the status (e.g. `dead` from a stale heartbeat). */
+  derived?: boolean;
+  /** Why the status was derived, in words. */
+  reason?: string;
+}
+
+export interface Times {
+  queued?: string;
+  started?: string;
+  stopped?: string;
+  heartbeat?: string;
+  updated?: string;
+}
+
+export interface Series {
+  steps: number[];
+  timestamps?: string[];
+  values: number[];
+}
+
+export interface Metric {
+  last?: number;
+  min?: number;
+  max?: number;
+  count?: number;
+  lastStep?: number;
+  history?: Series;
+  /** Opaque reference a source's `history()` resolves when the history is not inline. */
+  historyRef?: string;
+}
+
+export type ParamValue = string | number | boolean | null | ParamValue[] | { [key: string]: ParamValue };
+
+export interface Dependency {
+  name: string;
+  version?: string;
+  manager?: string;
+}
+
+export const ARTIFACT_ROLES = ['input', 'output', 'model', 'dataset', 'source', 'log', 'other'] as const;
+export type ArtifactRole = (typeof ARTIFACT_ROLES)[number];
+
+export interface Artifact {
+  name: string;
+  role?: ArtifactRole;
+  uri?: string;
+  path?: string;
+  sizeBytes?: number;
+  mediaType?: string;
+  digest?: string;
+}
+
+export interface Host {
+  hostname?: string;
+  os?: { system?: string; platform?: string };
+  cpu?: { model?: string; cores?: number };
+  memoryBytes?: number;
+  python?: { version?: string; implementation?: string };
+  workspaceVersion?: string;
+  gpus?: { count?: number; driverVersion?: string; devices?: { model?: string; memoryBytes?: number }[] };
+  env?: Record<string, string>;
+}
+
+export interface GitInfo {
+  url?: string;
+  commit?: string;
+  branch?: string;
+  dirty?: boolean;
+}
+
+export interface Experiment {
+  id: string;
+  status: Status;
+  name?: string;
+  group?: { id?: string; name?: string };
+  statusDetail?: StatusDetail;
+  times?: Times;
+  operator?: string;
+  command?: string;
+  notes?: string;
+  tags?: string[];
+  labels?: Record<string, string>;
+  mainMetric?: { key: string; value?: number; goal?: Goal };
+  metrics?: Record<string, Metric>;
+  params?: Record<string, ParamValue>;
+  dependencies?: Dependency[];
+  artifacts?: Artifact[];
+  host?: Host;
+  git?: GitInfo[];
+  error?: { message?: string; trace?: string };
+  output?: { stdout?: string; stdoutRef?: string };
+  source?: { type?: string; nativeId?: string; producer?: string };
+  extensions?: Record<string, unknown>;
+}
+
+export interface CollectionDefaults {
+  mainMetric?: MainMetricSpec;
+  /** A `running` record silent for longer than this is shown as `dead`. Default 120000. */
+  deadAfterMs?: number;
+}
+
+export interface ExperimentCollection {
+  schemaVersion: '1.0';
+  kind: 'ExperimentCollection';
+  generatedAt?: string;
+  source?: { type?: string; producer?: string; [key: string]: unknown };
+  defaults?: CollectionDefaults;
+  experiments: Experiment[];
+}
+
+export const DEFAULT_DEAD_AFTER_MS = 120_000;
+
+/** One thing wrong with the input, named so a person can find and fix it. */
+export interface Problem {
+  /** `error`: the record was left out. `warning`: the field was dropped, the record kept. */
+  severity: 'error' | 'warning';
+  /** Index of the record in `experiments`, absent for collection-level problems. */
+  index?: number;
+  /** The record's id when it has a usable one. */
+  id?: string;
+  /** JSON path of the offending value, e.g. `$.experiments[3].times.started`. */
+  path: string;
+  message: string;
+}
+
+// ---- Query model: one serialisable object for client-side filtering and server queries ----
+
+export type FilterOperator =
+  | 'eq'
+  | 'ne'
+  | 'gt'
+  | 'ge'
+  | 'lt'
+  | 'le'
+  | 'between'
+  | 'empty'
+  | 'notEmpty'
+  | 'before'
+  | 'after'
+  | 'on'
+  | 'contains'
+  | 'notContains'
+  | 'startsWith'
+  | 'matches'
+  | 'in';
+
+export interface ColumnFilter {
+  /** Attribute id, e.g. `params.optimizer.lr` or `status`. */
+  attribute: string;
+  op: FilterOperator;
+  value?: string | number | (string | number)[];
+  /** Upper bound for `between`. */
+  value2?: string | number;
+}
+
+export interface SortSpec {
+  attribute: string;
+  dir: 'asc' | 'desc';
+}
+
+export interface Query {
+  search?: string;
+  filters?: ColumnFilter[];
+  sort?: SortSpec[];
+  groupBy?: string[];
+  page?: { size: number; token?: string; index?: number };
+}
+
+// ---- Adapter contract ----
+
+export interface SourceCapabilities {
+  delete: boolean;
+  live: boolean;
+  serverQuery: boolean;
+  history: boolean;
+}
+
+export interface Page {
+  experiments: Experiment[];
+  total?: number;
+  nextToken?: string;
+  /** Records or fields the source could not use, named. Valid records are still in `experiments`. */
+  problems?: Problem[];
+  /** Collection-level defaults (main metric, dead threshold) when the source has them. */
+  defaults?: CollectionDefaults;
+  generatedAt?: string;
+}
+
+export type Change =
+  | { type: 'upsert'; experiments: Experiment[] }
+  | { type: 'delete'; ids: string[] }
+  | { type: 'reload' };
+
+export interface ExperimentSource {
+  readonly capabilities: SourceCapabilities;
+  /** A short human label for errors and the summary, e.g. the URL. */
+  readonly label?: string;
+  load(query: Query, signal?: AbortSignal): Promise<Page>;
+  get?(id: string, signal?: AbortSignal): Promise<Experiment>;
+  history?(id: string, metric: string, signal?: AbortSignal): Promise<Series>;
+  artifact?(id: string, artifact: Artifact, signal?: AbortSignal): Promise<Blob | URL>;
+  /** Resolves only once the deletion is durable. */
+  delete?(ids: string[]): Promise<void>;
+  subscribe?(onChange: (change: Change) => void): () => void;
+}
+
+export type SourceErrorKind =
+  | 'network'
+  | 'http'
+  | 'not-allowed'
+  | 'not-found'
+  | 'parse'
+  | 'schema'
+  | 'quota'
+  | 'aborted'
+  | 'timeout'
+  | 'unsupported';
+
+/** A failure of a source, in words a user understands, with what to do next. */
+export class SourceError extends Error {
+  override readonly name = 'SourceError';
+  readonly kind: SourceErrorKind;
+  /** The URL, database or file the error is about. */
+  readonly location?: string;
+  readonly status?: number;
+
+  constructor(
+    kind: SourceErrorKind,
+    message: string,
+    options: { location?: string; status?: number; cause?: unknown } = {},
+  ) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.kind = kind;
+    if (options.location !== undefined) this.location = options.location;
+    if (options.status !== undefined) this.status = options.status;
+  }
+}
