@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm test`: type-check, lint, then the browser suite in headless Chromium. Ends with the plain
+// `npm test`: type-check, lint, build, then the browser suite in headless Chromium. Ends with the plain
 // line `N passed, N failed` (browser tests plus one per failed check) that CI reads.
 import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync, mkdtempSync } from 'node:fs';
@@ -19,6 +19,8 @@ function step(name, command, args, env = {}) {
 for (const [name, cmd, args] of [
   ['type-check', 'npx', ['tsc', '--noEmit', '-p', 'tsconfig.json']],
   ['lint', 'npx', ['eslint', '--max-warnings', '0', '.']],
+  // The bundle test loads dist/experiment-dashboard.bundle.js exactly as a user's page would.
+  ['build', 'npx', ['rollup', '-c', '--silent']],
 ]) {
   if (step(name, cmd, args)) passed += 1;
   else {

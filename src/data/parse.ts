@@ -89,7 +89,9 @@ export function toMetricNumber(value: unknown): number | undefined {
 export function durationMs(e: Experiment, now = Date.now()): number | undefined {
   const started = e.times?.started ? Date.parse(e.times.started) : Number.NaN;
   if (Number.isNaN(started)) return undefined;
-  const end = e.times?.stopped ? Date.parse(e.times.stopped) : e.status === 'running' ? now : Number.NaN;
+  // A dead run's last sign of life ends it; a running one is measured up to now.
+  const endIso = e.times?.stopped ?? (e.status === 'dead' ? e.times?.heartbeat : undefined);
+  const end = endIso ? Date.parse(endIso) : e.status === 'running' ? now : Number.NaN;
   return Number.isNaN(end) ? undefined : Math.max(0, end - started);
 }
 

@@ -1,0 +1,47 @@
+#!/usr/bin/env node
+// A small static file server for the demo (`npm start`): serves the project folder on
+// http://localhost:8000 (PORT overrides) and sends / to the demo page.
+import { createServer } from 'node:http';
+import { createReadStream, statSync } from 'node:fs';
+import { extname, join, normalize, resolve } from 'node:path';
+
+const root = resolve(process.argv[2] ?? '.');
+const port = Number(process.env.PORT ?? 8000);
+const host = process.env.HOST ?? 'localhost';
+const TYPES = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.map': 'application/json; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.yaml': 'text/yaml; charset=utf-8',
+  '.txt': 'text/plain; charset=utf-8',
+};
+
+const server = createServer((req, res) => {
+  const url = new URL(req.url ?? '/', 'http://x');
+  if (url.pathname === '/') {
+    res.writeHead(302, { location: '/demo/' }).end();
+    return;
+  }
+  let path = normalize(join(root, decodeURIComponent(url.pathname)));
+  if (!path.startsWith(root)) {
+    res.writeHead(403).end('Forbidden');
+    return;
+  }
+  try {
+    if (statSync(path).isDirectory()) path = join(path, 'index.html');
+    const size = statSync(path).size;
+    res.writeHead(200, { 'content-type': TYPES[extname(path)] ?? 'application/octet-stream', 'content-length': size, 'cache-control': 'no-cache' });
+    createReadStream(path).pipe(res);
+  } catch {
+    res.writeHead(404, { 'content-type': 'text/plain' }).end(`Not found: ${url.pathname}`);
+  }
+});
+
+server.listen(port, host, () => {
+  console.log(`Experiment Dashboard demo: http://${host}:${port}/demo/`);
+});

@@ -1,0 +1,11 @@
+// Entry of the self-contained bundle (dist/experiment-dashboard.bundle.js): registers the
+// elements and exposes the API on `window.ExperimentDashboard` for pages without a build step.
+import * as api from './define.js';
+
+declare global {
+  interface Window {
+    ExperimentDashboard: typeof api;
+  }
+}
+
+window.ExperimentDashboard = api;

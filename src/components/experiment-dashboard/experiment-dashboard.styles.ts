@@ -1,0 +1,262 @@
+import { css } from 'lit';
+
+export const dashboardStyles = css`
+  :host {
+    --_bg: var(--experiment-dashboard-background, #ffffff);
+    --_fg: var(--experiment-dashboard-color, #1d2430);
+    --_muted: var(--experiment-dashboard-muted-color, #5a6472);
+    --_border: var(--experiment-dashboard-border-color, #d5dae1);
+    --_header-bg: var(--experiment-dashboard-header-background, #f3f5f8);
+    --_row-alt: var(--experiment-dashboard-row-alt-background, #fafbfc);
+    --_hover: var(--experiment-dashboard-row-hover-background, #eaf1fb);
+    --_accent: var(--experiment-dashboard-accent-color, #1f5fbf);
+    --_error-bg: var(--experiment-dashboard-error-background, #fdecec);
+    --_error-fg: var(--experiment-dashboard-error-color, #8a1c1c);
+    --_warn-bg: var(--experiment-dashboard-warning-background, #fff6e0);
+    --_warn-fg: var(--experiment-dashboard-warning-color, #6b4a00);
+    --_completed: var(--experiment-dashboard-status-completed, #1b7a3a);
+    --_failed: var(--experiment-dashboard-status-failed, #b3261e);
+    --_running: var(--experiment-dashboard-status-running, #1f5fbf);
+    --_dead: var(--experiment-dashboard-status-dead, #4a4f57);
+    --_queued: var(--experiment-dashboard-status-queued, #7a5900);
+    --_interrupted: var(--experiment-dashboard-status-interrupted, #9a4a00);
+    --_font: var(--experiment-dashboard-font, system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif);
+    --_font-size: var(--experiment-dashboard-font-size, 13px);
+    --_min-height: var(--experiment-dashboard-min-height, 420px);
+
+    display: flex;
+    flex-direction: column;
+    box-sizing: border-box;
+    height: 100%;
+    min-height: var(--_min-height);
+    font-family: var(--_font);
+    font-size: var(--_font-size);
+    color: var(--_fg);
+    background: var(--_bg);
+    color-scheme: light;
+  }
+  :host([hidden]) {
+    display: none;
+  }
+  :host([theme='dark']) {
+    --_bg: var(--experiment-dashboard-background, #14181f);
+    --_fg: var(--experiment-dashboard-color, #e3e8ef);
+    --_muted: var(--experiment-dashboard-muted-color, #a3adba);
+    --_border: var(--experiment-dashboard-border-color, #323a46);
+    --_header-bg: var(--experiment-dashboard-header-background, #1d232c);
+    --_row-alt: var(--experiment-dashboard-row-alt-background, #181d25);
+    --_hover: var(--experiment-dashboard-row-hover-background, #233046);
+    --_accent: var(--experiment-dashboard-accent-color, #8ab4f8);
+    --_error-bg: var(--experiment-dashboard-error-background, #3b1717);
+    --_error-fg: var(--experiment-dashboard-error-color, #ffb4ab);
+    --_warn-bg: var(--experiment-dashboard-warning-background, #3a2f12);
+    --_warn-fg: var(--experiment-dashboard-warning-color, #f5d48a);
+    --_completed: var(--experiment-dashboard-status-completed, #7ddc96);
+    --_failed: var(--experiment-dashboard-status-failed, #ff8a80);
+    --_running: var(--experiment-dashboard-status-running, #8ab4f8);
+    --_dead: var(--experiment-dashboard-status-dead, #b8bec7);
+    --_queued: var(--experiment-dashboard-status-queued, #f2c94c);
+    --_interrupted: var(--experiment-dashboard-status-interrupted, #ffb26b);
+    color-scheme: dark;
+  }
+  @media (prefers-color-scheme: dark) {
+    :host([theme='auto']) {
+      --_bg: var(--experiment-dashboard-background, #14181f);
+      --_fg: var(--experiment-dashboard-color, #e3e8ef);
+      --_muted: var(--experiment-dashboard-muted-color, #a3adba);
+      --_border: var(--experiment-dashboard-border-color, #323a46);
+      --_header-bg: var(--experiment-dashboard-header-background, #1d232c);
+      --_row-alt: var(--experiment-dashboard-row-alt-background, #181d25);
+      --_hover: var(--experiment-dashboard-row-hover-background, #233046);
+      --_accent: var(--experiment-dashboard-accent-color, #8ab4f8);
+      --_error-bg: var(--experiment-dashboard-error-background, #3b1717);
+      --_error-fg: var(--experiment-dashboard-error-color, #ffb4ab);
+      --_warn-bg: var(--experiment-dashboard-warning-background, #3a2f12);
+      --_warn-fg: var(--experiment-dashboard-warning-color, #f5d48a);
+      --_completed: var(--experiment-dashboard-status-completed, #7ddc96);
+      --_failed: var(--experiment-dashboard-status-failed, #ff8a80);
+      --_running: var(--experiment-dashboard-status-running, #8ab4f8);
+      --_dead: var(--experiment-dashboard-status-dead, #b8bec7);
+      --_queued: var(--experiment-dashboard-status-queued, #f2c94c);
+      --_interrupted: var(--experiment-dashboard-status-interrupted, #ffb26b);
+      color-scheme: dark;
+    }
+  }
+
+  [part='toolbar'],
+  [part='summary'] {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: center;
+    gap: 6px 14px;
+    padding: 6px 8px;
+  }
+  [part='summary'] {
+    border-bottom: 1px solid var(--_border);
+    color: var(--_muted);
+  }
+  [part='summary'] strong {
+    color: var(--_fg);
+  }
+  .counts {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 4px 10px;
+    list-style: none;
+    margin: 0;
+    padding: 0;
+  }
+  [part='error'],
+  [part='problems'] {
+    margin: 6px 8px;
+    padding: 8px 10px;
+    border-radius: 4px;
+    background: var(--_error-bg);
+    color: var(--_error-fg);
+  }
+  [part='problems'] {
+    background: var(--_warn-bg);
+    color: var(--_warn-fg);
+  }
+  [part='problems'] ul,
+  [part='error'] ul {
+    margin: 4px 0 0;
+    padding-left: 18px;
+    max-height: 8em;
+    overflow: auto;
+  }
+  [part='error'] p {
+    margin: 0;
+  }
+  [part='loading'] {
+    padding: 6px 8px;
+    color: var(--_muted);
+  }
+  [part='empty'] {
+    padding: 24px 8px;
+    text-align: center;
+    color: var(--_muted);
+  }
+
+  /* The wrapper has a definite height whatever the page does: without one Tabulator renders
+     every row (TABULATOR.md). */
+  .table-wrap {
+    position: relative;
+    flex: 1 1 auto;
+    min-height: 240px;
+  }
+  .table-wrap[hidden] {
+    display: none;
+  }
+  .table {
+    position: absolute;
+    inset: 0;
+  }
+  .popups {
+    position: absolute;
+    inset: 0 auto auto 0;
+    z-index: 10;
+  }
+
+  /* Status: icon + word, coloured, never colour alone. */
+  .status {
+    display: inline-flex;
+    align-items: center;
+    gap: 4px;
+    font-weight: 600;
+  }
+  .status-icon {
+    display: inline-block;
+    width: 1.1em;
+    text-align: center;
+  }
+  .status-completed {
+    color: var(--_completed);
+  }
+  .status-failed {
+    color: var(--_failed);
+  }
+  .status-running {
+    color: var(--_running);
+  }
+  .status-dead {
+    color: var(--_dead);
+  }
+  .status-queued {
+    color: var(--_queued);
+  }
+  .status-interrupted {
+    color: var(--_interrupted);
+  }
+  .tag {
+    display: inline-block;
+    margin-right: 4px;
+    padding: 0 6px;
+    border-radius: 8px;
+    border: 1px solid var(--_border);
+    line-height: 1.5;
+    font-size: 0.92em;
+  }
+
+  /* Tabulator themed through our custom properties. */
+  .tabulator {
+    font-size: var(--_font-size);
+    background-color: var(--_bg);
+    border: 1px solid var(--_border);
+    color: var(--_fg);
+  }
+  .tabulator .tabulator-header,
+  .tabulator .tabulator-header .tabulator-col {
+    background-color: var(--_header-bg);
+    color: var(--_fg);
+    border-color: var(--_border);
+  }
+  .tabulator .tabulator-tableholder {
+    background-color: var(--_bg);
+  }
+  .tabulator-row,
+  .tabulator-row .tabulator-cell {
+    background-color: var(--_bg);
+    color: var(--_fg);
+    border-color: var(--_border);
+  }
+  .tabulator-row.tabulator-row-even,
+  .tabulator-row.tabulator-row-even .tabulator-cell {
+    background-color: var(--_row-alt);
+  }
+  @media (hover: hover) and (pointer: fine) {
+    .tabulator-row.tabulator-selectable:hover,
+    .tabulator-row.tabulator-selectable:hover .tabulator-cell {
+      background-color: var(--_hover);
+    }
+  }
+  .tabulator .tabulator-header .tabulator-col .tabulator-col-content .tabulator-col-sorter .sort-arrow {
+    display: inline-block;
+    width: 0;
+    height: 0;
+    border-left: 5px solid transparent;
+    border-right: 5px solid transparent;
+    border-bottom: 6px solid var(--_muted);
+    opacity: 0.35;
+  }
+  .tabulator .tabulator-header .tabulator-col[aria-sort='ascending'] .sort-arrow {
+    opacity: 1;
+  }
+  .tabulator .tabulator-header .tabulator-col[aria-sort='descending'] .sort-arrow {
+    opacity: 1;
+    transform: rotate(180deg);
+  }
+
+  .tabulator-row.row-active,
+  .tabulator-row.row-active .tabulator-cell {
+    background-color: var(--_hover);
+  }
+  .tabulator:focus-visible .tabulator-row.row-active {
+    outline: 2px solid var(--_accent);
+    outline-offset: -2px;
+  }
+  :focus-visible {
+    outline: 2px solid var(--_accent);
+    outline-offset: 1px;
+  }
+`;

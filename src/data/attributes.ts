@@ -1,0 +1,152 @@
+import { durationMs } from './parse.js';
+import type { Experiment } from './types.js';
+
+/**
+ * The attribute catalogue: every leaf of every record is an attribute with a dotted id
+ * (`params.optimizer.lr`, `metrics.accuracy.last`, `host.gpus.count`, `git.commit`), a category
+ * for the column chooser and a kind that decides formatting, sorting and the filter editor.
+ */
+export type AttributeKind = 'number' | 'date' | 'text' | 'enum' | 'list' | 'boolean';
+export type AttributeCategory = 'experiment' | 'metrics' | 'parameters' | 'host' | 'git' | 'dependencies' | 'tags' | 'labels';
+export type AttributeValue = string | number | boolean | string[] | null | undefined;
+
+export interface Attribute {
+  /** Dotted path, stable across loads; used in `columns`, `group-by` and filters. */
+  readonly id: string;
+  readonly label: string;
+  readonly category: AttributeCategory;
+  readonly kind: AttributeKind;
+  /** Reads the value from a record. */
+  readonly get: (e: Experiment) => AttributeValue;
+}
+
+/** The curated first-glance columns (DESIGN.md). */
+export const DEFAULT_COLUMNS = ['status', 'name', 'mainMetric', 'operator', 'times.started', 'duration', 'group', 'tags'] as const;
+
+const leaf = (v: unknown): AttributeValue => {
+  if (v === null || v === undefined) return undefined;
+  if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') return v;
+  if (Array.isArray(v)) return v.map((x) => (typeof x === 'object' && x !== null ? JSON.stringify(x) : String(x)));
+  return JSON.stringify(v);
+};
+
+function walk(root: unknown, path: readonly string[]): unknown {
+  let v = root;
+  for (const k of path) {
+    if (v === null || typeof v !== 'object') return undefined;
+    v = (v as Record<string, unknown>)[k];
+  }
+  return v;
+}
+
+const fixed = (id: string, label: string, category: AttributeCategory, kind: AttributeKind, get: (e: Experiment) => AttributeValue): Attribute => ({ id, label, category, kind, get });
+
+/** Attributes every record has a place for, whether or not it fills it. */
+export const BUILTIN_ATTRIBUTES: readonly Attribute[] = [
+  fixed('status', 'Status', 'experiment', 'enum', (e) => e.status),
+  fixed('name', 'Name', 'experiment', 'text', (e) => e.name ?? e.id),
+  fixed('id', 'ID', 'experiment', 'text', (e) => e.id),
+  fixed('mainMetric', 'Main metric', 'experiment', 'number', (e) => e.mainMetric?.value),
+  fixed('operator', 'Operator', 'experiment', 'text', (e) => e.operator),
+  fixed('times.started', 'Started', 'experiment', 'date', (e) => e.times?.started),
+  fixed('duration', 'Duration', 'experiment', 'number', (e) => durationMs(e)),
+  fixed('group', 'Group', 'experiment', 'text', (e) => e.group?.name ?? e.group?.id),
+  fixed('tags', 'Tags', 'tags', 'list', (e) => e.tags),
+  fixed('times.stopped', 'Stopped', 'experiment', 'date', (e) => e.times?.stopped),
+  fixed('times.queued', 'Queued', 'experiment', 'date', (e) => e.times?.queued),
+  fixed('times.heartbeat', 'Heartbeat', 'experiment', 'date', (e) => e.times?.heartbeat),
+  fixed('statusDetail.raw', 'Source status', 'experiment', 'text', (e) => e.statusDetail?.raw),
+  fixed('command', 'Command', 'experiment', 'text', (e) => e.command),
+  fixed('notes', 'Notes', 'experiment', 'text', (e) => e.notes),
+  fixed('error.message', 'Error', 'experiment', 'text', (e) => e.error?.message),
+  fixed('source.type', 'Source', 'experiment', 'text', (e) => e.source?.type),
+  fixed('host.hostname', 'Host', 'host', 'text', (e) => e.host?.hostname),
+  fixed('host.os.system', 'OS', 'host', 'text', (e) => e.host?.os?.system),
+  fixed('host.os.platform', 'Platform', 'host', 'text', (e) => e.host?.os?.platform),
+  fixed('host.cpu.model', 'CPU', 'host', 'text', (e) => e.host?.cpu?.model),
+  fixed('host.cpu.cores', 'CPU cores', 'host', 'number', (e) => e.host?.cpu?.cores),
+  fixed('host.memoryBytes', 'Memory', 'host', 'number', (e) => e.host?.memoryBytes),
+  fixed('host.python.version', 'Python', 'host', 'text', (e) => e.host?.python?.version),
+  fixed('host.workspaceVersion', 'Workspace version', 'host', 'text', (e) => e.host?.workspaceVersion),
+  fixed('host.gpus.count', 'GPUs', 'host', 'number', (e) => e.host?.gpus?.count),
+  fixed('host.gpus.model', 'GPU model', 'host', 'text', (e) => e.host?.gpus?.devices?.[0]?.model),
+  fixed('git.url', 'Git repository', 'git', 'text', (e) => e.git?.[0]?.url),
+  fixed('git.commit', 'Git commit', 'git', 'text', (e) => e.git?.[0]?.commit),
+  fixed('git.branch', 'Git branch', 'git', 'text', (e) => e.git?.[0]?.branch),
+  fixed('git.dirty', 'Git dirty', 'git', 'boolean', (e) => e.git?.[0]?.dirty),
+];
+
+const BUILTIN_BY_ID = new Map(BUILTIN_ATTRIBUTES.map((a) => [a.id, a]));
+const METRIC_STATS = ['last', 'min', 'max', 'count'] as const;
+
+const kindOf = (v: unknown): AttributeKind => (typeof v === 'number' ? 'number' : typeof v === 'boolean' ? 'boolean' : Array.isArray(v) ? 'list' : 'text');
+
+function metricAttribute(key: string, stat: (typeof METRIC_STATS)[number]): Attribute {
+  return fixed(`metrics.${key}.${stat}`, stat === 'last' ? key : `${key} (${stat})`, 'metrics', 'number', (e) => e.metrics?.[key]?.[stat]);
+}
+
+function pathAttribute(prefix: string, path: string[], category: AttributeCategory, kind: AttributeKind, root: (e: Experiment) => unknown): Attribute {
+  return fixed(`${prefix}.${path.join('.')}`, path.join('.'), category, kind, (e) => leaf(walk(root(e), path)));
+}
+
+/**
+ * Every attribute that occurs in at least one of the experiments, built-ins first, then
+ * metrics, parameters, dependencies and labels in first-seen order. One pass over the data.
+ */
+export function collectAttributes(experiments: readonly Experiment[], options: { now?: number } = {}): Attribute[] {
+  const found = new Map<string, Attribute>();
+  const used = new Set<string>(['status', 'name', 'id']);
+  const add = (a: Attribute) => {
+    if (!found.has(a.id)) found.set(a.id, a);
+  };
+  const visitParams = (obj: Record<string, unknown>, path: string[]) => {
+    for (const [k, v] of Object.entries(obj)) {
+      const p = [...path, k];
+      if (v !== null && typeof v === 'object' && !Array.isArray(v)) visitParams(v as Record<string, unknown>, p);
+      else {
+        const id = `params.${p.join('.')}`;
+        const prev = found.get(id);
+        // A parameter that is a number in one run and text in another is text.
+        if (!prev) add(pathAttribute('params', p, 'parameters', kindOf(v), (e) => e.params));
+        else if (v !== undefined && v !== null && prev.kind !== kindOf(v) && prev.kind !== 'text') found.set(id, pathAttribute('params', p, 'parameters', 'text', (e) => e.params));
+      }
+    }
+  };
+  for (const e of experiments) {
+    for (const a of BUILTIN_ATTRIBUTES) if (!used.has(a.id) && a.get(e) !== undefined) used.add(a.id);
+    if (e.metrics) for (const k of Object.keys(e.metrics)) for (const s of METRIC_STATS) add(metricAttribute(k, s));
+    if (e.params) visitParams(e.params, []);
+    if (e.dependencies) for (const d of e.dependencies) add(fixed(`dependencies.${d.name}`, d.name, 'dependencies', 'text', (x) => x.dependencies?.find((y) => y.name === d.name)?.version));
+    if (e.labels) for (const k of Object.keys(e.labels)) add(fixed(`labels.${k}`, k, 'labels', 'text', (x) => x.labels?.[k]));
+    if (e.host?.env) for (const k of Object.keys(e.host.env)) add(fixed(`host.env.${k}`, `env ${k}`, 'host', 'text', (x) => x.host?.env?.[k]));
+  }
+  const now = options.now;
+  // Running durations count up to the snapshot's time, not the viewer's clock.
+  const builtins = BUILTIN_ATTRIBUTES.filter((a) => used.has(a.id) || (DEFAULT_COLUMNS as readonly string[]).includes(a.id)).map((a) =>
+    a.id === 'duration' && now !== undefined ? { ...a, get: (e: Experiment) => durationMs(e, now) } : a,
+  );
+  return [...builtins, ...found.values()];
+}
+
+/**
+ * Looks an attribute up by id, also for ids not (yet) in a catalogue: a `params.x.y` id reads
+ * the nested parameter, `metrics.k.stat` the metric, `labels.k` the label.
+ */
+export function resolveAttribute(id: string, catalogue?: readonly Attribute[]): Attribute | undefined {
+  const known = catalogue?.find((a) => a.id === id) ?? BUILTIN_BY_ID.get(id);
+  if (known) return known;
+  const [head, ...rest] = id.split('.');
+  if (rest.length === 0) return undefined;
+  if (head === 'params') return pathAttribute('params', rest, 'parameters', 'text', (e) => e.params);
+  if (head === 'metrics') {
+    const stat = rest[rest.length - 1] as string;
+    if ((METRIC_STATS as readonly string[]).includes(stat) && rest.length > 1) return metricAttribute(rest.slice(0, -1).join('.'), stat as (typeof METRIC_STATS)[number]);
+    return metricAttribute(rest.join('.'), 'last');
+  }
+  if (head === 'labels') return fixed(id, rest.join('.'), 'labels', 'text', (e) => e.labels?.[rest.join('.')]);
+  if (head === 'dependencies') return fixed(id, rest.join('.'), 'dependencies', 'text', (e) => e.dependencies?.find((d) => d.name === rest.join('.'))?.version);
+  if (head === 'host' || head === 'times' || head === 'git' || head === 'group' || head === 'source' || head === 'error') {
+    return pathAttribute(head, rest, head === 'host' ? 'host' : head === 'git' ? 'git' : 'experiment', 'text', (e) => (head === 'git' ? e.git?.[0] : (e as unknown as Record<string, unknown>)[head]));
+  }
+  return undefined;
+}

@@ -1,0 +1,96 @@
+import { formatProblem, parseCollection, type ParseResult } from './parse.js';
+import { SourceError, type Experiment, type ExperimentSource, type Page, type Query, type Series } from './types.js';
+
+export interface StaticSourceInit {
+  /** URL of a format-v1 collection file (relative URLs resolve against the page). */
+  url?: string | URL;
+  /** The collection as JSON text (e.g. from an inline `<script type="application/json">`). */
+  text?: string;
+  /** A collection object, or an array of experiments. */
+  data?: unknown;
+  /** Where inline data came from, for messages. */
+  label?: string;
+  /** Injected fetch (tests, auth wrappers). */
+  fetch?: typeof fetch;
+}
+
+/**
+ * A read-only source over one collection document: from a URL, from JSON text or from objects.
+ * Loads once; filtering, sorting and grouping happen in the table.
+ */
+export class StaticSource implements ExperimentSource {
+  readonly capabilities = { delete: false, live: false, serverQuery: false, history: true };
+  readonly label: string;
+  readonly #init: StaticSourceInit;
+  #byId = new Map<string, Experiment>();
+
+  constructor(init: StaticSourceInit) {
+    if (init.url === undefined && init.text === undefined && init.data === undefined) {
+      throw new TypeError('StaticSource needs one of url, text or data.');
+    }
+    this.#init = init;
+    this.label = init.label ?? (init.url !== undefined ? String(init.url) : 'inline data');
+  }
+
+  async load(_query: Query = {}, signal?: AbortSignal): Promise<Page> {
+    const { url, text, data } = this.#init;
+    let parsed: ParseResult;
+    if (url !== undefined) parsed = this.#parse(await this.#fetchText(String(url), signal));
+    else parsed = this.#parse(text ?? data);
+    this.#byId = new Map(parsed.experiments.map((e) => [e.id, e]));
+    const page: Page = { experiments: parsed.experiments, total: parsed.experiments.length, problems: parsed.problems, defaults: parsed.defaults };
+    if (parsed.generatedAt) page.generatedAt = parsed.generatedAt;
+    return page;
+  }
+
+  async get(id: string): Promise<Experiment> {
+    const e = this.#byId.get(id);
+    if (!e) throw new SourceError('not-found', `No experiment with id ${JSON.stringify(id)} in ${this.label}.`, { location: this.label });
+    return e;
+  }
+
+  async history(id: string, metric: string): Promise<Series> {
+    const h = (await this.get(id)).metrics?.[metric]?.history;
+    if (!h) throw new SourceError('not-found', `Experiment ${JSON.stringify(id)} has no history for metric ${JSON.stringify(metric)} in ${this.label}.`, { location: this.label });
+    return h;
+  }
+
+  #parse(input: unknown): ParseResult {
+    try {
+      const result = parseCollection(input, { origin: this.label });
+      const fatal = result.problems.find((p) => p.index === undefined && p.severity === 'error');
+      if (fatal && result.experiments.length === 0) {
+        throw new SourceError('schema', `${this.label} is not an experiment collection: ${formatProblem(fatal)}.`, { location: this.label });
+      }
+      return result;
+    } catch (err) {
+      if (err instanceof SourceError) throw err;
+      throw new SourceError('parse', (err as Error).message, { location: this.label, cause: err });
+    }
+  }
+
+  async #fetchText(url: string, signal?: AbortSignal): Promise<string> {
+    const doFetch = this.#init.fetch ?? globalThis.fetch.bind(globalThis);
+    let response: Response;
+    try {
+      response = await doFetch(url, signal ? { signal } : {});
+    } catch (err) {
+      if (signal?.aborted) throw new SourceError('aborted', `Loading ${url} was cancelled.`, { location: url, cause: err });
+      const fileHint = globalThis.location?.protocol === 'file:' ? ' Pages opened from file:// cannot fetch files: serve the folder over http, or inline the data in a <script type="application/json"> child.' : '';
+      throw new SourceError('network', `Could not reach ${url} (${(err as Error).message}). Check the address and your connection.${fileHint}`, { location: url, cause: err });
+    }
+    if (!response.ok) {
+      const what = response.status === 404 ? 'the file was not found' : response.status === 401 || response.status === 403 ? 'you are not allowed to read it' : 'the server failed';
+      throw new SourceError(response.status === 404 ? 'not-found' : response.status === 401 || response.status === 403 ? 'not-allowed' : 'http', `${url} answered HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}: ${what}.`, {
+        location: url,
+        status: response.status,
+      });
+    }
+    try {
+      return await response.text();
+    } catch (err) {
+      if (signal?.aborted) throw new SourceError('aborted', `Loading ${url} was cancelled.`, { location: url, cause: err });
+      throw new SourceError('network', `The connection broke while reading ${url} (${(err as Error).message}). Try again.`, { location: url, cause: err });
+    }
+  }
+}

@@ -1,0 +1,14 @@
+// Public API: named re-exports only. Importing this module registers no element; import
+// `experiment-dashboard/define.js` (or the bundle) for that.
+export { ExperimentDashboard, parseMainMetricAttribute } from './components/experiment-dashboard/experiment-dashboard.component.js';
+export type { ExperimentsLoadedDetail, SourceErrorDetail } from './components/experiment-dashboard/experiment-dashboard.component.js';
+export { parseCollection, parseExperiment, parseJsonText, normalizeTime, deriveStatus, durationMs, formatProblem } from './data/parse.js';
+export type { ParseOptions, ParseResult } from './data/parse.js';
+export { StaticSource } from './data/static-source.js';
+export type { StaticSourceInit } from './data/static-source.js';
+export { collectAttributes, resolveAttribute, DEFAULT_COLUMNS } from './data/attributes.js';
+export type { Attribute, AttributeKind, AttributeCategory } from './data/attributes.js';
+export { generateCollection, generateExperiments, collectionToJson } from './data/sample-data.js';
+export type { SampleOptions } from './data/sample-data.js';
+export { STATUSES, ARTIFACT_ROLES, SourceError, DEFAULT_DEAD_AFTER_MS } from './data/types.js';
+export type * from './data/types.js';
