@@ -101,8 +101,9 @@ export function durationMs(e: Experiment, now = Date.now()): number | undefined 
  */
 export function deriveStatus(e: Experiment, now: number, deadAfterMs = DEFAULT_DEAD_AFTER_MS): Experiment {
   if (e.status !== 'running') return e;
-  const last = e.times?.heartbeat ?? e.times?.started;
-  const at = last ? Date.parse(last) : Number.NaN;
+  // The latest sign of life: a heartbeat, or an update (MLflow has no heartbeat but logs metrics).
+  const beats = [e.times?.heartbeat, e.times?.updated].map((t) => (t ? Date.parse(t) : Number.NaN)).filter((t) => !Number.isNaN(t));
+  const at = beats.length > 0 ? Math.max(...beats) : e.times?.started ? Date.parse(e.times.started) : Number.NaN;
   if (Number.isNaN(at) || now - at <= deadAfterMs) return e;
   const silentS = Math.round((now - at) / 1000);
   return {
@@ -112,7 +113,7 @@ export function deriveStatus(e: Experiment, now: number, deadAfterMs = DEFAULT_D
       ...e.statusDetail,
       raw: e.statusDetail?.raw ?? 'running',
       derived: true,
-      reason: `No ${e.times?.heartbeat ? 'heartbeat' : 'sign of life since start'} for ${silentS} s (limit ${Math.round(deadAfterMs / 1000)} s).`,
+      reason: `No ${beats.length > 0 ? 'heartbeat' : 'sign of life since start'} for ${silentS} s (limit ${Math.round(deadAfterMs / 1000)} s).`,
     },
   };
 }

@@ -1,0 +1,4 @@
+export { importSacredRun, importSacredMongo, parseMongoExportText, fromExtendedJson } from './sacred.js';
+export type { SacredRunFiles, SacredImportOptions, SacredRunResult, SacredMongoResult } from './sacred.js';
+export { importMlflowRun, importMlflowSearchResponse, importMlflowExportRun, importMlrunsRun } from './mlflow.js';
+export type { MlflowImportOptions, MlflowRunResult, MlflowSearchResult, MlrunsRunFiles } from './mlflow.js';
