@@ -2,7 +2,7 @@
 // `npm test`: type-check, lint, build, then the browser suite in headless Chromium. Ends with the plain
 // line `N passed, N failed` (browser tests plus one per failed check) that CI reads.
 import { spawnSync } from 'node:child_process';
-import { readFileSync, rmSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -27,6 +27,21 @@ for (const [name, cmd, args] of [
     failed += 1;
     console.error(`${name} failed`);
   }
+}
+
+// Node-side tests (command line, servers, importers on real folders) when there are any.
+if (existsSync('test/node')) {
+  console.log('\n> node tests: node --test test/node/');
+  const files = readdirSync('test/node').filter((f) => f.endsWith('.test.mjs')).map((f) => join('test/node', f));
+  const result = spawnSync(process.execPath, ['--test', '--test-reporter=spec', ...files], { encoding: 'utf8', env: process.env });
+  process.stdout.write(result.stdout ?? '');
+  process.stderr.write(result.stderr ?? '');
+  const count = (name) => Number(new RegExp(`^ℹ ${name} (\\d+)$`, 'm').exec(result.stdout ?? '')?.[1] ?? 0);
+  const nodePassed = count('pass');
+  const nodeFailed = count('fail') + count('cancelled');
+  passed += nodePassed;
+  failed += nodeFailed;
+  if (result.status !== 0 && nodeFailed === 0) failed += 1;
 }
 
 const extra = process.argv.slice(2);

@@ -1,3 +1,6 @@
 // Registers every element of the library. Import once: `import 'experiment-dashboard/define.js'`.
 import './components/experiment-dashboard/experiment-dashboard.js';
+import './components/experiment-row-detail/experiment-row-detail.js';
+import './components/experiment-compare/experiment-compare.js';
+import './components/metric-chart/metric-chart.js';
 export * from './index.js';

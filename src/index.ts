@@ -2,6 +2,10 @@
 // `experiment-dashboard/define.js` (or the bundle) for that.
 export { ExperimentDashboard, parseMainMetricAttribute } from './components/experiment-dashboard/experiment-dashboard.component.js';
 export type { ExperimentsLoadedDetail, SourceErrorDetail } from './components/experiment-dashboard/experiment-dashboard.component.js';
+export { ExperimentRowDetail } from './components/experiment-row-detail/experiment-row-detail.component.js';
+export { ExperimentCompare } from './components/experiment-compare/experiment-compare.component.js';
+export { MetricChart } from './components/metric-chart/metric-chart.component.js';
+export { formatDuration, formatBytes, formatNumber, formatTime, safeHref, flattenParams } from './data/format.js';
 export { parseCollection, parseExperiment, parseJsonText, normalizeTime, deriveStatus, durationMs, formatProblem } from './data/parse.js';
 export type { ParseOptions, ParseResult } from './data/parse.js';
 export { StaticSource } from './data/static-source.js';

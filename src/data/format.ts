@@ -1,4 +1,4 @@
-import type { ParamValue } from './types.js';
+import type { Host, ParamValue } from './types.js';
 
 /**
  * Formatting shared by the detail, compare and table views. Pure functions, no DOM or Lit:
@@ -184,4 +184,37 @@ export function fileNameOf(name: string): string {
   // Characters file systems refuse; the browser would replace them anyway, but less readably.
   const clean = base.replace(/[<>:"|?*]/g, '_').trim();
   return clean === '' || clean === '.' || clean === '..' ? 'download' : clean;
+}
+
+/**
+ * The host facts a person compares, as labelled text, in a fixed order; absent ones left out.
+ * GPU models are separate (`gpuModels`) because there may be several.
+ */
+export function describeHost(h: Host | undefined): [label: string, value: string][] {
+  if (!h) return [];
+  const python = [h.python?.version, h.python?.implementation ? `(${h.python.implementation})` : undefined].filter(Boolean).join(' ');
+  const gpuCount = h.gpus?.count ?? h.gpus?.devices?.length;
+  const fields: [string, string | undefined][] = [
+    ['Hostname', h.hostname],
+    ['Operating system', h.os?.system],
+    ['Platform', h.os?.platform],
+    ['CPU', h.cpu?.model],
+    ['CPU cores', h.cpu?.cores !== undefined ? String(h.cpu.cores) : undefined],
+    ['Memory', formatBytes(h.memoryBytes)],
+    ['Python', python],
+    ['Workspace version', h.workspaceVersion],
+    ['GPUs', gpuCount !== undefined ? String(gpuCount) : undefined],
+    ['GPU driver', h.gpus?.driverVersion],
+  ];
+  return fields.filter((f): f is [string, string] => f[1] !== undefined && f[1] !== '');
+}
+
+/** GPU models, identical ones counted: `2 × NVIDIA A100 (40 GiB)`. */
+export function gpuModels(h: Host | undefined): string[] {
+  const counts = new Map<string, number>();
+  for (const d of h?.gpus?.devices ?? []) {
+    const text = [d.model ?? 'Unknown model', d.memoryBytes !== undefined ? `(${formatBytes(d.memoryBytes)})` : ''].filter(Boolean).join(' ');
+    counts.set(text, (counts.get(text) ?? 0) + 1);
+  }
+  return [...counts].map(([text, n]) => (n > 1 ? `${n} × ${text}` : text));
 }

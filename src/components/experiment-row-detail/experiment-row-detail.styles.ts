@@ -1,0 +1,303 @@
+import { css } from 'lit';
+
+/**
+ * Tokens, tables, field lists and controls shared by the detail and the compare view (the
+ * compare element adopts this sheet too, so both look alike).
+ */
+export const detailBaseStyles = css`
+  :host {
+    --_fg: var(--experiment-dashboard-color, CanvasText);
+    --_bg: var(--experiment-dashboard-background, Canvas);
+    --_muted: var(--experiment-dashboard-muted-color, color-mix(in srgb, currentColor 72%, transparent));
+    --_border: var(--experiment-dashboard-border-color, color-mix(in srgb, currentColor 22%, transparent));
+    --_accent: var(--experiment-dashboard-accent-color, LinkText);
+    --_danger: var(--experiment-dashboard-status-failed, light-dark(#b3261e, #f2b8b5));
+    --_success: var(--experiment-dashboard-status-completed, light-dark(#146c2e, #6dd58c));
+    --_radius: var(--experiment-dashboard-radius, 4px);
+    --_mono: var(--experiment-dashboard-mono-font, ui-monospace, SFMono-Regular, Menlo, Consolas, monospace);
+    --_diff-bg: var(--experiment-dashboard-diff-bg, color-mix(in srgb, #f5b800 24%, transparent));
+    --_max-height: var(--experiment-dashboard-detail-max-height, 420px);
+    color: var(--_fg);
+    font-family: var(--experiment-dashboard-font, system-ui, sans-serif);
+    font-size: var(--experiment-dashboard-font-size, 13px);
+    line-height: 1.4;
+    /* Inherited text settings of a table row around us must not leak in. */
+    font-weight: normal;
+    white-space: normal;
+    text-align: start;
+  }
+
+  :host([hidden]) {
+    display: none;
+  }
+
+  .sr-only {
+    position: absolute;
+    width: 1px;
+    height: 1px;
+    margin: -1px;
+    padding: 0;
+    overflow: hidden;
+    clip-path: inset(50%);
+    white-space: nowrap;
+    border: 0;
+  }
+
+  button,
+  input,
+  select {
+    font: inherit;
+    color: inherit;
+  }
+
+  button {
+    padding: 1px 8px;
+    border: 1px solid var(--_border);
+    border-radius: var(--_radius);
+    background: transparent;
+    cursor: pointer;
+  }
+
+  button:disabled {
+    cursor: default;
+    opacity: 0.6;
+  }
+
+  :is(button, input, select, a, [tabindex]):focus-visible {
+    outline: 2px solid var(--_accent);
+    outline-offset: 1px;
+  }
+
+  input[type='search'] {
+    min-width: 12em;
+    padding: 2px 6px;
+    border: 1px solid var(--_border);
+    border-radius: var(--_radius);
+    background: var(--_bg);
+  }
+
+  a {
+    color: var(--_accent);
+  }
+
+  code,
+  pre,
+  .mono {
+    font-family: var(--_mono);
+    font-size: 0.95em;
+  }
+
+  table {
+    width: 100%;
+    border-collapse: collapse;
+    /* Pages in quirks mode do not let tables inherit the font size. */
+    font-size: inherit;
+  }
+
+  th,
+  td {
+    padding: 3px 8px;
+    border-bottom: 1px solid var(--_border);
+    text-align: start;
+    vertical-align: top;
+    overflow-wrap: anywhere;
+  }
+
+  thead th {
+    position: sticky;
+    top: 0;
+    z-index: 1;
+    background: var(--_bg);
+    font-weight: 600;
+    white-space: nowrap;
+  }
+
+  tbody th {
+    font-weight: normal;
+  }
+
+  td.num {
+    text-align: end;
+    font-variant-numeric: tabular-nums;
+    white-space: nowrap;
+  }
+
+  .muted,
+  .note {
+    color: var(--_muted);
+  }
+
+  .note {
+    margin: 4px 0;
+  }
+
+  .error {
+    color: var(--_danger);
+  }
+
+  .toolbar {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: center;
+    gap: 6px 12px;
+    margin-bottom: 6px;
+  }
+
+  .toolbar label {
+    display: inline-flex;
+    align-items: center;
+    gap: 4px;
+  }
+
+  .status-text {
+    font-weight: 600;
+  }
+
+  .status-failed,
+  .status-dead {
+    color: var(--_danger);
+  }
+
+  .status-completed {
+    color: var(--_success);
+  }
+`;
+
+export const experimentRowDetailStyles = css`
+  :host {
+    display: flex;
+    flex-direction: column;
+    max-height: var(--_max-height);
+    min-height: 0;
+    box-sizing: border-box;
+  }
+
+  .detail {
+    display: flex;
+    flex: 1 1 auto;
+    flex-direction: column;
+    min-height: 0;
+  }
+
+  .tabs {
+    display: flex;
+    flex: none;
+    gap: 2px;
+    overflow-x: auto;
+    border-bottom: 1px solid var(--_border);
+  }
+
+  .tab {
+    padding: 4px 10px;
+    border: 0;
+    border-bottom: 2px solid transparent;
+    border-radius: 0;
+    white-space: nowrap;
+  }
+
+  .tab[aria-selected='true'] {
+    border-bottom-color: var(--_accent);
+    font-weight: 600;
+  }
+
+  .tab .count {
+    margin-inline-start: 4px;
+    color: var(--_muted);
+    font-size: 0.9em;
+  }
+
+  .panel {
+    flex: 1 1 auto;
+    min-height: 0;
+    overflow: auto;
+    padding: 8px 2px;
+  }
+
+  .fields {
+    display: grid;
+    grid-template-columns: max-content minmax(0, 1fr);
+    gap: 3px 16px;
+    margin: 0;
+  }
+
+  .fields dt {
+    color: var(--_muted);
+  }
+
+  .fields dd {
+    margin: 0;
+    min-width: 0;
+    overflow-wrap: anywhere;
+  }
+
+  .fields dd .inline-action {
+    margin-inline-start: 6px;
+  }
+
+  .tags {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 4px;
+    margin: 0;
+    padding: 0;
+    list-style: none;
+  }
+
+  .tags li {
+    padding: 0 6px;
+    border: 1px solid var(--_border);
+    border-radius: 999px;
+  }
+
+  .plain-list {
+    margin: 0;
+    padding-inline-start: 1.2em;
+  }
+
+  .notes {
+    white-space: pre-wrap;
+  }
+
+  .error-block {
+    margin-top: 10px;
+  }
+
+  .error-block h3,
+  .repo h3 {
+    margin: 0 0 4px;
+    font-size: 1em;
+  }
+
+  pre.trace,
+  pre.stdout {
+    max-height: 220px;
+    margin: 0;
+    padding: 6px 8px;
+    overflow: auto;
+    border: 1px solid var(--_border);
+    border-radius: var(--_radius);
+    white-space: pre;
+  }
+
+  .chart-box {
+    margin-top: 10px;
+  }
+
+  .repo + .repo {
+    margin-top: 10px;
+  }
+
+  .live {
+    min-height: 1.4em;
+    margin: 6px 0 0;
+  }
+
+  .live.error {
+    color: var(--_danger);
+  }
+
+  details summary {
+    cursor: pointer;
+    margin-top: 8px;
+  }
+`;

@@ -1,0 +1,96 @@
+import { css } from 'lit';
+
+export const metricChartStyles = css`
+  :host {
+    --_fg: var(--experiment-dashboard-color, currentColor);
+    --_muted: var(--experiment-dashboard-muted-color, color-mix(in srgb, currentColor 70%, transparent));
+    --_danger: var(--experiment-dashboard-status-failed, #b3261e);
+    --_radius: var(--experiment-dashboard-radius, 4px);
+    display: block;
+    min-width: 0;
+    color: var(--_fg);
+    font-family: var(--experiment-dashboard-font, system-ui, sans-serif);
+    font-size: var(--experiment-dashboard-font-size, 13px);
+  }
+
+  :host([hidden]) {
+    display: none;
+  }
+
+  .chart {
+    display: flex;
+    flex-direction: column;
+    gap: 4px;
+    min-width: 0;
+  }
+
+  .plot {
+    position: relative;
+    min-width: 0;
+    width: 100%;
+  }
+
+  .plot[hidden] {
+    display: none;
+  }
+
+  .plot .uplot {
+    /* uPlot sizes itself in px; let the host's width decide instead. */
+    width: 100%;
+    font-family: inherit;
+  }
+
+  .status,
+  .note,
+  .empty {
+    margin: 0;
+    color: var(--_muted);
+  }
+
+  .error {
+    margin: 0;
+    color: var(--_danger);
+  }
+
+  .error button {
+    margin-inline-start: 6px;
+    font: inherit;
+  }
+
+  .legend {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 2px 14px;
+    margin: 0;
+    padding: 0;
+    list-style: none;
+  }
+
+  .legend li {
+    display: inline-flex;
+    align-items: center;
+    gap: 6px;
+    min-width: 0;
+  }
+
+  .swatch {
+    flex: none;
+    width: 12px;
+    height: 3px;
+    border-radius: 1px;
+  }
+
+  .legend .label {
+    overflow-wrap: anywhere;
+  }
+
+  .legend .value {
+    font-variant-numeric: tabular-nums;
+    color: var(--_muted);
+  }
+
+  .cursor-x {
+    color: var(--_muted);
+    font-variant-numeric: tabular-nums;
+  }
+`;
