@@ -3,6 +3,8 @@ import { chromeLauncher } from '@web/test-runner-chrome';
 import { defaultReporter, summaryReporter } from '@web/test-runner';
 import { cssTextDevServer } from './scripts/css-text.mjs';
 import { countReporter } from './scripts/count-reporter.mjs';
+// The reference HTTP server for test/http-source.test.ts (started on first use).
+import { referenceServerPlugin } from './server/web-test-runner-plugin.mjs';
 
 const executablePath = process.env.CHROME_PATH || '/usr/bin/chromium';
 
@@ -13,7 +15,7 @@ export default {
   concurrency: 2,
   testFramework: { config: { timeout: 20000 } },
   testsFinishTimeout: 20 * 60 * 1000,
-  plugins: [cssTextDevServer(), esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'tsconfig.json' })],
+  plugins: [cssTextDevServer(), esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'tsconfig.json' }), referenceServerPlugin()],
   browsers: [
     chromeLauncher({
       launchOptions: {

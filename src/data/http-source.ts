@@ -1,0 +1,584 @@
+import { formatProblem, parseCollection, parseExperiment, parseJsonText, type ParseResult } from './parse.js';
+import { queryToSearchParams } from './query.js';
+import {
+  SourceError,
+  type Artifact,
+  type Change,
+  type CollectionDefaults,
+  type Experiment,
+  type ExperimentSource,
+  type Page,
+  type Problem,
+  type Query,
+  type Series,
+  type SourceCapabilities,
+} from './types.js';
+
+/**
+ * The dashboard's client of the REST contract in `openapi/experiment-dashboard.openapi.yaml`
+ * (reference backend: `server/reference-server.mjs`).
+ */
+export interface HttpSourceInit {
+  /** The API root, e.g. `https://ml.example.com/api/` (relative URLs resolve against the page). */
+  baseUrl: string | URL;
+  /** Extra request headers (e.g. `Authorization`), or a function returning them per request (token refresh). */
+  headers?: HeadersInit | (() => HeadersInit | Promise<HeadersInit>);
+  /** `include` sends cookies to another origin (the server must allow it). Default `same-origin`. */
+  credentials?: RequestCredentials;
+  /** A replacement for `fetch` (tests, auth wrappers). */
+  fetch?: typeof fetch;
+  /** Time limit per request attempt, in ms. Default 30000. */
+  timeoutMs?: number;
+  /**
+   * `server`: the backend filters, sorts and pages (`load()` returns one page).
+   * `client`: `load()` fetches every page; the table filters. `auto` (default): ask `/capabilities`.
+   */
+  mode?: 'auto' | 'client' | 'server';
+  /** Retries of a GET after a network error or HTTP 502/503/504. Default 3. Never for POST. */
+  retries?: number;
+  /** First retry delay in ms, doubled each time (with jitter). Default 300. */
+  retryDelayMs?: number;
+  /** Records per request when loading everything (client mode). Default 2000. */
+  pageSize?: number;
+  /**
+   * Live updates: `sse` (EventSource on `/changes`, polling when it keeps failing), `poll`, or
+   * `auto` (default: SSE unless custom `headers` are set, which EventSource cannot send).
+   */
+  live?: 'auto' | 'sse' | 'poll';
+  /** Polling interval in ms. Default 5000. */
+  pollIntervalMs?: number;
+  /** EventSource implementation (tests); default the browser's. */
+  EventSource?: typeof EventSource;
+  /** How the source is named in messages; default the base URL. */
+  label?: string;
+}
+
+/** After this many EventSource failures in a row, live updates switch to polling. */
+const SSE_FAILURES_BEFORE_POLLING = 3;
+const RETRY_STATUSES = new Set([502, 503, 504]);
+const DEFAULT_PAGE_SIZE = 100;
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+interface RequestOptions {
+  method?: 'GET' | 'POST';
+  body?: unknown;
+  signal?: AbortSignal | undefined;
+  /** What is being fetched, for messages: "The experiment list", `Experiment "x"`. */
+  what: string;
+}
+
+interface TimedSignal {
+  signal: AbortSignal;
+  timedOut: () => boolean;
+  done: () => void;
+}
+
+/** The caller's signal combined with a per-attempt time limit. */
+function withTimeout(outer: AbortSignal | undefined, ms: number): TimedSignal {
+  const controller = new AbortController();
+  let timedOut = false;
+  const timer =
+    ms > 0 && Number.isFinite(ms)
+      ? setTimeout(() => {
+          timedOut = true;
+          controller.abort(new DOMException(`No answer within ${ms} ms`, 'TimeoutError'));
+        }, ms)
+      : undefined;
+  const forward = () => controller.abort(outer?.reason);
+  if (outer?.aborted) forward();
+  else outer?.addEventListener('abort', forward, { once: true });
+  return {
+    signal: controller.signal,
+    timedOut: () => timedOut,
+    done: () => {
+      clearTimeout(timer);
+      outer?.removeEventListener('abort', forward);
+    },
+  };
+}
+
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(signal.reason);
+      return;
+    }
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/** Retry-After in ms (seconds or an HTTP date), capped; undefined when absent. */
+function retryAfterMs(response: Response): number | undefined {
+  const value = response.headers.get('retry-after');
+  if (!value) return undefined;
+  const seconds = Number(value);
+  const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(value) - Date.now();
+  return Number.isFinite(ms) ? Math.min(Math.max(ms, 0), 30_000) : undefined;
+}
+
+/** The server's own explanation, from `{error}` / `{message}` JSON or short plain text. */
+async function errorDetail(response: Response): Promise<string | undefined> {
+  let text: string;
+  try {
+    text = await response.text();
+  } catch {
+    return undefined;
+  }
+  try {
+    const body: unknown = JSON.parse(text);
+    if (isObject(body)) {
+      const msg = body.error ?? body.message ?? body.detail;
+      if (typeof msg === 'string') return msg;
+      if (isObject(msg) && typeof msg.message === 'string') return msg.message;
+    }
+  } catch {
+    // Not JSON: plain text is shown if short and not a web page.
+  }
+  const trimmed = text.trim();
+  return trimmed && trimmed.length <= 300 && !trimmed.startsWith('<') ? trimmed : undefined;
+}
+
+/** Shifts problem positions of one page so they count from the start of the whole list. */
+function shiftProblems(problems: Problem[], offset: number): Problem[] {
+  if (offset === 0) return problems;
+  return problems.map((p) =>
+    p.index === undefined ? p : { ...p, index: p.index + offset, path: p.path.replace(/^\$\.experiments\[(\d+)\]/, (_m, i: string) => `$.experiments[${Number(i) + offset}]`) },
+  );
+}
+
+/**
+ * An experiment source backed by an HTTP API. Every request carries an `AbortSignal` (the
+ * caller's, combined with `timeoutMs`); GETs are retried with exponential backoff on network
+ * errors and 502/503/504, POSTs never. Every record from the server is validated with
+ * `parseCollection`: valid ones are returned, the others named in `problems`.
+ *
+ * In `auto` mode `capabilities` is a guess until `ready()` (or the first `load()`) has asked
+ * `/capabilities`; await `ready()` before deciding how to query.
+ */
+export class HttpSource implements ExperimentSource {
+  readonly label: string;
+  readonly #base: URL;
+  readonly #init: HttpSourceInit;
+  readonly #fetch: typeof fetch;
+  #capabilities: SourceCapabilities;
+  #ready: Promise<SourceCapabilities> | undefined;
+  #defaults: CollectionDefaults | undefined;
+  #generatedAt: string | undefined;
+  /** The last change sequence number seen (from a list answer or the change feed). */
+  #seq: number | undefined;
+  readonly #listeners = new Set<(change: Change) => void>();
+  #stopFeed: (() => void) | undefined;
+
+  constructor(init: HttpSourceInit) {
+    const raw = String(init.baseUrl);
+    let base: URL;
+    try {
+      base = new URL(raw, globalThis.location?.href);
+    } catch (err) {
+      throw new TypeError(`The experiment API address ${JSON.stringify(raw)} is not a valid URL: give a full address such as https://ml.example.com/api/.`, { cause: err });
+    }
+    if (!base.pathname.endsWith('/')) base.pathname += '/';
+    this.#base = base;
+    this.#init = init;
+    this.label = init.label ?? base.href;
+    this.#fetch = init.fetch ?? globalThis.fetch.bind(globalThis);
+    this.#capabilities = { delete: false, live: true, serverQuery: init.mode === 'server', history: true };
+  }
+
+  get capabilities(): SourceCapabilities {
+    return this.#capabilities;
+  }
+
+  /** Asks `/capabilities` once; a backend without it is a plain list (client mode, read-only). */
+  ready(signal?: AbortSignal): Promise<SourceCapabilities> {
+    this.#ready ??= this.#probe(signal).catch((err: unknown) => {
+      this.#ready = undefined;
+      throw err;
+    });
+    return this.#ready;
+  }
+
+  async #probe(signal: AbortSignal | undefined): Promise<SourceCapabilities> {
+    const mode = this.#init.mode ?? 'auto';
+    let body: unknown;
+    try {
+      body = await this.#getJson('capabilities', { signal, what: 'The list of what the server can do' });
+    } catch (err) {
+      if (!(err instanceof SourceError && err.kind === 'not-found')) throw err;
+      body = {};
+    }
+    const caps = isObject(body) ? body : {};
+    this.#capabilities = {
+      serverQuery: mode === 'auto' ? caps.serverQuery === true : mode === 'server',
+      live: caps.live === true,
+      delete: caps.delete === true,
+      history: caps.history !== false,
+    };
+    return this.#capabilities;
+  }
+
+  // ---- requests ----
+
+  #url(path: string, params?: URLSearchParams): URL {
+    const url = new URL(path, this.#base);
+    if (params) for (const [k, v] of params) url.searchParams.append(k, v);
+    return url;
+  }
+
+  async #headers(accept: string, hasBody: boolean): Promise<Headers> {
+    const extra = typeof this.#init.headers === 'function' ? await this.#init.headers() : this.#init.headers;
+    const headers = new Headers(extra);
+    if (!headers.has('accept')) headers.set('accept', accept);
+    if (hasBody) headers.set('content-type', 'application/json');
+    return headers;
+  }
+
+  #aborted(what: string, url: URL, cause: unknown): SourceError {
+    return new SourceError('aborted', `${what}: the request to ${url.href} was cancelled.`, { location: url.href, cause });
+  }
+
+  #httpError(status: number, url: URL, what: string, detail: string | undefined): SourceError {
+    const opts = { location: url.href, status };
+    const said = detail ? ` The server said: ${detail}` : '';
+    if (status === 401 || status === 403) {
+      return new SourceError('not-allowed', `You are not allowed to see these experiments: sign in or ask for access (${url.origin} answered HTTP ${status}).${said}`, opts);
+    }
+    if (status === 404) return new SourceError('not-found', `${what} was not found at ${url.href} (HTTP 404).${said || ' Check the endpoint address.'}`, opts);
+    if (status >= 500) {
+      return new SourceError('http', `The server at ${url.origin} failed (HTTP ${status}) while answering for ${what.toLowerCase()}.${said} Try again later; if it keeps failing, tell whoever runs the server.`, opts);
+    }
+    return new SourceError('http', `The server at ${url.origin} refused the request for ${what.toLowerCase()} (HTTP ${status}).${said}`, opts);
+  }
+
+  /**
+   * One request with timeout, abort and (GET only) retries; resolves with the body read by
+   * `read`, so the time limit covers the whole answer, not just its headers.
+   */
+  async #request<T>(url: URL, options: RequestOptions, accept: string, read: (r: Response) => Promise<T>): Promise<{ body: T; response: Response }> {
+    const method = options.method ?? 'GET';
+    const idempotent = method === 'GET';
+    const retries = idempotent ? Math.max(0, this.#init.retries ?? 3) : 0;
+    const timeoutMs = this.#init.timeoutMs ?? 30_000;
+    const { signal, what } = options;
+    for (let attempt = 0; ; attempt++) {
+      if (signal?.aborted) throw this.#aborted(what, url, signal.reason);
+      const timed = withTimeout(signal, timeoutMs);
+      let response: Response;
+      let retryWait: number | undefined;
+      try {
+        const init: RequestInit = {
+          method,
+          headers: await this.#headers(accept, options.body !== undefined),
+          credentials: this.#init.credentials ?? 'same-origin',
+          signal: timed.signal,
+        };
+        if (options.body !== undefined) init.body = JSON.stringify(options.body);
+        response = await this.#fetch(url.href, init);
+        if (!(idempotent && RETRY_STATUSES.has(response.status) && attempt < retries)) {
+          if (!response.ok) throw this.#httpError(response.status, url, what, await errorDetail(response));
+          return { body: await read(response), response };
+        }
+        retryWait = retryAfterMs(response);
+        await response.body?.cancel().catch(() => undefined);
+      } catch (err) {
+        if (err instanceof SourceError) throw err;
+        if (signal?.aborted) throw this.#aborted(what, url, err);
+        if (timed.timedOut()) {
+          throw new SourceError('timeout', `${what}: ${url.origin} did not answer within ${Math.round(timeoutMs / 100) / 10} s. The server may be busy: try again, or narrow the search.`, {
+            location: url.href,
+            cause: err,
+          });
+        }
+        if (!(idempotent && attempt < retries)) {
+          throw new SourceError('network', `Could not reach ${url.origin} for ${what.toLowerCase()} (${(err as Error)?.message ?? err}). Check the address and your connection, then try again.`, {
+            location: url.href,
+            cause: err,
+          });
+        }
+      } finally {
+        timed.done();
+      }
+      const base = this.#init.retryDelayMs ?? 300;
+      const backoff = Math.min(base * 2 ** attempt, 10_000) * (0.75 + Math.random() / 2);
+      try {
+        await sleep(retryWait ?? backoff, signal);
+      } catch (err) {
+        throw this.#aborted(what, url, err);
+      }
+    }
+  }
+
+  async #getJson(path: string, options: RequestOptions, params?: URLSearchParams): Promise<unknown> {
+    const url = this.#url(path, params);
+    const { body } = await this.#request(url, options, 'application/json', (r) => r.text());
+    if (body.trim() === '') return undefined;
+    try {
+      return parseJsonText(body);
+    } catch (err) {
+      const page = body.trimStart().startsWith('<') ? ' It sent a web page: check that the address points to the experiment API.' : '';
+      throw new SourceError('parse', `${options.what}: the answer of ${url.href} is not valid JSON (${(err as Error).message}).${page}`, { location: url.href, cause: err });
+    }
+  }
+
+  // ---- records ----
+
+  #parseList(body: unknown, where: string, offset: number): ParseResult & { total?: number; nextToken?: string } {
+    if (!isObject(body) && !Array.isArray(body)) {
+      throw new SourceError('schema', `${where} did not answer with experiments: expected {"experiments": [...], "total": n}, got ${body === undefined ? 'nothing' : typeof body}.`, { location: where });
+    }
+    let parsed: ParseResult;
+    try {
+      parsed = parseCollection(body, { origin: where });
+    } catch (err) {
+      throw new SourceError('schema', (err as Error).message, { location: where, cause: err });
+    }
+    const fatal = parsed.problems.find((p) => p.index === undefined && p.severity === 'error');
+    if (fatal && parsed.experiments.length === 0) throw new SourceError('schema', `${where} did not answer with experiments: ${formatProblem(fatal)}.`, { location: where });
+    const result: ParseResult & { total?: number; nextToken?: string } = { ...parsed, problems: shiftProblems(parsed.problems, offset) };
+    if (isObject(body)) {
+      if (typeof body.total === 'number') result.total = body.total;
+      if (typeof body.nextToken === 'string' && body.nextToken !== '') result.nextToken = body.nextToken;
+      if (typeof body.changeSeq === 'number') this.#seq = Math.max(this.#seq ?? 0, body.changeSeq);
+    }
+    if (Object.keys(parsed.defaults).length > 0) this.#defaults = parsed.defaults;
+    if (parsed.generatedAt) this.#generatedAt = parsed.generatedAt;
+    return result;
+  }
+
+  /** Validates records from outside a list (one record, change events) like the list's. */
+  #parseRecords(records: unknown[], where: string): ParseResult {
+    const collection: Record<string, unknown> = { experiments: records };
+    if (this.#defaults) collection.defaults = this.#defaults;
+    if (this.#generatedAt) collection.generatedAt = this.#generatedAt;
+    return parseCollection(collection, { origin: where });
+  }
+
+  #page(parsed: ParseResult, extra: { total?: number; nextToken?: string }): Page {
+    const page: Page = { experiments: parsed.experiments, total: extra.total ?? parsed.experiments.length };
+    if (extra.nextToken) page.nextToken = extra.nextToken;
+    if (parsed.problems.length > 0) page.problems = parsed.problems;
+    if (Object.keys(parsed.defaults).length > 0) page.defaults = parsed.defaults;
+    if (parsed.generatedAt) page.generatedAt = parsed.generatedAt;
+    return page;
+  }
+
+  /**
+   * Server-query mode: the one page the query asks for, with `total` and `nextToken`.
+   * Client mode: every record (all pages), for the table to filter.
+   */
+  async load(query: Query = {}, signal?: AbortSignal): Promise<Page> {
+    const caps = await this.ready(signal);
+    if (caps.serverQuery) {
+      const q: Query = { ...query, page: query.page ?? { size: DEFAULT_PAGE_SIZE } };
+      const where = this.#url('experiments').href;
+      const body = await this.#getJson('experiments', { signal, what: 'The experiment list' }, queryToSearchParams(q));
+      const parsed = this.#parseList(body, where, (q.page?.index ?? 0) * (q.page?.size ?? 0));
+      return this.#page(parsed, parsed);
+    }
+    return this.#loadAll(signal);
+  }
+
+  async #loadAll(signal: AbortSignal | undefined): Promise<Page> {
+    const size = this.#init.pageSize ?? 2000;
+    const experiments: Experiment[] = [];
+    const problems: Problem[] = [];
+    const seen = new Set<string>();
+    let token: string | undefined;
+    let first: ParseResult | undefined;
+    for (;;) {
+      const params = queryToSearchParams({ page: token === undefined ? { size } : { size, token } });
+      const where = this.#url('experiments').href;
+      const body = await this.#getJson('experiments', { signal, what: 'The experiment list' }, params);
+      const parsed = this.#parseList(body, where, experiments.length);
+      first ??= parsed;
+      for (const e of parsed.experiments) experiments.push(e);
+      for (const p of parsed.problems) problems.push(p);
+      if (!parsed.nextToken) break;
+      if (seen.has(parsed.nextToken)) {
+        throw new SourceError('schema', `${where} sent the same nextToken twice (${JSON.stringify(parsed.nextToken)}); paging would never end. The server's paging is broken.`, { location: where });
+      }
+      seen.add(parsed.nextToken);
+      token = parsed.nextToken;
+    }
+    const page: Page = { experiments, total: experiments.length };
+    if (problems.length > 0) page.problems = problems;
+    if (first && Object.keys(first.defaults).length > 0) page.defaults = first.defaults;
+    if (first?.generatedAt) page.generatedAt = first.generatedAt;
+    return page;
+  }
+
+  /** The full record (histories inline where the server has them). */
+  async get(id: string, signal?: AbortSignal): Promise<Experiment> {
+    const path = `experiments/${encodeURIComponent(id)}`;
+    const what = `Experiment ${JSON.stringify(id)}`;
+    const body = await this.#getJson(path, { signal, what });
+    const where = this.#url(path).href;
+    const parsed = this.#parseRecords([body], where);
+    const e = parsed.experiments[0];
+    if (!e) {
+      const why = parsed.problems.map(formatProblem).join('; ');
+      throw new SourceError('schema', `${where} did not answer with a usable experiment: ${why}.`, { location: where });
+    }
+    return e;
+  }
+
+  async history(id: string, metric: string, signal?: AbortSignal): Promise<Series> {
+    const path = `experiments/${encodeURIComponent(id)}/metrics/${encodeURIComponent(metric)}/history`;
+    const body = await this.#getJson(path, { signal, what: `The history of metric ${JSON.stringify(metric)} of experiment ${JSON.stringify(id)}` });
+    const where = this.#url(path).href;
+    const { experiment, problems } = parseExperiment({ id, status: 'completed', metrics: { [metric]: { history: body } } }, 0, '$');
+    const series = experiment?.metrics?.[metric]?.history;
+    if (!series) {
+      const why = problems.map((p) => `${p.path.replace(/^\$\.metrics\[[^\]]*\]\.history/, '$')}: ${p.message}`).join('; ');
+      throw new SourceError('schema', `${where} did not answer with a metric history {steps, values}: ${why}.`, { location: where });
+    }
+    return series;
+  }
+
+  /**
+   * The artifact's download: a URL the browser downloads itself (cookies apply), or, when the
+   * source sends custom headers the browser could not add to a link, the file as a Blob.
+   */
+  async artifact(id: string, artifact: Artifact, signal?: AbortSignal): Promise<Blob | URL> {
+    const url = this.#url(`experiments/${encodeURIComponent(id)}/artifacts/${encodeURIComponent(artifact.name)}`);
+    if (!this.#init.headers) return url;
+    const { body } = await this.#request(url, { signal, what: `The artifact ${JSON.stringify(artifact.name)}` }, '*/*', (r) => r.blob());
+    return body;
+  }
+
+  /** Asks the server to delete; resolves once it confirms (the server answers only when durable). Never retried. */
+  async delete(ids: string[]): Promise<void> {
+    if (ids.length === 0) return;
+    const url = this.#url('experiments/delete');
+    await this.#request(url, { method: 'POST', body: { ids }, what: `Deleting ${ids.length === 1 ? `experiment ${JSON.stringify(ids[0])}` : `${ids.length} experiments`}` }, 'application/json', (r) => r.text());
+  }
+
+  // ---- live updates ----
+
+  /**
+   * Live changes from `/changes`: Server-Sent Events, reconnecting with backoff (and replaying
+   * what was missed); polling when EventSource is missing, cannot authenticate, or keeps failing.
+   */
+  subscribe(onChange: (change: Change) => void): () => void {
+    this.#listeners.add(onChange);
+    this.#stopFeed ??= this.#startFeed();
+    return () => {
+      this.#listeners.delete(onChange);
+      if (this.#listeners.size === 0) {
+        this.#stopFeed?.();
+        this.#stopFeed = undefined;
+      }
+    };
+  }
+
+  #emit(change: Change): void {
+    for (const listener of [...this.#listeners]) {
+      try {
+        listener(change);
+      } catch (err) {
+        globalThis.reportError?.(err);
+      }
+    }
+  }
+
+  #onChangeData(type: string, data: unknown, seq: number | undefined): void {
+    if (seq !== undefined && Number.isFinite(seq)) this.#seq = Math.max(this.#seq ?? 0, seq);
+    if (type === 'reload') this.#emit({ type: 'reload' });
+    else if (type === 'delete' && isObject(data) && Array.isArray(data.ids)) {
+      const ids = data.ids.filter((x): x is string => typeof x === 'string');
+      if (ids.length > 0) this.#emit({ type: 'delete', ids });
+    } else if (type === 'upsert' && isObject(data) && Array.isArray(data.experiments)) {
+      const { experiments } = this.#parseRecords(data.experiments, this.#url('changes').href);
+      if (experiments.length > 0) this.#emit({ type: 'upsert', experiments });
+    }
+  }
+
+  #startFeed(): () => void {
+    let stopped = false;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let source: EventSource | undefined;
+    let poller: AbortController | undefined;
+    let failures = 0;
+    const ES = this.#init.EventSource ?? globalThis.EventSource;
+    const live = this.#init.live ?? 'auto';
+    const useSse = live !== 'poll' && typeof ES === 'function' && !(live === 'auto' && this.#init.headers);
+    const base = this.#init.retryDelayMs ?? 300;
+    const interval = this.#init.pollIntervalMs ?? 5000;
+
+    const openStream = () => {
+      if (stopped) return;
+      const url = this.#url('changes');
+      if (this.#seq !== undefined) url.searchParams.set('since', String(this.#seq));
+      const es = new ES(url.href, { withCredentials: this.#init.credentials === 'include' });
+      source = es;
+      es.onopen = () => {
+        failures = 0;
+      };
+      for (const type of ['upsert', 'delete', 'reload']) {
+        es.addEventListener(type, (event) => {
+          const message = event as MessageEvent<string>;
+          let data: unknown;
+          try {
+            data = message.data ? parseJsonText(message.data) : {};
+          } catch {
+            return; // A garbled event is skipped; the next reload or upsert brings the state back.
+          }
+          this.#onChangeData(type, data, message.lastEventId ? Number(message.lastEventId) : undefined);
+        });
+      }
+      es.onerror = () => {
+        // Our own backoff instead of the browser's fixed retry; reconnect replays from #seq.
+        es.close();
+        source = undefined;
+        if (stopped) return;
+        failures += 1;
+        if (failures >= SSE_FAILURES_BEFORE_POLLING) {
+          failures = 0;
+          poll();
+        } else timer = setTimeout(openStream, Math.min(base * 2 ** failures, 30_000));
+      };
+    };
+
+    const poll = () => {
+      if (stopped) return;
+      poller = new AbortController();
+      const params = new URLSearchParams();
+      if (this.#seq !== undefined) params.set('since', String(this.#seq));
+      this.#getJson('changes', { signal: poller.signal, what: 'The list of changes' }, params)
+        .then((body) => {
+          failures = 0;
+          if (!isObject(body)) return;
+          const next = typeof body.seq === 'number' ? body.seq : undefined;
+          if (body.reset === true) this.#onChangeData('reload', {}, next);
+          else if (Array.isArray(body.changes)) {
+            for (const c of body.changes) if (isObject(c) && typeof c.type === 'string') this.#onChangeData(c.type, c, typeof c.seq === 'number' ? c.seq : undefined);
+          }
+          if (next !== undefined) this.#seq = next;
+        })
+        .catch(() => {
+          failures += 1;
+        })
+        .finally(() => {
+          if (!stopped) timer = setTimeout(poll, failures === 0 ? interval : Math.min(interval * 2 ** failures, 5 * 60_000));
+        });
+    };
+
+    if (useSse) openStream();
+    else poll();
+    return () => {
+      stopped = true;
+      clearTimeout(timer);
+      source?.close();
+      poller?.abort();
+    };
+  }
+}

@@ -1,0 +1,548 @@
+import { openDB, type DBSchema, type IDBPDatabase, type IDBPTransaction, type StoreNames } from 'idb';
+import { formatProblem, parseCollection, type ParseResult } from './parse.js';
+import {
+  SourceError,
+  type Change,
+  type CollectionDefaults,
+  type Experiment,
+  type ExperimentCollection,
+  type ExperimentSource,
+  type Metric,
+  type Page,
+  type Problem,
+  type Query,
+  type Series,
+  type SourceCapabilities,
+} from './types.js';
+
+/**
+ * Schema history:
+ * - v1: store `experiments` (keyPath `id`), histories inline in the records.
+ * - v2: indexes `status`, `times.started`, `mainMetric.value` on `experiments`; histories moved
+ *   to their own store `histories` keyed `[id, metric]` (records keep `historyRef`), so listing
+ *   100,000 records does not drag every curve along; store `meta` for collection defaults.
+ */
+export const IDB_SCHEMA_VERSION = 2;
+
+/** `historyRef` of a metric whose history lives in this database's `histories` store. */
+export const IDB_HISTORY_REF = 'indexeddb:histories';
+
+interface StoredHistory extends Series {
+  id: string;
+  metric: string;
+}
+
+interface ExperimentDb extends DBSchema {
+  experiments: {
+    key: string;
+    value: Experiment;
+    indexes: { status: string; 'times.started': string; 'mainMetric.value': number };
+  };
+  histories: { key: [string, string]; value: StoredHistory };
+  meta: { key: string; value: unknown };
+}
+
+type Db = IDBPDatabase<ExperimentDb>;
+
+export interface IndexedDbSourceOptions {
+  /** Records per write transaction during import. Default 2000. */
+  chunkSize?: number;
+  /** Records per read batch in `load()` and `exportCollection()`. Default 2000. */
+  readBatchSize?: number;
+}
+
+export interface ImportProgress {
+  /** Valid records written so far. */
+  done: number;
+  /** Valid records to write. */
+  total: number;
+  added: number;
+  updated: number;
+}
+
+export interface ImportOptions {
+  onProgress?: (progress: ImportProgress) => void;
+  /** Stops between chunks; chunks already written stay. */
+  signal?: AbortSignal;
+  /** Where the input came from (a file name), for messages. */
+  origin?: string;
+}
+
+export interface ImportReport {
+  /** Records that were not in the database before. */
+  added: number;
+  /** Records that replaced one with the same id. */
+  updated: number;
+  /** Records left out because they were unusable (no id, unknown status, duplicate id). */
+  rejected: number;
+  /** Everything found wrong with the input, each naming the record and field. */
+  problems: Problem[];
+}
+
+interface ChannelMessage {
+  change: Change;
+}
+
+const DEFAULT_CHUNK = 2000;
+const DEFAULT_READ_BATCH = 2000;
+/** Above this many records an import tells other tabs to reload instead of sending the records. */
+const BROADCAST_RECORD_LIMIT = 1000;
+
+const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
+
+const errorName = (err: unknown): string | undefined => (err instanceof DOMException || err instanceof Error ? err.name : undefined);
+
+/** Moves inline histories out of a record; a summary-only update keeps the stored history. */
+function splitHistories(e: Experiment, previous: Experiment | undefined): { record: Experiment; histories: StoredHistory[] } {
+  if (!e.metrics) return { record: e, histories: [] };
+  const metrics: Record<string, Metric> = {};
+  const histories: StoredHistory[] = [];
+  let changed = false;
+  for (const [key, m] of Object.entries(e.metrics)) {
+    if (m.history) {
+      const { history, ...summary } = m;
+      histories.push({ ...history, id: e.id, metric: key });
+      metrics[key] = { ...summary, historyRef: IDB_HISTORY_REF };
+      changed = true;
+    } else if (m.historyRef === undefined && previous?.metrics?.[key]?.historyRef === IDB_HISTORY_REF) {
+      metrics[key] = { ...m, historyRef: IDB_HISTORY_REF };
+      changed = true;
+    } else metrics[key] = m;
+  }
+  return { record: changed ? { ...e, metrics } : e, histories };
+}
+
+function toSeries(h: StoredHistory): Series {
+  const series: Series = { steps: h.steps, values: h.values };
+  if (h.timestamps) series.timestamps = h.timestamps;
+  return series;
+}
+
+/** Every history of one experiment: keys `[id, <any metric>]` sort between `[id]` and `[id, []]`. */
+const historiesOf = (id: string): IDBKeyRange => IDBKeyRange.bound([id], [id, []]);
+
+function upgradeSchema(db: Db, oldVersion: number, tx: IDBPTransaction<ExperimentDb, StoreNames<ExperimentDb>[], 'versionchange'>): void {
+  if (oldVersion < 1) db.createObjectStore('experiments', { keyPath: 'id' });
+  if (oldVersion < 2) {
+    const experiments = tx.objectStore('experiments');
+    experiments.createIndex('status', 'status');
+    experiments.createIndex('times.started', 'times.started');
+    experiments.createIndex('mainMetric.value', 'mainMetric.value');
+    db.createObjectStore('histories', { keyPath: ['id', 'metric'] });
+    db.createObjectStore('meta');
+    if (oldVersion === 1) {
+      // Runs inside the versionchange transaction: either every record moves or none does.
+      migrateHistoriesOut(tx).catch(() => {
+        try {
+          tx.abort();
+        } catch {
+          // The transaction already ended; its own error is reported by the open request.
+        }
+      });
+    }
+  }
+}
+
+async function migrateHistoriesOut(tx: IDBPTransaction<ExperimentDb, StoreNames<ExperimentDb>[], 'versionchange'>): Promise<void> {
+  const histories = tx.objectStore('histories');
+  let cursor = await tx.objectStore('experiments').openCursor();
+  while (cursor) {
+    const { record, histories: moved } = splitHistories(cursor.value, undefined);
+    if (moved.length > 0) await Promise.all([cursor.update(record), ...moved.map((h) => histories.put(h))]);
+    cursor = await cursor.continue();
+  }
+}
+
+/**
+ * An experiment store in the browser's IndexedDB: import collections (100,000 records without
+ * freezing the page), delete durably, and see changes made in other tabs of the same origin.
+ *
+ * Filtering, sorting and grouping happen in the table (`serverQuery: false`): `load()` returns
+ * every record, read in batches. Metric histories are kept apart and read with `history()`.
+ *
+ * Records are written as `parseCollection` normalises them; export with `exportCollection()`
+ * and write the result with `collectionToJson` (non-finite numbers as format-v1 strings).
+ */
+export class IndexedDbSource implements ExperimentSource {
+  readonly capabilities: SourceCapabilities = { delete: true, live: true, serverQuery: false, history: true };
+  readonly label: string;
+  readonly name: string;
+  readonly #chunkSize: number;
+  readonly #readBatch: number;
+  #db: Promise<Db> | undefined;
+  #channel: BroadcastChannel | undefined;
+  readonly #listeners = new Set<(change: Change) => void>();
+
+  constructor(name = 'experiment-dashboard', options: IndexedDbSourceOptions = {}) {
+    this.name = name;
+    this.label = `the browser database "${name}"`;
+    this.#chunkSize = Math.max(1, options.chunkSize ?? DEFAULT_CHUNK);
+    this.#readBatch = Math.max(1, options.readBatchSize ?? DEFAULT_READ_BATCH);
+  }
+
+  // ---- connection ----
+
+  #open(): Promise<Db> {
+    this.#db ??= this.#connect().catch((err: unknown) => {
+      this.#db = undefined;
+      throw err;
+    });
+    return this.#db;
+  }
+
+  #connect(): Promise<Db> {
+    if (typeof indexedDB === 'undefined' || !indexedDB) {
+      return Promise.reject(
+        new SourceError(
+          'unsupported',
+          'This browser does not offer IndexedDB here (private browsing, or site data is disabled), so experiments cannot be stored in it. Open the page in a normal window, allow site data, or load a file or a server instead.',
+          { location: this.name },
+        ),
+      );
+    }
+    return new Promise<Db>((resolve, reject) => {
+      let blocked = false;
+      openDB<ExperimentDb>(this.name, IDB_SCHEMA_VERSION, {
+        upgrade: (db, oldVersion, _newVersion, tx) => upgradeSchema(db, oldVersion, tx),
+        blocked: () => {
+          blocked = true;
+          reject(
+            new SourceError(
+              'unsupported',
+              `The experiment database "${this.name}" needs an upgrade, but another tab of this page still uses the old version. Close other tabs of this page, then reload this one.`,
+              { location: this.name },
+            ),
+          );
+        },
+        // A newer version of this page wants to upgrade: step aside instead of blocking it.
+        blocking: () => this.#disconnect(),
+        terminated: () => {
+          this.#db = undefined;
+        },
+      }).then(
+        (db) => {
+          // Opened after all once the other tab closed; the caller was already told, start afresh.
+          if (blocked) db.close();
+          else resolve(db);
+        },
+        (err: unknown) => reject(this.#openError(err)),
+      );
+    });
+  }
+
+  #openError(err: unknown): SourceError {
+    const name = errorName(err);
+    if (name === 'VersionError') {
+      return new SourceError('unsupported', `The experiment database "${this.name}" was upgraded by a newer version of this page in another tab. Reload this page.`, {
+        location: this.name,
+        cause: err,
+      });
+    }
+    if (name === 'InvalidStateError' || name === 'SecurityError') {
+      return new SourceError('unsupported', 'This browser does not allow IndexedDB here (private browsing, or site data is disabled). Open the page in a normal window or load a file or a server instead.', {
+        location: this.name,
+        cause: err,
+      });
+    }
+    if (name === 'QuotaExceededError') return this.#quotaError(err, 'opening the database');
+    return new SourceError('unsupported', `The experiment database "${this.name}" could not be opened (${name ?? 'error'}: ${(err as Error)?.message}). Nothing was changed; reload the page and try again.`, {
+      location: this.name,
+      cause: err,
+    });
+  }
+
+  #quotaError(err: unknown, doing: string, detail = ''): SourceError {
+    return new SourceError('quota', `The browser's storage for this site is full, so ${doing} stopped.${detail} Delete experiments you no longer need (or other data of this site) and try again.`, {
+      location: this.name,
+      cause: err,
+    });
+  }
+
+  #disconnect(): void {
+    const db = this.#db;
+    this.#db = undefined;
+    void db?.then((d) => d.close()).catch(() => undefined);
+  }
+
+  /** Closes the database connection and the change channel; the source reopens on next use. */
+  close(): void {
+    this.#disconnect();
+    this.#channel?.close();
+    this.#channel = undefined;
+    this.#listeners.clear();
+  }
+
+  #aborted(doing: string, signal: AbortSignal): SourceError {
+    return new SourceError('aborted', `${doing} was cancelled.`, { location: this.name, cause: signal.reason });
+  }
+
+  // ---- reading ----
+
+  /** Every stored record (the query is applied by the table), read in batches between which the page stays responsive. */
+  async load(_query: Query = {}, signal?: AbortSignal): Promise<Page> {
+    const db = await this.#open();
+    const experiments = await this.#readAll(db, signal, 'Loading experiments');
+    const page: Page = { experiments, total: experiments.length };
+    const [defaults, generatedAt] = await Promise.all([db.get('meta', 'defaults'), db.get('meta', 'generatedAt')]);
+    if (defaults && typeof defaults === 'object') page.defaults = defaults as CollectionDefaults;
+    if (typeof generatedAt === 'string') page.generatedAt = generatedAt;
+    return page;
+  }
+
+  async #readAll(db: Db, signal: AbortSignal | undefined, doing: string): Promise<Experiment[]> {
+    const out: Experiment[] = [];
+    let after: string | undefined;
+    for (;;) {
+      if (signal?.aborted) throw this.#aborted(doing, signal);
+      const batch = await db.getAll('experiments', after === undefined ? null : IDBKeyRange.lowerBound(after, true), this.#readBatch);
+      for (const e of batch) out.push(e);
+      if (batch.length < this.#readBatch) return out;
+      after = batch[batch.length - 1]?.id;
+      await yieldToEventLoop();
+    }
+  }
+
+  async get(id: string, signal?: AbortSignal): Promise<Experiment> {
+    const db = await this.#open();
+    if (signal?.aborted) throw this.#aborted('Reading the experiment', signal);
+    const e = await db.get('experiments', id);
+    if (!e) throw new SourceError('not-found', `No experiment with id ${JSON.stringify(id)} in ${this.label}; it may have been deleted in another tab.`, { location: this.name });
+    return e;
+  }
+
+  /** The full history of one metric, read only when asked for (e.g. when a row expands). */
+  async history(id: string, metric: string, signal?: AbortSignal): Promise<Series> {
+    const db = await this.#open();
+    if (signal?.aborted) throw this.#aborted('Reading the metric history', signal);
+    const stored = await db.get('histories', [id, metric]);
+    if (stored) return toSeries(stored);
+    const inline = (await db.get('experiments', id))?.metrics?.[metric]?.history;
+    if (inline) return inline;
+    throw new SourceError('not-found', `Experiment ${JSON.stringify(id)} has no stored history for metric ${JSON.stringify(metric)} in ${this.label}.`, { location: this.name });
+  }
+
+  // ---- writing ----
+
+  /**
+   * Validates a collection (JSON text or parsed) with `parseCollection`, then writes the valid
+   * records in chunked transactions, yielding to the page between chunks. Records with the same
+   * id are replaced. A failing chunk (e.g. the disk is full) is rolled back whole: no record is
+   * ever half-written, and the error says how many were stored before it.
+   *
+   * Rejects with a `SourceError` (`parse`: not JSON; `schema`: not a collection, or not one
+   * usable record) before anything is written, so the stored experiments stay as they were.
+   */
+  async importCollection(input: unknown, options: ImportOptions = {}): Promise<ImportReport> {
+    const { signal, onProgress } = options;
+    const origin = options.origin ?? 'the imported file';
+    if (signal?.aborted) throw this.#aborted('The import', signal);
+    let parsed: ParseResult;
+    try {
+      parsed = parseCollection(input, { origin });
+    } catch (err) {
+      throw new SourceError(err instanceof SyntaxError ? 'parse' : 'schema', `${(err as Error).message} Nothing was imported; the stored experiments are unchanged.`, {
+        location: origin,
+        cause: err,
+      });
+    }
+    const errors = parsed.problems.filter((p) => p.severity === 'error');
+    const rejected = new Set(errors.filter((p) => p.index !== undefined).map((p) => p.index)).size;
+    if (parsed.experiments.length === 0 && errors.length > 0) {
+      const shown = errors.slice(0, 3).map(formatProblem).join('; ');
+      const more = errors.length > 3 ? ` (and ${errors.length - 3} more)` : '';
+      throw new SourceError('schema', `Nothing was imported from ${origin}: ${shown}${more}. Fix the file and import it again; the stored experiments are unchanged.`, { location: origin });
+    }
+
+    const db = await this.#open();
+    const { experiments } = parsed;
+    const total = experiments.length;
+    let added = 0;
+    let updated = 0;
+    let done = 0;
+    try {
+      for (let start = 0; start < total; start += this.#chunkSize) {
+        if (signal?.aborted) throw this.#aborted(`The import (${done} of ${total} experiments stored)`, signal);
+        const chunk = experiments.slice(start, start + this.#chunkSize);
+        const counts = await this.#writeChunk(db, chunk);
+        added += counts.added;
+        updated += counts.updated;
+        done += chunk.length;
+        onProgress?.({ done, total, added, updated });
+        if (done < total) await yieldToEventLoop();
+      }
+      await this.#writeMeta(db, parsed);
+    } catch (err) {
+      if (done > 0) this.#emit(experiments.length <= BROADCAST_RECORD_LIMIT ? { type: 'upsert', experiments: experiments.slice(0, done) } : { type: 'reload' });
+      if (err instanceof SourceError) throw err;
+      const kept = done > 0 ? ` ${done} of ${total} experiments were stored before it; the rest were not written.` : ' Nothing was written.';
+      if (errorName(err) === 'QuotaExceededError') throw this.#quotaError(err, `the import from ${origin}`, kept);
+      throw new SourceError('unsupported', `Writing to ${this.label} failed (${errorName(err) ?? 'error'}: ${(err as Error)?.message}).${kept} Reload the page and import again.`, {
+        location: this.name,
+        cause: err,
+      });
+    }
+    if (total > 0) this.#emit(total <= BROADCAST_RECORD_LIMIT ? { type: 'upsert', experiments: await this.#storedVersions(db, experiments) } : { type: 'reload' });
+    return { added, updated, rejected, problems: parsed.problems };
+  }
+
+  async #writeChunk(db: Db, chunk: Experiment[]): Promise<{ added: number; updated: number }> {
+    const tx = db.transaction(['experiments', 'histories'], 'readwrite');
+    const store = tx.objectStore('experiments');
+    const historyStore = tx.objectStore('histories');
+    const pending: Promise<unknown>[] = [];
+    try {
+      const previous = await Promise.all(chunk.map((e) => store.get(e.id)));
+      let added = 0;
+      chunk.forEach((e, i) => {
+        const before = previous[i];
+        if (!before) added += 1;
+        const { record, histories } = splitHistories(e, before);
+        pending.push(store.put(record));
+        for (const h of histories) pending.push(historyStore.put(h));
+      });
+      await Promise.all([...pending, tx.done]);
+      return { added, updated: chunk.length - added };
+    } catch (err) {
+      try {
+        tx.abort();
+      } catch {
+        // Already aborted by the failing request.
+      }
+      await Promise.allSettled([...pending, tx.done]);
+      throw (tx.error as unknown) ?? err;
+    }
+  }
+
+  async #writeMeta(db: Db, parsed: ParseResult): Promise<void> {
+    if (Object.keys(parsed.defaults).length === 0 && !parsed.generatedAt) return;
+    const tx = db.transaction('meta', 'readwrite');
+    const previous = (await tx.store.get('defaults')) as CollectionDefaults | undefined;
+    const writes: Promise<unknown>[] = [tx.store.put({ ...previous, ...parsed.defaults }, 'defaults')];
+    if (parsed.generatedAt) writes.push(tx.store.put(parsed.generatedAt, 'generatedAt'));
+    await Promise.all([...writes, tx.done]);
+  }
+
+  /** The records as stored (histories replaced by references), for change notifications. */
+  async #storedVersions(db: Db, experiments: Experiment[]): Promise<Experiment[]> {
+    const tx = db.transaction('experiments');
+    const stored = await Promise.all(experiments.map((e) => tx.store.get(e.id)));
+    await tx.done;
+    return stored.filter((e): e is Experiment => e !== undefined);
+  }
+
+  /** Deletes the experiments and their histories; resolves once the deletion is on disk. */
+  async delete(ids: string[]): Promise<void> {
+    if (ids.length === 0) return;
+    const db = await this.#open();
+    const tx = db.transaction(['experiments', 'histories'], 'readwrite', { durability: 'strict' });
+    const requests: Promise<unknown>[] = [];
+    try {
+      for (const id of ids) {
+        requests.push(tx.objectStore('experiments').delete(id));
+        requests.push(tx.objectStore('histories').delete(historiesOf(id)));
+      }
+      await Promise.all([...requests, tx.done]);
+    } catch (err) {
+      await Promise.allSettled([...requests, tx.done]);
+      if (errorName(err) === 'QuotaExceededError') throw this.#quotaError(err, 'deleting', ' Nothing was deleted.');
+      throw new SourceError('unsupported', `Deleting from ${this.label} failed (${errorName(err) ?? 'error'}: ${(err as Error)?.message}); nothing was deleted. Reload the page and try again.`, {
+        location: this.name,
+        cause: err,
+      });
+    }
+    this.#emit({ type: 'delete', ids: [...ids] });
+  }
+
+  // ---- export ----
+
+  /** Everything stored, as a format-v1 collection with the histories back inline. */
+  async exportCollection(signal?: AbortSignal): Promise<ExperimentCollection> {
+    const db = await this.#open();
+    const records = await this.#readAll(db, signal, 'The export');
+    const histories = new Map<string, Map<string, Series>>();
+    let after: [string, string] | undefined;
+    for (;;) {
+      if (signal?.aborted) throw this.#aborted('The export', signal);
+      const batch = await db.getAll('histories', after === undefined ? null : IDBKeyRange.lowerBound(after, true), this.#readBatch);
+      for (const h of batch) {
+        let byMetric = histories.get(h.id);
+        if (!byMetric) histories.set(h.id, (byMetric = new Map()));
+        byMetric.set(h.metric, toSeries(h));
+      }
+      const last = batch[batch.length - 1];
+      if (batch.length < this.#readBatch || !last) break;
+      after = [last.id, last.metric];
+      await yieldToEventLoop();
+    }
+    const experiments = records.map((e) => {
+      const byMetric = histories.get(e.id);
+      if (!e.metrics) return e;
+      const metrics: Record<string, Metric> = {};
+      for (const [key, m] of Object.entries(e.metrics)) {
+        if (m.historyRef !== IDB_HISTORY_REF) {
+          metrics[key] = m;
+          continue;
+        }
+        const { historyRef: _ref, ...summary } = m;
+        const history = byMetric?.get(key);
+        metrics[key] = history ? { ...summary, history } : summary;
+      }
+      return { ...e, metrics };
+    });
+    const collection: ExperimentCollection = {
+      schemaVersion: '1.0',
+      kind: 'ExperimentCollection',
+      generatedAt: new Date().toISOString(),
+      source: { type: 'indexeddb', producer: 'experiment-dashboard', database: this.name },
+      experiments,
+    };
+    const defaults = await db.get('meta', 'defaults');
+    if (defaults && typeof defaults === 'object') collection.defaults = defaults as CollectionDefaults;
+    return collection;
+  }
+
+  // ---- live updates ----
+
+  /**
+   * Calls `onChange` for every change to this database: made through this source (also in this
+   * tab) or through another source on the same database name in any tab of this origin.
+   */
+  subscribe(onChange: (change: Change) => void): () => void {
+    this.#listeners.add(onChange);
+    this.#ensureChannel();
+    return () => {
+      this.#listeners.delete(onChange);
+    };
+  }
+
+  #ensureChannel(): BroadcastChannel | undefined {
+    if (!this.#channel && typeof BroadcastChannel !== 'undefined') {
+      this.#channel = new BroadcastChannel(`experiment-dashboard:indexeddb:${this.name}`);
+      this.#channel.onmessage = (event: MessageEvent<ChannelMessage>) => {
+        const change = event.data?.change;
+        if (change && typeof change === 'object' && typeof change.type === 'string') this.#deliver(change);
+      };
+    }
+    return this.#channel;
+  }
+
+  #deliver(change: Change): void {
+    for (const listener of [...this.#listeners]) {
+      try {
+        listener(change);
+      } catch (err) {
+        // One failing listener must not starve the others.
+        globalThis.reportError?.(err);
+      }
+    }
+  }
+
+  #emit(change: Change): void {
+    this.#deliver(change);
+    try {
+      this.#ensureChannel()?.postMessage({ change } satisfies ChannelMessage);
+    } catch (err) {
+      globalThis.reportError?.(err);
+    }
+  }
+}

@@ -1,0 +1,643 @@
+import { durationMs } from './parse.js';
+import type { ColumnFilter, Experiment, FilterOperator, Query, SortSpec } from './types.js';
+
+/**
+ * Client-side evaluation of the serialisable {@link Query}: the same code filters, sorts and pages
+ * records in the browser (sources without `serverQuery`) and in the reference server, so both
+ * give the same answer. Pure TypeScript: no DOM, no Lit, no Tabulator.
+ *
+ * Records are treated as immutable: a changed experiment is a new object (the search text of a
+ * record is cached by object identity).
+ *
+ * Semantics, shared by every operator:
+ * - text comparisons ignore case;
+ * - a list value (e.g. `tags`) matches when any element matches (`ne`, `notContains`: when none does);
+ * - numbers stored as text (MLflow params) compare as numbers against a numeric filter value;
+ * - dates are ISO-8601 UTC; a date-only filter value (`2024-05-01`) means that whole UTC day:
+ *   `before` is before its start, `after` after its end, `on` within it, `between` includes both days;
+ * - a missing value matches only `empty`, `ne` and `notContains`.
+ */
+
+export const FILTER_OPERATORS: readonly FilterOperator[] = [
+  'eq',
+  'ne',
+  'gt',
+  'ge',
+  'lt',
+  'le',
+  'between',
+  'empty',
+  'notEmpty',
+  'before',
+  'after',
+  'on',
+  'contains',
+  'notContains',
+  'startsWith',
+  'matches',
+  'in',
+];
+const OPERATOR_SET = new Set<string>(FILTER_OPERATORS);
+const NO_VALUE_OPERATORS = new Set<FilterOperator>(['empty', 'notEmpty']);
+const DATE_OPERATORS = new Set<FilterOperator>(['before', 'after', 'on']);
+/** Longest pattern accepted for `matches`: keeps a server safe from pathological expressions. */
+export const MAX_PATTERN_LENGTH = 200;
+const DAY_MS = 86_400_000;
+const SEARCH_SEPARATOR = '\u0001';
+/** Longest part of a single value that goes into the search text (think of captured stdout). */
+const MAX_SEARCH_VALUE_LENGTH = 2000;
+
+// ---- Attribute values ----
+
+const pathCache = new Map<string, string[]>();
+
+function splitPath(attributeId: string): string[] {
+  let segments = pathCache.get(attributeId);
+  if (!segments) {
+    segments = attributeId.split('.');
+    if (pathCache.size > 10_000) pathCache.clear();
+    pathCache.set(attributeId, segments);
+  }
+  return segments;
+}
+
+function walk(node: unknown, segments: string[], i: number): unknown {
+  if (i >= segments.length) return node;
+  if (node === null || typeof node !== 'object') return undefined;
+  const segment = segments[i] as string;
+  if (Array.isArray(node)) {
+    // `git.0.commit` indexes; `git.commit` reads the first entry, as the column shows it.
+    return /^\d+$/.test(segment) ? walk(node[Number(segment)], segments, i + 1) : walk(node[0], segments, i);
+  }
+  const obj = node as Record<string, unknown>;
+  if (Object.hasOwn(obj, segment)) {
+    const found = walk(obj[segment], segments, i + 1);
+    if (found !== undefined) return found;
+  }
+  // Keys may contain dots themselves (`metrics.val.loss.last` with a metric named `val.loss`).
+  for (let j = segments.length; j > i + 1; j--) {
+    const key = segments.slice(i, j).join('.');
+    if (Object.hasOwn(obj, key)) {
+      const found = walk(obj[key], segments, j);
+      if (found !== undefined) return found;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The value of one attribute of a record, by dotted path: `params.optimizer.lr`,
+ * `metrics.accuracy.last`, `host.gpus.count`, `git.commit` (= `git[0].commit`), `tags` (a list).
+ * Derived ids read as the attribute catalogue shows them: `duration` (ms from start to stop, or
+ * to now while running), `name` (falls back to the id), `mainMetric` (its value), `group` (its
+ * name, else id), `host.gpus.model` (first device), `dependencies.<name>` (its version).
+ */
+export function getAttributeValue(e: Experiment, attributeId: string): unknown {
+  // The catalogue's derived columns (src/data/attributes.ts) read the same here, so a server
+  // filters and sorts them exactly as the table shows them.
+  switch (attributeId) {
+    case 'duration':
+      return durationMs(e);
+    case 'name':
+      return e.name ?? e.id;
+    case 'mainMetric':
+      return e.mainMetric?.value;
+    case 'group':
+      return e.group?.name ?? e.group?.id;
+    case 'host.gpus.model':
+      return e.host?.gpus?.devices?.[0]?.model;
+  }
+  if (attributeId.startsWith('dependencies.') && !/^dependencies\.\d+(\.|$)/.test(attributeId)) {
+    const name = attributeId.slice('dependencies.'.length);
+    return e.dependencies?.find((d) => d.name === name)?.version;
+  }
+  return walk(e, splitPath(attributeId), 0);
+}
+
+// ---- Search ----
+
+const searchKeys = new WeakMap<Experiment, string>();
+
+function collectText(value: unknown, out: string[], key: string | undefined, parentKey: string | undefined): void {
+  if (value === null || value === undefined) return;
+  switch (typeof value) {
+    case 'string':
+      out.push(value.length > MAX_SEARCH_VALUE_LENGTH ? value.slice(0, MAX_SEARCH_VALUE_LENGTH) : value);
+      return;
+    case 'number':
+    case 'boolean':
+    case 'bigint':
+      out.push(String(value));
+      return;
+    case 'object':
+      break;
+    default:
+      return;
+  }
+  if (Array.isArray(value)) {
+    for (const item of value) collectText(item, out, key, parentKey);
+    return;
+  }
+  for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+    // A metric's history is thousands of numbers nobody searches for; its ref is opaque.
+    if (parentKey === 'metrics' && (k === 'history' || k === 'historyRef')) continue;
+    collectText(v, out, k, key);
+  }
+}
+
+/**
+ * Every value of a record as one lowercase string, values joined by `\u0001` (so a search term
+ * never spans two values). Metric histories are left out. Computed once per record object.
+ */
+export function searchKey(e: Experiment): string {
+  let key = searchKeys.get(e);
+  if (key === undefined) {
+    const parts: string[] = [];
+    for (const [k, v] of Object.entries(e)) {
+      if (k === 'metrics' && v && typeof v === 'object') {
+        for (const metric of Object.values(v as Record<string, unknown>)) collectText(metric, parts, undefined, 'metrics');
+      } else collectText(v, parts, k, undefined);
+    }
+    key = parts.join(SEARCH_SEPARATOR).toLowerCase();
+    searchKeys.set(e, key);
+  }
+  return key;
+}
+
+/** Splits search text into lowercase terms; `"quoted words"` stay one term. */
+export function searchTerms(search: string | undefined): string[] {
+  if (!search) return [];
+  const terms: string[] = [];
+  for (const m of search.toLowerCase().matchAll(/"([^"]*)"|(\S+)/g)) {
+    const term = m[1] ?? m[2];
+    if (term) terms.push(term);
+  }
+  return terms;
+}
+
+// ---- Filters ----
+
+interface Operand {
+  raw: string | number;
+  text: string;
+  num?: number;
+  /** Epoch ms of the start of the value (a date-only value starts its UTC day). */
+  time?: number;
+  /** Set for a date-only value: epoch ms of the end of its day (exclusive). */
+  dayEnd?: number;
+}
+
+const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
+const ISO_LIKE = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}.*)?$/;
+const NUMERIC = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?$/i;
+
+function toNumber(v: string | number): number | undefined {
+  if (typeof v === 'number') return v;
+  const s = v.trim();
+  if (NUMERIC.test(s)) return Number(s);
+  if (s === 'NaN') return Number.NaN;
+  if (s === 'Infinity' || s === '+Infinity') return Number.POSITIVE_INFINITY;
+  if (s === '-Infinity') return Number.NEGATIVE_INFINITY;
+  return undefined;
+}
+
+function parseTime(v: string): number | undefined {
+  const s = v.trim();
+  if (!ISO_LIKE.test(s)) return undefined;
+  // Times without an offset are UTC, as everywhere in format v1.
+  const withZone = DATE_ONLY.test(s) ? `${s}T00:00:00Z` : /(?:Z|[+-]\d{2}:?\d{2})$/i.test(s) ? s.replace(' ', 'T') : `${s.replace(' ', 'T')}Z`;
+  const ms = Date.parse(withZone);
+  return Number.isNaN(ms) ? undefined : ms;
+}
+
+function operand(raw: string | number): Operand {
+  const o: Operand = { raw, text: String(raw).toLowerCase() };
+  const num = toNumber(raw);
+  if (num !== undefined) o.num = num;
+  if (typeof raw === 'string') {
+    const time = parseTime(raw);
+    if (time !== undefined) {
+      o.time = time;
+      if (DATE_ONLY.test(raw.trim())) o.dayEnd = time + DAY_MS;
+    }
+  } else if (Number.isFinite(raw)) o.time = raw;
+  return o;
+}
+
+function valueTime(v: unknown): number | undefined {
+  if (typeof v === 'number') return Number.isFinite(v) ? v : undefined;
+  if (typeof v === 'string') return parseTime(v);
+  return undefined;
+}
+
+function valueText(v: unknown): string {
+  if (typeof v === 'string') return v.toLowerCase();
+  if (typeof v === 'object' && v !== null) return JSON.stringify(v).toLowerCase();
+  return String(v).toLowerCase();
+}
+
+function scalarEquals(v: unknown, o: Operand): boolean {
+  if (v === null || v === undefined) return false;
+  if (typeof v === 'number') return o.num !== undefined && (v === o.num || (Number.isNaN(v) && Number.isNaN(o.num)));
+  if (typeof v === 'string') {
+    if (v.toLowerCase() === o.text) return true;
+    if (o.num !== undefined && NUMERIC.test(v.trim())) return Number(v) === o.num;
+    if (o.time !== undefined && o.dayEnd === undefined) return parseTime(v) === o.time;
+    return false;
+  }
+  return valueText(v) === o.text;
+}
+
+const collator = new Intl.Collator('en', { numeric: true, sensitivity: 'base' });
+
+/** Negative, zero or positive; undefined when the two cannot be ordered (missing, NaN). */
+function scalarCompare(v: unknown, o: Operand, bound: 'start' | 'end'): number | undefined {
+  if (v === null || v === undefined) return undefined;
+  if (typeof v === 'number') {
+    if (o.num === undefined || Number.isNaN(v) || Number.isNaN(o.num)) return undefined;
+    return v === o.num ? 0 : v < o.num ? -1 : 1;
+  }
+  if (typeof v === 'boolean') return o.num === undefined ? collator.compare(String(v), o.text) : Number(v) - o.num;
+  if (typeof v === 'string') {
+    if (o.time !== undefined && ISO_LIKE.test(v)) {
+      const t = parseTime(v);
+      if (t !== undefined) {
+        // A date-only bound covers its whole day: `le 2024-05-01` includes the evening of May 1.
+        const ref = bound === 'end' && o.dayEnd !== undefined ? o.dayEnd - 1 : o.time;
+        return t === ref ? 0 : t < ref ? -1 : 1;
+      }
+    }
+    if (o.num !== undefined && NUMERIC.test(v.trim())) {
+      const n = Number(v);
+      return n === o.num ? 0 : n < o.num ? -1 : 1;
+    }
+    return collator.compare(v, String(o.raw));
+  }
+  return undefined;
+}
+
+type Predicate = (v: unknown) => boolean;
+
+/** Positive operators match a list when any element does; negative ones when none does. */
+function anyOf(test: Predicate): Predicate {
+  return (v) => (Array.isArray(v) ? v.some(test) : test(v));
+}
+
+function isEmptyValue(v: unknown): boolean {
+  if (v === null || v === undefined || v === '') return true;
+  if (Array.isArray(v)) return v.length === 0;
+  if (typeof v === 'object') return Object.keys(v).length === 0;
+  return false;
+}
+
+const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+function filterValues(f: ColumnFilter): (string | number)[] {
+  if (Array.isArray(f.value)) return f.value;
+  if (f.value === undefined) return [];
+  // `in` also takes comma-separated text, as typed into a header filter.
+  return f.op === 'in' && typeof f.value === 'string' ? f.value.split(',').map((s) => s.trim()).filter(Boolean) : [f.value];
+}
+
+function firstValue(f: ColumnFilter): string | number | undefined {
+  return Array.isArray(f.value) ? f.value[0] : f.value;
+}
+
+function compileFilter(f: ColumnFilter): (e: Experiment) => boolean {
+  const value = firstValue(f);
+  const o = value === undefined ? undefined : operand(value);
+  let test: Predicate;
+  switch (f.op) {
+    case 'empty':
+      return (e) => isEmptyValue(getAttributeValue(e, f.attribute));
+    case 'notEmpty':
+      return (e) => !isEmptyValue(getAttributeValue(e, f.attribute));
+    case 'ne': {
+      if (!o) return () => true;
+      const eq = anyOf((v) => scalarEquals(v, o));
+      return (e) => !eq(getAttributeValue(e, f.attribute));
+    }
+    case 'notContains': {
+      if (!o) return () => true;
+      const has = anyOf((v) => v !== null && v !== undefined && valueText(v).includes(o.text));
+      return (e) => !has(getAttributeValue(e, f.attribute));
+    }
+    case 'eq':
+      if (!o) return () => true;
+      test = (v) => scalarEquals(v, o);
+      break;
+    case 'in': {
+      const operands = filterValues(f).map(operand);
+      test = (v) => operands.some((x) => scalarEquals(v, x));
+      break;
+    }
+    case 'gt':
+    case 'ge':
+    case 'lt':
+    case 'le': {
+      if (!o) return () => true;
+      const op = f.op;
+      test = (v) => {
+        const c = scalarCompare(v, o, op === 'gt' || op === 'le' ? 'end' : 'start');
+        if (c === undefined) return false;
+        return op === 'gt' ? c > 0 : op === 'ge' ? c >= 0 : op === 'lt' ? c < 0 : c <= 0;
+      };
+      break;
+    }
+    case 'between': {
+      const lo = o;
+      const hi = f.value2 === undefined ? undefined : operand(f.value2);
+      if (!lo && !hi) return () => true;
+      test = (v) => {
+        if (lo) {
+          const c = scalarCompare(v, lo, 'start');
+          if (c === undefined || c < 0) return false;
+        }
+        if (hi) {
+          const c = scalarCompare(v, hi, 'end');
+          if (c === undefined || c > 0) return false;
+        }
+        return true;
+      };
+      break;
+    }
+    case 'before':
+    case 'after':
+    case 'on': {
+      if (o?.time === undefined) return () => false;
+      const start = o.time;
+      const end = o.dayEnd ?? o.time + 1;
+      const dayStart = Math.floor(start / DAY_MS) * DAY_MS;
+      const op = f.op;
+      test = (v) => {
+        const t = valueTime(v);
+        if (t === undefined) return false;
+        if (op === 'before') return t < start;
+        if (op === 'after') return t >= end;
+        return t >= dayStart && t < dayStart + DAY_MS;
+      };
+      break;
+    }
+    case 'contains':
+      if (!o) return () => true;
+      test = (v) => v !== null && v !== undefined && valueText(v).includes(o.text);
+      break;
+    case 'startsWith':
+      if (!o) return () => true;
+      test = (v) => v !== null && v !== undefined && valueText(v).startsWith(o.text);
+      break;
+    case 'matches': {
+      if (!o) return () => true;
+      let re: RegExp;
+      try {
+        re = new RegExp(String(o.raw), 'i');
+      } catch {
+        // Half-typed patterns (`[a-`) match as plain text rather than throwing at every keystroke.
+        re = new RegExp(escapeRegExp(String(o.raw)), 'i');
+      }
+      test = (v) => v !== null && v !== undefined && re.test(typeof v === 'string' ? v : valueText(v));
+      break;
+    }
+    default:
+      // Unknown operators are reported by validateQuery; here they match nothing.
+      return () => false;
+  }
+  const matches = anyOf(test);
+  return (e) => matches(getAttributeValue(e, f.attribute));
+}
+
+/** The query as one predicate, compiled once (regexes, operands): use it for many records. */
+export function compilePredicate(query: Query): (e: Experiment) => boolean {
+  const terms = searchTerms(query.search);
+  const filters = (query.filters ?? []).map(compileFilter);
+  if (terms.length === 0 && filters.length === 0) return () => true;
+  return (e) => {
+    if (terms.length > 0) {
+      const key = searchKey(e);
+      for (const t of terms) if (!key.includes(t)) return false;
+    }
+    for (const f of filters) if (!f(e)) return false;
+    return true;
+  };
+}
+
+/** True when the record matches the query's search text and every column filter. */
+export function matchesQuery(e: Experiment, query: Query): boolean {
+  return compilePredicate(query)(e);
+}
+
+// ---- Sort ----
+
+/** Rank of a value's type: numbers, then text, then booleans; missing and NaN always last. */
+function sortRank(v: unknown): number {
+  if (typeof v === 'number') return Number.isNaN(v) ? 9 : 0;
+  if (typeof v === 'string') return 1;
+  if (typeof v === 'boolean') return 2;
+  if (v === null || v === undefined) return 10;
+  return 3;
+}
+
+function sortable(v: unknown): unknown {
+  if (Array.isArray(v)) return v.length === 0 ? undefined : v.map((x) => (typeof x === 'string' ? x : JSON.stringify(x))).join(', ');
+  if (v !== null && typeof v === 'object') return JSON.stringify(v);
+  return v;
+}
+
+function compareValues(a: unknown, b: unknown): number {
+  const ra = sortRank(a);
+  const rb = sortRank(b);
+  if (ra !== rb) return ra - rb;
+  if (ra === 0) return (a as number) - (b as number);
+  if (ra === 1) return collator.compare(a as string, b as string);
+  if (ra === 2) return Number(a) - Number(b);
+  if (ra === 3) return collator.compare(String(a), String(b));
+  return 0;
+}
+
+/** Sorts a copy, stable; missing values (and NaN) go last whatever the direction. */
+export function sortExperiments(experiments: readonly Experiment[], sort: readonly SortSpec[]): Experiment[] {
+  if (sort.length === 0) return experiments.slice();
+  const keyed = experiments.map((e, i) => ({ e, i, keys: sort.map((s) => sortable(getAttributeValue(e, s.attribute))) }));
+  keyed.sort((x, y) => {
+    for (let k = 0; k < sort.length; k++) {
+      const a = x.keys[k];
+      const b = y.keys[k];
+      const ra = sortRank(a);
+      const rb = sortRank(b);
+      if (ra >= 9 || rb >= 9) {
+        if (ra !== rb) return ra - rb;
+        continue;
+      }
+      const c = compareValues(a, b);
+      if (c !== 0) return sort[k]?.dir === 'desc' ? -c : c;
+    }
+    return x.i - y.i;
+  });
+  return keyed.map((k) => k.e);
+}
+
+// ---- Paging ----
+
+/** `nextToken` of an offset. Opaque to clients: only the code that issued it reads it. */
+export function encodePageToken(offset: number): string {
+  return `o${offset}`;
+}
+
+/** The offset a `nextToken` stands for, or undefined when it is not one of ours. */
+export function decodePageToken(token: string): number | undefined {
+  const m = /^o(\d{1,12})$/.exec(token);
+  return m ? Number(m[1]) : undefined;
+}
+
+export interface QueryResult {
+  /** The requested page (all matches when the query has no `page`). */
+  experiments: Experiment[];
+  /** Number of matches before paging. */
+  total: number;
+  /** Token of the following page, when there is one. */
+  nextToken?: string;
+}
+
+/** Filters (search + column filters), sorts and slices one page, as a server would. */
+export function applyQuery(experiments: readonly Experiment[], query: Query): QueryResult {
+  const predicate = compilePredicate(query);
+  const matched = experiments.filter(predicate);
+  const sorted = query.sort && query.sort.length > 0 ? sortExperiments(matched, query.sort) : matched;
+  const total = sorted.length;
+  const page = query.page;
+  if (!page || !(page.size > 0)) return { experiments: sorted, total };
+  const offset = page.token !== undefined ? (decodePageToken(page.token) ?? 0) : Math.max(0, Math.floor(page.index ?? 0)) * page.size;
+  const slice = sorted.slice(offset, offset + page.size);
+  const result: QueryResult = { experiments: slice, total };
+  if (offset + page.size < total) result.nextToken = encodePageToken(offset + page.size);
+  return result;
+}
+
+// ---- Validation and the URL form (shared by the HTTP source and the reference server) ----
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isScalar = (v: unknown): v is string | number => typeof v === 'string' || (typeof v === 'number' && !Number.isNaN(v));
+
+/**
+ * Checks a query that came from outside (a URL, a saved view). Returns one message per problem,
+ * each naming the filter and what to change; an empty list means the query is usable.
+ */
+export function validateQuery(query: unknown): string[] {
+  const problems: string[] = [];
+  if (!isObject(query)) return ['the query must be an object {search, filters, sort, page}'];
+  if (query.search !== undefined && typeof query.search !== 'string') problems.push('search must be text');
+  if (query.filters !== undefined) {
+    if (!Array.isArray(query.filters)) problems.push('filters must be an array of {attribute, op, value, value2}');
+    else
+      query.filters.forEach((f: unknown, i) => {
+        const where = `filter ${i + 1}`;
+        if (!isObject(f)) {
+          problems.push(`${where} must be an object {attribute, op, value, value2}`);
+          return;
+        }
+        const label = typeof f.attribute === 'string' ? `${where} (${f.attribute} ${String(f.op)})` : where;
+        if (typeof f.attribute !== 'string' || f.attribute === '') problems.push(`${where}: "attribute" must be an attribute id such as metrics.accuracy.last`);
+        if (typeof f.op !== 'string' || !OPERATOR_SET.has(f.op)) {
+          problems.push(`${label}: unknown operator ${JSON.stringify(f.op)}; use one of ${FILTER_OPERATORS.join(', ')}`);
+          return;
+        }
+        const op = f.op as FilterOperator;
+        const values = Array.isArray(f.value) ? f.value : f.value === undefined ? [] : [f.value];
+        if (!values.every(isScalar)) problems.push(`${label}: the value must be text, a number, or a list of them`);
+        if (f.value2 !== undefined && !isScalar(f.value2)) problems.push(`${label}: value2 must be text or a number`);
+        if (NO_VALUE_OPERATORS.has(op)) return;
+        if (op === 'between') {
+          if (f.value === undefined && f.value2 === undefined) problems.push(`${label}: give a lower bound (value), an upper bound (value2), or both`);
+          return;
+        }
+        if (values.length === 0) {
+          problems.push(`${label}: a value is required`);
+          return;
+        }
+        const first = values[0];
+        if (DATE_OPERATORS.has(op) && !(typeof first === 'number' || (typeof first === 'string' && parseTime(first) !== undefined))) {
+          problems.push(`${label}: ${JSON.stringify(first)} is not a date; write it as 2024-05-01 or 2024-05-01T12:00:00Z`);
+        }
+        if (op === 'matches' && typeof first === 'string') {
+          if (first.length > MAX_PATTERN_LENGTH) problems.push(`${label}: the pattern is longer than ${MAX_PATTERN_LENGTH} characters`);
+          else
+            try {
+              new RegExp(first, 'i');
+            } catch (err) {
+              problems.push(`${label}: ${JSON.stringify(first)} is not a valid regular expression (${(err as Error).message})`);
+            }
+        }
+      });
+  }
+  if (query.sort !== undefined) {
+    if (!Array.isArray(query.sort)) problems.push('sort must be an array of {attribute, dir}');
+    else
+      query.sort.forEach((s: unknown, i) => {
+        if (!isObject(s) || typeof s.attribute !== 'string' || s.attribute === '') problems.push(`sort ${i + 1}: give an attribute id`);
+        else if (s.dir !== 'asc' && s.dir !== 'desc') problems.push(`sort ${i + 1} (${s.attribute}): the direction must be asc or desc, found ${JSON.stringify(s.dir)}`);
+      });
+  }
+  if (query.page !== undefined) {
+    const p = query.page;
+    if (!isObject(p)) problems.push('page must be {size, token} or {size, index}');
+    else {
+      if (typeof p.size !== 'number' || !Number.isInteger(p.size) || p.size < 1) problems.push(`the page size must be a whole number of at least 1, found ${JSON.stringify(p.size)}`);
+      if (p.index !== undefined && (typeof p.index !== 'number' || !Number.isInteger(p.index) || p.index < 0)) problems.push(`the page number must be a whole number from 0, found ${JSON.stringify(p.index)}`);
+      if (p.token !== undefined && (typeof p.token !== 'string' || decodePageToken(p.token) === undefined)) problems.push(`the cursor ${JSON.stringify(p.token)} was not issued by this server; start again from the first page`);
+    }
+  }
+  return problems;
+}
+
+/**
+ * The URL form of a query (the REST contract in `openapi/experiment-dashboard.openapi.yaml`):
+ * `search`, `filters` (JSON array of ColumnFilter), `sort` (repeatable `attribute:asc|desc`),
+ * `pageSize`, and `cursor` (a nextToken) or `page` (0-based index).
+ */
+export function queryToSearchParams(query: Query): URLSearchParams {
+  const params = new URLSearchParams();
+  if (query.search) params.set('search', query.search);
+  if (query.filters && query.filters.length > 0) params.set('filters', JSON.stringify(query.filters));
+  for (const s of query.sort ?? []) params.append('sort', `${s.attribute}:${s.dir}`);
+  if (query.page) {
+    params.set('pageSize', String(query.page.size));
+    if (query.page.token !== undefined) params.set('cursor', query.page.token);
+    else if (query.page.index !== undefined) params.set('page', String(query.page.index));
+  }
+  return params;
+}
+
+/** Reads the URL form back; `problems` says what is wrong, in words for an HTTP 400 answer. */
+export function queryFromSearchParams(params: URLSearchParams, defaultPageSize?: number): { query: Query; problems: string[] } {
+  const problems: string[] = [];
+  const query: Query = {};
+  const search = params.get('search');
+  if (search) query.search = search;
+  const filters = params.get('filters');
+  if (filters !== null && filters !== '') {
+    try {
+      query.filters = JSON.parse(filters) as ColumnFilter[];
+    } catch {
+      problems.push('filters must be a JSON array such as [{"attribute":"status","op":"eq","value":"running"}]');
+    }
+  }
+  const sort = params.getAll('sort').filter(Boolean);
+  if (sort.length > 0) {
+    query.sort = sort.map((s) => {
+      const colon = s.lastIndexOf(':');
+      const dir = colon < 0 ? 'asc' : s.slice(colon + 1);
+      return { attribute: colon < 0 ? s : s.slice(0, colon), dir } as SortSpec;
+    });
+  }
+  const size = params.get('pageSize');
+  const cursor = params.get('cursor');
+  const page = params.get('page');
+  if (size !== null || cursor !== null || page !== null || defaultPageSize !== undefined) {
+    const p: NonNullable<Query['page']> = { size: size === null ? (defaultPageSize ?? 100) : /^\d+$/.test(size) ? Number(size) : Number.NaN };
+    if (cursor !== null) p.token = cursor;
+    else if (page !== null) p.index = /^\d+$/.test(page) ? Number(page) : Number.NaN;
+    query.page = p;
+  }
+  if (problems.length === 0) problems.push(...validateQuery(query));
+  return { query, problems };
+}

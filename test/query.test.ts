@@ -1,0 +1,269 @@
+import { expect } from '@open-wc/testing';
+import {
+  applyQuery,
+  getAttributeValue,
+  matchesQuery,
+  queryFromSearchParams,
+  queryToSearchParams,
+  searchKey,
+  sortExperiments,
+  validateQuery,
+} from '../src/data/query.js';
+import { parseCollection } from '../src/data/parse.js';
+import { generateCollection } from '../src/data/sample-data.js';
+import type { ColumnFilter, Experiment, Query } from '../src/data/types.js';
+
+const runs: Experiment[] = [
+  {
+    id: 'r1',
+    status: 'completed',
+    name: 'ResNet-50 baseline',
+    operator: 'ada.lovelace',
+    group: { id: 'cifar', name: 'CIFAR sweep' },
+    tags: ['baseline', 'fp16'],
+    times: { started: '2024-05-01T08:00:00.000Z', stopped: '2024-05-01T10:00:00.000Z' },
+    params: { optimizer: { name: 'adam', lr: 0.001 }, epochs: 10, alpha: '0.5' },
+    metrics: { accuracy: { last: 0.91, history: { steps: [0, 1], values: [0.123456, 0.91] } }, 'val.loss': { last: 0.3 } },
+    mainMetric: { key: 'accuracy', value: 0.91, goal: 'maximize' },
+    host: { hostname: 'gpu-node-01', gpus: { count: 8, devices: [{ model: 'A100' }] } },
+    git: [{ url: 'https://example.com/a.git', commit: 'abc123', dirty: false }],
+    dependencies: [{ name: 'torch', version: '2.2.0' }],
+  },
+  {
+    id: 'r2',
+    status: 'failed',
+    name: 'ResNet-101 long',
+    operator: 'alan.turing',
+    group: { id: 'cifar', name: 'CIFAR sweep' },
+    tags: ['long-run'],
+    times: { started: '2024-05-02T23:30:00.000Z' },
+    params: { optimizer: { name: 'sgd', lr: 0.1 }, epochs: 90, alpha: '0.05' },
+    metrics: { accuracy: { last: Number.NaN } },
+    host: { hostname: 'gpu-node-02', gpus: { count: 4 } },
+    error: { message: 'CUDA out of memory' },
+  },
+  {
+    id: 'r3',
+    status: 'running',
+    name: 'BERT fine-tune',
+    operator: 'grace.hopper',
+    tags: [],
+    times: { started: '2024-05-03T12:00:00.000Z' },
+    params: { optimizer: { name: 'adamw', lr: 0.00002 }, epochs: 3 },
+    metrics: { accuracy: { last: 0.88 } },
+    mainMetric: { key: 'accuracy', value: 0.88, goal: 'maximize' },
+  },
+  { id: 'r4', status: 'queued', notes: '' },
+];
+
+const ids = (q: Query) => applyQuery(runs, q).experiments.map((e) => e.id);
+const filter = (f: ColumnFilter) => ids({ filters: [f] });
+
+describe('getAttributeValue', () => {
+  it('reads dotted paths, lists, dotted keys and the first repository', () => {
+    const [r1] = runs as [Experiment];
+    expect(getAttributeValue(r1, 'params.optimizer.lr')).to.equal(0.001);
+    expect(getAttributeValue(r1, 'metrics.accuracy.last')).to.equal(0.91);
+    expect(getAttributeValue(r1, 'host.gpus.count')).to.equal(8);
+    expect(getAttributeValue(r1, 'status')).to.equal('completed');
+    expect(getAttributeValue(r1, 'group.name')).to.equal('CIFAR sweep');
+    expect(getAttributeValue(r1, 'times.started')).to.equal('2024-05-01T08:00:00.000Z');
+    expect(getAttributeValue(r1, 'tags')).to.deep.equal(['baseline', 'fp16']);
+    expect(getAttributeValue(r1, 'git.commit')).to.equal('abc123');
+    expect(getAttributeValue(r1, 'git.0.commit')).to.equal('abc123');
+    expect(getAttributeValue(r1, 'metrics.val.loss.last')).to.equal(0.3);
+    expect(getAttributeValue(r1, 'params.missing.deep')).to.equal(undefined);
+  });
+
+  it('reads the catalogue’s derived columns as the table shows them', () => {
+    const [r1, , , r4] = runs as [Experiment, Experiment, Experiment, Experiment];
+    expect(getAttributeValue(r1, 'mainMetric')).to.equal(0.91);
+    expect(getAttributeValue(r1, 'group')).to.equal('CIFAR sweep');
+    expect(getAttributeValue(r1, 'duration')).to.equal(2 * 3600 * 1000);
+    expect(getAttributeValue(r1, 'host.gpus.model')).to.equal('A100');
+    expect(getAttributeValue(r1, 'dependencies.torch')).to.equal('2.2.0');
+    expect(getAttributeValue(r4, 'name')).to.equal('r4');
+  });
+});
+
+describe('searchKey and search', () => {
+  it('is one lowercase string of every value, without histories, cached per record', () => {
+    const [r1] = runs as [Experiment];
+    const key = searchKey(r1);
+    expect(key).to.equal(key.toLowerCase());
+    expect(key).to.include('resnet-50 baseline');
+    expect(key).to.include('\u0001');
+    expect(key).to.include('a100');
+    expect(key.split('\u0001')).to.include('0.91');
+    expect(key).not.to.include('0.123456'); // the history values are left out
+    expect(searchKey(r1)).to.equal(key);
+  });
+
+  it('matches every term anywhere in the record, ignoring case; quotes keep words together', () => {
+    expect(ids({ search: 'RESNET' })).to.deep.equal(['r1', 'r2']);
+    expect(ids({ search: 'resnet adam' })).to.deep.equal(['r1']);
+    expect(ids({ search: 'cuda' })).to.deep.equal(['r2']);
+    expect(ids({ search: '"bert fine"' })).to.deep.equal(['r3']);
+    expect(ids({ search: '"fine bert"' })).to.deep.equal([]);
+    expect(ids({ search: '  ' })).to.deep.equal(['r1', 'r2', 'r3', 'r4']);
+    // a term never spans two values
+    expect(ids({ search: 'baselinefp16' })).to.deep.equal([]);
+  });
+});
+
+describe('filters: every operator', () => {
+  it('eq / ne: text ignores case, numbers as numbers, lists by element, missing only for ne', () => {
+    expect(filter({ attribute: 'status', op: 'eq', value: 'COMPLETED' })).to.deep.equal(['r1']);
+    expect(filter({ attribute: 'host.gpus.count', op: 'eq', value: '8' })).to.deep.equal(['r1']);
+    expect(filter({ attribute: 'params.alpha', op: 'eq', value: 0.5 })).to.deep.equal(['r1']);
+    expect(filter({ attribute: 'tags', op: 'eq', value: 'fp16' })).to.deep.equal(['r1']);
+    expect(filter({ attribute: 'metrics.accuracy.last', op: 'eq', value: 'NaN' })).to.deep.equal(['r2']);
+    expect(filter({ attribute: 'status', op: 'ne', value: 'completed' })).to.deep.equal(['r2', 'r3', 'r4']);
+    expect(filter({ attribute: 'tags', op: 'ne', value: 'baseline' })).to.deep.equal(['r2', 'r3', 'r4']);
+  });
+
+  it('gt ge lt le: numbers, numbers stored as text, times; NaN and missing never match', () => {
+    expect(filter({ attribute: 'metrics.accuracy.last', op: 'gt', value: 0.88 })).to.deep.equal(['r1']);
+    expect(filter({ attribute: 'metrics.accuracy.last', op: 'ge', value: 0.88 })).to.deep.equal(['r1', 'r3']);
+    expect(filter({ attribute: 'metrics.accuracy.last', op: 'lt', value: 0.9 })).to.deep.equal(['r3']);
+    expect(filter({ attribute: 'metrics.accuracy.last', op: 'le', value: '0.91' })).to.deep.equal(['r1', 'r3']);
+    expect(filter({ attribute: 'params.alpha', op: 'lt', value: 0.1 })).to.deep.equal(['r2']);
+    expect(filter({ attribute: 'times.started', op: 'ge', value: '2024-05-02T23:30:00Z' })).to.deep.equal(['r2', 'r3']);
+    // a date-only upper bound includes its whole day
+    expect(filter({ attribute: 'times.started', op: 'le', value: '2024-05-02' })).to.deep.equal(['r1', 'r2']);
+    expect(filter({ attribute: 'times.started', op: 'gt', value: '2024-05-02' })).to.deep.equal(['r3']);
+    expect(filter({ attribute: 'name', op: 'lt', value: 'c' })).to.deep.equal(['r3']);
+  });
+
+  it('between: inclusive, either bound optional, date-only bounds cover their days', () => {
+    expect(filter({ attribute: 'params.epochs', op: 'between', value: 3, value2: 10 })).to.deep.equal(['r1', 'r3']);
+    expect(filter({ attribute: 'params.epochs', op: 'between', value: 10 })).to.deep.equal(['r1', 'r2']);
+    expect(filter({ attribute: 'params.epochs', op: 'between', value2: 10 })).to.deep.equal(['r1', 'r3']);
+    expect(filter({ attribute: 'times.started', op: 'between', value: '2024-05-01', value2: '2024-05-02' })).to.deep.equal(['r1', 'r2']);
+  });
+
+  it('empty / notEmpty: missing, null, "", [] and {} are empty', () => {
+    expect(filter({ attribute: 'tags', op: 'empty' })).to.deep.equal(['r3', 'r4']);
+    expect(filter({ attribute: 'notes', op: 'empty' })).to.deep.equal(['r1', 'r2', 'r3', 'r4']);
+    expect(filter({ attribute: 'error.message', op: 'notEmpty' })).to.deep.equal(['r2']);
+    expect(filter({ attribute: 'mainMetric', op: 'notEmpty' })).to.deep.equal(['r1', 'r3']);
+  });
+
+  it('before / after / on: instants strictly, date-only values as whole UTC days', () => {
+    expect(filter({ attribute: 'times.started', op: 'before', value: '2024-05-02' })).to.deep.equal(['r1']);
+    expect(filter({ attribute: 'times.started', op: 'after', value: '2024-05-02' })).to.deep.equal(['r3']);
+    expect(filter({ attribute: 'times.started', op: 'after', value: '2024-05-02T12:00:00Z' })).to.deep.equal(['r2', 'r3']);
+    expect(filter({ attribute: 'times.started', op: 'on', value: '2024-05-02' })).to.deep.equal(['r2']);
+    expect(filter({ attribute: 'times.started', op: 'on', value: '2024-05-01T23:59:00Z' })).to.deep.equal(['r1']);
+    expect(filter({ attribute: 'times.stopped', op: 'before', value: '2030-01-01' })).to.deep.equal(['r1']);
+    expect(filter({ attribute: 'times.started', op: 'before', value: 'not a date' })).to.deep.equal([]);
+  });
+
+  it('contains / notContains / startsWith: case-insensitive text, any list element', () => {
+    expect(filter({ attribute: 'name', op: 'contains', value: 'resnet' })).to.deep.equal(['r1', 'r2']);
+    expect(filter({ attribute: 'tags', op: 'contains', value: 'LONG' })).to.deep.equal(['r2']);
+    expect(filter({ attribute: 'name', op: 'notContains', value: 'resnet' })).to.deep.equal(['r3', 'r4']);
+    expect(filter({ attribute: 'operator', op: 'startsWith', value: 'A' })).to.deep.equal(['r1', 'r2']);
+    expect(filter({ attribute: 'params.optimizer.lr', op: 'contains', value: '0.00' })).to.deep.equal(['r1', 'r3']);
+  });
+
+  it('matches: a case-insensitive regular expression; a half-typed one matches as text', () => {
+    expect(filter({ attribute: 'name', op: 'matches', value: '^resnet-\\d+ ' })).to.deep.equal(['r1', 'r2']);
+    expect(filter({ attribute: 'operator', op: 'matches', value: 'turing$|hopper$' })).to.deep.equal(['r2', 'r3']);
+    expect(filter({ attribute: 'name', op: 'matches', value: '[' })).to.deep.equal([]);
+  });
+
+  it('in: any of a list or of comma-separated text', () => {
+    expect(filter({ attribute: 'status', op: 'in', value: ['running', 'queued'] })).to.deep.equal(['r3', 'r4']);
+    expect(filter({ attribute: 'status', op: 'in', value: 'failed, completed' })).to.deep.equal(['r1', 'r2']);
+    expect(filter({ attribute: 'host.gpus.count', op: 'in', value: [4, 8] })).to.deep.equal(['r1', 'r2']);
+  });
+
+  it('combines search and every filter with AND; matchesQuery agrees with applyQuery', () => {
+    const q: Query = { search: 'cifar', filters: [{ attribute: 'metrics.accuracy.last', op: 'gt', value: 0.5 }] };
+    expect(ids(q)).to.deep.equal(['r1']);
+    expect(runs.filter((e) => matchesQuery(e, q)).map((e) => e.id)).to.deep.equal(['r1']);
+  });
+});
+
+describe('sort and paging', () => {
+  it('sorts numbers, text naturally and times; missing and NaN last in both directions; stable', () => {
+    expect(ids({ sort: [{ attribute: 'metrics.accuracy.last', dir: 'asc' }] })).to.deep.equal(['r3', 'r1', 'r2', 'r4']);
+    expect(ids({ sort: [{ attribute: 'metrics.accuracy.last', dir: 'desc' }] })).to.deep.equal(['r1', 'r3', 'r2', 'r4']);
+    expect(ids({ sort: [{ attribute: 'times.started', dir: 'desc' }] })).to.deep.equal(['r3', 'r2', 'r1', 'r4']);
+    expect(ids({ sort: [{ attribute: 'name', dir: 'asc' }] })).to.deep.equal(['r3', 'r4', 'r1', 'r2']);
+    expect(ids({ sort: [{ attribute: 'group.name', dir: 'asc' }, { attribute: 'params.epochs', dir: 'desc' }] })).to.deep.equal(['r2', 'r1', 'r3', 'r4']);
+    const natural = sortExperiments(
+      ['run-10', 'run-9', 'Run-1'].map((name, i) => ({ id: String(i), status: 'completed', name })),
+      [{ attribute: 'name', dir: 'asc' }],
+    );
+    expect(natural.map((e) => e.name)).to.deep.equal(['Run-1', 'run-9', 'run-10']);
+  });
+
+  it('slices pages by index or by token and counts the total before paging', () => {
+    const first = applyQuery(runs, { sort: [{ attribute: 'name', dir: 'asc' }], page: { size: 3 } });
+    expect(first.total).to.equal(4);
+    expect(first.experiments.map((e) => e.id)).to.deep.equal(['r3', 'r4', 'r1']);
+    expect(first.nextToken).to.be.a('string');
+    const second = applyQuery(runs, { sort: [{ attribute: 'name', dir: 'asc' }], page: { size: 3, token: first.nextToken as string } });
+    expect(second.experiments.map((e) => e.id)).to.deep.equal(['r2']);
+    expect(second.nextToken).to.equal(undefined);
+    expect(applyQuery(runs, { page: { size: 2, index: 1 } }).experiments.map((e) => e.id)).to.deep.equal(['r3', 'r4']);
+  });
+
+  it('handles 100,000 records fast enough for typing in the search box', () => {
+    const big = parseCollection(generateCollection({ n: 20_000, seed: 3, historyPoints: 0 })).experiments;
+    const many = [...big, ...big, ...big, ...big, ...big].map((e, i) => ({ ...e, id: `${e.id}-${i}` }));
+    applyQuery(many, { search: 'warm up the search keys' });
+    const t0 = performance.now();
+    const result = applyQuery(many, { search: 'adam', filters: [{ attribute: 'status', op: 'eq', value: 'completed' }], sort: [{ attribute: 'mainMetric', dir: 'desc' }], page: { size: 50 } });
+    const ms = performance.now() - t0;
+    expect(result.total).to.be.greaterThan(0);
+    expect(ms).to.be.lessThan(1500);
+  });
+});
+
+describe('validateQuery and the URL form', () => {
+  it('names each problem so a server can answer 400 with it', () => {
+    expect(validateQuery({ filters: [{ attribute: 'status', op: 'eq', value: 'running' }] })).to.deep.equal([]);
+    const problems = validateQuery({
+      filters: [
+        { attribute: 'status', op: 'is', value: 'x' },
+        { attribute: 'name', op: 'matches', value: '(' },
+        { attribute: 'times.started', op: 'after', value: 'yesterday' },
+        { attribute: 'params.lr', op: 'between' },
+        { attribute: '', op: 'gt', value: 1 },
+      ],
+      sort: [{ attribute: 'name', dir: 'up' }],
+      page: { size: 0 },
+    });
+    expect(problems.join('\n')).to.match(/filter 1 \(status is\): unknown operator "is"/);
+    expect(problems.join('\n')).to.match(/filter 2 .*not a valid regular expression/);
+    expect(problems.join('\n')).to.match(/filter 3 .*not a date/);
+    expect(problems.join('\n')).to.match(/filter 4 .*lower bound/);
+    expect(problems.join('\n')).to.match(/filter 5: "attribute"/);
+    expect(problems.join('\n')).to.match(/sort 1 \(name\): the direction must be asc or desc/);
+    expect(problems.join('\n')).to.match(/page size/);
+  });
+
+  it('round-trips a query through URL parameters', () => {
+    const q: Query = {
+      search: 'resnet "long run"',
+      filters: [
+        { attribute: 'times.started', op: 'between', value: '2024-05-01T00:00:00Z', value2: '2024-05-02' },
+        { attribute: 'status', op: 'in', value: ['running', 'failed'] },
+      ],
+      sort: [
+        { attribute: 'metrics.val.loss.last', dir: 'asc' },
+        { attribute: 'name', dir: 'desc' },
+      ],
+      page: { size: 25, token: 'o50' },
+    };
+    const params = new URLSearchParams(queryToSearchParams(q).toString());
+    const back = queryFromSearchParams(params);
+    expect(back.problems).to.deep.equal([]);
+    expect(back.query).to.deep.equal(q);
+    expect(queryFromSearchParams(new URLSearchParams('filters=[oops')).problems[0]).to.match(/JSON array/);
+    expect(queryFromSearchParams(new URLSearchParams('cursor=xyz&pageSize=10')).problems[0]).to.match(/cursor "xyz" was not issued/);
+  });
+});
