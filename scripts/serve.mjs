@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// A small static file server for the demo (`npm start`): serves the project folder on
-// http://localhost:8000 (PORT overrides) and sends / to the demo page.
+// The demo (`npm start`): a small static file server for the project folder on
+// http://localhost:8000 (PORT overrides; / goes to the demo page), and the reference HTTP
+// experiment service on http://localhost:8010 (API_PORT overrides) for the demo's HTTP mode.
 import { createServer } from 'node:http';
 import { createReadStream, statSync } from 'node:fs';
 import { extname, join, normalize, resolve } from 'node:path';
@@ -45,3 +46,10 @@ const server = createServer((req, res) => {
 server.listen(port, host, () => {
   console.log(`Experiment Dashboard demo: http://${host}:${port}/demo/`);
 });
+
+// The HTTP mode of the demo talks to the reference server, on the same sample data.
+const apiPort = Number(process.env.API_PORT ?? 8010);
+const { startServer } = await import('../server/reference-server.mjs');
+const { generateCollection } = await import('../dist/data/sample-data.js');
+const api = await startServer({ data: generateCollection({ n: 2000, historyPoints: 20 }), port: apiPort, host, writable: true });
+console.log(`Reference experiment service (demo HTTP mode): ${api.url}`);

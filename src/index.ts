@@ -9,6 +9,12 @@ export { formatDuration, formatBytes, formatNumber, formatTime, safeHref, flatte
 export { parseCollection, parseExperiment, parseJsonText, normalizeTime, deriveStatus, durationMs, formatProblem } from './data/parse.js';
 export type { ParseOptions, ParseResult } from './data/parse.js';
 export { StaticSource } from './data/static-source.js';
+export { HttpSource } from './data/http-source.js';
+export type { HttpSourceInit } from './data/http-source.js';
+export { IndexedDbSource } from './data/idb-source.js';
+export type { ImportReport, ImportProgress } from './data/idb-source.js';
+export { applyQuery, matchesQuery, compilePredicate } from './data/query.js';
+export type { ViewState } from './data/view-state.js';
 export type { StaticSourceInit } from './data/static-source.js';
 export { collectAttributes, resolveAttribute, DEFAULT_COLUMNS } from './data/attributes.js';
 export type { Attribute, AttributeKind, AttributeCategory } from './data/attributes.js';

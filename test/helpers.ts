@@ -3,12 +3,13 @@ import type { ExperimentDashboard } from '../src/components/experiment-dashboard
 
 /** The rendered table rows (Tabulator's virtual renderer only renders what is in view). */
 export function rows(el: ExperimentDashboard): HTMLElement[] {
-  return [...el.shadowRoot!.querySelectorAll<HTMLElement>('.tabulator-row')];
+  return [...el.shadowRoot!.querySelectorAll<HTMLElement>('.tabulator-row:not(.tabulator-group)')];
 }
 
 /** Text of each rendered cell, row by row. */
 export function cellTexts(el: ExperimentDashboard): string[][] {
-  return rows(el).map((r) => [...r.querySelectorAll<HTMLElement>('.tabulator-cell')].map((c) => c.textContent?.trim() ?? ''));
+  // Data columns only: the select, details and delete controls have fields starting with "__".
+  return rows(el).map((r) => [...r.querySelectorAll<HTMLElement>('.tabulator-cell:not([tabulator-field^="__"])')].map((c) => c.textContent?.trim() ?? ''));
 }
 
 export function part(el: ExperimentDashboard, name: string): HTMLElement | null {
@@ -20,5 +21,5 @@ export async function waitForRows(el: ExperimentDashboard, count: number, messag
 }
 
 export function headerTitles(el: ExperimentDashboard): string[] {
-  return [...el.shadowRoot!.querySelectorAll<HTMLElement>('.tabulator-col .tabulator-col-title')].map((t) => t.textContent?.trim() ?? '');
+  return [...el.shadowRoot!.querySelectorAll<HTMLElement>('.tabulator-col:not([tabulator-field^="__"]) .col-title-text')].map((t) => t.textContent?.trim() ?? '');
 }

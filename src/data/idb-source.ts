@@ -208,7 +208,7 @@ export class IndexedDbSource implements ExperimentSource {
           blocked = true;
           reject(
             new SourceError(
-              'unsupported',
+              'blocked',
               `The experiment database "${this.name}" needs an upgrade, but another tab of this page still uses the old version. Close other tabs of this page, then reload this one.`,
               { location: this.name },
             ),

@@ -225,6 +225,8 @@ export interface ExperimentSource {
   /** Resolves only once the deletion is durable. */
   delete?(ids: string[]): Promise<void>;
   subscribe?(onChange: (change: Change) => void): () => void;
+  /** Releases connections (IndexedDB, event streams) when the dashboard stops using the source. */
+  close?(): void;
 }
 
 export type SourceErrorKind =
@@ -237,6 +239,7 @@ export type SourceErrorKind =
   | 'quota'
   | 'aborted'
   | 'timeout'
+  | 'blocked'
   | 'unsupported';
 
 /** A failure of a source, in words a user understands, with what to do next. */

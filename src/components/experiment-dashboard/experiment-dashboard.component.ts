@@ -1,21 +1,45 @@
 import { LitElement, html, nothing, unsafeCSS, type PropertyValues } from 'lit';
-import { property, state } from 'lit/decorators.js';
+import { property, query, state } from 'lit/decorators.js';
 import tabulatorCss from 'tabulator-tables/dist/css/tabulator.min.css';
 import { DEFAULT_COLUMNS, collectAttributes, resolveAttribute, type Attribute } from '../../data/attributes.js';
 import { formatNumber } from '../../data/format.js';
 import { applyMainMetric, formatProblem } from '../../data/parse.js';
+import { compilePredicate } from '../../data/query.js';
+import { HttpSource } from '../../data/http-source.js';
+import { IndexedDbSource } from '../../data/idb-source.js';
 import { StaticSource } from '../../data/static-source.js';
-import { STATUSES, SourceError, type Experiment, type ExperimentSource, type Goal, type Problem, type Status } from '../../data/types.js';
+import { STATUSES, SourceError, type Change, type ColumnFilter, type Experiment, type ExperimentSource, type Goal, type Problem, type Status } from '../../data/types.js';
+import { decodeViewHash, encodeViewHash, parseViewState, type ViewState } from '../../data/view-state.js';
+import '../experiment-column-chooser/experiment-column-chooser.js';
+import '../experiment-filter-editor/experiment-filter-editor.js';
+import { describeFilter } from '../experiment-filter-editor/describe-filter.js';
+import '../experiment-group-picker/experiment-group-picker.js';
+import '../experiment-compare/experiment-compare.js';
+import '../experiment-row-detail/experiment-row-detail.js';
 import { dashboardStyles } from './experiment-dashboard.styles.js';
-import { STATUS_ICONS, STATUS_LABELS, TableController } from './table-controller.js';
+import { EMPTY_GROUP, STATUS_ICONS, STATUS_LABELS, TableController, formatValue, groupKey } from './table-controller.js';
 
 export interface ExperimentsLoadedDetail {
   experiments: readonly Experiment[];
   problems: readonly Problem[];
 }
-
 export interface SourceErrorDetail {
   error: SourceError;
+}
+export interface ExperimentDeleteDetail {
+  ids: string[];
+  experiments: Experiment[];
+}
+export interface ExperimentsDeletedDetail {
+  ids: string[];
+}
+export interface ExperimentToggleDetail {
+  id: string;
+  experiment: Experiment;
+  expanded: boolean;
+}
+export interface ViewChangeDetail {
+  view: ViewState;
 }
 
 /** Parses `main-metric="val_loss:min"` (goal: `max`, `min`, `maximize`, `minimize`). */
@@ -28,7 +52,7 @@ export function parseMainMetricAttribute(value: string | undefined): { key: stri
   return goal ? { key: v.slice(0, i), goal } : { key: v };
 }
 
-const splitList = (v: string | undefined): string[] =>
+const splitList = (v: string | null | undefined): string[] =>
   (v ?? '')
     .split(',')
     .map((s) => s.trim())
@@ -55,9 +79,20 @@ function summarize(experiments: readonly Experiment[]): Summary {
   return s;
 }
 
+const SEARCH_DEBOUNCE_MS = 150;
+/** An enum-like attribute offers a pick list in its filter when it has at most this many values. */
+const PICK_LIST_MAX = 30;
+const STORAGE_PREFIX = 'experiment-dashboard:';
+
+type Popover =
+  | { kind: 'columns'; anchor: HTMLElement }
+  | { kind: 'filter'; anchor: HTMLElement; attribute: Attribute }
+  | { kind: 'cell'; anchor: HTMLElement; attribute: Attribute; experiment: Experiment };
+
 /**
  * Compares experiments (training runs, hyper-parameter sweeps) in one fast table: status,
- * main metric, any attribute as a column, sorting, and a summary of the runs.
+ * main metric, any attribute as a column, nested grouping, global search, comparative column
+ * filters, a column chooser, inline details and delete.
  *
  * Data comes from `src` (a format-v1 collection URL), a child
  * `<script type="application/json">` holding a collection, the `.experiments` property, or any
@@ -67,15 +102,24 @@ function summarize(experiments: readonly Experiment[]): Summary {
  *
  * @event experiments-loaded - Data arrived and is shown. `detail: { experiments, problems }`.
  * @event source-error - The source failed. `detail: { error: SourceError }`; the message is also shown.
+ * @event experiment-toggle - A row's detail opened or closed. `detail: { id, experiment, expanded }`.
+ * @event experiment-delete - Cancelable, fired after the user confirmed and before the source is asked. `detail: { ids, experiments }`.
+ * @event experiments-deleted - The source confirmed the deletion and the rows are gone. `detail: { ids }`.
+ * @event view-change - Grouping, filters, search, sort, columns or widths changed. `detail: { view }`.
  *
  * @csspart toolbar - The row of controls above the table.
+ * @csspart search - The search box.
+ * @csspart chips - The list of active filters.
  * @csspart summary - The summary bar: total, count per status, best main-metric value.
- * @csspart error - The message shown when the source failed.
+ * @csspart error - The message shown when the source or an action failed.
  * @csspart problems - The list of records or fields that were left out of the data.
  * @csspart loading - The loading indicator.
  * @csspart table - The wrapper around the table.
  * @csspart empty - The message shown when there are no experiments.
  * @csspart status - A status badge in a table cell (also `status-<status>`).
+ * @csspart popover - A floating panel (column chooser, filter editor, cell menu).
+ * @csspart dialog - The delete confirmation dialog.
+ * @csspart detail - The inline detail under an expanded row.
  *
  * @cssproperty [--experiment-dashboard-font=system-ui] - Font family.
  * @cssproperty [--experiment-dashboard-font-size=13px] - Base font size.
@@ -86,7 +130,7 @@ function summarize(experiments: readonly Experiment[]): Summary {
  * @cssproperty [--experiment-dashboard-header-background=#f3f5f8] - Column header background.
  * @cssproperty [--experiment-dashboard-row-alt-background=#fafbfc] - Background of every other row.
  * @cssproperty [--experiment-dashboard-row-hover-background=#eaf1fb] - Row background under the pointer.
- * @cssproperty [--experiment-dashboard-accent-color=#1f5fbf] - Focus ring and links.
+ * @cssproperty [--experiment-dashboard-accent-color=#1f5fbf] - Focus ring, links and active controls.
  * @cssproperty [--experiment-dashboard-error-background=#fdecec] - Error message background.
  * @cssproperty [--experiment-dashboard-error-color=#8a1c1c] - Error message text.
  * @cssproperty [--experiment-dashboard-warning-background=#fff6e0] - Problems list background.
@@ -98,12 +142,19 @@ function summarize(experiments: readonly Experiment[]): Summary {
  * @cssproperty [--experiment-dashboard-status-queued=#7a5900] - Colour of "queued".
  * @cssproperty [--experiment-dashboard-status-interrupted=#9a4a00] - Colour of "interrupted".
  * @cssproperty [--experiment-dashboard-min-height=420px] - Minimum height of the whole element.
+ * @cssproperty [--experiment-dashboard-detail-max-height=420px] - Height cap of an inline row detail (it scrolls inside).
  */
 export class ExperimentDashboard extends LitElement {
   static override styles = [unsafeCSS(tabulatorCss), dashboardStyles];
 
   /** URL of a format-v1 experiment collection (JSON). */
-  @property({ reflect: false }) src?: string;
+  @property() src?: string;
+
+  /** Base URL of an HTTP experiment service (the REST contract in `openapi/`). */
+  @property() endpoint?: string;
+
+  /** Name of an IndexedDB database in this browser holding experiments (import files into it). */
+  @property() database?: string;
 
   /**
    * The comparison metric, overriding the collection's default: `key`, `key:max` or `key:min`.
@@ -114,8 +165,36 @@ export class ExperimentDashboard extends LitElement {
   /** Comma-separated attribute ids of the visible columns, in order, e.g. `status,name,params.lr`. */
   @property() columns?: string;
 
+  /**
+   * Comma-separated attribute ids to group by, outermost first, e.g. `operator,params.optimizer.name`.
+   * @attr group-by
+   */
+  @property({ attribute: 'group-by' }) groupBy?: string;
+
+  /** Global search text: matches any attribute of a record, visible or not, ignoring case. */
+  @property() search?: string;
+
   /** Colour theme: `light`, `dark` or `auto` (follows the operating system). */
   @property({ reflect: true }) theme: 'light' | 'dark' | 'auto' = 'light';
+
+  /**
+   * Persists the view (grouping, filters, search, sort, columns, widths) in localStorage under
+   * this key, so it survives a reload. Each dashboard on a page needs its own key.
+   * @attr storage-key
+   */
+  @property({ attribute: 'storage-key' }) storageKey?: string;
+
+  /**
+   * Mirrors the view in the URL hash (`#view=...`), so a view can be shared as a link.
+   * @attr sync-url
+   */
+  @property({ attribute: 'sync-url', type: Boolean }) syncUrl = false;
+
+  /**
+   * Rows per page when the source filters, sorts and pages on its server (server-query mode).
+   * @attr page-size
+   */
+  @property({ attribute: 'page-size', type: Number }) pageSize = 500;
 
   /** Any adapter implementing `ExperimentSource`; takes precedence over `src` and `.experiments`. */
   @property({ attribute: false }) source?: ExperimentSource;
@@ -126,20 +205,67 @@ export class ExperimentDashboard extends LitElement {
   @state() private _experiments: Experiment[] = [];
   @state() private _problems: Problem[] = [];
   @state() private _error?: SourceError;
+  @state() private _actionError?: string;
   @state() private _loading = false;
   @state() private _summary: Summary = summarize([]);
+  @state() private _view: ViewState = { search: '', filters: [], sort: [], groupBy: [], columns: [...DEFAULT_COLUMNS], widths: {} };
+  @state() private _shown = 0;
+  @state() private _selected = 0;
+  @state() private _searchDraft = '';
+  @state() private _popover?: Popover;
+  @state() private _confirm?: { experiments: Experiment[] };
+  @state() private _deleting = false;
+  @state() private _catalogue: Attribute[] = [];
+  @state() private _compare?: Experiment[];
+  /** Server-query mode: the current page (0-based) and the total the server reports. */
+  @state() private _page = 0;
+  @state() private _total?: number;
+  @state() private _importing?: string;
+  @state() private _importReport?: string;
+
+  @query('dialog.confirm') private _dialog?: HTMLDialogElement;
+  @query('dialog.compare') private _compareDialog?: HTMLDialogElement;
 
   #table?: TableController;
   #abort?: AbortController;
+  #source?: ExperimentSource;
   #loadedOnce = false;
-  #catalogue: Attribute[] = [];
+  #unsubscribe?: () => void;
+
   #defaultMainMetric?: { key: string; goal?: Goal };
   /** A snapshot's `generatedAt`: running durations count up to it, not to the viewer's clock. */
   #snapshotTime?: number;
+  #searchTimer?: ReturnType<typeof setTimeout>;
+  #details = new Map<string, HTMLElement>();
+  #popoverOpener?: HTMLElement;
+  #restoring = false;
+  #onHashChange = () => this.#readHash();
+  #onDocPointer = (ev: Event) => {
+    if (!this._popover) return;
+    const path = ev.composedPath();
+    const pop = this.renderRoot.querySelector('[part="popover"]');
+    if (pop && !path.includes(pop) && !path.includes(this._popover.anchor)) this.#closePopover(false);
+  };
+
+  constructor() {
+    super();
+    // Files dropped on a dashboard whose source takes imports (IndexedDB) are imported.
+    this.addEventListener('dragover', (ev) => {
+      if (this.#importable && ev.dataTransfer?.types.includes('Files')) {
+        ev.preventDefault();
+        ev.dataTransfer.dropEffect = 'copy';
+      }
+    });
+    this.addEventListener('drop', (ev) => {
+      if (!this.#importable || !ev.dataTransfer?.files.length) return;
+      ev.preventDefault();
+      void this.#importFiles([...ev.dataTransfer.files]);
+    });
+  }
 
   /** The attributes found in the loaded experiments, for column choosers and filters. */
   get availableAttributes(): readonly Attribute[] {
-    return this.#catalogue;
+    return this._catalogue;
   }
 
   /** The experiments currently loaded (after validation, before filters). */
@@ -147,17 +273,35 @@ export class ExperimentDashboard extends LitElement {
     return this._experiments;
   }
 
+  /** The current view: grouping, filters, search, sort, visible columns in order, widths. */
+  getViewState(): ViewState {
+    return structuredClone(this._view);
+  }
+
+  /** Applies a view (or part of one); invalid parts are ignored with a console warning. */
+  setViewState(view: Partial<ViewState>): void {
+    const { state, problems } = parseViewState(view);
+    for (const p of problems) console.warn(`<experiment-dashboard>: setViewState: ${p}.`);
+    this.#applyView(state);
+  }
+
   override connectedCallback(): void {
     super.connectedCallback();
     // Rebuild after a move in the DOM: the table was destroyed on disconnect.
-    if (this.hasUpdated && !this.#table) this.#createTable();
+    if (this.hasUpdated && !this.#table) void this.updateComplete.then(() => this.#createTable());
+    window.addEventListener('hashchange', this.#onHashChange);
+    document.addEventListener('pointerdown', this.#onDocPointer, true);
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.#abort?.abort();
+    this.#unsubscribe?.();
+    this.#unsubscribe = undefined;
     this.#table?.destroy();
     this.#table = undefined;
+    window.removeEventListener('hashchange', this.#onHashChange);
+    document.removeEventListener('pointerdown', this.#onDocPointer, true);
   }
 
   protected override firstUpdated(): void {
@@ -165,30 +309,169 @@ export class ExperimentDashboard extends LitElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('source') || changed.has('experiments') || changed.has('src') || !this.#loadedOnce) {
+    if (!this.hasUpdated) this.#initialView();
+    else {
+      const patch: Partial<ViewState> = {};
+      if (changed.has('columns') && this.columns !== undefined) patch.columns = splitList(this.columns);
+      if (changed.has('groupBy') && this.groupBy !== undefined) patch.groupBy = splitList(this.groupBy);
+      if (changed.has('search') && this.search !== undefined) patch.search = this.search;
+      if (Object.keys(patch).length > 0) this.#applyView(patch);
+    }
+    if (changed.has('source') || changed.has('experiments') || changed.has('src') || changed.has('endpoint') || changed.has('database') || !this.#loadedOnce) {
       this.#loadedOnce = true;
       void this.#load();
     } else if (changed.has('mainMetric')) {
       this.#setExperiments(this._experiments.map((e) => applyMainMetric(e, this.#mainMetricSpec(), true)));
     }
-    if (changed.has('columns') && this.hasUpdated) void this.#applyColumns();
   }
+
+  protected override updated(changed: PropertyValues): void {
+    if (changed.has('_confirm')) {
+      if (this._confirm && this._dialog && !this._dialog.open) this._dialog.showModal();
+      else if (!this._confirm && this._dialog?.open) this._dialog.close();
+    }
+    if (changed.has('_compare')) {
+      if (this._compare && this._compareDialog && !this._compareDialog.open) this._compareDialog.showModal();
+      else if (!this._compare && this._compareDialog?.open) this._compareDialog.close();
+    }
+  }
+
+  // ---- view state ----
+
+  /** Attributes first, then stored view, then the link: the most specific wins. */
+  #initialView(): void {
+    const view: ViewState = { ...this._view };
+    if (this.columns !== undefined) view.columns = splitList(this.columns);
+    if (this.groupBy !== undefined) view.groupBy = splitList(this.groupBy);
+    if (this.search !== undefined) view.search = this.search;
+    const stored = this.#readStorage();
+    if (stored) Object.assign(view, stored);
+    const linked = this.syncUrl ? decodeViewHash(location.hash) : undefined;
+    if (linked) {
+      for (const p of linked.problems) console.warn(`<experiment-dashboard>: the view in the URL: ${p}.`);
+      Object.assign(view, linked.state);
+    }
+    this._view = view;
+    this._searchDraft = view.search;
+  }
+
+  #readStorage(): Partial<ViewState> | undefined {
+    if (!this.storageKey) return undefined;
+    try {
+      const raw = localStorage.getItem(STORAGE_PREFIX + this.storageKey);
+      if (!raw) return undefined;
+      const { state, problems } = parseViewState(JSON.parse(raw));
+      for (const p of problems) console.warn(`<experiment-dashboard>: the stored view: ${p}.`);
+      return state;
+    } catch {
+      console.warn(`<experiment-dashboard>: the stored view under "${STORAGE_PREFIX}${this.storageKey}" is unreadable; starting from the default view.`);
+      return undefined;
+    }
+  }
+
+  #readHash(): void {
+    if (!this.syncUrl) return;
+    const linked = decodeViewHash(location.hash);
+    if (!linked) return;
+    if (JSON.stringify(linked.state) === JSON.stringify(this.#pickView(this.getViewState(), Object.keys(linked.state)))) return;
+    this.#applyView(linked.state);
+  }
+
+  #pickView(v: ViewState, keys: string[]): Partial<ViewState> {
+    return Object.fromEntries(keys.map((k) => [k, v[k as keyof ViewState]]));
+  }
+
+  #applyView(patch: Partial<ViewState>): void {
+    const next = { ...this._view, ...patch };
+    this._view = next;
+    if (patch.search !== undefined) this._searchDraft = patch.search;
+    this.#restoring = true;
+    void this.#syncTable(patch).finally(() => {
+      this.#restoring = false;
+      this.#viewChanged();
+    });
+  }
+
+  /** Pushes the parts of the view that changed into the table. */
+  async #syncTable(patch: Partial<ViewState>): Promise<void> {
+    const table = this.#table;
+    if (!table) return;
+    if (this.#source?.capabilities.serverQuery && (patch.search !== undefined || patch.filters || patch.sort)) {
+      this._page = 0;
+      void this.#fetch();
+    }
+    if (patch.columns || patch.widths) await this.#applyColumns();
+    if (patch.search !== undefined || patch.filters) await this.#applyFilter();
+    if (patch.groupBy) await this.#applyGrouping();
+    if (patch.sort) await table.setSort(this._view.sort);
+  }
+
+  #viewChanged(): void {
+    if (this.#restoring) return;
+    const view = this.getViewState();
+    if (this.storageKey) {
+      try {
+        localStorage.setItem(STORAGE_PREFIX + this.storageKey, JSON.stringify(view));
+      } catch {
+        // Storage full or blocked (private mode): the view still works, it just won't persist.
+      }
+    }
+    if (this.syncUrl) {
+      const hash = encodeViewHash(view, location.hash);
+      if (hash !== location.hash) history.replaceState(history.state, '', hash);
+    }
+    this.dispatchEvent(new CustomEvent<ViewChangeDetail>('view-change', { bubbles: true, composed: true, detail: { view } }));
+  }
+
+  // ---- data ----
 
   #mainMetricSpec(): { key: string; goal?: Goal } | undefined {
     return parseMainMetricAttribute(this.mainMetric) ?? this.#defaultMainMetric;
   }
 
+  #goal(): Goal {
+    return this.#mainMetricSpec()?.goal ?? 'maximize';
+  }
+
+  #nameOf = (e: Experiment): string => e.name ?? e.id;
+
   #createTable(): void {
     const el = this.renderRoot.querySelector<HTMLElement>('.table');
     const popups = this.renderRoot.querySelector<HTMLElement>('.popups');
     if (!el || !popups) return;
-    this.#table = new TableController(el, popups);
-    void this.#applyColumns().then(() => this.#table?.setData(this._experiments));
+    this.#table = new TableController(el, popups, {
+      onColumnResized: (id, width) => {
+        this._view = { ...this._view, widths: { ...this._view.widths, [id]: width } };
+        this.#viewChanged();
+      },
+      onLayoutChange: () => {
+        const table = this.#table;
+        if (!table) return;
+        const before = JSON.stringify(this._view.sort);
+        const { columns } = table.getColumnLayout();
+        this._view = { ...this._view, sort: table.getSort(), ...(columns.length > 0 ? { columns } : {}) };
+        this.#viewChanged();
+        if (this.#source?.capabilities.serverQuery && JSON.stringify(this._view.sort) !== before) {
+          this._page = 0;
+          void this.#fetch();
+        }
+      },
+      onRowsShown: (n) => (this._shown = n),
+      onSelectionChange: (n) => (this._selected = n),
+      onToggleDetails: (e) => this.#toggleDetails(e),
+      onDeleteRequest: (e) => this.#askDelete([e]),
+      onFilterButton: (attribute, anchor) => this.#openPopover({ kind: 'filter', attribute, anchor }),
+      onCellClick: (experiment, attribute, anchor) => this.#openPopover({ kind: 'cell', experiment, attribute, anchor }),
+      renderDetail: (e) => this.#detailFor(e),
+    });
+    void this.#syncTable(this._view).then(() => this.#table?.setData(this._experiments));
   }
 
   #resolveSource(): ExperimentSource | undefined {
     if (this.source) return this.source;
     if (this.experiments !== undefined) return new StaticSource({ data: this.experiments, label: 'the experiments property' });
+    if (this.endpoint) return new HttpSource({ baseUrl: new URL(this.endpoint, document.baseURI).href });
+    if (this.database) return new IndexedDbSource(this.database);
     if (this.src) return new StaticSource({ url: new URL(this.src, document.baseURI).href, label: this.src });
     const inline = this.querySelector(':scope > script[type="application/json"]');
     if (inline) return new StaticSource({ text: inline.textContent ?? '', label: 'the inline <script type="application/json">' });
@@ -196,8 +479,27 @@ export class ExperimentDashboard extends LitElement {
   }
 
   async #load(): Promise<void> {
-    this.#abort?.abort();
     const source = this.#resolveSource();
+    if (source !== this.#source) {
+      this.#unsubscribe?.();
+      this.#unsubscribe = undefined;
+      // Sources the dashboard made itself are its to close; a user's `.source` is theirs.
+      if (this.#source && this.#source !== this.source) this.#source.close?.();
+      this.#source = source;
+      this._page = 0;
+    }
+    await this.#fetch();
+  }
+
+  /** Server-query mode sends the view to the source; otherwise everything loads once. */
+  #query() {
+    const v = this._view;
+    return this.#source?.capabilities.serverQuery ? { search: v.search, filters: v.filters, sort: v.sort, page: { size: this.pageSize, index: this._page } } : {};
+  }
+
+  async #fetch(): Promise<void> {
+    this.#abort?.abort();
+    const source = this.#source;
     if (!source) {
       this._loading = false;
       return;
@@ -207,13 +509,17 @@ export class ExperimentDashboard extends LitElement {
     this._loading = true;
     this._error = undefined;
     try {
-      const page = await source.load({}, abort.signal);
-      if (abort.signal.aborted) return;
+      const page = await source.load(this.#query(), abort.signal);
+      // A superseded request's late answer is dropped.
+      if (abort.signal.aborted || this.#abort !== abort) return;
+      this._total = source.capabilities.serverQuery ? (page.total ?? page.experiments.length) : undefined;
+      if (!this.#unsubscribe && source.subscribe) this.#unsubscribe = source.subscribe((c) => this.#onChange(c));
       this.#defaultMainMetric = page.defaults?.mainMetric;
       this.#snapshotTime = page.generatedAt && !source.capabilities.live ? Date.parse(page.generatedAt) : undefined;
       const override = parseMainMetricAttribute(this.mainMetric);
       const experiments = override ? page.experiments.map((e) => applyMainMetric(e, override, true)) : page.experiments;
       this._problems = page.problems ?? [];
+      this.#details.clear();
       this.#setExperiments(experiments);
       this.dispatchEvent(new CustomEvent<ExperimentsLoadedDetail>('experiments-loaded', { bubbles: true, composed: true, detail: { experiments, problems: this._problems } }));
     } catch (err) {
@@ -227,37 +533,334 @@ export class ExperimentDashboard extends LitElement {
     }
   }
 
+  /** Live updates from the source: rows change in place, the view stays as it is. */
+  #onChange(change: Change): void {
+    if (change.type === 'reload' || this.#source?.capabilities.serverQuery) {
+      void this.#fetch();
+      return;
+    }
+    if (change.type === 'delete') {
+      const gone = new Set(change.ids);
+      if (!this._experiments.some((e) => gone.has(e.id))) return;
+      for (const id of change.ids) this.#details.delete(id);
+      this._experiments = this._experiments.filter((e) => !gone.has(e.id));
+      void this.#table?.removeRows(change.ids).then(() => this.#afterRowsChanged());
+      return;
+    }
+    const override = parseMainMetricAttribute(this.mainMetric);
+    const incoming = change.experiments.map((e) => (override ? applyMainMetric(e, override, true) : e));
+    const byId = new Map(incoming.map((e) => [e.id, e]));
+    const merged = this._experiments.map((e) => byId.get(e.id) ?? e);
+    const known = new Set(this._experiments.map((e) => e.id));
+    for (const e of incoming) if (!known.has(e.id)) merged.push(e);
+    this._experiments = merged;
+    for (const e of incoming) {
+      const detail = this.#details.get(e.id) as (HTMLElement & { experiment?: Experiment }) | undefined;
+      if (detail) detail.experiment = e;
+    }
+    if (incoming.some((e) => !this._catalogue.length || !known.has(e.id))) this._catalogue = collectAttributes(merged, this.#snapshotTime === undefined ? {} : { now: this.#snapshotTime });
+    void this.#table?.upsertRows(incoming).then(() => this.#afterRowsChanged());
+  }
+
+  #afterRowsChanged(): void {
+    this._summary = summarize(this._experiments);
+    if (this.#table) this._shown = this.#table.shownCount();
+  }
+
+  /** The source can take files (IndexedDB): validates first, then writes in chunks. */
+  get #importable(): (ExperimentSource & { importCollection(input: unknown, options?: { onProgress?: (p: { done: number; total: number }) => void }): Promise<{ added: number; updated: number; rejected: number }> }) | undefined {
+    const s = this.#source as (ExperimentSource & { importCollection?: unknown }) | undefined;
+    return s && typeof s.importCollection === 'function' ? (s as never) : undefined;
+  }
+
+  async #importFiles(files: FileList | readonly File[] | null | undefined): Promise<void> {
+    const target = this.#importable;
+    if (!target || !files || files.length === 0) return;
+    this._importReport = undefined;
+    this._actionError = undefined;
+    for (const file of files) {
+      this._importing = `Importing ${file.name}…`;
+      try {
+        const text = await file.text();
+        const report = await target.importCollection(text, {
+          onProgress: (p) => (this._importing = `Importing ${file.name}: ${p.done.toLocaleString('en-US')} of ${p.total.toLocaleString('en-US')}`),
+        });
+        this._importReport = `${file.name}: ${report.added} added, ${report.updated} updated, ${report.rejected} rejected.`;
+      } catch (err) {
+        this._actionError = `Could not import ${file.name}: ${(err as Error).message}`;
+      }
+    }
+    this._importing = undefined;
+    await this.#fetch();
+  }
+
   #setExperiments(experiments: Experiment[]): void {
     this._experiments = experiments;
     this._summary = summarize(experiments);
-    this.#catalogue = collectAttributes(experiments, this.#snapshotTime === undefined ? {} : { now: this.#snapshotTime });
-    void this.#applyColumns().then(() => this.#table?.setData(experiments));
+    this._catalogue = collectAttributes(experiments, this.#snapshotTime === undefined ? {} : { now: this.#snapshotTime });
+    this._shown = experiments.length;
+    const table = this.#table;
+    if (!table) return;
+    // Columns, filter and grouping may name attributes that only now exist.
+    void this.#applyColumns()
+      .then(() => this.#applyGrouping())
+      .then(() => this.#applyFilter())
+      .then(() => table.setData(experiments))
+      .then(() => table.setSort(this._view.sort))
+      .then(() => (this._shown = table.shownCount()));
+  }
+
+  #attribute(id: string): Attribute | undefined {
+    return resolveAttribute(id, this._catalogue);
   }
 
   #visibleAttributes(): Attribute[] {
-    const ids = this.columns ? splitList(this.columns) : [...DEFAULT_COLUMNS];
     const attrs: Attribute[] = [];
-    for (const id of ids) {
-      const a = resolveAttribute(id, this.#catalogue);
+    for (const id of this._view.columns) {
+      const a = this.#attribute(id);
       const main = a?.id === 'mainMetric' ? this.#mainMetricSpec() : undefined;
       // The main-metric column is titled with the metric it shows and its goal.
       if (a && main) attrs.push({ ...a, label: `${main.key} ${(main.goal ?? 'maximize') === 'maximize' ? '(max)' : '(min)'}` });
       else if (a) attrs.push(a);
-      else console.warn(`<experiment-dashboard>: unknown column ${JSON.stringify(id)} in the columns attribute; it was skipped. Use attribute ids like status, name, params.lr, metrics.loss.last.`);
+      else console.warn(`<experiment-dashboard>: unknown column ${JSON.stringify(id)}; it was skipped. Use attribute ids like status, name, params.lr, metrics.loss.last.`);
     }
     return attrs;
   }
 
   async #applyColumns(): Promise<void> {
-    await this.#table?.setColumns(this.#visibleAttributes());
+    const attributes = this.#visibleAttributes();
+    await this.#table?.setColumns({ attributes, widths: this._view.widths, deletable: Boolean(this.#source?.capabilities.delete && this.#source.delete), nameOf: this.#nameOf });
   }
+
+  async #applyFilter(): Promise<void> {
+    // In server-query mode the rows are already the server's answer to the filters.
+    if (this.#source?.capabilities.serverQuery) {
+      await this.#table?.setFilter(undefined, this._view.filters.map((f) => f.attribute));
+      return;
+    }
+    const { search, filters } = this._view;
+    const usable = filters.filter((f) => this.#attribute(f.attribute));
+    const active = search.trim() !== '' || usable.length > 0;
+    await this.#table?.setFilter(active ? compilePredicate({ search, filters: usable }) : undefined, usable.map((f) => f.attribute));
+    if (this.#table) this._shown = this.#table.shownCount();
+  }
+
+  async #applyGrouping(): Promise<void> {
+    const attrs = this._view.groupBy.map((id) => this.#attribute(id)).filter((a): a is Attribute => a !== undefined);
+    await this.#table?.setGroupBy(attrs, this.#goal());
+  }
+
+  // ---- interactions ----
+
+  #onSearchInput(ev: Event): void {
+    this._searchDraft = (ev.target as HTMLInputElement).value;
+    clearTimeout(this.#searchTimer);
+    this.#searchTimer = setTimeout(() => this.#applyView({ search: this._searchDraft }), SEARCH_DEBOUNCE_MS);
+  }
+
+  #setFilter(filter: ColumnFilter): void {
+    const filters = this._view.filters.filter((f) => f.attribute !== filter.attribute);
+    filters.push(filter);
+    this.#applyView({ filters });
+  }
+
+  #removeFilter(attribute: string): void {
+    this.#applyView({ filters: this._view.filters.filter((f) => f.attribute !== attribute) });
+  }
+
+  #toggleDetails(e: Experiment): void {
+    const table = this.#table;
+    if (!table) return;
+    const expanded = !table.isExpanded(e.id);
+    table.setExpanded(e.id, expanded);
+    if (!expanded) this.#details.delete(e.id);
+    this.dispatchEvent(new CustomEvent<ExperimentToggleDetail>('experiment-toggle', { bubbles: true, composed: true, detail: { id: e.id, experiment: e, expanded } }));
+  }
+
+  #detailFor(e: Experiment): HTMLElement {
+    let el = this.#details.get(e.id);
+    if (!el) {
+      const detail = document.createElement('experiment-row-detail');
+      detail.experiment = e;
+      if (this.#snapshotTime !== undefined) detail.now = this.#snapshotTime;
+      if (this.#source) {
+        detail.source = this.#source;
+        // A source with get() may hold more than the table's record (e.g. an HTTP summary).
+        if (this.#source.get) detail.experimentId = e.id;
+      }
+      detail.setAttribute('part', 'detail');
+      el = detail;
+      this.#details.set(e.id, el);
+    }
+    return el;
+  }
+
+  #openPopover(p: Popover): void {
+    this.#popoverOpener = p.anchor;
+    this._popover = p;
+    void this.updateComplete.then(() => {
+      const pop = this.renderRoot.querySelector<HTMLElement>('[part="popover"]');
+      if (!pop) return;
+      const host = this.getBoundingClientRect();
+      const a = p.anchor.getBoundingClientRect();
+      const left = Math.max(0, Math.min(a.left - host.left, host.width - pop.offsetWidth - 4));
+      pop.style.left = `${left}px`;
+      pop.style.top = `${a.bottom - host.top + 2}px`;
+      const first = pop.querySelector<HTMLElement>('experiment-filter-editor, experiment-column-chooser, button');
+      first?.focus();
+    });
+  }
+
+  #closePopover(restoreFocus = true): void {
+    this._popover = undefined;
+    if (restoreFocus && this.#popoverOpener?.isConnected) this.#popoverOpener.focus();
+    this.#popoverOpener = undefined;
+  }
+
+  #onKeydown(ev: KeyboardEvent): void {
+    if (ev.key === 'Escape' && this._popover) {
+      ev.stopPropagation();
+      this.#closePopover();
+    }
+  }
+
+  #distinctValues(attr: Attribute): { value: string; count: number }[] | undefined {
+    if (attr.kind === 'number' || attr.kind === 'date') return undefined;
+    const counts = new Map<string, number>();
+    for (const e of this._experiments) {
+      const v = attr.get(e);
+      for (const x of Array.isArray(v) ? v : [v]) {
+        if (x === undefined || x === null || x === '') continue;
+        const k = String(x);
+        counts.set(k, (counts.get(k) ?? 0) + 1);
+        if (counts.size > PICK_LIST_MAX && attr.kind !== 'enum') return undefined;
+      }
+    }
+    if (attr.id === 'status') return STATUSES.map((s) => ({ value: s, count: counts.get(s) ?? 0 }));
+    return [...counts].sort((a, b) => b[1] - a[1]).map(([value, count]) => ({ value, count }));
+  }
+
+  /** "Filter to this value" from a cell. */
+  #filterToValue(attr: Attribute, e: Experiment, exclude: boolean): void {
+    const v = attr.get(e);
+    let filter: ColumnFilter;
+    if (v === undefined || v === null || v === '' || (Array.isArray(v) && v.length === 0)) filter = { attribute: attr.id, op: exclude ? 'notEmpty' : 'empty' };
+    else if (attr.kind === 'date' && typeof v === 'string') filter = exclude ? { attribute: attr.id, op: 'ne', value: v } : { attribute: attr.id, op: 'on', value: v.slice(0, 10) };
+    else if (Array.isArray(v)) filter = { attribute: attr.id, op: exclude ? 'notContains' : 'contains', value: v[0] ?? '' };
+    else filter = { attribute: attr.id, op: exclude ? 'ne' : 'eq', value: typeof v === 'boolean' ? String(v) : v };
+    this.#closePopover();
+    this.#setFilter(filter);
+  }
+
+  // ---- delete ----
+
+  #askDelete(experiments: Experiment[]): void {
+    if (experiments.length === 0 || !this.#source?.delete) return;
+    this._actionError = undefined;
+    this._confirm = { experiments };
+  }
+
+  #askDeleteSelected(): void {
+    const ids = new Set(this.#table?.selectedShownIds() ?? []);
+    this.#askDelete(this._experiments.filter((e) => ids.has(e.id)));
+  }
+
+  async #confirmDelete(): Promise<void> {
+    const source = this.#source;
+    const experiments = this._confirm?.experiments ?? [];
+    const ids = experiments.map((e) => e.id);
+    if (!source?.delete || ids.length === 0) return;
+    const proceed = this.dispatchEvent(new CustomEvent<ExperimentDeleteDetail>('experiment-delete', { bubbles: true, composed: true, cancelable: true, detail: { ids, experiments } }));
+    if (!proceed) {
+      this._confirm = undefined;
+      return;
+    }
+    this._deleting = true;
+    try {
+      await source.delete(ids);
+    } catch (err) {
+      const what = ids.length === 1 ? `"${this.#nameOf(experiments[0]!)}"` : `${ids.length} experiments`;
+      this._actionError = `Could not delete ${what}: ${(err as Error).message} Nothing was removed; try again.`;
+      return;
+    } finally {
+      this._deleting = false;
+      this._confirm = undefined;
+    }
+    const gone = new Set(ids);
+    for (const id of ids) this.#details.delete(id);
+    this._experiments = this._experiments.filter((e) => !gone.has(e.id));
+    this._summary = summarize(this._experiments);
+    await this.#table?.removeRows(ids);
+    if (this.#table) this._shown = this.#table.shownCount();
+    this.dispatchEvent(new CustomEvent<ExperimentsDeletedDetail>('experiments-deleted', { bubbles: true, composed: true, detail: { ids } }));
+  }
+
+  // ---- rendering ----
 
   protected override render() {
     const s = this._summary;
     const empty = !this._loading && !this._error && this._experiments.length === 0;
+    const filtering = this._view.search.trim() !== '' || this._view.filters.length > 0;
+    const deletable = Boolean(this.#source?.capabilities.delete && this.#source.delete);
     return html`
+      <div part="toolbar" role="toolbar" aria-label="Experiment table controls" @keydown=${this.#onKeydown}>
+        <input
+          part="search"
+          type="search"
+          aria-label="Search experiments"
+          placeholder="Search experiments"
+          .value=${this._searchDraft}
+          @input=${this.#onSearchInput}
+        />
+        <span class="match-count" aria-live="polite">${filtering ? `${this._shown.toLocaleString('en-US')} of ${s.total.toLocaleString('en-US')} shown` : ''}</span>
+        <experiment-group-picker
+          .availableAttributes=${this._catalogue}
+          .value=${this._view.groupBy}
+          @group-by-change=${(ev: CustomEvent<{ groupBy: string[] }>) => this.#applyView({ groupBy: ev.detail.groupBy })}
+        ></experiment-group-picker>
+        ${this._view.groupBy.length > 0
+          ? html`<button type="button" @click=${() => this.#table?.setAllGroupsOpen(true)}>Expand all</button
+              ><button type="button" @click=${() => this.#table?.setAllGroupsOpen(false)}>Collapse all</button>`
+          : nothing}
+        ${this.#importable
+          ? html`<label class="import-button"
+              >Import<input
+                type="file"
+                accept=".json,application/json"
+                multiple
+                class="visually-hidden"
+                @change=${(ev: Event) => {
+                  const input = ev.target as HTMLInputElement;
+                  void this.#importFiles(input.files ? [...input.files] : []).then(() => (input.value = ''));
+                }}
+            /></label>`
+          : nothing}
+        <button type="button" class="columns-button" aria-haspopup="dialog" aria-expanded=${this._popover?.kind === 'columns'} @click=${(ev: Event) => this.#openPopover({ kind: 'columns', anchor: ev.currentTarget as HTMLElement })}>
+          Columns
+        </button>
+        ${this._selected > 0
+          ? html`<button type="button" class="compare-button" ?disabled=${this._selected < 2} @click=${() => this.#openCompare()}>Compare (${this.#table?.selectedShownIds().length ?? 0})</button
+              ><button type="button" @click=${() => this.#table?.clearSelection()}>Clear selection</button>`
+          : nothing}
+        ${deletable && this._selected > 0
+          ? html`<button type="button" class="delete-selected" @click=${() => this.#askDeleteSelected()}>Delete selected (${this.#table?.selectedShownIds().length ?? 0})</button>`
+          : nothing}
+      </div>
+      ${this._view.filters.length > 0
+        ? html`<ul part="chips" class="chips" aria-label="Active filters">
+            ${this._view.filters.map((f) => {
+              const label = this.#attribute(f.attribute)?.label ?? f.attribute;
+              const text = describeFilter(f, label);
+              return html`<li class="chip">
+                <span>${text}</span
+                ><button type="button" aria-label=${`Remove filter ${text}`} @click=${() => this.#removeFilter(f.attribute)}>×</button>
+              </li>`;
+            })}
+            <li><button type="button" class="clear-all" @click=${() => this.#applyView({ filters: [], search: '' })}>Clear all</button></li>
+          </ul>`
+        : nothing}
       <div part="summary" role="status" aria-live="polite">
-        <span><strong>${s.total.toLocaleString('en-US')}</strong> experiments</span>
+        <span><strong>${(this._total ?? s.total).toLocaleString('en-US')}</strong> experiments${this._total !== undefined ? ' (counts below are for this page)' : ''}</span>
         <ul class="counts" aria-label="Experiments per status">
           ${STATUSES.filter((st) => s.counts[st] > 0).map(
             (st) => html`<li class="status status-${st}"><span class="status-icon" aria-hidden="true">${STATUS_ICONS[st]}</span>${STATUS_LABELS[st]} ${s.counts[st].toLocaleString('en-US')}</li>`,
@@ -266,7 +869,7 @@ export class ExperimentDashboard extends LitElement {
         ${s.best
           ? html`<span class="best"
               >Best ${s.best.key} (${s.best.goal === 'maximize' ? 'max' : 'min'}): <strong>${formatNumber(s.best.value)}</strong> in
-              <strong>${s.best.experiment.name ?? s.best.experiment.id}</strong></span
+              <strong>${this.#nameOf(s.best.experiment)}</strong></span
             >`
           : nothing}
       </div>
@@ -276,6 +879,14 @@ export class ExperimentDashboard extends LitElement {
             <p><strong>Could not load the experiments.</strong> ${this._error.message}</p>
           </div>`
         : nothing}
+      ${this._actionError
+        ? html`<div part="error" role="alert" class="action-error">
+            <p>${this._actionError}</p>
+            <button type="button" @click=${() => (this._actionError = undefined)}>Dismiss</button>
+          </div>`
+        : nothing}
+      ${this._importing ? html`<div part="loading" role="progressbar" aria-label=${this._importing}>${this._importing}</div>` : nothing}
+      ${this._importReport ? html`<div class="import-report" role="status">${this._importReport}</div>` : nothing}
       ${this._problems.length > 0
         ? html`<details part="problems">
             <summary>${this._problems.length} problem${this._problems.length === 1 ? '' : 's'} in the data: ${this._problems.filter((p) => p.severity === 'error').length} record(s) left out</summary>
@@ -289,13 +900,119 @@ export class ExperimentDashboard extends LitElement {
         <div class="popups"></div>
         <div class="table"></div>
       </div>
+      ${this._total !== undefined ? this.#renderPager(this._total) : nothing}
+      ${this.#renderPopover()} ${this.#renderConfirm(deletable)} ${this.#renderCompare()}
     `;
   }
+
+  #renderPopover() {
+    const p = this._popover;
+    if (!p) return nothing;
+    let body;
+    if (p.kind === 'columns') {
+      body = html`<experiment-column-chooser
+        .availableAttributes=${this._catalogue}
+        .selected=${this._view.columns}
+        .defaults=${[...DEFAULT_COLUMNS]}
+        @columns-change=${(ev: CustomEvent<{ columns: string[] }>) => this.#applyView({ columns: ev.detail.columns })}
+      ></experiment-column-chooser>`;
+    } else if (p.kind === 'filter') {
+      body = html`<experiment-filter-editor
+        .attribute=${p.attribute}
+        .filter=${this._view.filters.find((f) => f.attribute === p.attribute.id)}
+        .values=${this.#distinctValues(p.attribute)}
+        @filter-apply=${(ev: CustomEvent<{ filter: ColumnFilter }>) => {
+          this.#closePopover();
+          this.#setFilter(ev.detail.filter);
+        }}
+        @filter-clear=${(ev: CustomEvent<{ attribute: string }>) => {
+          this.#closePopover();
+          this.#removeFilter(ev.detail.attribute);
+        }}
+        @filter-cancel=${() => this.#closePopover()}
+      ></experiment-filter-editor>`;
+    } else {
+      const value = formatValue(p.attribute, p.attribute.get(p.experiment));
+      const shown = value === '' ? EMPTY_GROUP : value.length > 40 ? `${value.slice(0, 40)}…` : value;
+      body = html`<div role="menu" aria-label=${`Actions for ${p.attribute.label} ${shown}`} class="cell-menu">
+        <button type="button" role="menuitem" @click=${() => this.#filterToValue(p.attribute, p.experiment, false)}>Filter to ${p.attribute.label} = “${shown}”</button>
+        <button type="button" role="menuitem" @click=${() => this.#filterToValue(p.attribute, p.experiment, true)}>Exclude ${p.attribute.label} = “${shown}”</button>
+        <button
+          type="button"
+          role="menuitem"
+          @click=${() => {
+            this.#closePopover();
+            this.#toggleDetails(p.experiment);
+          }}
+        >
+          ${this.#table?.isExpanded(p.experiment.id) ? 'Hide details' : 'Show details'}
+        </button>
+      </div>`;
+    }
+    return html`<div part="popover" class="popover popover-${p.kind}" @keydown=${this.#onKeydown}>${body}</div>`;
+  }
+
+  #renderPager(total: number) {
+    const pages = Math.max(1, Math.ceil(total / this.pageSize));
+    const go = (page: number) => {
+      this._page = page;
+      void this.#fetch();
+    };
+    return html`<nav class="pager" part="pager" aria-label="Pages">
+      <button type="button" ?disabled=${this._page === 0} @click=${() => go(this._page - 1)}>Previous page</button>
+      <span>Page ${this._page + 1} of ${pages.toLocaleString('en-US')} · ${total.toLocaleString('en-US')} experiments on the server</span>
+      <button type="button" ?disabled=${this._page >= pages - 1} @click=${() => go(this._page + 1)}>Next page</button>
+    </nav>`;
+  }
+
+  #openCompare(): void {
+    const ids = new Set(this.#table?.selectedShownIds() ?? []);
+    const chosen = this._experiments.filter((e) => ids.has(e.id));
+    if (chosen.length >= 2) this._compare = chosen;
+  }
+
+  #renderCompare() {
+    return html`<dialog class="compare" part="dialog compare-dialog" aria-label="Compare experiments" @close=${() => (this._compare = undefined)}>
+      <div class="dialog-head">
+        <h2>Compare ${this._compare?.length ?? 0} experiments</h2>
+        <button type="button" @click=${() => (this._compare = undefined)}>Close</button>
+      </div>
+      ${this._compare
+        ? html`<experiment-compare .experiments=${this._compare} .source=${this.#source} .now=${this.#snapshotTime}></experiment-compare>`
+        : nothing}
+    </dialog>`;
+  }
+
+  #renderConfirm(deletable: boolean) {
+    if (!deletable) return nothing;
+    const list = this._confirm?.experiments ?? [];
+    const n = list.length;
+    const title = n === 1 ? `Delete "${this.#nameOf(list[0]!)}"?` : `Delete ${n} experiments?`;
+    return html`<dialog class="confirm" part="dialog" aria-labelledby="confirm-title" @cancel=${() => (this._confirm = undefined)}>
+      <h2 id="confirm-title">${title}</h2>
+      <p>This removes ${n === 1 ? 'this experiment' : 'these experiments'} from ${this.#source?.label ?? 'the source'}. It cannot be undone.</p>
+      <ul class="confirm-list">
+        ${list.slice(0, 10).map((e) => html`<li>${this.#nameOf(e)}${e.name && e.name !== e.id ? html` <span class="muted">(${e.id})</span>` : nothing}</li>`)}
+        ${n > 10 ? html`<li>and ${n - 10} more</li>` : nothing}
+      </ul>
+      <div class="dialog-buttons">
+        <button type="button" @click=${() => (this._confirm = undefined)} ?disabled=${this._deleting}>Cancel</button>
+        <button type="button" class="danger" @click=${() => void this.#confirmDelete()} ?disabled=${this._deleting}>${this._deleting ? 'Deleting…' : n === 1 ? 'Delete' : `Delete ${n} experiments`}</button>
+      </div>
+    </dialog>`;
+  }
+
+  /** Exposed for the group-key logic in tests and adapters. */
+  static groupKey = groupKey;
 }
 
 declare global {
   interface HTMLElementEventMap {
     'experiments-loaded': CustomEvent<ExperimentsLoadedDetail>;
     'source-error': CustomEvent<SourceErrorDetail>;
+    'experiment-toggle': CustomEvent<ExperimentToggleDetail>;
+    'experiment-delete': CustomEvent<ExperimentDeleteDetail>;
+    'experiments-deleted': CustomEvent<ExperimentsDeletedDetail>;
+    'view-change': CustomEvent<ViewChangeDetail>;
   }
 }

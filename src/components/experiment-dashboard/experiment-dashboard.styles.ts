@@ -255,6 +255,235 @@ export const dashboardStyles = css`
     outline: 2px solid var(--_accent);
     outline-offset: -2px;
   }
+  /* Toolbar, chips, popovers, dialog */
+  :host {
+    position: relative;
+  }
+  button,
+  input,
+  select {
+    font: inherit;
+    color: inherit;
+  }
+  [part='toolbar'] button,
+  .chips button,
+  dialog button,
+  .action-error button {
+    padding: 3px 10px;
+    border: 1px solid var(--_border);
+    border-radius: 4px;
+    background: var(--_header-bg);
+    cursor: pointer;
+  }
+  .import-button {
+    display: inline-block;
+    padding: 3px 10px;
+    border: 1px solid var(--_border);
+    border-radius: 4px;
+    background: var(--_header-bg);
+    cursor: pointer;
+  }
+  .import-button:focus-within {
+    outline: 2px solid var(--_accent);
+  }
+  .import-report {
+    padding: 4px 8px;
+    color: var(--_muted);
+  }
+  .pager {
+    display: flex;
+    align-items: center;
+    gap: 10px;
+    padding: 6px 8px;
+  }
+  .pager button {
+    padding: 3px 10px;
+    border: 1px solid var(--_border);
+    border-radius: 4px;
+    background: var(--_header-bg);
+    cursor: pointer;
+  }
+  [part='search'] {
+    min-width: 16em;
+    padding: 3px 8px;
+    border: 1px solid var(--_border);
+    border-radius: 4px;
+    background: var(--_bg);
+  }
+  .match-count {
+    color: var(--_muted);
+    min-width: 8em;
+  }
+  .chips {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 4px 6px;
+    list-style: none;
+    margin: 0;
+    padding: 0 8px 6px;
+  }
+  .chip {
+    display: inline-flex;
+    align-items: center;
+    gap: 4px;
+    padding: 1px 2px 1px 8px;
+    border: 1px solid var(--_accent);
+    border-radius: 12px;
+  }
+  .chips .chip button {
+    padding: 0 6px;
+    border: none;
+    background: transparent;
+    font-weight: 700;
+  }
+  .popover {
+    position: absolute;
+    z-index: 20;
+    max-width: min(440px, 96%);
+    max-height: 70vh;
+    overflow: auto;
+    padding: 8px;
+    border: 1px solid var(--_border);
+    border-radius: 6px;
+    background: var(--_bg);
+    color: var(--_fg);
+    box-shadow: 0 6px 24px rgb(0 0 0 / 0.18);
+  }
+  .cell-menu {
+    display: flex;
+    flex-direction: column;
+    gap: 2px;
+  }
+  .cell-menu button {
+    text-align: left;
+    padding: 4px 8px;
+    border: none;
+    background: transparent;
+    cursor: pointer;
+    max-width: 400px;
+    overflow: hidden;
+    text-overflow: ellipsis;
+    white-space: nowrap;
+  }
+  .cell-menu button:hover,
+  .cell-menu button:focus-visible {
+    background: var(--_hover);
+  }
+  dialog {
+    max-width: min(520px, 92vw);
+    border: 1px solid var(--_border);
+    border-radius: 8px;
+    background: var(--_bg);
+    color: var(--_fg);
+  }
+  dialog.compare {
+    width: min(1100px, 94vw);
+    max-width: none;
+    max-height: 90vh;
+  }
+  .dialog-head {
+    display: flex;
+    justify-content: space-between;
+    align-items: center;
+    gap: 8px;
+  }
+  dialog h2 {
+    margin: 0 0 8px;
+    font-size: 1.15em;
+    overflow-wrap: anywhere;
+  }
+  .confirm-list {
+    max-height: 12em;
+    overflow: auto;
+    overflow-wrap: anywhere;
+  }
+  .dialog-buttons {
+    display: flex;
+    justify-content: flex-end;
+    gap: 8px;
+  }
+  dialog button.danger {
+    background: var(--_failed);
+    border-color: var(--_failed);
+    color: var(--_bg);
+  }
+  .muted {
+    color: var(--_muted);
+  }
+  .visually-hidden {
+    position: absolute;
+    width: 1px;
+    height: 1px;
+    overflow: hidden;
+    clip: rect(0 0 0 0);
+    white-space: nowrap;
+  }
+
+  /* Table controls */
+  .col-title {
+    display: inline-flex;
+    align-items: center;
+    gap: 2px;
+    max-width: 100%;
+  }
+  .col-title-text {
+    overflow: hidden;
+    text-overflow: ellipsis;
+  }
+  .filter-button,
+  .details-button,
+  .delete-button {
+    padding: 0 4px;
+    border: 1px solid transparent;
+    border-radius: 3px;
+    background: transparent;
+    color: var(--_muted);
+    cursor: pointer;
+    line-height: 1.4;
+  }
+  .filter-button.filter-on {
+    color: var(--_bg);
+    background: var(--_accent);
+  }
+  .filter-button:hover,
+  .details-button:hover,
+  .delete-button:hover {
+    border-color: var(--_border);
+    color: var(--_fg);
+  }
+  .tabulator-row .tabulator-cell {
+    cursor: pointer;
+  }
+  .tabulator-row.row-expanded {
+    background-color: var(--_bg);
+  }
+  .row-detail {
+    display: block;
+    box-sizing: border-box;
+    width: 100%;
+    max-height: var(--experiment-dashboard-detail-max-height, 420px);
+    overflow: auto;
+    border-top: 1px solid var(--_border);
+    white-space: normal;
+    cursor: auto;
+  }
+  .group-header {
+    display: inline-flex;
+    gap: 0.3em;
+    align-items: baseline;
+  }
+  .group-attr,
+  .group-count,
+  .group-agg {
+    color: var(--_muted);
+    font-weight: normal;
+  }
+  .tabulator .tabulator-row.tabulator-group {
+    background: var(--_header-bg);
+    color: var(--_fg);
+    border-color: var(--_border);
+  }
+
   :focus-visible {
     outline: 2px solid var(--_accent);
     outline-offset: 1px;

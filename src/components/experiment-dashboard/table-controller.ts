@@ -1,7 +1,7 @@
-import type { ColumnDefinition, RowComponent, CellComponent, Tabulator as TabulatorInstance } from 'tabulator-tables';
+import type { CellComponent, ColumnComponent, ColumnDefinition, GroupComponent, RowComponent, Tabulator as TabulatorInstance } from 'tabulator-tables';
 import type { Attribute, AttributeValue } from '../../data/attributes.js';
 import { formatDuration, formatNumber, formatTime } from '../../data/format.js';
-import type { Experiment, Status } from '../../data/types.js';
+import type { Experiment, Goal, SortSpec, Status } from '../../data/types.js';
 import { tabulatorClass } from './tabulator.js';
 
 /** Text symbols, so status reads as text + icon, never colour alone. */
@@ -24,24 +24,42 @@ export const STATUS_LABELS: Record<Status, string> = {
 };
 
 /** Default widths by attribute id, then by kind: fixed widths avoid Tabulator's costly auto-fit. */
-const WIDTHS: Record<string, number> = { status: 130, name: 260, mainMetric: 120, operator: 150, 'times.started': 160, duration: 100, group: 220, tags: 180 };
-const KIND_WIDTHS: Record<string, number> = { number: 110, date: 160, text: 170, enum: 130, list: 180, boolean: 90 };
+const WIDTHS: Record<string, number> = { status: 130, name: 260, mainMetric: 130, operator: 150, 'times.started': 160, duration: 110, group: 220, tags: 180 };
+const KIND_WIDTHS: Record<string, number> = { number: 120, date: 160, text: 170, enum: 130, list: 180, boolean: 90 };
+const SELECT_COLUMN = '__select';
+const DETAILS_COLUMN = '__details';
+const DELETE_COLUMN = '__delete';
+/** Shown for a group whose records have no value. */
+export const EMPTY_GROUP = '(empty)';
 
 export interface TableCallbacks {
-  /** The user changed the sort, moved or resized a column. */
+  /** The user sorted or moved a column. */
   onLayoutChange?: () => void;
-  /** Enter or Space on the active row. */
-  onRowActivate?: (e: Experiment) => void;
+  /** The user resized a column. */
+  onColumnResized?: (id: string, width: number) => void;
+  /** Enter or Space on the active row, or its Details button. */
+  onToggleDetails?: (e: Experiment) => void;
+  /** The row's Delete button. */
+  onDeleteRequest?: (e: Experiment) => void;
+  /** A column header's filter button. */
+  onFilterButton?: (attribute: Attribute, anchor: HTMLElement) => void;
+  /** A click on a cell's value. */
+  onCellClick?: (e: Experiment, attribute: Attribute, anchor: HTMLElement) => void;
+  /** The rows shown changed (filter, data): their count. */
+  onRowsShown?: (count: number) => void;
+  /** The selection of rows changed. */
+  onSelectionChange?: (count: number) => void;
+  /** Renders the detail of an expanded row (cached by the caller). */
+  renderDetail?: (e: Experiment) => HTMLElement;
 }
 
-export interface ColumnState {
-  id: string;
-  width?: number;
-}
-
-/** Renders a value as a text node: experiment strings never become HTML. */
-function textNode(s: string): Text {
-  return document.createTextNode(s);
+export interface TableColumns {
+  attributes: Attribute[];
+  widths?: Record<string, number>;
+  /** Show a per-row Delete button (only when the source can delete). */
+  deletable?: boolean;
+  /** Name of a record for button labels ("Delete <name>"). */
+  nameOf: (e: Experiment) => string;
 }
 
 export function formatValue(attr: Attribute, v: AttributeValue): string {
@@ -52,6 +70,15 @@ export function formatValue(attr: Attribute, v: AttributeValue): string {
   if (typeof v === 'number') return formatNumber(v);
   if (typeof v === 'boolean') return v ? 'yes' : 'no';
   if (attr.kind === 'date') return formatTime(v);
+  return v;
+}
+
+/** The key a record is grouped under for an attribute: dates by UTC day, lists as one text. */
+export function groupKey(attr: Attribute, e: Experiment): string | number | boolean {
+  const v = attr.get(e);
+  if (v === undefined || v === null || v === '' || (Array.isArray(v) && v.length === 0)) return EMPTY_GROUP;
+  if (Array.isArray(v)) return v.join(', ');
+  if (attr.kind === 'date' && typeof v === 'string') return v.slice(0, 10);
   return v;
 }
 
@@ -69,16 +96,68 @@ function compareValues(a: AttributeValue, b: AttributeValue): number {
   return sa < sb ? -1 : sa > sb ? 1 : 0;
 }
 
+/** Best and mean main-metric value of a group's records. */
+export function groupAggregate(data: readonly Experiment[], goal: Goal): { best?: number; mean?: number } {
+  let sum = 0;
+  let n = 0;
+  let best: number | undefined;
+  for (const e of data) {
+    const v = e.mainMetric?.value;
+    if (v === undefined || !Number.isFinite(v)) continue;
+    sum += v;
+    n += 1;
+    if (best === undefined || (goal === 'maximize' ? v > best : v < best)) best = v;
+  }
+  return n === 0 ? {} : { best, mean: sum / n };
+}
+
+const SVG = 'http://www.w3.org/2000/svg';
+
+/** A funnel drawn in SVG: no icon font to load, same on every system. */
+function funnelIcon(): SVGSVGElement {
+  const svg = document.createElementNS(SVG, 'svg');
+  svg.setAttribute('viewBox', '0 0 16 16');
+  svg.setAttribute('width', '12');
+  svg.setAttribute('height', '12');
+  svg.setAttribute('aria-hidden', 'true');
+  const path = svg.appendChild(document.createElementNS(SVG, 'path'));
+  path.setAttribute('d', 'M1 2h14l-5.5 6.5V14l-3-1.5V8.5z');
+  path.setAttribute('fill', 'currentColor');
+  return svg;
+}
+
+function button(label: string, text: string, className: string): HTMLButtonElement {
+  const b = document.createElement('button');
+  b.type = 'button';
+  b.className = className;
+  b.setAttribute('aria-label', label);
+  b.title = label;
+  b.textContent = text;
+  // Keep Tabulator from starting a column drag, a sort or a row click.
+  for (const ev of ['mousedown', 'pointerdown', 'click', 'keydown']) b.addEventListener(ev, (e) => e.stopPropagation());
+  return b;
+}
+
 /**
- * The one place that touches Tabulator: turns the dashboard's view (columns, data) into
- * Tabulator calls and Tabulator's callbacks into ours. Row data are the experiment records
- * themselves (no copies); every column reads its value through the attribute catalogue.
+ * The one place that touches Tabulator: turns the dashboard's view (columns, filter, sort,
+ * grouping, selection, expanded rows) into Tabulator calls and Tabulator's callbacks into ours.
+ * Row data are the experiment records themselves (no copies); every column reads its value
+ * through the attribute catalogue.
  */
 export class TableController {
   #table?: TabulatorInstance;
   #built: Promise<void>;
-  #columns: Attribute[] = [];
-  #data: Experiment[] = [];
+  #columns: TableColumns = { attributes: [], nameOf: (e) => e.name ?? e.id };
+  #selected = new Set<string>();
+  /** Ids of the rows in the table (Tabulator's getRow warns on a miss). */
+  #ids = new Set<string>();
+  #expanded = new Set<string>();
+  #activeId?: string;
+  #filterActive = new Set<string>();
+  #groupAttrs: Attribute[] = [];
+  #goal: Goal = 'maximize';
+  /** Set by a press on a column header: the next sort is the user's. */
+  #userSort = false;
 
   constructor(
     private readonly element: HTMLElement,
@@ -100,12 +179,33 @@ export class TableController {
       placeholder: '',
       renderVerticalBuffer: 300,
       headerSortElement: '<span class="sort-arrow" aria-hidden="true"></span>',
+      groupToggleElement: 'header',
+      groupStartOpen: true,
+      rowFormatter: (row: RowComponent) => this.#formatRow(row),
     });
     table.on('tableBuilt', () => {
       this.#setUpKeyboard();
       resolveBuilt();
     });
-    for (const ev of ['dataSorted', 'columnMoved', 'columnResized'] as const) table.on(ev, () => this.callbacks.onLayoutChange?.());
+    // Only what the user did is reported: filtering, grouping and new data re-sort too.
+    element.addEventListener('pointerdown', (ev) => {
+      if ((ev.target as Element).closest('.tabulator-col')) this.#userSort = true;
+    });
+    table.on('dataSorted', () => {
+      if (!this.#userSort) return;
+      this.#userSort = false;
+      this.callbacks.onLayoutChange?.();
+    });
+    table.on('columnMoved', () => this.callbacks.onLayoutChange?.());
+    table.on('groupVisibilityChanged', (group: GroupComponent, visible: boolean) => group.getElement().setAttribute('aria-expanded', String(visible)));
+    table.on('columnResized', (column: ColumnComponent) => this.callbacks.onColumnResized?.(column.getField(), column.getWidth()));
+    table.on('dataFiltered', (_filters: unknown, rows: RowComponent[]) => this.callbacks.onRowsShown?.(rows.length));
+    table.on('cellClick', (ev: UIEvent, cell: CellComponent) => {
+      const id = cell.getColumn().getField();
+      const attr = this.#columns.attributes.find((a) => a.id === id);
+      if (attr) this.callbacks.onCellClick?.(cell.getData() as Experiment, attr, cell.getElement());
+      ev.stopPropagation();
+    });
     this.#table = table;
   }
 
@@ -113,28 +213,161 @@ export class TableController {
     return this.#built;
   }
 
-  /** Sets the visible columns, in order, keeping any width the user gave them. */
-  async setColumns(columns: Attribute[], widths: Record<string, number> = {}): Promise<void> {
+  /** Sets the visible columns, in order, with the per-row select, details and delete controls. */
+  async setColumns(columns: TableColumns): Promise<void> {
     await this.#built;
     this.#columns = columns;
-    this.#table?.setColumns(columns.map((a) => this.#columnDefinition(a, widths[a.id])));
+    const defs: ColumnDefinition[] = [this.#selectColumn(), this.#detailsColumn(), ...columns.attributes.map((a) => this.#columnDefinition(a, columns.widths?.[a.id]))];
+    if (columns.deletable) defs.push(this.#deleteColumn());
+    this.#table?.setColumns(defs);
   }
 
   async setData(experiments: Experiment[]): Promise<void> {
     await this.#built;
-    this.#data = experiments;
-    await this.#table?.setData(experiments);
+    const ids = new Set(experiments.map((e) => e.id));
+    // Selection and expanded rows survive a reload for the records that are still there.
+    for (const set of [this.#selected, this.#expanded]) for (const id of set) if (!ids.has(id)) set.delete(id);
+    this.#ids = ids;
+    await this.#table?.replaceData(experiments);
+    this.callbacks.onSelectionChange?.(this.#selected.size);
   }
 
-  /** Re-renders visible rows after records changed in place (e.g. a new main metric). */
-  async refresh(): Promise<void> {
+  /** Shows only the records the predicate accepts (search and column filters, ANDed). */
+  async setFilter(predicate: ((e: Experiment) => boolean) | undefined, activeColumns: readonly string[] = []): Promise<void> {
     await this.#built;
-    await this.#table?.replaceData(this.#data);
+    this.#filterActive = new Set(activeColumns);
+    this.#markFilterButtons();
+    if (predicate) this.#table?.setFilter((data: Experiment) => predicate(data), {});
+    else this.#table?.clearFilter(true);
   }
 
-  /** Rows currently shown (after filters), in display order. */
-  visibleRowCount(): number {
+  async setSort(sort: readonly SortSpec[]): Promise<void> {
+    await this.#built;
+    const fields = new Set(this.#columns.attributes.map((a) => a.id));
+    const usable = sort.filter((s) => fields.has(s.attribute));
+    if (usable.length === 0) this.#table?.clearSort();
+    else this.#table?.setSort(usable.map((s) => ({ column: s.attribute, dir: s.dir })));
+  }
+
+  getSort(): SortSpec[] {
+    return (this.#table?.getSorters() ?? []).map((s) => ({ attribute: s.field, dir: s.dir }));
+  }
+
+  /** Visible attribute columns in their current order, and their widths. */
+  getColumnLayout(): { columns: string[]; widths: Record<string, number> } {
+    const columns: string[] = [];
+    const widths: Record<string, number> = {};
+    for (const c of this.#table?.getColumns() ?? []) {
+      const field = c.getField();
+      if (!field || field.startsWith('__') || !c.isVisible()) continue;
+      columns.push(field);
+      widths[field] = c.getWidth();
+    }
+    return { columns, widths };
+  }
+
+  /** Groups rows by the attributes, outermost first; headers show count, best and mean main metric. */
+  async setGroupBy(attributes: Attribute[], goal: Goal): Promise<void> {
+    await this.#built;
+    const table = this.#table;
+    if (!table) return;
+    const wasGrouped = this.#groupAttrs.length > 0;
+    this.#groupAttrs = attributes;
+    this.#goal = goal;
+    // Expandable group rows make the grid a tree grid.
+    this.element.setAttribute('role', attributes.length > 0 ? 'treegrid' : 'grid');
+    if (attributes.length === 0) {
+      if (wasGrouped) table.setGroupBy(false as unknown as string);
+      return;
+    }
+    // Open state is kept per group key: set it before grouping (TABULATOR.md).
+    table.setGroupStartOpen(true);
+    table.setGroupHeader(
+      attributes.map((a) => (value: unknown, count: number, data: Experiment[], group: GroupComponent) => {
+        // Tabulator makes the header a rowgroup inside the rowgroup; a row with one cell is valid ARIA.
+        const el = group.getElement();
+        el.setAttribute('role', 'row');
+        el.setAttribute('aria-expanded', String(group.isVisible()));
+        el.setAttribute('aria-level', String(attributes.indexOf(a) + 1));
+        return this.#groupHeader(a, value, count, data);
+      }) as unknown as (value: unknown, count: number, data: unknown, group: GroupComponent) => string,
+    );
+    table.setGroupBy(attributes.map((a) => (data: Experiment) => groupKey(a, data)) as unknown as string);
+  }
+
+  /**
+   * Opens or closes every group at every level. Hiding groups one by one rebuilds the group
+   * list after the first; regrouping from scratch with a new start state is one pass.
+   */
+  setAllGroupsOpen(open: boolean): void {
+    const table = this.#table;
+    if (!table || this.#groupAttrs.length === 0) return;
+    table.setGroupBy(false as unknown as string);
+    table.setGroupStartOpen(open);
+    table.setGroupBy(this.#groupAttrs.map((a) => (data: Experiment) => groupKey(a, data)) as unknown as string);
+  }
+
+  /** Rows shown after filters. */
+  shownCount(): number {
     return this.#table?.getDataCount('active') ?? 0;
+  }
+
+  /** Ids of the selected rows that are shown: rows hidden by a filter are never acted on. */
+  selectedShownIds(): string[] {
+    if (this.#selected.size === 0 || !this.#table) return [];
+    const shown = new Set((this.#table.getData('active') as Experiment[]).map((e) => e.id));
+    return [...this.#selected].filter((id) => shown.has(id));
+  }
+
+  clearSelection(): void {
+    this.#selected.clear();
+    this.#refreshSelectCells();
+    this.callbacks.onSelectionChange?.(0);
+  }
+
+  /** Adds new records and replaces changed ones (live updates), keeping filter and sort. */
+  async upsertRows(experiments: readonly Experiment[]): Promise<void> {
+    const table = this.#table;
+    if (!table || experiments.length === 0) return;
+    // Replace rather than update in place: records are immutable (search keys are cached per object).
+    const existing = experiments.filter((e) => this.#ids.has(e.id)).map((e) => e.id);
+    // An open detail stays open across the replacement (the expanded set is by id).
+    if (existing.length > 0) await table.deleteRow(existing);
+    for (const e of experiments) this.#ids.add(e.id);
+    await table.addData([...experiments]);
+    table.refreshFilter();
+    const sorters = table.getSorters();
+    if (sorters.length > 0) table.setSort(sorters.map((s) => ({ column: s.field, dir: s.dir })));
+  }
+
+  /** Removes rows after the source confirmed their deletion. */
+  async removeRows(ids: readonly string[]): Promise<void> {
+    const table = this.#table;
+    if (!table) return;
+    const present = ids.filter((id) => this.#ids.has(id));
+    for (const id of ids) {
+      this.#selected.delete(id);
+      this.#expanded.delete(id);
+      this.#ids.delete(id);
+    }
+    if (present.length > 0) await table.deleteRow(present);
+    this.callbacks.onSelectionChange?.(this.#selected.size);
+  }
+
+  isExpanded(id: string): boolean {
+    return this.#expanded.has(id);
+  }
+
+  /** Expands or collapses a row's inline detail. */
+  setExpanded(id: string, expanded: boolean): void {
+    if (expanded === this.#expanded.has(id)) return;
+    if (expanded) this.#expanded.add(id);
+    else this.#expanded.delete(id);
+    this.#table?.getRow(id)?.reformat();
+  }
+
+  expandedIds(): string[] {
+    return [...this.#expanded];
   }
 
   redraw(): void {
@@ -146,10 +379,228 @@ export class TableController {
     this.#table = undefined;
   }
 
+  // ---- rendering ----
+
+  #groupHeader(attr: Attribute, value: unknown, count: number, data: Experiment[]): HTMLElement {
+    const el = document.createElement('span');
+    el.className = 'group-header';
+    el.setAttribute('role', 'gridcell');
+    const name = el.appendChild(document.createElement('span'));
+    name.className = 'group-attr';
+    name.textContent = `${attr.label}: `;
+    const v = el.appendChild(document.createElement('strong'));
+    v.className = 'group-value';
+    if (value === EMPTY_GROUP) v.textContent = EMPTY_GROUP;
+    else if (attr.id === 'status') v.textContent = STATUS_LABELS[value as Status] ?? String(value);
+    else if (attr.kind === 'date') v.textContent = String(value);
+    else v.textContent = formatValue(attr, value as AttributeValue);
+    const c = el.appendChild(document.createElement('span'));
+    c.className = 'group-count';
+    c.textContent = ` ${count.toLocaleString('en-US')} experiment${count === 1 ? '' : 's'}`;
+    const agg = groupAggregate(data, this.#goal);
+    if (agg.best !== undefined) {
+      const a = el.appendChild(document.createElement('span'));
+      a.className = 'group-agg';
+      a.textContent = ` · best ${formatNumber(agg.best)} · mean ${formatNumber(agg.mean)}`;
+    }
+    return el;
+  }
+
+  #formatRow(row: RowComponent): void {
+    const el = row.getElement();
+    const e = row.getData() as Experiment;
+    el.setAttribute('aria-rowindex', String(row.getPosition() || ''));
+    // Idempotent: runs again on reformat/update, which do not clear the row (TABULATOR.md).
+    const existing = el.querySelector(':scope > .row-detail');
+    if (this.#expanded.has(e.id)) {
+      el.classList.add('row-expanded');
+      if (!existing && this.callbacks.renderDetail) {
+        const holder = document.createElement('div');
+        holder.className = 'row-detail';
+        holder.setAttribute('role', 'gridcell');
+        for (const ev of ['click', 'mousedown', 'keydown', 'dblclick']) holder.addEventListener(ev, (x) => x.stopPropagation());
+        holder.append(this.callbacks.renderDetail(e));
+        el.append(holder);
+      }
+    } else {
+      el.classList.remove('row-expanded');
+      existing?.remove();
+    }
+  }
+
+  #selectColumn(): ColumnDefinition {
+    return {
+      title: 'Select',
+      field: SELECT_COLUMN,
+      width: 36,
+      minWidth: 36,
+      headerSort: false,
+      resizable: false,
+      hozAlign: 'center',
+      titleFormatter: (() => {
+        const box = document.createElement('input');
+        box.type = 'checkbox';
+        box.className = 'select-all';
+        box.setAttribute('aria-label', 'Select all shown experiments');
+        for (const ev of ['mousedown', 'pointerdown', 'click']) box.addEventListener(ev, (x) => x.stopPropagation());
+        box.addEventListener('change', () => {
+          const shown = (this.#table?.getData('active') ?? []) as Experiment[];
+          if (box.checked) for (const e of shown) this.#selected.add(e.id);
+          else this.#selected.clear();
+          this.#refreshSelectCells();
+          this.callbacks.onSelectionChange?.(this.#selected.size);
+        });
+        return box;
+      }) as unknown as ColumnDefinition['titleFormatter'],
+      formatter: ((cell: CellComponent) => {
+        const e = cell.getData() as Experiment;
+        const box = document.createElement('input');
+        box.type = 'checkbox';
+        box.className = 'select-row';
+        box.dataset.id = e.id;
+        box.checked = this.#selected.has(e.id);
+        box.setAttribute('aria-label', `Select ${this.#columns.nameOf(e)}`);
+        for (const ev of ['mousedown', 'click', 'keydown']) box.addEventListener(ev, (x) => x.stopPropagation());
+        box.addEventListener('change', () => {
+          if (box.checked) this.#selected.add(e.id);
+          else this.#selected.delete(e.id);
+          this.callbacks.onSelectionChange?.(this.#selected.size);
+        });
+        return box;
+      }) as unknown as ColumnDefinition['formatter'],
+    };
+  }
+
+  #detailsColumn(): ColumnDefinition {
+    return {
+      title: 'Details',
+      field: DETAILS_COLUMN,
+      width: 36,
+      minWidth: 36,
+      headerSort: false,
+      resizable: false,
+      hozAlign: 'center',
+      titleFormatter: (() => {
+        const s = document.createElement('span');
+        s.className = 'visually-hidden';
+        s.textContent = 'Details';
+        return s;
+      }) as unknown as ColumnDefinition['titleFormatter'],
+      formatter: ((cell: CellComponent) => {
+        const e = cell.getData() as Experiment;
+        const open = this.#expanded.has(e.id);
+        const b = button(`Details ${this.#columns.nameOf(e)}`, open ? '▾' : '▸', 'details-button');
+        b.setAttribute('aria-expanded', String(open));
+        b.addEventListener('click', () => this.callbacks.onToggleDetails?.(e));
+        return b;
+      }) as unknown as ColumnDefinition['formatter'],
+    };
+  }
+
+  #deleteColumn(): ColumnDefinition {
+    return {
+      title: 'Delete',
+      field: DELETE_COLUMN,
+      width: 44,
+      minWidth: 44,
+      headerSort: false,
+      resizable: false,
+      hozAlign: 'center',
+      titleFormatter: (() => {
+        const s = document.createElement('span');
+        s.className = 'visually-hidden';
+        s.textContent = 'Delete';
+        return s;
+      }) as unknown as ColumnDefinition['titleFormatter'],
+      formatter: ((cell: CellComponent) => {
+        const e = cell.getData() as Experiment;
+        const b = button(`Delete ${this.#columns.nameOf(e)}`, '🗑', 'delete-button');
+        b.addEventListener('click', () => this.callbacks.onDeleteRequest?.(e));
+        return b;
+      }) as unknown as ColumnDefinition['formatter'],
+    };
+  }
+
+  #refreshSelectCells(): void {
+    for (const box of this.element.querySelectorAll<HTMLInputElement>('input.select-row')) box.checked = this.#selected.has(box.dataset.id ?? '');
+    const all = this.element.querySelector<HTMLInputElement>('input.select-all');
+    if (all && this.#selected.size === 0) all.checked = false;
+  }
+
+  #markFilterButtons(): void {
+    for (const b of this.element.querySelectorAll<HTMLButtonElement>('button.filter-button')) {
+      const on = this.#filterActive.has(b.dataset.attribute ?? '');
+      b.classList.toggle('filter-on', on);
+      b.setAttribute('aria-pressed', String(on));
+    }
+  }
+
+  #columnDefinition(attr: Attribute, width?: number): ColumnDefinition {
+    const get = attr.get;
+    const def: ColumnDefinition = {
+      title: attr.label,
+      field: attr.id,
+      width: width ?? WIDTHS[attr.id] ?? KIND_WIDTHS[attr.kind] ?? 150,
+      resizable: true,
+      sorter: (_a: unknown, _b: unknown, aRow: RowComponent, bRow: RowComponent) => compareValues(get(aRow.getData() as Experiment), get(bRow.getData() as Experiment)),
+      titleFormatter: (() => {
+        const wrap = document.createElement('span');
+        wrap.className = 'col-title';
+        const text = wrap.appendChild(document.createElement('span'));
+        text.className = 'col-title-text';
+        text.textContent = attr.label;
+        text.title = attr.id;
+        const b = button(`Filter ${attr.label}`, '', 'filter-button');
+        b.append(funnelIcon());
+        b.dataset.attribute = attr.id;
+        const on = this.#filterActive.has(attr.id);
+        b.classList.toggle('filter-on', on);
+        b.setAttribute('aria-pressed', String(on));
+        b.addEventListener('click', () => this.callbacks.onFilterButton?.(attr, b));
+        wrap.append(b);
+        return wrap;
+      }) as unknown as ColumnDefinition['titleFormatter'],
+      // Tabulator appends any Node it is given; a Text node keeps data out of innerHTML.
+      formatter: ((cell: CellComponent) => this.#formatCell(attr, cell)) as unknown as ColumnDefinition['formatter'],
+    };
+    if (attr.kind === 'number') def.hozAlign = 'right';
+    return def;
+  }
+
+  #formatCell(attr: Attribute, cell: CellComponent): HTMLElement | Text {
+    const e = cell.getData() as Experiment;
+    if (attr.id === 'status') {
+      const badge = document.createElement('span');
+      badge.className = `status status-${e.status}`;
+      badge.setAttribute('part', `status status-${e.status}`);
+      const icon = badge.appendChild(document.createElement('span'));
+      icon.className = 'status-icon';
+      icon.setAttribute('aria-hidden', 'true');
+      icon.textContent = STATUS_ICONS[e.status];
+      badge.append(STATUS_LABELS[e.status]);
+      const raw = e.statusDetail?.raw;
+      if (raw && raw.toLowerCase() !== e.status) badge.title = `${STATUS_LABELS[e.status]} (source: ${raw})${e.statusDetail?.reason ? ` ${e.statusDetail.reason}` : ''}`;
+      return badge;
+    }
+    const v = attr.get(e);
+    if (attr.id === 'tags' && Array.isArray(v)) {
+      const wrap = document.createElement('span');
+      for (const t of v) {
+        const chip = wrap.appendChild(document.createElement('span'));
+        chip.className = 'tag';
+        chip.textContent = t;
+      }
+      return wrap;
+    }
+    return document.createTextNode(formatValue(attr, v));
+  }
+
+  // ---- keyboard ----
+
   /**
    * The grid itself takes focus (Tabulator's scroll holder is a bare focusable div inside
    * role=grid, which screen readers and axe reject); arrow keys then move an active row,
-   * announced through aria-activedescendant.
+   * announced through aria-activedescendant; Enter opens its detail.
    */
   #setUpKeyboard(): void {
     const table = this.#table;
@@ -174,75 +625,29 @@ export class TableController {
         const row = this.#activeId === undefined ? undefined : table.getRow(this.#activeId);
         if (row) {
           ev.preventDefault();
-          this.callbacks.onRowActivate?.(row.getData() as Experiment);
+          this.callbacks.onToggleDetails?.(row.getData() as Experiment);
+        }
+      } else if (ev.key === 'Delete' && this.#columns.deletable) {
+        const row = this.#activeId === undefined ? undefined : table.getRow(this.#activeId);
+        if (row) {
+          ev.preventDefault();
+          this.callbacks.onDeleteRequest?.(row.getData() as Experiment);
         }
       }
     });
   }
 
-  #activeId?: string;
-
   async #activate(row: RowComponent): Promise<void> {
     this.#activeId = String(row.getIndex());
     await this.#table?.scrollToRow(row, 'nearest', false);
-    this.#markActive();
-  }
-
-  /** Re-applies the active-row mark; rows are recycled by the virtual renderer. */
-  #markActive(): void {
-    for (const el of this.element.querySelectorAll('.row-active')) el.classList.remove('row-active');
-    const row = this.#activeId === undefined ? undefined : this.#table?.getRow(this.#activeId);
-    const el = row ? row.getElement() : undefined;
-    if (!el) {
-      this.element.removeAttribute('aria-activedescendant');
-      return;
+    for (const el of this.element.querySelectorAll('.row-active')) {
+      el.classList.remove('row-active');
+      el.removeAttribute('aria-selected');
     }
+    const el = row.getElement();
     el.classList.add('row-active');
     el.id ||= `row-${Math.random().toString(36).slice(2)}`;
     el.setAttribute('aria-selected', 'true');
     this.element.setAttribute('aria-activedescendant', el.id);
-  }
-
-  #columnDefinition(attr: Attribute, width?: number): ColumnDefinition {
-    const get = attr.get;
-    const def: ColumnDefinition = {
-      title: attr.label,
-      field: attr.id,
-      width: width ?? WIDTHS[attr.id] ?? KIND_WIDTHS[attr.kind] ?? 150,
-      resizable: true,
-      sorter: (_a: unknown, _b: unknown, aRow: RowComponent, bRow: RowComponent) => compareValues(get(aRow.getData() as Experiment), get(bRow.getData() as Experiment)),
-      // Tabulator appends any Node it is given; a Text node keeps data out of innerHTML.
-      formatter: ((cell: CellComponent) => this.#formatCell(attr, cell)) as unknown as ColumnDefinition['formatter'],
-    };
-    if (attr.kind === 'number') def.hozAlign = 'right';
-    return def;
-  }
-
-  #formatCell(attr: Attribute, cell: CellComponent): HTMLElement | Text {
-    const e = cell.getData() as Experiment;
-    if (attr.id === 'status') {
-      const badge = document.createElement('span');
-      badge.className = `status status-${e.status}`;
-      badge.setAttribute('part', `status status-${e.status}`);
-      const icon = badge.appendChild(document.createElement('span'));
-      icon.className = 'status-icon';
-      icon.setAttribute('aria-hidden', 'true');
-      icon.textContent = STATUS_ICONS[e.status];
-      badge.append(STATUS_LABELS[e.status]);
-      const raw = e.statusDetail?.raw;
-      if (raw && raw.toLowerCase() !== e.status) badge.title = `${STATUS_LABELS[e.status]} (source: ${raw})${e.statusDetail?.reason ? ` ${e.statusDetail.reason}` : ''}`;
-      return badge;
-    }
-    const text = formatValue(attr, attr.get(e));
-    if (attr.id === 'tags' && Array.isArray(attr.get(e))) {
-      const wrap = document.createElement('span');
-      for (const t of attr.get(e) as string[]) {
-        const chip = wrap.appendChild(document.createElement('span'));
-        chip.className = 'tag';
-        chip.textContent = t;
-      }
-      return wrap;
-    }
-    return textNode(text);
   }
 }

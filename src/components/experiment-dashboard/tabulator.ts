@@ -1,11 +1,11 @@
 import {
+  FilterModule,
   FormatModule,
   GroupRowsModule,
   InteractionModule,
   MoveColumnsModule,
   ResizeColumnsModule,
   ResizeTableModule,
-  SelectRowModule,
   SortModule,
   Tabulator,
 } from 'tabulator-tables';
@@ -16,13 +16,13 @@ import {
  * on purpose.
  */
 export const TABLE_MODULES = {
+  FilterModule,
   FormatModule,
   GroupRowsModule,
   InteractionModule,
   MoveColumnsModule,
   ResizeColumnsModule,
   ResizeTableModule,
-  SelectRowModule,
   SortModule,
 } as const;
 

@@ -1,0 +1,179 @@
+import { css } from 'lit';
+
+/*
+ * The defaults follow the dashboard's light and dark palettes through `light-dark()`: inside a
+ * dark dashboard `color-scheme: dark` is inherited, so the popover matches without extra tokens.
+ */
+export const columnChooserStyles = css`
+  :host {
+    --_bg: var(--experiment-dashboard-background, light-dark(#ffffff, #14181f));
+    --_fg: var(--experiment-dashboard-color, light-dark(#1d2430, #e3e8ef));
+    --_muted: var(--experiment-dashboard-muted-color, light-dark(#5a6472, #a3adba));
+    --_border: var(--experiment-dashboard-border-color, light-dark(#d5dae1, #323a46));
+    --_accent: var(--experiment-dashboard-accent-color, light-dark(#1f5fbf, #8ab4f8));
+    --_font: var(--experiment-dashboard-font, system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif);
+    --_font-size: var(--experiment-dashboard-font-size, 13px);
+    --_list-height: var(--experiment-dashboard-column-list-height, 280px);
+
+    display: block;
+    box-sizing: border-box;
+    font-family: var(--_font);
+    font-size: var(--_font-size);
+    line-height: 1.4;
+    color: var(--_fg);
+    background: var(--_bg);
+  }
+  :host([hidden]) {
+    display: none;
+  }
+  *,
+  *::before,
+  *::after {
+    box-sizing: inherit;
+  }
+
+  [part='base'] {
+    display: flex;
+    flex-direction: column;
+    gap: 8px;
+  }
+  button,
+  input {
+    font: inherit;
+    color: inherit;
+  }
+  button {
+    padding: 2px 8px;
+    border: 1px solid var(--_border);
+    border-radius: 4px;
+    background: var(--_bg);
+    cursor: pointer;
+  }
+  button:hover:not(:disabled) {
+    border-color: var(--_accent);
+  }
+  button:disabled {
+    cursor: default;
+    opacity: 0.45;
+  }
+  input[type='checkbox'] {
+    accent-color: var(--_accent);
+    margin: 0;
+  }
+  :focus-visible {
+    outline: 2px solid var(--_accent);
+    outline-offset: 1px;
+  }
+
+  [part='search'] {
+    width: 100%;
+    padding: 4px 8px;
+    border: 1px solid var(--_border);
+    border-radius: 4px;
+    background: var(--_bg);
+  }
+
+  .scroll {
+    max-height: var(--_list-height);
+    overflow: auto;
+    overscroll-behavior: contain;
+  }
+  [part='attributes'] {
+    border: 1px solid var(--_border);
+    border-radius: 4px;
+    padding: 2px 6px;
+  }
+  [part='category'] {
+    margin: 0;
+    padding: 4px 0;
+    border: 0;
+  }
+  [part='category'] + [part='category'] {
+    border-top: 1px solid var(--_border);
+  }
+  legend {
+    padding: 0;
+    font-weight: 600;
+  }
+  .count {
+    color: var(--_muted);
+    font-weight: normal;
+  }
+  .options {
+    list-style: none;
+    margin: 2px 0 0;
+    padding: 0;
+  }
+  .option {
+    display: flex;
+    align-items: baseline;
+    gap: 6px;
+    padding: 1px 2px;
+    border-radius: 3px;
+    cursor: pointer;
+  }
+  .option input {
+    align-self: center;
+    flex: none;
+  }
+  .option .text {
+    min-width: 0;
+    overflow-wrap: anywhere;
+  }
+  .id {
+    color: var(--_muted);
+    font-size: 0.86em;
+  }
+  .more,
+  .hint,
+  [part='empty'] {
+    margin: 4px 0;
+    color: var(--_muted);
+  }
+
+  h3 {
+    margin: 0 0 4px;
+    font-size: 1em;
+  }
+  .columns {
+    list-style: none;
+    margin: 0;
+    padding: 0;
+  }
+  .column {
+    display: flex;
+    align-items: center;
+    gap: 4px;
+    padding: 1px 2px;
+    border-radius: 3px;
+    cursor: grab;
+  }
+  .column.dragging {
+    opacity: 0.5;
+  }
+  .column.drop-before {
+    box-shadow: inset 0 2px 0 var(--_accent);
+  }
+  .column.drop-after {
+    box-shadow: inset 0 -2px 0 var(--_accent);
+  }
+  .handle {
+    color: var(--_muted);
+  }
+  .column-label {
+    flex: 1 1 auto;
+    min-width: 0;
+    overflow: hidden;
+    text-overflow: ellipsis;
+    white-space: nowrap;
+  }
+  button.icon {
+    min-width: 24px;
+    padding: 0 4px;
+    line-height: 1.4;
+  }
+  .actions {
+    display: flex;
+    justify-content: flex-end;
+  }
+`;

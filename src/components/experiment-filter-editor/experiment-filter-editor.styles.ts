@@ -1,0 +1,165 @@
+import { css } from 'lit';
+
+/* Defaults follow the dashboard's light and dark palettes through the inherited color-scheme. */
+export const filterEditorStyles = css`
+  :host {
+    --_bg: var(--experiment-dashboard-background, light-dark(#ffffff, #14181f));
+    --_fg: var(--experiment-dashboard-color, light-dark(#1d2430, #e3e8ef));
+    --_muted: var(--experiment-dashboard-muted-color, light-dark(#5a6472, #a3adba));
+    --_border: var(--experiment-dashboard-border-color, light-dark(#d5dae1, #323a46));
+    --_accent: var(--experiment-dashboard-accent-color, light-dark(#1f5fbf, #8ab4f8));
+    --_error: var(--experiment-dashboard-error-color, light-dark(#8a1c1c, #ffb4ab));
+    --_font: var(--experiment-dashboard-font, system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif);
+    --_font-size: var(--experiment-dashboard-font-size, 13px);
+    --_choices-height: var(--experiment-dashboard-filter-choices-height, 220px);
+
+    display: block;
+    box-sizing: border-box;
+    font-family: var(--_font);
+    font-size: var(--_font-size);
+    line-height: 1.4;
+    color: var(--_fg);
+    background: var(--_bg);
+  }
+  :host([hidden]) {
+    display: none;
+  }
+  *,
+  *::before,
+  *::after {
+    box-sizing: inherit;
+  }
+
+  [part='form'] {
+    display: flex;
+    flex-direction: column;
+    gap: 6px;
+    margin: 0;
+  }
+  [part='heading'] {
+    margin: 0;
+    font-size: 1.08em;
+    font-weight: 600;
+    overflow-wrap: anywhere;
+  }
+  button,
+  input,
+  select {
+    font: inherit;
+    color: inherit;
+  }
+  input:not([type='checkbox']),
+  select {
+    min-width: 0;
+    padding: 2px 6px;
+    border: 1px solid var(--_border);
+    border-radius: 4px;
+    background: var(--_bg);
+  }
+  input[aria-invalid='true'] {
+    border-color: var(--_error);
+  }
+  input[type='checkbox'] {
+    accent-color: var(--_accent);
+    margin: 0;
+  }
+  button {
+    padding: 2px 10px;
+    border: 1px solid var(--_border);
+    border-radius: 4px;
+    background: var(--_bg);
+    cursor: pointer;
+  }
+  button:hover:not(:disabled) {
+    border-color: var(--_accent);
+  }
+  button:disabled {
+    cursor: default;
+    opacity: 0.45;
+  }
+  button.primary {
+    border-color: var(--_accent);
+    background: var(--_accent);
+    color: var(--_bg);
+  }
+  :focus-visible {
+    outline: 2px solid var(--_accent);
+    outline-offset: 1px;
+  }
+
+  .row {
+    display: grid;
+    grid-template-columns: 5.5em minmax(0, 1fr);
+    align-items: center;
+    gap: 6px;
+  }
+  .values {
+    display: flex;
+    flex-direction: column;
+    gap: 6px;
+  }
+  .inline {
+    display: inline-flex;
+    align-items: center;
+    gap: 6px;
+    margin-left: calc(5.5em + 6px);
+  }
+
+  [part='choices'] {
+    margin: 0;
+    padding: 4px 6px;
+    border: 1px solid var(--_border);
+    border-radius: 4px;
+  }
+  legend {
+    padding: 0 2px;
+  }
+  .choice-actions {
+    display: flex;
+    gap: 6px;
+    margin-bottom: 4px;
+  }
+  .choice-list {
+    max-height: var(--_choices-height);
+    overflow: auto;
+    overscroll-behavior: contain;
+    list-style: none;
+    margin: 0;
+    padding: 0;
+  }
+  .choice {
+    display: flex;
+    align-items: center;
+    gap: 6px;
+    padding: 1px 2px;
+    cursor: pointer;
+  }
+  .choice-label {
+    flex: 1 1 auto;
+    min-width: 0;
+    overflow-wrap: anywhere;
+  }
+  .count {
+    color: var(--_muted);
+    font-variant-numeric: tabular-nums;
+  }
+
+  [part='message'] {
+    min-height: 1.4em;
+    margin: 0;
+  }
+  [part='message'].hint {
+    color: var(--_muted);
+  }
+  [part='message'].error {
+    color: var(--_error);
+  }
+  .buttons {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 6px;
+  }
+  .buttons [part='cancel'] {
+    margin-left: auto;
+  }
+`;
