@@ -3,4 +3,7 @@ import './components/experiment-dashboard/experiment-dashboard.js';
 import './components/experiment-row-detail/experiment-row-detail.js';
 import './components/experiment-compare/experiment-compare.js';
 import './components/metric-chart/metric-chart.js';
+import './components/experiment-column-chooser/experiment-column-chooser.js';
+import './components/experiment-group-picker/experiment-group-picker.js';
+import './components/experiment-filter-editor/experiment-filter-editor.js';
 export * from './index.js';

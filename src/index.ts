@@ -5,6 +5,10 @@ export type { ExperimentsLoadedDetail, SourceErrorDetail } from './components/ex
 export { ExperimentRowDetail } from './components/experiment-row-detail/experiment-row-detail.component.js';
 export { ExperimentCompare } from './components/experiment-compare/experiment-compare.component.js';
 export { MetricChart } from './components/metric-chart/metric-chart.component.js';
+export { ExperimentColumnChooser } from './components/experiment-column-chooser/experiment-column-chooser.component.js';
+export { ExperimentGroupPicker } from './components/experiment-group-picker/experiment-group-picker.component.js';
+export { ExperimentFilterEditor } from './components/experiment-filter-editor/experiment-filter-editor.component.js';
+export { describeFilter } from './components/experiment-filter-editor/describe-filter.js';
 export { formatDuration, formatBytes, formatNumber, formatTime, safeHref, flattenParams } from './data/format.js';
 export { parseCollection, parseExperiment, parseJsonText, normalizeTime, deriveStatus, durationMs, formatProblem } from './data/parse.js';
 export type { ParseOptions, ParseResult } from './data/parse.js';
