@@ -94,32 +94,61 @@ function pathAttribute(prefix: string, path: string[], category: AttributeCatego
  * metrics, parameters, dependencies and labels in first-seen order. One pass over the data.
  */
 export function collectAttributes(experiments: readonly Experiment[], options: { now?: number } = {}): Attribute[] {
+  // Runs on every load of up to 100,000 records: sets keyed by plain names, ids and path arrays
+  // built only when an attribute is seen for the first time.
   const found = new Map<string, Attribute>();
+  const paramKinds = new Map<string, AttributeKind>();
+  const paramPaths = new Map<string, string[]>();
+  const metricKeys = new Set<string>();
+  const depNames = new Set<string>();
+  const labelKeys = new Set<string>();
+  const envKeys = new Set<string>();
   const used = new Set<string>(['status', 'name', 'id']);
-  const add = (a: Attribute) => {
-    if (!found.has(a.id)) found.set(a.id, a);
-  };
-  const visitParams = (obj: Record<string, unknown>, path: string[]) => {
-    for (const [k, v] of Object.entries(obj)) {
-      const p = [...path, k];
-      if (v !== null && typeof v === 'object' && !Array.isArray(v)) visitParams(v as Record<string, unknown>, p);
-      else {
-        const id = `params.${p.join('.')}`;
-        const prev = found.get(id);
+  let pending = BUILTIN_ATTRIBUTES.filter((a) => !used.has(a.id));
+  const visitParams = (obj: Record<string, unknown>, prefix: string, path: string[]) => {
+    for (const k in obj) {
+      const v = obj[k];
+      const id = `${prefix}.${k}`;
+      if (v !== null && typeof v === 'object' && !Array.isArray(v)) {
+        visitParams(v as Record<string, unknown>, id, [...path, k]);
+        continue;
+      }
+      const kind = v === null || v === undefined ? 'text' : kindOf(v);
+      const prev = paramKinds.get(id);
+      if (prev === undefined) {
+        paramKinds.set(id, kind);
+        // Real keys, so parameter names that contain dots still resolve.
+        paramPaths.set(id, [...path, k]);
+      } else if (v !== undefined && v !== null && prev !== kind && prev !== 'text') {
         // A parameter that is a number in one run and text in another is text.
-        if (!prev) add(pathAttribute('params', p, 'parameters', kindOf(v), (e) => e.params));
-        else if (v !== undefined && v !== null && prev.kind !== kindOf(v) && prev.kind !== 'text') found.set(id, pathAttribute('params', p, 'parameters', 'text', (e) => e.params));
+        paramKinds.set(id, 'text');
       }
     }
   };
   for (const e of experiments) {
-    for (const a of BUILTIN_ATTRIBUTES) if (!used.has(a.id) && a.get(e) !== undefined) used.add(a.id);
-    if (e.metrics) for (const k of Object.keys(e.metrics)) for (const s of METRIC_STATS) add(metricAttribute(k, s));
-    if (e.params) visitParams(e.params, []);
-    if (e.dependencies) for (const d of e.dependencies) add(fixed(`dependencies.${d.name}`, d.name, 'dependencies', 'text', (x) => x.dependencies?.find((y) => y.name === d.name)?.version));
-    if (e.labels) for (const k of Object.keys(e.labels)) add(fixed(`labels.${k}`, k, 'labels', 'text', (x) => x.labels?.[k]));
-    if (e.host?.env) for (const k of Object.keys(e.host.env)) add(fixed(`host.env.${k}`, `env ${k}`, 'host', 'text', (x) => x.host?.env?.[k]));
+    if (pending.length > 0) {
+      let hit = false;
+      for (const a of pending) {
+        if (a.get(e) !== undefined) {
+          used.add(a.id);
+          hit = true;
+        }
+      }
+      if (hit) pending = pending.filter((a) => !used.has(a.id));
+    }
+    if (e.metrics) for (const k in e.metrics) metricKeys.add(k);
+    if (e.params) visitParams(e.params, 'params', []);
+    if (e.dependencies) for (const d of e.dependencies) depNames.add(d.name);
+    if (e.labels) for (const k in e.labels) labelKeys.add(k);
+    if (e.host?.env) for (const k in e.host.env) envKeys.add(k);
   }
+  for (const k of metricKeys) for (const s of METRIC_STATS) found.set(`metrics.${k}.${s}`, metricAttribute(k, s));
+  for (const [id, kind] of paramKinds) {
+    found.set(id, pathAttribute('params', paramPaths.get(id) ?? [], 'parameters', kind, (e) => e.params));
+  }
+  for (const name of depNames) found.set(`dependencies.${name}`, fixed(`dependencies.${name}`, name, 'dependencies', 'text', (x) => x.dependencies?.find((y) => y.name === name)?.version));
+  for (const k of labelKeys) found.set(`labels.${k}`, fixed(`labels.${k}`, k, 'labels', 'text', (x) => x.labels?.[k]));
+  for (const k of envKeys) found.set(`host.env.${k}`, fixed(`host.env.${k}`, `env ${k}`, 'host', 'text', (x) => x.host?.env?.[k]));
   const now = options.now;
   // Running durations count up to the snapshot's time, not the viewer's clock.
   const builtins = BUILTIN_ATTRIBUTES.filter((a) => used.has(a.id) || (DEFAULT_COLUMNS as readonly string[]).includes(a.id)).map((a) =>

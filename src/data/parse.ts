@@ -10,7 +10,6 @@ import {
   type Metric,
   type Problem,
   type Series,
-  type Status,
   type Times,
 } from './types.js';
 
@@ -57,9 +56,11 @@ export function parseJsonText(text: string): unknown {
 const STATUS_SET = new Set<string>(STATUSES);
 const ROLE_SET = new Set<string>(ARTIFACT_ROLES);
 const TIME_KEYS = ['queued', 'started', 'stopped', 'heartbeat', 'updated'] as const;
+const METRIC_NUMBER_KEYS = new Set(['last', 'min', 'max', 'count', 'lastStep']);
 // ISO-8601 date-time; the offset may be missing (Sacred writes naive UTC).
 const ISO = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)(Z|[+-]\d{2}:?\d{2})?$/i;
 
+const CANONICAL_TIME = /^\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d\.\d{3}Z$/;
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**
@@ -69,6 +70,8 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 export function normalizeTime(value: unknown): string | undefined {
   if (typeof value === 'number' && Number.isFinite(value)) return new Date(value).toISOString();
   if (typeof value !== 'string') return undefined;
+  // Already canonical (what we write): no Date round trip, the same string is kept.
+  if (CANONICAL_TIME.test(value)) return value;
   const m = ISO.exec(value.trim());
   if (!m) return undefined;
   const offset = m[3] ? (m[3].toUpperCase() === 'Z' ? 'Z' : m[3]) : 'Z';
@@ -118,6 +121,17 @@ export function deriveStatus(e: Experiment, now: number, deadAfterMs = DEFAULT_D
   };
 }
 
+/** `path[index]`, built only when a message needs it. */
+class LazyPath {
+  constructor(
+    private readonly base: string,
+    private readonly index: number,
+  ) {}
+  toString(): string {
+    return `${this.base}[${this.index}]`;
+  }
+}
+
 class Collector {
   readonly problems: Problem[] = [];
   constructor(
@@ -142,13 +156,6 @@ class Collector {
 const describe = (v: unknown): string =>
   v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v === 'string' ? `the text ${JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v)}` : `a ${typeof v}`;
 
-function optString(rec: Record<string, unknown>, key: string, out: Record<string, unknown>, c: Collector, path = ''): void {
-  const v = rec[key];
-  if (v === undefined || v === null) return;
-  if (typeof v === 'string') out[key] = v;
-  else if (typeof v === 'number' || typeof v === 'boolean') out[key] = String(v);
-  else c.warn(`${path}.${key}`, `expected text, found ${describe(v)}; the field was dropped`);
-}
 
 function optNumber(v: unknown, path: string, c: Collector): number | undefined {
   if (v === undefined || v === null) return undefined;
@@ -162,6 +169,15 @@ function numberArray(v: unknown, path: string, c: Collector): number[] | undefin
     c.warn(path, `expected an array of numbers, found ${describe(v)}; the history was dropped`);
     return undefined;
   }
+  // Already numbers (the common case): keep the array, no copy.
+  let allNumbers = true;
+  for (let i = 0; i < v.length; i++) {
+    if (typeof v[i] !== 'number') {
+      allNumbers = false;
+      break;
+    }
+  }
+  if (allNumbers) return v as number[];
   const out = new Array<number>(v.length);
   for (let i = 0; i < v.length; i++) {
     const n = toMetricNumber(v[i]);
@@ -198,14 +214,31 @@ function parseSeries(v: unknown, path: string, c: Collector): Series | undefined
   return series;
 }
 
-function parseMetric(v: unknown, path: string, c: Collector): Metric | undefined {
+/** `.metrics["key"]`, built only when a message needs it. */
+class MetricPath {
+  constructor(private readonly key: string) {}
+  toString(): string {
+    return `.metrics[${JSON.stringify(this.key)}]`;
+  }
+}
+
+function parseMetric(v: unknown, path: MetricPath, c: Collector): Metric | undefined {
   // A bare number is accepted as the last value: producers often write {"acc": 0.9}.
   const bare = toMetricNumber(v);
   if (bare !== undefined) return { last: bare, count: 1 };
   if (!isObject(v)) {
-    c.warn(path, `expected a metric object {last, min, max, ...} or a number, found ${describe(v)}; the metric was dropped`);
+    c.warn(`${path}`, `expected a metric object {last, min, max, ...} or a number, found ${describe(v)}; the metric was dropped`);
     return undefined;
   }
+  // A summary of plain numbers is already valid: keep the object.
+  let plain = true;
+  for (const k in v) {
+    if (!METRIC_NUMBER_KEYS.has(k) || typeof v[k] !== 'number') {
+      plain = false;
+      break;
+    }
+  }
+  if (plain) return v as Metric;
   const m: Metric = {};
   for (const k of ['last', 'min', 'max', 'count', 'lastStep'] as const) {
     const n = optNumber(v[k], `${path}.${k}`, c);
@@ -243,6 +276,15 @@ function parseTimes(v: unknown, c: Collector): Times | undefined {
     c.warn('.times', `expected an object of ISO-8601 times, found ${describe(v)}; the times were dropped`);
     return undefined;
   }
+  let canonical = true;
+  for (const k in v) {
+    const x = v[k];
+    if (!(TIME_KEYS as readonly string[]).includes(k) || typeof x !== 'string' || !CANONICAL_TIME.test(x)) {
+      canonical = false;
+      break;
+    }
+  }
+  if (canonical) return v as Times;
   const t: Times = {};
   for (const k of TIME_KEYS) {
     if (v[k] === undefined || v[k] === null) continue;
@@ -253,39 +295,60 @@ function parseTimes(v: unknown, c: Collector): Times | undefined {
   return t;
 }
 
-function parseList<T>(v: unknown, path: string, c: Collector, item: (x: unknown, p: string) => T | undefined): T[] | undefined {
+function parseList<T>(v: unknown, path: string, c: Collector, item: (x: unknown, p: LazyPath) => T | undefined): T[] | undefined {
   if (!Array.isArray(v)) {
     c.warn(path, `expected an array, found ${describe(v)}; the field was dropped`);
     return undefined;
   }
   const out: T[] = [];
-  v.forEach((x, i) => {
-    const r = item(x, `${path}[${i}]`);
+  let same = true;
+  for (let i = 0; i < v.length; i++) {
+    // Paths are only spelled out when something is wrong: this runs for every record.
+    const r = item(v[i], new LazyPath(path, i));
+    if (r !== v[i]) same = false;
     if (r !== undefined) out.push(r);
-  });
-  return out;
+  }
+  // Every item was valid as it was: keep the original array.
+  return same ? (v as T[]) : out;
 }
 
-function parseDependency(x: unknown, p: string, c: Collector): Dependency | undefined {
+const DEPENDENCY_KEYS = new Set(['name', 'version', 'manager']);
+const ARTIFACT_KEYS = new Set(['name', 'uri', 'path', 'mediaType', 'digest']);
+const GIT_KEYS = new Set(['url', 'commit', 'branch']);
+
+/** True when every key is known and every value text, except the `other` keys (checked by the caller). */
+function onlyStrings(x: Record<string, unknown>, keys: Set<string>, other: readonly string[] = []): boolean {
+  for (const k in x) {
+    if (other.includes(k)) continue;
+    if (!keys.has(k) || typeof x[k] !== 'string') return false;
+  }
+  return true;
+}
+
+function parseDependency(x: unknown, p: LazyPath, c: Collector): Dependency | undefined {
   if (typeof x === 'string') {
     // `name==version` as Sacred writes it.
     const [name, version] = x.split('==', 2);
     return name ? (version ? { name, version } : { name }) : undefined;
   }
   if (!isObject(x) || typeof x.name !== 'string') {
-    c.warn(p, `expected {name, version} or "name==version", found ${describe(x)}; the dependency was dropped`);
+    c.warn(`${p}`, `expected {name, version} or "name==version", found ${describe(x)}; the dependency was dropped`);
     return undefined;
   }
+  if (onlyStrings(x, DEPENDENCY_KEYS)) return x as unknown as Dependency;
   const d: Dependency = { name: x.name };
   if (x.version != null) d.version = String(x.version);
   if (typeof x.manager === 'string') d.manager = x.manager;
   return d;
 }
 
-function parseArtifact(x: unknown, p: string, c: Collector): Artifact | undefined {
+function parseArtifact(x: unknown, p: LazyPath, c: Collector): Artifact | undefined {
   if (!isObject(x) || typeof x.name !== 'string') {
-    c.warn(p, `expected an artifact {name, uri|path, ...}, found ${describe(x)}; the artifact was dropped`);
+    c.warn(`${p}`, `expected an artifact {name, uri|path, ...}, found ${describe(x)}; the artifact was dropped`);
     return undefined;
+  }
+  if ((x.role === undefined || (typeof x.role === 'string' && ROLE_SET.has(x.role))) && (x.sizeBytes === undefined || typeof x.sizeBytes === 'number') && onlyStrings(x, ARTIFACT_KEYS, ['role', 'sizeBytes'])) {
+    return x as unknown as Artifact;
   }
   const a: Artifact = { name: x.name };
   if (x.role !== undefined) {
@@ -299,11 +362,12 @@ function parseArtifact(x: unknown, p: string, c: Collector): Artifact | undefine
   return a;
 }
 
-function parseGit(x: unknown, p: string, c: Collector): GitInfo | undefined {
+function parseGit(x: unknown, p: LazyPath, c: Collector): GitInfo | undefined {
   if (!isObject(x)) {
-    c.warn(p, `expected {url, commit, branch, dirty}, found ${describe(x)}; the entry was dropped`);
+    c.warn(`${p}`, `expected {url, commit, branch, dirty}, found ${describe(x)}; the entry was dropped`);
     return undefined;
   }
+  if ((x.dirty === undefined || typeof x.dirty === 'boolean') && onlyStrings(x, GIT_KEYS, ['dirty'])) return x as GitInfo;
   const g: GitInfo = {};
   for (const k of ['url', 'commit', 'branch'] as const) if (typeof x[k] === 'string') g[k] = x[k];
   if (typeof x.dirty === 'boolean') g.dirty = x.dirty;
@@ -334,95 +398,119 @@ export function parseExperiment(raw: unknown, index: number, base = `$.experimen
   }
   if (id === undefined || status === undefined || !STATUS_SET.has(status)) return { problems: c.problems };
 
-  // Start from a shallow copy so unknown top-level fields survive; known ones are replaced below.
-  const e: Experiment & Record<string, unknown> = { ...raw, id, status: status as Status };
-  for (const k of ['name', 'operator', 'command', 'notes']) {
-    delete e[k];
-    optString(raw, k, e, c);
-  }
-  if (raw.statusDetail !== undefined) {
-    delete e.statusDetail;
-    if (isObject(raw.statusDetail)) {
-      const sd: Experiment['statusDetail'] = {};
-      if (typeof raw.statusDetail.raw === 'string') sd.raw = raw.statusDetail.raw;
-      if (typeof raw.statusDetail.derived === 'boolean') sd.derived = raw.statusDetail.derived;
-      if (typeof raw.statusDetail.reason === 'string') sd.reason = raw.statusDetail.reason;
-      e.statusDetail = sd;
-    } else c.warn('.statusDetail', `expected {raw, derived, reason}, found ${describe(raw.statusDetail)}; it was dropped`);
-  }
-  if (raw.group !== undefined) {
-    delete e.group;
-    if (isObject(raw.group)) {
-      const g: NonNullable<Experiment['group']> = {};
-      if (raw.group.id != null) g.id = String(raw.group.id);
-      if (raw.group.name != null) g.name = String(raw.group.name);
-      e.group = g;
-    } else if (typeof raw.group === 'string') e.group = { id: raw.group, name: raw.group };
-    else c.warn('.group', `expected {id, name}, found ${describe(raw.group)}; it was dropped`);
-  }
-  if (raw.times !== undefined) {
-    delete e.times;
-    const t = parseTimes(raw.times, c);
-    if (t) e.times = t;
-  }
-  if (raw.tags !== undefined) {
-    delete e.tags;
-    if (Array.isArray(raw.tags)) e.tags = raw.tags.filter((t) => t !== null && t !== undefined).map(String);
-    else c.warn('.tags', `expected an array of text, found ${describe(raw.tags)}; the tags were dropped`);
-  }
-  if (raw.labels !== undefined) {
-    delete e.labels;
-    if (isObject(raw.labels)) e.labels = Object.fromEntries(Object.entries(raw.labels).map(([k, v]) => [k, String(v)]));
-    else c.warn('.labels', `expected an object of text, found ${describe(raw.labels)}; the labels were dropped`);
-  }
-  if (raw.metrics !== undefined) {
-    delete e.metrics;
-    if (isObject(raw.metrics)) {
-      const metrics: Record<string, Metric> = {};
-      for (const [k, v] of Object.entries(raw.metrics)) {
-        const m = parseMetric(v, `.metrics[${JSON.stringify(k)}]`, c);
-        if (m) metrics[k] = m;
+  // One pass over the record's own keys: valid parts are kept as they are (no copies), only
+  // what needs normalising or dropping is rebuilt, and unknown fields survive.
+  const e: Record<string, unknown> = {};
+  for (const k in raw) {
+    const v = raw[k];
+    if (v === undefined) continue;
+    switch (k) {
+      case 'id':
+        e.id = id;
+        break;
+      case 'status':
+        e.status = status;
+        break;
+      case 'name':
+      case 'operator':
+      case 'command':
+      case 'notes':
+        if (v === null) break;
+        if (typeof v === 'string') e[k] = v;
+        else if (typeof v === 'number' || typeof v === 'boolean') e[k] = String(v);
+        else c.warn(`.${k}`, `expected text, found ${describe(v)}; the field was dropped`);
+        break;
+      case 'statusDetail':
+        if (isObject(v)) {
+          if ((v.raw === undefined || typeof v.raw === 'string') && (v.derived === undefined || typeof v.derived === 'boolean') && (v.reason === undefined || typeof v.reason === 'string')) e.statusDetail = v;
+          else {
+            const sd: NonNullable<Experiment['statusDetail']> = {};
+            if (typeof v.raw === 'string') sd.raw = v.raw;
+            if (typeof v.derived === 'boolean') sd.derived = v.derived;
+            if (typeof v.reason === 'string') sd.reason = v.reason;
+            e.statusDetail = sd;
+          }
+        } else c.warn('.statusDetail', `expected {raw, derived, reason}, found ${describe(v)}; it was dropped`);
+        break;
+      case 'group':
+        if (isObject(v)) {
+          if ((v.id === undefined || typeof v.id === 'string') && (v.name === undefined || typeof v.name === 'string')) e.group = v;
+          else {
+            const g: NonNullable<Experiment['group']> = {};
+            if (v.id != null) g.id = String(v.id);
+            if (v.name != null) g.name = String(v.name);
+            e.group = g;
+          }
+        } else if (typeof v === 'string') e.group = { id: v, name: v };
+        else c.warn('.group', `expected {id, name}, found ${describe(v)}; it was dropped`);
+        break;
+      case 'times': {
+        const t = parseTimes(v, c);
+        if (t) e.times = t;
+        break;
       }
-      e.metrics = metrics;
-    } else c.warn('.metrics', `expected an object of metrics by name, found ${describe(raw.metrics)}; the metrics were dropped`);
-  }
-  if (raw.mainMetric !== undefined) {
-    delete e.mainMetric;
-    if (isObject(raw.mainMetric) && typeof raw.mainMetric.key === 'string') {
-      const mm: NonNullable<Experiment['mainMetric']> = { key: raw.mainMetric.key };
-      const v = optNumber(raw.mainMetric.value, '.mainMetric.value', c);
-      if (v !== undefined) mm.value = v;
-      if (raw.mainMetric.goal === 'maximize' || raw.mainMetric.goal === 'minimize') mm.goal = raw.mainMetric.goal;
-      e.mainMetric = mm;
-    } else c.warn('.mainMetric', `expected {key, value, goal}, found ${describe(raw.mainMetric)}; it was dropped`);
-  }
-  if (raw.params !== undefined && !isObject(raw.params)) {
-    delete e.params;
-    c.warn('.params', `expected an object of parameters, found ${describe(raw.params)}; the parameters were dropped`);
-  }
-  if (raw.dependencies !== undefined) {
-    delete e.dependencies;
-    const d = parseList(raw.dependencies, '.dependencies', c, (x, p) => parseDependency(x, p, c));
-    if (d) e.dependencies = d;
-  }
-  if (raw.artifacts !== undefined) {
-    delete e.artifacts;
-    const a = parseList(raw.artifacts, '.artifacts', c, (x, p) => parseArtifact(x, p, c));
-    if (a) e.artifacts = a;
-  }
-  if (raw.git !== undefined) {
-    delete e.git;
-    // A single object is accepted for a single repository.
-    const g = parseList(isObject(raw.git) ? [raw.git] : raw.git, '.git', c, (x, p) => parseGit(x, p, c));
-    if (g) e.git = g;
-  }
-  for (const k of ['host', 'error', 'output', 'source', 'extensions']) {
-    if (raw[k] !== undefined && !isObject(raw[k])) {
-      delete e[k];
-      c.warn(`.${k}`, `expected an object, found ${describe(raw[k])}; the field was dropped`);
+      case 'tags':
+        if (Array.isArray(v)) e.tags = v.every((t) => typeof t === 'string') ? v : v.filter((t) => t !== null && t !== undefined).map(String);
+        else c.warn('.tags', `expected an array of text, found ${describe(v)}; the tags were dropped`);
+        break;
+      case 'labels':
+        if (isObject(v)) e.labels = Object.values(v).every((x) => typeof x === 'string') ? v : Object.fromEntries(Object.entries(v).map(([lk, lv]) => [lk, String(lv)]));
+        else c.warn('.labels', `expected an object of text, found ${describe(v)}; the labels were dropped`);
+        break;
+      case 'metrics':
+        if (isObject(v)) {
+          const metrics: Record<string, Metric> = {};
+          let same = true;
+          for (const mk in v) {
+            const m = parseMetric(v[mk], new MetricPath(mk), c);
+            if (m !== v[mk]) same = false;
+            if (m) metrics[mk] = m;
+          }
+          e.metrics = same ? v : metrics;
+        } else c.warn('.metrics', `expected an object of metrics by name, found ${describe(v)}; the metrics were dropped`);
+        break;
+      case 'mainMetric':
+        if (isObject(v) && typeof v.key === 'string') {
+          const mm: NonNullable<Experiment['mainMetric']> = { key: v.key };
+          const n = optNumber(v.value, '.mainMetric.value', c);
+          if (n !== undefined) mm.value = n;
+          if (v.goal === 'maximize' || v.goal === 'minimize') mm.goal = v.goal;
+          e.mainMetric = mm;
+        } else c.warn('.mainMetric', `expected {key, value, goal}, found ${describe(v)}; it was dropped`);
+        break;
+      case 'params':
+        if (isObject(v)) e.params = v;
+        else c.warn('.params', `expected an object of parameters, found ${describe(v)}; the parameters were dropped`);
+        break;
+      case 'dependencies': {
+        const d = parseList(v, '.dependencies', c, (x, p) => parseDependency(x, p, c));
+        if (d) e.dependencies = d;
+        break;
+      }
+      case 'artifacts': {
+        const a = parseList(v, '.artifacts', c, (x, p) => parseArtifact(x, p, c));
+        if (a) e.artifacts = a;
+        break;
+      }
+      case 'git': {
+        // A single object is accepted for a single repository.
+        const g = parseList(isObject(v) ? [v] : v, '.git', c, (x, p) => parseGit(x, p, c));
+        if (g) e.git = g;
+        break;
+      }
+      case 'host':
+      case 'error':
+      case 'output':
+      case 'source':
+      case 'extensions':
+        if (isObject(v)) e[k] = v;
+        else if (v !== null) c.warn(`.${k}`, `expected an object, found ${describe(v)}; the field was dropped`);
+        break;
+      default:
+        e[k] = v;
     }
   }
-  return { experiment: e, problems: c.problems };
+  return { experiment: e as unknown as Experiment, problems: c.problems };
 }
 
 function parseDefaults(v: unknown, problems: Problem[]): CollectionDefaults {
@@ -444,15 +532,21 @@ function parseDefaults(v: unknown, problems: Problem[]): CollectionDefaults {
   return d;
 }
 
-/** Fills `mainMetric.value` (and goal) from the metrics when the record names the key only. */
-export function applyMainMetric(e: Experiment, spec: { key: string; goal?: 'maximize' | 'minimize' } | undefined, force = false): Experiment {
+function mainMetricOf(e: Experiment, spec: { key: string; goal?: 'maximize' | 'minimize' } | undefined, force: boolean): Experiment['mainMetric'] | undefined {
   const key = force ? spec?.key : (e.mainMetric?.key ?? spec?.key);
-  if (!key) return e;
+  if (!key) return undefined;
   const goal = (force ? spec?.goal : e.mainMetric?.goal) ?? spec?.goal ?? 'maximize';
   const value = !force && e.mainMetric?.key === key && e.mainMetric.value !== undefined ? e.mainMetric.value : e.metrics?.[key]?.last;
+  if (e.mainMetric && e.mainMetric.key === key && e.mainMetric.goal === goal && e.mainMetric.value === value) return e.mainMetric;
   const mm: NonNullable<Experiment['mainMetric']> = { key, goal };
   if (value !== undefined) mm.value = value;
-  return { ...e, mainMetric: mm };
+  return mm;
+}
+
+/** Fills `mainMetric.value` (and goal) from the metrics when the record names the key only. */
+export function applyMainMetric(e: Experiment, spec: { key: string; goal?: 'maximize' | 'minimize' } | undefined, force = false): Experiment {
+  const mm = mainMetricOf(e, spec, force);
+  return mm && mm !== e.mainMetric ? { ...e, mainMetric: mm } : e;
 }
 
 /**
@@ -522,7 +616,11 @@ export function parseCollection(input: unknown, options: ParseOptions = {}): Par
       continue;
     }
     seen.set(r.experiment.id, i);
-    experiments.push(applyMainMetric(deriveStatus(r.experiment, now, deadAfter), mainSpec, options.mainMetric !== undefined));
+    const e = deriveStatus(r.experiment, now, deadAfter);
+    // The record is our own fresh object: fill the main metric in place, no copy per record.
+    const mm = mainMetricOf(e, mainSpec, options.mainMetric !== undefined);
+    if (mm) e.mainMetric = mm;
+    experiments.push(e);
   }
   const result: ParseResult = { experiments, problems, defaults };
   if (generatedAt) result.generatedAt = generatedAt;

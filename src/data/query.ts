@@ -118,30 +118,28 @@ export function getAttributeValue(e: Experiment, attributeId: string): unknown {
 
 const searchKeys = new WeakMap<Experiment, string>();
 
-function collectText(value: unknown, out: string[], key: string | undefined, parentKey: string | undefined): void {
+function collectText(value: unknown, out: string[], inMetrics: boolean): void {
   if (value === null || value === undefined) return;
-  switch (typeof value) {
-    case 'string':
-      out.push(value.length > MAX_SEARCH_VALUE_LENGTH ? value.slice(0, MAX_SEARCH_VALUE_LENGTH) : value);
-      return;
-    case 'number':
-    case 'boolean':
-    case 'bigint':
-      out.push(String(value));
-      return;
-    case 'object':
-      break;
-    default:
-      return;
-  }
-  if (Array.isArray(value)) {
-    for (const item of value) collectText(item, out, key, parentKey);
+  const t = typeof value;
+  if (t === 'string') {
+    const v = value as string;
+    out.push(v.length > MAX_SEARCH_VALUE_LENGTH ? v.slice(0, MAX_SEARCH_VALUE_LENGTH) : v);
     return;
   }
-  for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+  if (t === 'number' || t === 'boolean' || t === 'bigint') {
+    out.push(String(value));
+    return;
+  }
+  if (t !== 'object') return;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) collectText(value[i], out, false);
+    return;
+  }
+  const obj = value as Record<string, unknown>;
+  for (const k in obj) {
     // A metric's history is thousands of numbers nobody searches for; its ref is opaque.
-    if (parentKey === 'metrics' && (k === 'history' || k === 'historyRef')) continue;
-    collectText(v, out, k, key);
+    if (inMetrics && (k === 'history' || k === 'historyRef')) continue;
+    collectText(obj[k], out, false);
   }
 }
 
@@ -153,15 +151,38 @@ export function searchKey(e: Experiment): string {
   let key = searchKeys.get(e);
   if (key === undefined) {
     const parts: string[] = [];
-    for (const [k, v] of Object.entries(e)) {
+    const rec = e as unknown as Record<string, unknown>;
+    for (const k in rec) {
+      const v = rec[k];
       if (k === 'metrics' && v && typeof v === 'object') {
-        for (const metric of Object.values(v as Record<string, unknown>)) collectText(metric, parts, undefined, 'metrics');
-      } else collectText(v, parts, k, undefined);
+        const metrics = v as Record<string, unknown>;
+        for (const mk in metrics) {
+          // The metric's name is searchable too.
+          parts.push(mk);
+          collectText(metrics[mk], parts, true);
+        }
+      } else collectText(v, parts, false);
     }
     key = parts.join(SEARCH_SEPARATOR).toLowerCase();
     searchKeys.set(e, key);
   }
   return key;
+}
+
+/**
+ * Builds the search text of every record ahead of the first search, in slices that leave the
+ * page responsive (a slice yields after ~8 ms). Stops when the signal aborts.
+ */
+export async function prepareSearch(experiments: readonly Experiment[], signal?: AbortSignal): Promise<void> {
+  let i = 0;
+  while (i < experiments.length) {
+    if (signal?.aborted) return;
+    const until = performance.now() + 8;
+    while (i < experiments.length && performance.now() < until) {
+      for (const end = Math.min(i + 200, experiments.length); i < end; i++) searchKey(experiments[i] as Experiment);
+    }
+    await new Promise<void>((r) => setTimeout(r, 0));
+  }
 }
 
 /** Splits search text into lowercase terms; `"quoted words"` stay one term. */

@@ -4,7 +4,7 @@ import tabulatorCss from 'tabulator-tables/dist/css/tabulator.min.css';
 import { DEFAULT_COLUMNS, collectAttributes, resolveAttribute, type Attribute } from '../../data/attributes.js';
 import { formatNumber } from '../../data/format.js';
 import { applyMainMetric, formatProblem } from '../../data/parse.js';
-import { compilePredicate } from '../../data/query.js';
+import { compilePredicate, prepareSearch } from '../../data/query.js';
 import { HttpSource } from '../../data/http-source.js';
 import { IndexedDbSource } from '../../data/idb-source.js';
 import { StaticSource } from '../../data/static-source.js';
@@ -594,8 +594,14 @@ export class ExperimentDashboard extends LitElement {
     await this.#fetch();
   }
 
+  #prepareSearch?: AbortController;
+
   #setExperiments(experiments: Experiment[]): void {
     this._experiments = experiments;
+    // Search text is built in the background after the rows are shown, so the first search is fast.
+    this.#prepareSearch?.abort();
+    const prepare = new AbortController();
+    this.#prepareSearch = prepare;
     this._summary = summarize(experiments);
     this._catalogue = collectAttributes(experiments, this.#snapshotTime === undefined ? {} : { now: this.#snapshotTime });
     this._shown = experiments.length;
@@ -607,7 +613,10 @@ export class ExperimentDashboard extends LitElement {
       .then(() => this.#applyFilter())
       .then(() => table.setData(experiments))
       .then(() => table.setSort(this._view.sort))
-      .then(() => (this._shown = table.shownCount()));
+      .then(() => {
+        this._shown = table.shownCount();
+        return prepareSearch(experiments, prepare.signal);
+      });
   }
 
   #attribute(id: string): Attribute | undefined {

@@ -96,6 +96,52 @@ function compareValues(a: AttributeValue, b: AttributeValue): number {
   return sa < sb ? -1 : sa > sb ? 1 : 0;
 }
 
+/** Each record's position in the table's data, for the precomputed sort ranks. */
+const ORDINAL = Symbol('experiment-dashboard.ordinal');
+type Ordered = Experiment & { [ORDINAL]?: number };
+/** Rank of a record without a value: sorts last in either direction. */
+const EMPTY_RANK = -1;
+
+function rankValue(rank: Float64Array, e: Experiment, dir: 'asc' | 'desc'): number {
+  const r = rank[(e as Ordered)[ORDINAL] ?? -1] ?? EMPTY_RANK;
+  // Tabulator swaps the rows for a descending sort; an empty value must still end up last.
+  return r === EMPTY_RANK ? (dir === 'asc' ? Infinity : -Infinity) : r;
+}
+
+/**
+ * The sort position of every record for one attribute, computed once per sort: Tabulator's
+ * sorter then compares two numbers instead of reading and comparing attribute values ~1.7
+ * million times at 100,000 rows. Equal values share a rank, so multi-column sorts still work.
+ */
+export function computeRanks(data: readonly Experiment[], attr: Attribute): Float64Array {
+  // Distinct values are sorted once (few for status, operator, group; at most n for names), then
+  // each record looks its value's position up: equal values share a rank.
+  const n = data.length;
+  const keys = new Array<string | number | boolean | undefined>(n);
+  const distinct = new Map<string | number | boolean, number>();
+  let size = 0;
+  for (let i = 0; i < n; i++) {
+    const e = data[i] as Ordered;
+    const v = attr.get(e);
+    const k = v === null || v === '' || (Array.isArray(v) && v.length === 0) ? undefined : Array.isArray(v) ? v.join(', ') : v;
+    keys[i] = k;
+    if (k !== undefined) distinct.set(k, 0);
+    size = Math.max(size, (e[ORDINAL] ?? 0) + 1);
+  }
+  const sorted = [...distinct.keys()];
+  if (sorted.every((k) => typeof k === 'number')) (sorted as number[]).sort((a, b) => (Number.isNaN(a) ? (Number.isNaN(b) ? 0 : 1) : Number.isNaN(b) ? -1 : a - b));
+  // Plain text: the engine's own sort (UTF-16 order, the same order as compareValues) is native.
+  else if (sorted.every((k) => typeof k === 'string')) sorted.sort();
+  else sorted.sort(compareValues);
+  for (let i = 0; i < sorted.length; i++) distinct.set(sorted[i] as string | number | boolean, i);
+  const rank = new Float64Array(size).fill(EMPTY_RANK);
+  for (let i = 0; i < n; i++) {
+    const k = keys[i];
+    if (k !== undefined) rank[(data[i] as Ordered)[ORDINAL] ?? 0] = distinct.get(k) as number;
+  }
+  return rank;
+}
+
 /** Best and mean main-metric value of a group's records. */
 export function groupAggregate(data: readonly Experiment[], goal: Goal): { best?: number; mean?: number } {
   let sum = 0;
@@ -151,6 +197,10 @@ export class TableController {
   #selected = new Set<string>();
   /** Ids of the rows in the table (Tabulator's getRow warns on a miss). */
   #ids = new Set<string>();
+  /** The records in the table, each tagged with its ordinal; ranks are cached per attribute. */
+  #data: Experiment[] = [];
+  #nextOrdinal = 0;
+  #ranks = new Map<string, Float64Array | undefined>();
   #expanded = new Set<string>();
   #activeId?: string;
   #filterActive = new Set<string>();
@@ -185,16 +235,18 @@ export class TableController {
     });
     table.on('tableBuilt', () => {
       this.#setUpKeyboard();
+      this.#useRankedSort(table);
       resolveBuilt();
     });
     // Only what the user did is reported: filtering, grouping and new data re-sort too.
     element.addEventListener('pointerdown', (ev) => {
       if ((ev.target as Element).closest('.tabulator-col')) this.#userSort = true;
     });
-    table.on('dataSorted', () => {
+    // 'dataSorting' carries no row list ('dataSorted' builds 100,000 row components per sort).
+    table.on('dataSorting', () => {
       if (!this.#userSort) return;
       this.#userSort = false;
-      this.callbacks.onLayoutChange?.();
+      queueMicrotask(() => this.callbacks.onLayoutChange?.());
     });
     table.on('columnMoved', () => this.callbacks.onLayoutChange?.());
     table.on('groupVisibilityChanged', (group: GroupComponent, visible: boolean) => group.getElement().setAttribute('aria-expanded', String(visible)));
@@ -228,6 +280,10 @@ export class TableController {
     // Selection and expanded rows survive a reload for the records that are still there.
     for (const set of [this.#selected, this.#expanded]) for (const id of set) if (!ids.has(id)) set.delete(id);
     this.#ids = ids;
+    this.#data = [...experiments];
+    this.#nextOrdinal = 0;
+    for (const e of this.#data) this.#tag(e);
+    this.#ranks.clear();
     await this.#table?.replaceData(experiments);
     this.callbacks.onSelectionChange?.(this.#selected.size);
   }
@@ -280,30 +336,31 @@ export class TableController {
       if (wasGrouped) table.setGroupBy(false as unknown as string);
       return;
     }
-    // Open state is kept per group key: set it before grouping (TABULATOR.md).
-    table.setGroupStartOpen(true);
-    table.setGroupHeader(
-      attributes.map((a) => (value: unknown, count: number, data: Experiment[], group: GroupComponent) => {
+    // setGroupStartOpen and setGroupHeader each regroup all rows when grouped: write the options
+    // and regroup once with setGroupBy, which reads them.
+    const options = table.options as { groupStartOpen?: boolean; groupHeader?: unknown };
+    options.groupStartOpen = true;
+    options.groupHeader = attributes.map((a) => (value: unknown, count: number, data: Experiment[], group: GroupComponent) => {
         // Tabulator makes the header a rowgroup inside the rowgroup; a row with one cell is valid ARIA.
         const el = group.getElement();
         el.setAttribute('role', 'row');
         el.setAttribute('aria-expanded', String(group.isVisible()));
         el.setAttribute('aria-level', String(attributes.indexOf(a) + 1));
         return this.#groupHeader(a, value, count, data);
-      }) as unknown as (value: unknown, count: number, data: unknown, group: GroupComponent) => string,
-    );
+      });
     table.setGroupBy(attributes.map((a) => (data: Experiment) => groupKey(a, data)) as unknown as string);
   }
 
   /**
    * Opens or closes every group at every level. Hiding groups one by one rebuilds the group
-   * list after the first; regrouping from scratch with a new start state is one pass.
+   * list after the first; regrouping from scratch with a new start state is two passes.
    */
   setAllGroupsOpen(open: boolean): void {
     const table = this.#table;
     if (!table || this.#groupAttrs.length === 0) return;
+    // Open state is kept per group key, so the groups are rebuilt from none with the new start state.
     table.setGroupBy(false as unknown as string);
-    table.setGroupStartOpen(open);
+    (table.options as { groupStartOpen?: boolean }).groupStartOpen = open;
     table.setGroupBy(this.#groupAttrs.map((a) => (data: Experiment) => groupKey(a, data)) as unknown as string);
   }
 
@@ -333,7 +390,14 @@ export class TableController {
     const existing = experiments.filter((e) => this.#ids.has(e.id)).map((e) => e.id);
     // An open detail stays open across the replacement (the expanded set is by id).
     if (existing.length > 0) await table.deleteRow(existing);
-    for (const e of experiments) this.#ids.add(e.id);
+    const replaced = new Set(existing);
+    this.#data = this.#data.filter((e) => !replaced.has(e.id));
+    for (const e of experiments) {
+      this.#ids.add(e.id);
+      this.#tag(e);
+      this.#data.push(e);
+    }
+    this.#ranks.clear();
     await table.addData([...experiments]);
     table.refreshFilter();
     const sorters = table.getSorters();
@@ -350,8 +414,65 @@ export class TableController {
       this.#expanded.delete(id);
       this.#ids.delete(id);
     }
-    if (present.length > 0) await table.deleteRow(present);
+    if (present.length > 0) {
+      const gone = new Set(present);
+      this.#data = this.#data.filter((e) => !gone.has(e.id));
+      await table.deleteRow(present);
+    }
     this.callbacks.onSelectionChange?.(this.#selected.size);
+  }
+
+  /**
+   * Tabulator sorts with Array.sort over its rows, calling `_sortRow` per comparison (two field
+   * reads, two component lookups and the column sorter): ~0.5 s at 100,000 rows before any work
+   * of ours. Its sort pipeline (header arrows, events, filters, grouping) stays; only the step that
+   * orders the rows is given precomputed ranks, so a comparison is two array reads. Any column
+   * without ranks goes through Tabulator's own step.
+   */
+  #useRankedSort(table: TabulatorInstance): void {
+    type SortItem = { column: { getField(): string }; dir: 'asc' | 'desc' };
+    type InternalRow = { data: Experiment };
+    const sort = (table as unknown as { modules?: { sort?: { _sortItems?: (rows: InternalRow[], list: SortItem[]) => void } } }).modules?.sort;
+    const original = sort?._sortItems?.bind(sort);
+    if (!sort || !original) return;
+    sort._sortItems = (rows, list) => {
+      const keys = list.map((item) => {
+        const attr = this.#columns.attributes.find((a) => a.id === item.column.getField());
+        return { rank: attr ? this.#rankFor(attr) : undefined, asc: item.dir === 'asc' };
+      });
+      if (keys.some((k) => !k.rank)) {
+        original(rows, list);
+        return;
+      }
+      // Tabulator's last sorter is the primary one.
+      rows.sort((a, b) => {
+        for (let i = keys.length - 1; i >= 0; i--) {
+          const { rank, asc } = keys[i]!;
+          const ra = rankValue(rank!, a.data, 'asc');
+          const rb = rankValue(rank!, b.data, 'asc');
+          if (ra === rb) continue;
+          // Empty values last in both directions.
+          if (ra === Infinity) return 1;
+          if (rb === Infinity) return -1;
+          return asc ? ra - rb : rb - ra;
+        }
+        return 0;
+      });
+    };
+  }
+
+  #tag(e: Experiment): void {
+    // Frozen records (a user's own objects) fall back to comparing values.
+    if (Object.isExtensible(e)) (e as Ordered)[ORDINAL] = this.#nextOrdinal++;
+  }
+
+  /** Ranks for the attribute, computed on the first comparison of a sort and kept until the data changes. */
+  #rankFor(attr: Attribute): Float64Array | undefined {
+    if (!this.#ranks.has(attr.id)) {
+      const taggable = this.#data.every((e) => (e as Ordered)[ORDINAL] !== undefined);
+      this.#ranks.set(attr.id, taggable ? computeRanks(this.#data, attr) : undefined);
+    }
+    return this.#ranks.get(attr.id);
   }
 
   isExpanded(id: string): boolean {
@@ -536,13 +657,18 @@ export class TableController {
   }
 
   #columnDefinition(attr: Attribute, width?: number): ColumnDefinition {
-    const get = attr.get;
     const def: ColumnDefinition = {
       title: attr.label,
       field: attr.id,
       width: width ?? WIDTHS[attr.id] ?? KIND_WIDTHS[attr.kind] ?? 150,
       resizable: true,
-      sorter: (_a: unknown, _b: unknown, aRow: RowComponent, bRow: RowComponent) => compareValues(get(aRow.getData() as Experiment), get(bRow.getData() as Experiment)),
+      sorter: ((_a: unknown, _b: unknown, aRow: RowComponent, bRow: RowComponent, _c: unknown, dir: 'asc' | 'desc') => {
+        const ea = aRow.getData() as Experiment;
+        const eb = bRow.getData() as Experiment;
+        const rank = this.#rankFor(attr);
+        if (!rank) return compareValues(attr.get(ea), attr.get(eb));
+        return rankValue(rank, ea, dir) - rankValue(rank, eb, dir);
+      }) as ColumnDefinition['sorter'],
       titleFormatter: (() => {
         const wrap = document.createElement('span');
         wrap.className = 'col-title';
