@@ -308,8 +308,6 @@ describe('<experiment-filter-editor> clear, cancel and focus', () => {
     buttonByText(el, 'Cancel').click();
     expect((await ev).detail).to.deep.equal({ attribute: 'name' });
 
-    el.focus();
-    await sendKeys({ type: 'abc' });
     ev = oneEvent(el, 'filter-cancel');
     input(el, 'value').focus();
     await sendKeys({ press: 'Escape' });

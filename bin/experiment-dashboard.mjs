@@ -1,0 +1,374 @@
+#!/usr/bin/env node
+// The experiment-dashboard command line: report, convert, validate, serve.
+// Exit codes: 0 done, 1 failed (unreadable input, invalid records), 2 usage error.
+import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { loadDataLogic } from './load-data-logic.mjs';
+import { classifyJson, InputError, inlineArtifacts, MAX_INLINE_ARTIFACT_BYTES, readInputs, shown } from './read-inputs.mjs';
+
+const PACKAGE = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+const BUNDLE = fileURLToPath(new URL('../dist/experiment-dashboard.bundle.js', import.meta.url));
+const PROGRAM = 'experiment-dashboard';
+
+const INPUTS_HELP = `Inputs (each one's kind is detected):
+  collection.json      a format-v1 collection (or an array of experiments)
+  runs/                a Sacred FileStorageObserver run folder (run.json), or the folder holding them
+  mlruns/              an MLflow file store (<experiment>/<run>/meta.yaml), one experiment or one run
+  search.json          an MLflow REST answer: runs/search, runs/get
+  run.json / export/   mlflow-export-import run.json files, or the export folder
+  runs.json            a Sacred MongoObserver "runs" collection from mongoexport`;
+
+const HELP = {
+  main: `Usage: ${PROGRAM} <command> [options]
+
+Compare ML experiments: turn Sacred and MLflow runs into one offline HTML report or a
+format-v1 collection, check collections, or serve one over HTTP.
+
+Commands:
+  report <inputs...> -o report.html    one self-contained HTML file (opens from disk, offline)
+  convert <inputs...> [-o out.json]    Sacred/MLflow runs -> a format-v1 collection
+  validate <file>                      check a collection against format v1
+  serve [--data FILE|DIR]              the reference HTTP API over a collection
+
+Run "${PROGRAM} <command> --help" for a command's options.
+Exit codes: 0 done, 1 failed (unreadable input or invalid records), 2 wrong usage.`,
+  report: `Usage: ${PROGRAM} report <inputs...> -o report.html [options]
+
+Writes ONE HTML file with the dashboard and the data inlined: no server, no network; it opens
+from disk (file://) under a strict Content-Security-Policy.
+
+Options:
+  -o, --output FILE          the HTML file to write (required)
+  --title TEXT               the report's title (default "Experiment report")
+  --main-metric KEY[:max|:min]
+                             the metric to compare runs by (default: the inputs' own, if any)
+  --inline-artifacts         embed local artifact files smaller than ${MAX_INLINE_ARTIFACT_BYTES / 1024} KB as data: URLs;
+                             other artifacts stay links to their original location
+  -h, --help                 this help
+
+${INPUTS_HELP}
+
+Problems found in the inputs are printed on stderr, naming the file and the field.`,
+  convert: `Usage: ${PROGRAM} convert <inputs...> [-o collection.json] [options]
+
+Converts runs to one format-v1 collection (JSON). Problems are printed on stderr, one per line,
+naming the file and the field; runs that cannot be converted are left out and the exit code is 1.
+
+Options:
+  -o, --output FILE          the file to write (default: standard output)
+  --main-metric KEY[:max|:min]
+                             record the metric to compare runs by in the collection's defaults
+  --pretty                   indent the JSON
+  -h, --help                 this help
+
+${INPUTS_HELP}`,
+  validate: `Usage: ${PROGRAM} validate <file>
+
+Checks a collection file against record format v1 and prints every problem (errors: the record
+would be left out; warnings: a field would be dropped). Exit code 1 when there is any error,
+0 when there are only warnings or nothing at all.
+
+Options:
+  -h, --help                 this help`,
+  serve: `Usage: ${PROGRAM} serve [--data FILE|DIR] [options]
+
+Serves a collection over the HTTP API of openapi/experiment-dashboard.openapi.yaml (the reference
+server). Point <experiment-dashboard endpoint="http://HOST:PORT/"> at it.
+
+Options:
+  --data FILE|DIR            a collection file, or any input "convert" reads (default: sample data)
+  --port N                   the port (default 8010; 0 picks a free one)
+  --host NAME                the interface to listen on (default 127.0.0.1)
+  --writable                 allow deleting experiments (written back to a collection file)
+  -h, --help                 this help`,
+};
+
+class UsageError extends Error {}
+
+const out = (text) => process.stdout.write(`${text}\n`);
+const err = (text) => process.stderr.write(`${text}\n`);
+
+function parse(command, argv, options) {
+  try {
+    return parseArgs({ args: argv, options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
+  } catch (e) {
+    throw new UsageError(e.message.replace(/\. To specify a positional argument.*$/s, '.'));
+  }
+}
+
+function parseMainMetric(value) {
+  if (value === undefined) return undefined;
+  const m = /^(.*?)(?::(max|min|maximize|minimize))?$/.exec(value.trim());
+  const key = m?.[1].trim() ?? '';
+  if (key === '') throw new UsageError(`--main-metric must be KEY, KEY:max or KEY:min, found ${JSON.stringify(value)}`);
+  return { key, goal: m?.[2]?.startsWith('min') ? 'minimize' : 'maximize' };
+}
+
+/** Prints problems, one per line: `<file and field>: <severity>: <message>`. */
+function printProblems(problems) {
+  for (const p of problems) err(`${shown(p.location)}: ${p.severity}: ${p.message}${p.id !== undefined ? ` [run ${p.id}]` : ''}`);
+}
+
+/** Reads inputs, prints what went wrong, and returns the collection and whether anything failed. */
+async function collect(inputs, mainMetric) {
+  const logic = await loadDataLogic();
+  const started = Date.now();
+  const read = await readInputs(inputs, logic, { now: started, onProgress: (n) => err(`${PROGRAM}: ${n.toLocaleString('en-US')} runs read…`) });
+  printProblems(read.problems);
+  for (const f of read.failures) err(`${f}`);
+  if (read.hidden > 0) err(`${PROGRAM}: ${read.hidden} run${read.hidden === 1 ? ' is' : 's are'} deleted in MLflow and ${read.hidden === 1 ? 'was' : 'were'} skipped, as MLflow hides them.`);
+  const defaults = { ...read.defaults };
+  if (mainMetric) defaults.mainMetric = mainMetric;
+  const collection = {
+    schemaVersion: '1.0',
+    kind: 'ExperimentCollection',
+    generatedAt: new Date(started).toISOString(),
+    source: { type: 'experiment-dashboard', producer: `${PROGRAM} ${PACKAGE.version}` },
+    defaults,
+    experiments: read.entries.map((e) => e.experiment),
+  };
+  const errors = read.problems.filter((p) => p.severity === 'error').length;
+  return { logic, read, collection, failed: read.failures.length > 0 || errors > 0 };
+}
+
+/** Write-then-rename: an interrupted run never leaves half a file where a good one was. */
+async function writeOutput(file, text) {
+  const path = resolve(file);
+  await mkdir(dirname(path), { recursive: true });
+  const tmp = `${path}.${process.pid}.tmp`;
+  await writeFile(tmp, text, 'utf8');
+  await rename(tmp, path);
+}
+
+function needInputs(command, positionals) {
+  if (positionals.length === 0) throw new UsageError(`give at least one input (a file or folder) to ${command}.`);
+}
+
+async function report(argv) {
+  const { values, positionals } = parse('report', argv, {
+    output: { type: 'string', short: 'o' },
+    title: { type: 'string' },
+    'main-metric': { type: 'string' },
+    'inline-artifacts': { type: 'boolean' },
+  });
+  if (values.help) {
+    out(HELP.report);
+    return 0;
+  }
+  needInputs('report', positionals);
+  if (!values.output) throw new UsageError('say where to write the HTML file with -o report.html.');
+  const mainMetric = parseMainMetric(values['main-metric']);
+  if (!existsSync(BUNDLE)) {
+    err(`${PROGRAM}: ${shown(BUNDLE)} is missing: run "npm run build" first (the report inlines it).`);
+    return 1;
+  }
+  const { logic, read, collection, failed } = await collect(positionals, mainMetric);
+  if (read.entries.length === 0) {
+    err(`${PROGRAM}: no runs to report; nothing was written.`);
+    return 1;
+  }
+  if (values['inline-artifacts']) {
+    const n = await inlineArtifacts(read.entries);
+    collection.experiments = read.entries.map((e) => e.experiment);
+    err(`${PROGRAM}: ${n} artifact file${n === 1 ? '' : 's'} inlined.`);
+  }
+  const html = await logic.buildReportHtml({ collection, bundleText: await readFile(BUNDLE, 'utf8'), title: values.title, generatedAt: collection.generatedAt });
+  await writeOutput(values.output, html);
+  err(`${PROGRAM}: wrote ${shown(resolve(values.output))} (${collection.experiments.length} experiment${collection.experiments.length === 1 ? '' : 's'}, ${Math.round(Buffer.byteLength(html) / 1024)} KB).`);
+  return failed ? 1 : 0;
+}
+
+async function convert(argv) {
+  const { values, positionals } = parse('convert', argv, {
+    output: { type: 'string', short: 'o' },
+    'main-metric': { type: 'string' },
+    pretty: { type: 'boolean' },
+  });
+  if (values.help) {
+    out(HELP.convert);
+    return 0;
+  }
+  needInputs('convert', positionals);
+  const mainMetric = parseMainMetric(values['main-metric']);
+  const { logic, read, collection, failed } = await collect(positionals, mainMetric);
+  if (read.entries.length === 0 && read.failures.length > 0) {
+    err(`${PROGRAM}: nothing could be read; nothing was written.`);
+    return 1;
+  }
+  const text = `${logic.collectionToJson(collection, values.pretty ? 2 : undefined)}\n`;
+  if (!values.output || values.output === '-') process.stdout.write(text);
+  else {
+    await writeOutput(values.output, text);
+    err(`${PROGRAM}: wrote ${shown(resolve(values.output))} (${collection.experiments.length} experiment${collection.experiments.length === 1 ? '' : 's'}).`);
+  }
+  return failed ? 1 : 0;
+}
+
+async function validate(argv) {
+  const { values, positionals } = parse('validate', argv, {});
+  if (values.help) {
+    out(HELP.validate);
+    return 0;
+  }
+  if (positionals.length !== 1) throw new UsageError('give exactly one collection file.');
+  const file = positionals[0];
+  let text;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    err(`${file}: error: cannot read it (${e.code === 'ENOENT' ? 'no such file' : e.message})`);
+    return 1;
+  }
+  const logic = await loadDataLogic();
+  let doc;
+  try {
+    doc = logic.parseJsonText(text);
+  } catch (e) {
+    err(`${file}: error: not valid JSON (${e.message})`);
+    return 1;
+  }
+  let result;
+  try {
+    // Judge `running` records against the file's own generatedAt, as a report would.
+    result = logic.parseCollection(doc, { origin: file });
+  } catch (e) {
+    err(`${file}: error: ${e.message}`);
+    return 1;
+  }
+  const problems = [...result.problems];
+  if (Array.isArray(doc)) {
+    problems.unshift({ severity: 'warning', path: '$', message: 'a bare array of experiments: the dashboard reads it, but a format-v1 file is {"schemaVersion": "1.0", "kind": "ExperimentCollection", "experiments": [...]}' });
+  } else if (doc && typeof doc === 'object') {
+    if (doc.schemaVersion === undefined) problems.unshift({ severity: 'warning', path: '$.schemaVersion', message: 'missing; write "1.0" so readers know the format version' });
+    if (doc.kind === undefined) problems.unshift({ severity: 'warning', path: '$.kind', message: 'missing; write "ExperimentCollection"' });
+  }
+  for (const p of problems) err(`${file}: ${p.severity}: ${logic.formatProblem(p)}`);
+  const errors = problems.filter((p) => p.severity === 'error').length;
+  const warnings = problems.length - errors;
+  const summary = `${result.experiments.length} valid experiment${result.experiments.length === 1 ? '' : 's'}, ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}`;
+  if (errors > 0) {
+    err(`${file}: invalid: ${summary}.`);
+    return 1;
+  }
+  out(`${file}: valid format v1: ${summary}.`);
+  return 0;
+}
+
+async function serve(argv) {
+  const { values, positionals } = parse('serve', argv, {
+    data: { type: 'string' },
+    port: { type: 'string' },
+    host: { type: 'string' },
+    writable: { type: 'boolean' },
+  });
+  if (values.help) {
+    out(HELP.serve);
+    return 0;
+  }
+  if (positionals.length > 0) throw new UsageError(`unexpected ${JSON.stringify(positionals[0])}; give the data with --data ${positionals[0]}.`);
+  const port = values.port === undefined ? 8010 : /^\d{1,5}$/.test(values.port) && Number(values.port) <= 65535 ? Number(values.port) : undefined;
+  if (port === undefined) throw new UsageError(`--port must be a number from 0 to 65535, found ${JSON.stringify(values.port)}.`);
+  const serverFile = new URL('../server/reference-server.mjs', import.meta.url);
+  if (!existsSync(fileURLToPath(serverFile))) {
+    err(`${PROGRAM}: this installation has no reference server (${shown(fileURLToPath(serverFile))}).`);
+    return 1;
+  }
+  const { startServer } = await import(serverFile.href);
+  const options = { host: values.host ?? '127.0.0.1', port, writable: Boolean(values.writable) };
+  let what;
+  if (values.data === undefined) {
+    const logic = await loadDataLogic();
+    options.data = logic.generateCollection({ n: 500 });
+    what = 'built-in sample data (500 experiments)';
+    if (options.writable) err(`${PROGRAM}: deletions change the sample data in memory only.`);
+  } else {
+    const dataPath = resolve(values.data);
+    let isCollectionFile = false;
+    if (existsSync(dataPath) && !statSync(dataPath).isDirectory()) {
+      const logic = await loadDataLogic();
+      try {
+        isCollectionFile = classifyJson(logic.parseJsonText(await readFile(dataPath, 'utf8'))) === 'collection';
+      } catch {
+        isCollectionFile = false;
+      }
+    }
+    if (isCollectionFile) {
+      options.dataFile = dataPath;
+      what = shown(dataPath);
+    } else {
+      const { collection, read } = await collect([values.data]);
+      if (read.failures.length > 0) return 1;
+      options.data = collection;
+      what = `${shown(dataPath)} (${collection.experiments.length} experiment${collection.experiments.length === 1 ? '' : 's'}, converted)`;
+      if (options.writable) err(`${PROGRAM}: ${shown(dataPath)} is not a collection file: deletions are kept in memory only.`);
+    }
+  }
+  let server;
+  try {
+    server = await startServer(options);
+  } catch (e) {
+    err(`${PROGRAM}: could not start the server on ${options.host}:${port} (${e.code === 'EADDRINUSE' ? 'the port is in use: choose another with --port' : e.message}).`);
+    return 1;
+  }
+  for (const p of server.problems ?? []) err(`${what}: ${p.severity}: ${p.path}: ${p.message}`);
+  out(`Serving ${what} at ${server.url} (${options.writable ? 'writable' : 'read-only'}). Press Ctrl+C to stop.`);
+  await new Promise((resolveStop) => {
+    const stop = () => resolveStop();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  await server.close();
+  return 0;
+}
+
+const COMMANDS = { report, convert, validate, serve };
+
+export async function main(argv) {
+  const [command, ...rest] = argv;
+  try {
+    if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+      const topic = command === 'help' ? rest[0] : undefined;
+      if (topic && HELP[topic]) out(HELP[topic]);
+      else out(HELP.main);
+      return command === undefined ? 2 : 0;
+    }
+    if (command === '--version' || command === '-v') {
+      out(PACKAGE.version);
+      return 0;
+    }
+    const run = COMMANDS[command];
+    if (!run) throw new UsageError(`unknown command ${JSON.stringify(command)}; the commands are ${Object.keys(COMMANDS).join(', ')}.`);
+    return await run(rest);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      err(`${PROGRAM}${COMMANDS[command] ? ` ${command}` : ''}: ${e.message}`);
+      err(`Run "${PROGRAM} ${COMMANDS[command] ? `${command} ` : ''}--help" for usage.`);
+      return 2;
+    }
+    if (e instanceof InputError) {
+      err(e.message);
+      return 1;
+    }
+    // The data code runs from a data: URL in a checkout: its stack is noise unless asked for.
+    err(`${PROGRAM}: unexpected failure: ${process.env.DEBUG ? (e?.stack ?? e) : (e?.message ?? e)}`);
+    return 1;
+  }
+}
+
+/** True when this file is the program being run (directly, or through npm's bin link). */
+function isMain() {
+  try {
+    return process.argv[1] !== undefined && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href;
+  } catch {
+    return false;
+  }
+}
+
+if (isMain()) {
+  main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}

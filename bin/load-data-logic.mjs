@@ -1,0 +1,56 @@
+// The TypeScript data code the command line needs (importers, validation, report, CSV) as one
+// module: bundled in memory by esbuild from src/data/ when the source is there (a checkout: no
+// build step), else the compiled modules of the published package.
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const ENTRY = `
+export * from './importers/index.ts';
+export * from './parse.ts';
+export * from './export.ts';
+export { collectionToJson, generateCollection } from './sample-data.ts';
+export { parse as parseYaml } from 'yaml';
+`;
+
+let loaded;
+
+/** Resolves to the module; loads it once. */
+export function loadDataLogic() {
+  loaded ??= load();
+  return loaded;
+}
+
+async function load() {
+  const srcDir = fileURLToPath(new URL('../src/data/', import.meta.url));
+  if (existsSync(`${srcDir}importers/index.ts`)) {
+    let esbuild;
+    try {
+      esbuild = await import('esbuild');
+    } catch {
+      esbuild = undefined; // no dev dependencies: use the compiled modules below
+    }
+    if (esbuild) {
+      const out = await esbuild.build({
+        stdin: { contents: ENTRY, resolveDir: srcDir, loader: 'ts', sourcefile: 'cli-data-logic.ts' },
+        bundle: true,
+        write: false,
+        format: 'esm',
+        // yaml's ESM build (the one browsers get): its CommonJS build would need require().
+        platform: 'neutral',
+        mainFields: ['module', 'main'],
+        target: 'node20',
+        logLevel: 'silent',
+      });
+      const code = out.outputFiles[0].text;
+      return import(`data:text/javascript;base64,${Buffer.from(code).toString('base64')}`);
+    }
+  }
+  const dist = new URL('../dist/data/', import.meta.url);
+  const files = ['importers/index.js', 'parse.js', 'export.js', 'sample-data.js'];
+  const missing = files.filter((f) => !existsSync(fileURLToPath(new URL(f, dist))));
+  if (missing.length > 0) {
+    throw new Error(`This installation lacks the compiled data modules (${missing.map((f) => `dist/data/${f}`).join(', ')}). Run "npm run build" in the package folder.`);
+  }
+  const [importers, parse, exporter, sample, yaml] = await Promise.all([...files.map((f) => import(new URL(f, dist).href)), import('yaml')]);
+  return { ...importers, ...parse, ...exporter, collectionToJson: sample.collectionToJson, generateCollection: sample.generateCollection, parseYaml: yaml.parse };
+}

@@ -1,0 +1,447 @@
+// Reads what users already have into format-v1 records: collection files, Sacred run folders
+// (or their parent), MLflow `mlruns` stores, MLflow JSON (runs/search and runs/get answers,
+// mlflow-export-import run.json) and Sacred `mongoexport` dumps. Each input's kind is detected.
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { basename, dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const MAX_DEPTH = 8;
+const SACRED_FILES = ['config.json', 'metrics.json', 'info.json', 'cout.txt'];
+/** Artifacts inlined into a report as data: URLs must be smaller than this. */
+export const MAX_INLINE_ARTIFACT_BYTES = 256 * 1024;
+
+const isObject = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
+const collator = new Intl.Collator('en', { numeric: true });
+
+/** A usage or input failure that names the file; the command prints it and exits 1. */
+export class InputError extends Error {}
+
+async function readText(file) {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (err) {
+    throw new InputError(`${file}: cannot read it (${err.code === 'ENOENT' ? 'no such file' : err.message})`);
+  }
+}
+
+async function optionalText(file) {
+  try {
+    return await readFile(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+async function isDirectory(path) {
+  try {
+    return (await stat(path)).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** What a parsed JSON document is, by its shape. */
+export function classifyJson(doc) {
+  if (Array.isArray(doc)) {
+    const sample = doc.slice(0, 20);
+    if (sample.length > 0 && sample.every((x) => isObject(x) && x._id !== undefined && (isObject(x.experiment) || 'heartbeat' in x || 'start_time' in x))) return 'sacred-mongo';
+    if (sample.length > 0 && sample.every((x) => isObject(x) && isObject(x.info) && !('status' in x && 'id' in x))) return 'mlflow-runs';
+    return 'collection';
+  }
+  if (!isObject(doc)) return undefined;
+  if (doc.kind === 'ExperimentCollection' || Array.isArray(doc.experiments)) return 'collection';
+  if (isObject(doc.mlflow) && isObject(doc.mlflow.info)) return 'mlflow-export-run';
+  if (Array.isArray(doc.runs) || typeof doc.next_page_token === 'string') return 'mlflow-search';
+  if (isObject(doc.run) && isObject(doc.run.info)) return 'mlflow-run';
+  if (isObject(doc.info) && isObject(doc.data)) return 'mlflow-run';
+  if (isObject(doc.info) && (isObject(doc.params) || isObject(doc.metrics) || isObject(doc.tags))) return 'mlflow-export-run';
+  if (isObject(doc.experiment) && typeof doc.status === 'string') return 'sacred-run';
+  return undefined;
+}
+
+const KINDS_READ =
+  'a format-v1 collection, an MLflow runs/search or runs/get answer, an mlflow-export-import run.json, a Sacred run.json or a Sacred mongoexport dump';
+
+/**
+ * Reads inputs into records. Returns `{ entries: [{experiment, origin}], problems: [{location,
+ * severity, message, id?}], defaults, hidden, failures }`. `origin` is `{kind, dir, file}`: where
+ * the record came from, to find its artifact files. `onProgress(count)` is called every 1000 runs.
+ */
+export async function readInputs(paths, logic, { onProgress, now = Date.now() } = {}) {
+  const state = { logic, now, entries: [], problems: [], defaults: undefined, generatedAt: undefined, hidden: 0, failures: [], onProgress, count: 0 };
+  for (const p of paths) {
+    try {
+      if (await isDirectory(p)) await walk(state, p, {}, 0, true);
+      else await readFileInput(state, p);
+    } catch (err) {
+      if (!(err instanceof InputError)) throw err;
+      state.failures.push(err.message);
+    }
+  }
+  dedupe(state);
+  return state;
+}
+
+function add(state, experiment, origin) {
+  state.entries.push({ experiment, origin });
+  state.count += 1;
+  if (state.onProgress && state.count % 1000 === 0) state.onProgress(state.count);
+}
+
+function report(state, location, problems, id) {
+  for (const p of problems) {
+    const entry = { location: location(p), severity: p.severity, message: p.message };
+    const pid = p.id ?? id;
+    if (pid !== undefined) entry.id = pid;
+    state.problems.push(entry);
+  }
+}
+
+/** Problem location inside a folder run: `<folder>/run.json:$.host`. */
+const inFolder = (dir) => (p) => `${dir}${sep}${p.path}`;
+/** Problem location inside a file: `<file>: $.runs[3].info.status`. */
+const inFile = (file) => (p) => `${file}: ${p.path}`;
+
+async function readFileInput(state, file) {
+  const name = basename(file);
+  if (name === 'meta.yaml') {
+    if (!(await readMlrunsRun(state, dirname(file), {}))) throw new InputError(`${file}: not the meta.yaml of an MLflow run (it has no run_id and experiment_id)`);
+    return;
+  }
+  const text = await readText(file);
+  let doc;
+  try {
+    doc = state.logic.parseJsonText(text);
+  } catch (err) {
+    // mongoexport writes one document per line unless --jsonArray is given.
+    const docs = tryJsonLines(state, text);
+    if (docs && classifyJson(docs) === 'sacred-mongo') return readSacredMongo(state, file, docs);
+    throw new InputError(`${file}: not valid JSON (${err.message}); expected ${KINDS_READ}`);
+  }
+  const kind = classifyJson(doc);
+  switch (kind) {
+    case 'collection':
+      return readCollection(state, file, doc);
+    case 'sacred-mongo':
+      return readSacredMongo(state, file, doc);
+    case 'sacred-run':
+      // A Sacred run.json: the run is its folder (config.json, metrics.json and cout.txt beside it).
+      return readSacredRun(state, dirname(file), text);
+    case 'mlflow-export-run':
+      return readExportRun(state, file, doc, {});
+    case 'mlflow-search':
+      return readSearchResponse(state, file, doc, {});
+    case 'mlflow-runs':
+      return readSearchResponse(state, file, { runs: doc }, {});
+    case 'mlflow-run': {
+      const result = state.logic.importMlflowRun(doc, { now: state.now });
+      return finishRun(state, result, inFile(file), { kind: 'mlflow-json', dir: dirname(file), file });
+    }
+    default:
+      throw new InputError(`${file}: not a format this command reads; expected ${KINDS_READ}`);
+  }
+}
+
+function tryJsonLines(state, text) {
+  const first = text.split(/\r?\n/).find((l) => l.trim() !== '');
+  if (!first) return undefined;
+  try {
+    if (!isObject(JSON.parse(first))) return undefined;
+    return state.logic.parseMongoExportText(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function readCollection(state, file, doc) {
+  let parsed;
+  try {
+    parsed = state.logic.parseCollection(doc, { origin: file, now: state.now });
+  } catch (err) {
+    throw new InputError(`${file}: ${err.message}`);
+  }
+  report(state, inFile(file), parsed.problems);
+  if (!state.defaults && Object.keys(parsed.defaults).length > 0) state.defaults = parsed.defaults;
+  for (const e of parsed.experiments) add(state, e, { kind: 'collection', dir: dirname(file), file });
+}
+
+function readSacredMongo(state, file, docs) {
+  const result = state.logic.importSacredMongo(docs, [], { now: state.now });
+  report(state, inFile(file), result.problems);
+  for (const e of result.experiments) add(state, e, { kind: 'sacred-mongo', dir: dirname(file), file });
+}
+
+async function experimentNameNear(dir) {
+  // mlflow-export-import: experiments/<exp>/experiment.json beside runs/<run>/run.json.
+  for (const candidate of [join(dir, '..', '..', 'experiment.json'), join(dir, '..', 'experiment.json')]) {
+    const text = await optionalText(candidate);
+    if (!text) continue;
+    try {
+      const doc = JSON.parse(text);
+      const name = doc?.mlflow?.experiment?.name ?? doc?.experiment?.name;
+      if (typeof name === 'string' && name !== '') return name;
+    } catch {
+      // not an export file
+    }
+  }
+  return undefined;
+}
+
+async function readExportRun(state, file, doc, ctx) {
+  const experimentName = ctx.experimentName ?? (await experimentNameNear(dirname(file)));
+  const options = { now: state.now };
+  if (experimentName) options.experimentName = experimentName;
+  const result = state.logic.importMlflowExportRun(doc, options);
+  const dir = dirname(file);
+  finishRun(state, result, (p) => `${dir}${sep}${p.path}`, { kind: 'mlflow-json', dir, file });
+}
+
+function readSearchResponse(state, file, doc, ctx) {
+  const options = { now: state.now };
+  if (ctx.experimentName) options.experimentName = ctx.experimentName;
+  const result = state.logic.importMlflowSearchResponse(doc, options);
+  state.hidden += result.hiddenCount;
+  report(state, inFile(file), result.problems.filter((p) => !(p.severity === 'warning' && p.path.endsWith('.info.lifecycle_stage'))));
+  for (const e of result.experiments) add(state, e, { kind: 'mlflow-json', dir: dirname(file), file });
+}
+
+function finishRun(state, result, location, origin) {
+  if (result.hidden) {
+    state.hidden += 1;
+    return;
+  }
+  report(state, location, result.problems);
+  if (result.experiment) add(state, result.experiment, origin);
+}
+
+async function readSacredRun(state, dir, runText) {
+  const files = { 'run.json': runText ?? (await readText(join(dir, 'run.json'))) };
+  for (const name of SACRED_FILES) {
+    const t = await optionalText(join(dir, name));
+    if (t !== undefined) files[name] = t;
+  }
+  const result = state.logic.importSacredRun(files, { runId: basename(resolve(dir)), now: state.now });
+  report(state, inFolder(dir), result.problems);
+  if (result.experiment) add(state, result.experiment, { kind: 'sacred', dir, file: join(dir, 'run.json') });
+}
+
+/** Every file under `dir`, as paths relative to it with `/` separators. */
+async function listFiles(dir, limit = 100_000) {
+  const out = [];
+  const queue = [''];
+  while (queue.length > 0 && out.length < limit) {
+    const rel = queue.shift();
+    let entries;
+    try {
+      entries = await readdir(join(dir, rel), { withFileTypes: true });
+    } catch {
+      continue;
+    }
+    entries.sort((a, b) => collator.compare(a.name, b.name));
+    for (const e of entries) {
+      const path = rel ? `${rel}/${e.name}` : e.name;
+      if (e.isDirectory()) queue.push(path);
+      else if (e.isFile()) out.push(path);
+    }
+  }
+  return out;
+}
+
+async function readFilesUnder(dir) {
+  const out = {};
+  for (const rel of await listFiles(dir)) out[rel] = await readFile(join(dir, rel), 'utf8');
+  return out;
+}
+
+const isRunMeta = (text) => /^experiment_id:/m.test(text) && /^run_(?:id|uuid):/m.test(text);
+
+/** One `mlruns/<experiment>/<run>/` folder; false when `meta.yaml` is not a run's. */
+async function readMlrunsRun(state, dir, ctx, metaText) {
+  const meta = metaText ?? (await readText(join(dir, 'meta.yaml')));
+  if (!isRunMeta(meta)) return false;
+  const files = {
+    'meta.yaml': meta,
+    metrics: await readFilesUnder(join(dir, 'metrics')),
+    params: await readFilesUnder(join(dir, 'params')),
+    tags: await readFilesUnder(join(dir, 'tags')),
+    artifacts: await listFiles(join(dir, 'artifacts')),
+  };
+  let experimentName = ctx.experimentName;
+  if (experimentName === undefined) experimentName = (await experimentMeta(state, join(dir, '..')))?.name;
+  const options = { now: state.now };
+  if (experimentName) options.experimentName = experimentName;
+  finishRun(state, state.logic.importMlrunsRun(files, options), inFolder(dir), { kind: 'mlruns', dir, file: join(dir, 'meta.yaml') });
+  return true;
+}
+
+/** The `meta.yaml` of an mlruns experiment folder: `{name, deleted}`, or undefined. */
+async function experimentMeta(state, dir) {
+  const text = await optionalText(join(dir, 'meta.yaml'));
+  if (!text || isRunMeta(text) || !/^experiment_id:/m.test(text)) return undefined;
+  try {
+    const doc = state.logic.parseYaml(text, { version: '1.1' });
+    return { name: typeof doc?.name === 'string' ? doc.name : undefined, deleted: doc?.lifecycle_stage === 'deleted' };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A folder: a run folder (Sacred, mlruns, mlflow-export-import) is read; anything else is
+ * searched for run folders, skipping hidden and `_`-prefixed folders (`.trash`, `_sources`).
+ */
+async function walk(state, dir, ctx, depth, explicit) {
+  let entries;
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch (err) {
+    throw new InputError(`${dir}: cannot read the folder (${err.message})`);
+  }
+  const names = new Set(entries.filter((e) => e.isFile()).map((e) => e.name));
+  const before = state.entries.length + state.hidden + state.problems.length;
+  if (names.has('run.json')) {
+    const file = join(dir, 'run.json');
+    const text = await readText(file);
+    let doc;
+    try {
+      doc = state.logic.parseJsonText(text);
+    } catch (err) {
+      // One broken run must not hide the others: name it and go on.
+      state.problems.push({ location: file, severity: 'error', message: `not valid JSON (${err.message}); the run was left out` });
+      return;
+    }
+    const kind = classifyJson(doc);
+    if (kind === 'sacred-run') return readSacredRun(state, dir, text);
+    if (kind === 'mlflow-export-run') return readExportRun(state, file, doc, ctx);
+  }
+  if (names.has('meta.yaml')) {
+    const text = await readText(join(dir, 'meta.yaml'));
+    if (await readMlrunsRun(state, dir, ctx, text)) return;
+    const exp = await experimentMeta(state, dir);
+    if (exp?.deleted) return;
+    if (exp?.name) ctx = { ...ctx, experimentName: exp.name };
+  }
+  if (names.has('experiment.json')) {
+    const name = await experimentNameNear(join(dir, 'x', 'y'));
+    if (name) ctx = { ...ctx, experimentName: name };
+  }
+  if (depth >= MAX_DEPTH) return;
+  const subdirs = entries.filter((e) => e.isDirectory() && !e.name.startsWith('.') && !e.name.startsWith('_')).map((e) => e.name);
+  subdirs.sort((a, b) => collator.compare(a, b));
+  for (const name of subdirs) await walk(state, join(dir, name), ctx, depth + 1, false);
+  if (explicit && state.entries.length + state.hidden + state.problems.length === before) {
+    throw new InputError(`${dir}: no runs found; expected a Sacred run folder (run.json) or their parent, an MLflow mlruns folder (<experiment>/<run>/meta.yaml) or an mlflow-export-import export`);
+  }
+}
+
+/** Ids must be unique in a collection: a later duplicate is renamed after its folder, and said so. */
+function dedupe(state) {
+  const seen = new Map();
+  for (const entry of state.entries) {
+    const e = entry.experiment;
+    const first = seen.get(e.id);
+    if (first === undefined) {
+      seen.set(e.id, entry);
+      continue;
+    }
+    let id = `${basename(dirname(resolve(entry.origin.dir)))}/${e.id}`;
+    for (let n = 2; seen.has(id); n++) id = `${basename(dirname(resolve(entry.origin.dir)))}/${e.id}~${n}`;
+    state.problems.push({
+      location: entry.origin.file,
+      severity: 'warning',
+      id: e.id,
+      message: `the id ${JSON.stringify(e.id)} is already used by the run from ${first.origin.file}; this one was renamed ${JSON.stringify(id)}`,
+    });
+    entry.experiment = { ...e, id };
+    seen.set(id, entry);
+  }
+}
+
+// ---- artifacts inlined as data: URLs ----
+
+const MEDIA_TYPES = {
+  '.txt': 'text/plain',
+  '.log': 'text/plain',
+  '.md': 'text/plain',
+  '.py': 'text/plain',
+  '.yaml': 'text/plain',
+  '.yml': 'text/plain',
+  '.cfg': 'text/plain',
+  '.ini': 'text/plain',
+  '.toml': 'text/plain',
+  '.json': 'application/json',
+  '.csv': 'text/csv',
+  '.tsv': 'text/tab-separated-values',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.gif': 'image/gif',
+  '.webp': 'image/webp',
+  '.pdf': 'application/pdf',
+};
+
+function mediaTypeOf(file) {
+  // Anything a browser would run or render as a page (HTML, SVG, scripts) downloads as bytes.
+  return MEDIA_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream';
+}
+
+/** Where an artifact may be on this disk, most specific first. */
+function candidates(a, origin) {
+  const out = [];
+  if (a.uri?.startsWith('file:')) {
+    try {
+      out.push(fileURLToPath(a.uri));
+    } catch {
+      // not a local file URL
+    }
+  }
+  if (origin.kind === 'mlruns') out.push(join(origin.dir, 'artifacts', a.name));
+  if (a.path) {
+    if (isAbsolute(a.path)) out.push(a.path);
+    else out.push(join(origin.dir, a.path), join(origin.dir, '..', a.path));
+  }
+  if (origin.kind === 'sacred') out.push(join(origin.dir, a.name));
+  return out;
+}
+
+/**
+ * Replaces the address of small local artifact files (< 256 KB) with a data: URL, so the report
+ * carries them. Returns how many were inlined. Files not found or too big keep their address.
+ */
+export async function inlineArtifacts(entries) {
+  let inlined = 0;
+  for (const entry of entries) {
+    const list = entry.experiment.artifacts;
+    if (!list || list.length === 0) continue;
+    const next = [];
+    for (const a of list) {
+      let done = a;
+      if (!a.uri?.startsWith('data:')) {
+        for (const file of candidates(a, entry.origin)) {
+          let info;
+          try {
+            info = await stat(file);
+          } catch {
+            continue;
+          }
+          if (!info.isFile() || info.size >= MAX_INLINE_ARTIFACT_BYTES) break;
+          const type = a.mediaType && !/html|xml|svg|javascript|ecmascript/i.test(a.mediaType) ? a.mediaType : mediaTypeOf(file);
+          const bytes = await readFile(file);
+          done = { ...a, uri: `data:${type};base64,${bytes.toString('base64')}`, sizeBytes: info.size };
+          if (!a.mediaType) done.mediaType = type;
+          inlined += 1;
+          break;
+        }
+      }
+      next.push(done);
+    }
+    entry.experiment = { ...entry.experiment, artifacts: next };
+  }
+  return inlined;
+}
+
+/** A path as shown in messages: relative to the working folder when inside it. */
+export function shown(path) {
+  const rel = relative(process.cwd(), path);
+  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path;
+}
