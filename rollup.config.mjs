@@ -13,11 +13,17 @@ const componentEntries = readdirSync('src/components', { withFileTypes: true })
 
 const esbuildOptions = { target: 'es2022', tsconfig: 'tsconfig.json' };
 
+// tabulator-tables does not declare itself free of side effects, so without this every one of its
+// modules would be kept; we register only the ones we use (src/components/experiment-dashboard/tabulator.ts).
+const treeshake = { moduleSideEffects: (id) => !/[\\/]tabulator-tables[\\/]dist[\\/]js[\\/]/.test(id) };
+
 export default [
   // ESM modules for npm users and bundlers: dependencies stay bare imports.
   {
-    input: ['src/index.ts', 'src/define.ts', ...componentEntries],
-    external: (id) => /^(lit|@lit\/|idb|tabulator-tables$)/.test(id),
+    // The importers (and their YAML parser) and the report/CSV helpers are entries of their own:
+    // the command line and `experiment-dashboard/importers.js` use them, the table does not.
+    input: ['src/index.ts', 'src/define.ts', 'src/data/importers/index.ts', 'src/data/export.ts', 'src/data/sample-data.ts', ...componentEntries],
+    external: (id) => /^(lit|lit\/.*|@lit\/.*|idb|yaml|uplot|tabulator-tables)$/.test(id),
     plugins: [resolve(), cssText(), esbuild(esbuildOptions)],
     output: { dir: 'dist', format: 'es', preserveModules: true, preserveModulesRoot: 'src', sourcemap: true },
   },
@@ -25,6 +31,7 @@ export default [
   // runs from a single <script type="module"> tag on any page.
   {
     input: 'src/bundle.ts',
+    treeshake,
     plugins: [resolve({ browser: true }), cssText(), esbuild({ ...esbuildOptions, minify: false }), terser({ format: { comments: false } })],
     output: { file: 'dist/experiment-dashboard.bundle.js', format: 'es', inlineDynamicImports: true, sourcemap: true },
   },

@@ -9,3 +9,5 @@ declare global {
 }
 
 window.ExperimentDashboard = api;
+// Where this bundle was loaded from: the dashboard's "HTML report" inlines it.
+(globalThis as { __experimentDashboardBundleUrl?: string }).__experimentDashboardBundleUrl = import.meta.url;

@@ -16,6 +16,8 @@ export { StaticSource } from './data/static-source.js';
 export { HttpSource } from './data/http-source.js';
 export type { HttpSourceInit } from './data/http-source.js';
 export { IndexedDbSource } from './data/idb-source.js';
+export { MlflowSource, MlflowDeleteError } from './data/mlflow-source.js';
+export type { MlflowSourceInit } from './data/mlflow-source.js';
 export type { ImportReport, ImportProgress } from './data/idb-source.js';
 export { applyQuery, matchesQuery, compilePredicate } from './data/query.js';
 export type { ViewState } from './data/view-state.js';

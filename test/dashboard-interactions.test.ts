@@ -168,7 +168,8 @@ describe('column filters', () => {
     const el = await dashboard();
     const filterButton = el.shadowRoot!.querySelector<HTMLButtonElement>('button[aria-label="Filter Operator"]')!;
     filterButton.click();
-    await el.updateComplete;
+    // The editor is loaded on first use.
+    await waitUntil(() => el.shadowRoot!.querySelector('experiment-filter-editor'), 'filter editor open');
     const editor = el.shadowRoot!.querySelector('experiment-filter-editor')!;
     expect(editor).to.be.instanceOf(HTMLElement);
     editor.dispatchEvent(new CustomEvent('filter-apply', { detail: { filter: { attribute: 'operator', op: 'eq', value: 'alan' } } }));
@@ -213,7 +214,7 @@ describe('column chooser', () => {
   it('lists parameters and metrics gathered from all experiments and applies a choice', async () => {
     const el = await dashboard();
     el.shadowRoot!.querySelector<HTMLButtonElement>('.columns-button')!.click();
-    await el.updateComplete;
+    await waitUntil(() => el.shadowRoot!.querySelector('experiment-column-chooser'), 'column chooser open');
     const chooser = el.shadowRoot!.querySelector('experiment-column-chooser')!;
     const ids = chooser.availableAttributes.map((a) => a.id);
     // Each exists in one record only.

@@ -111,7 +111,6 @@ describe('buildReportHtml', () => {
       'default-src': "'none'",
       'script-src': `'${await cspHash(module)}'`,
       'style-src': `'${await cspHash(style)}'`,
-      'style-src-attr': "'unsafe-inline'",
       'img-src': 'data: blob:',
       'connect-src': "'none'",
       'base-uri': "'none'",

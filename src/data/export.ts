@@ -132,7 +132,6 @@ export async function buildReportHtml(input: ReportInput): Promise<string> {
     "default-src 'none'",
     `script-src '${scriptHash}'`,
     `style-src '${styleHash}'`,
-    "style-src-attr 'unsafe-inline'",
     'img-src data: blob:',
     "connect-src 'none'",
     "base-uri 'none'",
@@ -151,9 +150,6 @@ export async function buildReportHtml(input: ReportInput): Promise<string> {
   - style-src '<sha256>': only the page-layout <style> below, by its hash. The components style
     themselves with constructed style sheets (adoptedStyleSheets) and set sizes through the
     CSSOM (element.style), which a CSP does not restrict: no other style sheet is allowed.
-  - style-src-attr 'unsafe-inline': style="..." attributes only (the metric chart's legend
-    swatches are rendered as one). An attribute has no selectors and, with the rules above,
-    cannot load anything, so it cannot read or send data.
   - img-src data: blob:: images the dashboard draws itself (charts, inlined artifacts).
   - connect-src 'none': the data is inline; the report never calls a server.
   - base-uri 'none', form-action 'none': no way to redirect relative links or submit forms.
@@ -169,7 +165,7 @@ export async function buildReportHtml(input: ReportInput): Promise<string> {
 <body>
 <header><h1>${escapeHtml(title)}</h1><p>${count.toLocaleString('en-US')} experiment${count === 1 ? '' : 's'} · generated <time datetime="${escapeHtml(generatedAt)}">${escapeHtml(generatedAt)}</time></p></header>
 <experiment-dashboard theme="auto"><script type="application/json">${inlineJson(collection)}</script></experiment-dashboard>
-<script type="module">${script}</script>
+<script type="module" data-experiment-dashboard-bundle>${script}</script>
 </body>
 </html>
 `;

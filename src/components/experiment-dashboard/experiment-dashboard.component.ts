@@ -5,17 +5,11 @@ import { DEFAULT_COLUMNS, collectAttributes, resolveAttribute, type Attribute } 
 import { formatNumber } from '../../data/format.js';
 import { applyMainMetric, formatProblem } from '../../data/parse.js';
 import { compilePredicate, prepareSearch } from '../../data/query.js';
-import { HttpSource } from '../../data/http-source.js';
-import { IndexedDbSource } from '../../data/idb-source.js';
 import { StaticSource } from '../../data/static-source.js';
 import { STATUSES, SourceError, type Change, type ColumnFilter, type Experiment, type ExperimentSource, type Goal, type Problem, type Status } from '../../data/types.js';
 import { decodeViewHash, encodeViewHash, parseViewState, type ViewState } from '../../data/view-state.js';
-import '../experiment-column-chooser/experiment-column-chooser.js';
-import '../experiment-filter-editor/experiment-filter-editor.js';
 import { describeFilter } from '../experiment-filter-editor/describe-filter.js';
 import '../experiment-group-picker/experiment-group-picker.js';
-import '../experiment-compare/experiment-compare.js';
-import '../experiment-row-detail/experiment-row-detail.js';
 import { dashboardStyles } from './experiment-dashboard.styles.js';
 import { EMPTY_GROUP, STATUS_ICONS, STATUS_LABELS, TableController, formatValue, groupKey } from './table-controller.js';
 
@@ -86,6 +80,7 @@ const STORAGE_PREFIX = 'experiment-dashboard:';
 
 type Popover =
   | { kind: 'columns'; anchor: HTMLElement }
+  | { kind: 'export'; anchor: HTMLElement }
   | { kind: 'filter'; anchor: HTMLElement; attribute: Attribute }
   | { kind: 'cell'; anchor: HTMLElement; attribute: Attribute; experiment: Experiment };
 
@@ -155,6 +150,12 @@ export class ExperimentDashboard extends LitElement {
 
   /** Name of an IndexedDB database in this browser holding experiments (import files into it). */
   @property() database?: string;
+
+  /** Address of an MLflow tracking server (REST API 2.0), e.g. `http://localhost:5000`. */
+  @property() mlflow?: string;
+
+  /** With `mlflow`: comma-separated experiment names or ids to show (default: all active ones). */
+  @property() experiment?: string;
 
   /**
    * The comparison metric, overriding the collection's default: `key`, `key:max` or `key:min`.
@@ -317,7 +318,7 @@ export class ExperimentDashboard extends LitElement {
       if (changed.has('search') && this.search !== undefined) patch.search = this.search;
       if (Object.keys(patch).length > 0) this.#applyView(patch);
     }
-    if (changed.has('source') || changed.has('experiments') || changed.has('src') || changed.has('endpoint') || changed.has('database') || !this.#loadedOnce) {
+    if (changed.has('source') || changed.has('experiments') || changed.has('src') || changed.has('endpoint') || changed.has('database') || changed.has('mlflow') || changed.has('experiment') || !this.#loadedOnce) {
       this.#loadedOnce = true;
       void this.#load();
     } else if (changed.has('mainMetric')) {
@@ -467,19 +468,40 @@ export class ExperimentDashboard extends LitElement {
     void this.#syncTable(this._view).then(() => this.#table?.setData(this._experiments));
   }
 
-  #resolveSource(): ExperimentSource | undefined {
+  /**
+   * The HTTP, IndexedDB and MLflow sources are loaded when first used: a page showing a JSON file
+   * does not download them (in the single-file bundle they are inline anyway).
+   */
+  async #resolveSource(): Promise<ExperimentSource | undefined> {
     if (this.source) return this.source;
     if (this.experiments !== undefined) return new StaticSource({ data: this.experiments, label: 'the experiments property' });
-    if (this.endpoint) return new HttpSource({ baseUrl: new URL(this.endpoint, document.baseURI).href });
-    if (this.database) return new IndexedDbSource(this.database);
+    if (this.endpoint) {
+      const { HttpSource } = await import('../../data/http-source.js');
+      return new HttpSource({ baseUrl: new URL(this.endpoint, document.baseURI).href });
+    }
+    if (this.database) {
+      const { IndexedDbSource } = await import('../../data/idb-source.js');
+      return new IndexedDbSource(this.database);
+    }
+    if (this.mlflow) {
+      const { MlflowSource } = await import('../../data/mlflow-source.js');
+      const wanted = splitList(this.experiment);
+      // All-digit entries are experiment ids, the rest names.
+      return new MlflowSource({ baseUrl: new URL(this.mlflow, document.baseURI).href, experimentIds: wanted.filter((w) => /^\d+$/.test(w)), experimentNames: wanted.filter((w) => !/^\d+$/.test(w)) });
+    }
     if (this.src) return new StaticSource({ url: new URL(this.src, document.baseURI).href, label: this.src });
     const inline = this.querySelector(':scope > script[type="application/json"]');
     if (inline) return new StaticSource({ text: inline.textContent ?? '', label: 'the inline <script type="application/json">' });
     return undefined;
   }
 
+  #loadToken = 0;
+
   async #load(): Promise<void> {
-    const source = this.#resolveSource();
+    const token = ++this.#loadToken;
+    const source = await this.#resolveSource();
+    // A newer attribute change started another load while this one imported its source.
+    if (token !== this.#loadToken) return;
     if (source !== this.#source) {
       this.#unsubscribe?.();
       this.#unsubscribe = undefined;
@@ -689,6 +711,8 @@ export class ExperimentDashboard extends LitElement {
   #detailFor(e: Experiment): HTMLElement {
     let el = this.#details.get(e.id);
     if (!el) {
+      // The detail (and its charts) are loaded on the first expand; the element upgrades then.
+      void import('../experiment-row-detail/experiment-row-detail.js');
       const detail = document.createElement('experiment-row-detail');
       detail.experiment = e;
       if (this.#snapshotTime !== undefined) detail.now = this.#snapshotTime;
@@ -705,6 +729,16 @@ export class ExperimentDashboard extends LitElement {
   }
 
   #openPopover(p: Popover): void {
+    // The chooser and the filter editor load on first use, keeping them out of the table bundle.
+    const load = p.kind === 'columns' ? import('../experiment-column-chooser/experiment-column-chooser.js') : p.kind === 'filter' ? import('../experiment-filter-editor/experiment-filter-editor.js') : undefined;
+    if (load) {
+      void load.then(() => this.#showPopover(p));
+      return;
+    }
+    this.#showPopover(p);
+  }
+
+  #showPopover(p: Popover): void {
     this.#popoverOpener = p.anchor;
     this._popover = p;
     void this.updateComplete.then(() => {
@@ -844,6 +878,9 @@ export class ExperimentDashboard extends LitElement {
                 }}
             /></label>`
           : nothing}
+        <button type="button" class="export-button" aria-haspopup="menu" aria-expanded=${this._popover?.kind === 'export'} @click=${(ev: Event) => this.#openPopover({ kind: 'export', anchor: ev.currentTarget as HTMLElement })}>
+          Export
+        </button>
         <button type="button" class="columns-button" aria-haspopup="dialog" aria-expanded=${this._popover?.kind === 'columns'} @click=${(ev: Event) => this.#openPopover({ kind: 'columns', anchor: ev.currentTarget as HTMLElement })}>
           Columns
         </button>
@@ -925,6 +962,11 @@ export class ExperimentDashboard extends LitElement {
         .defaults=${[...DEFAULT_COLUMNS]}
         @columns-change=${(ev: CustomEvent<{ columns: string[] }>) => this.#applyView({ columns: ev.detail.columns })}
       ></experiment-column-chooser>`;
+    } else if (p.kind === 'export') {
+      body = html`<div role="menu" aria-label="Export" class="cell-menu">
+        <button type="button" role="menuitem" @click=${() => this.#exportCsv()}>CSV of this view (${this._shown.toLocaleString('en-US')} rows, visible columns)</button>
+        <button type="button" role="menuitem" @click=${() => void this.#exportReport()}>HTML report (one offline file)</button>
+      </div>`;
     } else if (p.kind === 'filter') {
       body = html`<experiment-filter-editor
         .attribute=${p.attribute}
@@ -974,10 +1016,64 @@ export class ExperimentDashboard extends LitElement {
     </nav>`;
   }
 
+  #download(blob: Blob, fileName: string): void {
+    const url = URL.createObjectURL(blob);
+    const a = document.createElement('a');
+    a.href = url;
+    a.download = fileName;
+    this.renderRoot.appendChild(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  }
+
+  /** The rows the view shows (filters and search applied), in display order. */
+  get shownExperiments(): readonly Experiment[] {
+    return this.#table?.shownData() ?? this._experiments;
+  }
+
+  #exportCsv(): void {
+    this.#closePopover();
+    const columns = this.#visibleAttributes().map((a) => ({ id: a.id, label: a.label, get: (e: Experiment) => a.get(e) }));
+    void import('../../data/export.js').then(({ toCsv }) =>
+      this.#download(new Blob([toCsv(this.shownExperiments, columns, { bom: true })], { type: 'text/csv;charset=utf-8' }), 'experiments.csv'),
+    );
+  }
+
+  /**
+   * The report inlines the dashboard bundle: taken from the page when it is itself a report, else
+   * fetched from where the bundle was loaded.
+   */
+  async #exportReport(): Promise<void> {
+    this.#closePopover();
+    this._actionError = undefined;
+    try {
+      const inline = document.querySelector('script[data-experiment-dashboard-bundle]')?.textContent;
+      const url = (globalThis as { __experimentDashboardBundleUrl?: string }).__experimentDashboardBundleUrl;
+      let bundleText = inline ?? undefined;
+      if (!bundleText && url) bundleText = await (await fetch(url)).text();
+      if (!bundleText) throw new Error('the report inlines dist/experiment-dashboard.bundle.js, and this page did not load it. Load the dashboard from the bundle, or make the report with "npx experiment-dashboard report".');
+      const collection = {
+        schemaVersion: '1.0' as const,
+        kind: 'ExperimentCollection' as const,
+        generatedAt: new Date(this.#snapshotTime ?? Date.now()).toISOString(),
+        ...(this.#defaultMainMetric ? { defaults: { mainMetric: { key: this.#defaultMainMetric.key, goal: this.#defaultMainMetric.goal ?? ('maximize' as const) } } } : {}),
+        experiments: [...this._experiments],
+      };
+      const [{ buildReportHtml }, { collectionToJson }] = await Promise.all([import('../../data/export.js'), import('../../data/sample-data.js')]);
+      const html = await buildReportHtml({ collection: JSON.parse(collectionToJson(collection)), bundleText, title: document.title || 'Experiment report' });
+      this.#download(new Blob([html], { type: 'text/html;charset=utf-8' }), 'experiment-report.html');
+    } catch (err) {
+      this._actionError = `Could not build the HTML report: ${(err as Error).message}`;
+    }
+  }
+
   #openCompare(): void {
     const ids = new Set(this.#table?.selectedShownIds() ?? []);
     const chosen = this._experiments.filter((e) => ids.has(e.id));
-    if (chosen.length >= 2) this._compare = chosen;
+    if (chosen.length < 2) return;
+    void import('../experiment-compare/experiment-compare.js');
+    this._compare = chosen;
   }
 
   #renderCompare() {

@@ -364,6 +364,11 @@ export class TableController {
     table.setGroupBy(this.#groupAttrs.map((a) => (data: Experiment) => groupKey(a, data)) as unknown as string);
   }
 
+  /** Records shown after filters, in display order. */
+  shownData(): Experiment[] {
+    return (this.#table?.getData('active') ?? []) as Experiment[];
+  }
+
   /** Rows shown after filters. */
   shownCount(): number {
     return this.#table?.getDataCount('active') ?? 0;

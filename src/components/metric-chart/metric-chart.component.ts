@@ -1,6 +1,6 @@
 import { LitElement, html, nothing, unsafeCSS, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import { styleMap } from 'lit/directives/style-map.js';
+import { ref } from 'lit/directives/ref.js';
 import type uPlot from 'uplot';
 import uplotCss from 'uplot/dist/uPlot.min.css';
 import { formatNumber, formatTime } from '../../data/format.js';
@@ -421,9 +421,10 @@ export class MetricChart extends LitElement {
         ? html`<ul class="legend" part="legend" aria-label="Legend">
             ${idx !== null ? html`<li class="cursor-x">${this.#xText(data[0][idx])}</li>` : nothing}
             ${drawn.map((d, i) => {
+              // The swatch colour goes through the CSSOM: a style="" attribute breaks a strict CSP.
               const v = idx !== null ? data[i + 1]?.[idx] : undefined;
               return html`<li>
-                <span class="swatch" style=${styleMap({ background: d.color })}></span>
+                <span class="swatch" ${ref((el) => el && ((el as HTMLElement).style.background = d.color))}></span>
                 <span class="label">${d.label}</span>
                 ${v !== undefined && v !== null ? html`<span class="value">${formatNumber(v)}</span>` : nothing}
               </li>`;

@@ -1,4 +1,3 @@
-import { parse as parseYaml } from 'yaml';
 import { parseExperiment, toMetricNumber } from '../parse.js';
 import { DEFAULT_DEAD_AFTER_MS } from '../types.js';
 import type { Artifact, Experiment, GitInfo, Metric, Problem, Status, Times } from '../types.js';
@@ -571,15 +570,15 @@ function parseMetricFile(text: string, key: string, r: Reporter): Point[] {
   return points;
 }
 
-/** One run folder of an `mlruns` file store (`mlruns/<experiment id>/<run id>/`). */
-export function importMlrunsRun(files: MlrunsRunFiles, options: MlflowImportOptions = {}): MlflowRunResult {
+/**
+ * One run folder of an `mlruns` file store, its `meta.yaml` already parsed (or the parse error):
+ * see `importMlrunsRun` in mlruns.ts, which keeps the YAML parser out of browser bundles that
+ * only talk to the REST API.
+ */
+export function importMlrunsParsed(meta: unknown, yamlError: Error | undefined, files: MlrunsRunFiles, options: MlflowImportOptions = {}): MlflowRunResult {
   const r = new Reporter([], '');
-  let meta: unknown;
-  try {
-    // PyYAML writes YAML 1.1 and quotes every string that would read as something else.
-    meta = parseYaml(files['meta.yaml'], { version: '1.1' });
-  } catch (err) {
-    r.error('meta.yaml', `meta.yaml is not valid YAML (${(err as Error).message}); the run was left out`);
+  if (yamlError) {
+    r.error('meta.yaml', `meta.yaml is not valid YAML (${yamlError.message}); the run was left out`);
     return { problems: r.problems };
   }
   if (!isObject(meta)) {
