@@ -165,6 +165,23 @@ describe('<experiment-dashboard> other inputs', () => {
     expect(getComputedStyle(el).backgroundColor).to.equal('rgb(255, 255, 255)');
   });
 
+  it('is accessible in the dark theme too (contrast included)', async () => {
+    const el = await fixture<ExperimentDashboard>(html`<experiment-dashboard style=${sized} theme="dark" src="/test/data/valid-collection.json"></experiment-dashboard>`);
+    await waitForRows(el, 6);
+    await expect(el).to.be.accessible();
+  });
+
+  it('follows the density attribute', async () => {
+    const el = await fixture<ExperimentDashboard>(html`<experiment-dashboard style=${sized} src="/test/data/valid-collection.json"></experiment-dashboard>`);
+    await waitForRows(el, 6);
+    const height = () => rows(el)[0]!.getBoundingClientRect().height;
+    const normal = height();
+    el.density = 'compact';
+    await waitUntil(() => height() < normal, 'compact rows are lower');
+    el.density = 'comfortable';
+    await waitUntil(() => height() > normal, 'comfortable rows are taller');
+  });
+
   it('is accessible', async () => {
     const el = await fixture<ExperimentDashboard>(html`<experiment-dashboard style=${sized} src="/test/data/valid-collection.json"></experiment-dashboard>`);
     await waitForRows(el, 6);

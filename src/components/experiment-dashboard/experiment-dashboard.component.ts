@@ -137,6 +137,8 @@ type Popover =
  * @cssproperty [--experiment-dashboard-status-queued=#7a5900] - Colour of "queued".
  * @cssproperty [--experiment-dashboard-status-interrupted=#9a4a00] - Colour of "interrupted".
  * @cssproperty [--experiment-dashboard-min-height=420px] - Minimum height of the whole element.
+ * @cssproperty [--experiment-dashboard-cell-padding=4px 6px] - Padding of table cells (the `density` attribute sets it).
+ * @cssproperty [--experiment-dashboard-row-height=0] - Minimum height of a table row.
  * @cssproperty [--experiment-dashboard-detail-max-height=420px] - Height cap of an inline row detail (it scrolls inside).
  */
 export class ExperimentDashboard extends LitElement {
@@ -177,6 +179,9 @@ export class ExperimentDashboard extends LitElement {
 
   /** Colour theme: `light`, `dark` or `auto` (follows the operating system). */
   @property({ reflect: true }) theme: 'light' | 'dark' | 'auto' = 'light';
+
+  /** Row spacing: `compact`, `normal` (default) or `comfortable`. */
+  @property({ reflect: true }) density: 'compact' | 'normal' | 'comfortable' = 'normal';
 
   /**
    * Persists the view (grouping, filters, search, sort, columns, widths) in localStorage under
@@ -327,6 +332,8 @@ export class ExperimentDashboard extends LitElement {
   }
 
   protected override updated(changed: PropertyValues): void {
+    // Row heights are measured by the virtual renderer: measure again after a density change.
+    if (changed.has('density') && changed.get('density') !== undefined) this.#table?.redraw();
     if (changed.has('_confirm')) {
       if (this._confirm && this._dialog && !this._dialog.open) this._dialog.showModal();
       else if (!this._confirm && this._dialog?.open) this._dialog.close();

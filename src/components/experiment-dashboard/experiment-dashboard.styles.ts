@@ -23,6 +23,8 @@ export const dashboardStyles = css`
     --_font: var(--experiment-dashboard-font, system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif);
     --_font-size: var(--experiment-dashboard-font-size, 13px);
     --_min-height: var(--experiment-dashboard-min-height, 420px);
+    --_cell-padding: var(--experiment-dashboard-cell-padding, 4px 6px);
+    --_row-height: var(--experiment-dashboard-row-height, 0);
 
     display: flex;
     flex-direction: column;
@@ -37,6 +39,19 @@ export const dashboardStyles = css`
   }
   :host([hidden]) {
     display: none;
+  }
+  :host([density='compact']) {
+    --_cell-padding: var(--experiment-dashboard-cell-padding, 1px 4px);
+    --_font-size: var(--experiment-dashboard-font-size, 12px);
+  }
+  :host([density='comfortable']) {
+    --_cell-padding: var(--experiment-dashboard-cell-padding, 9px 8px);
+  }
+  .tabulator-row {
+    min-height: var(--_row-height);
+  }
+  .tabulator-row .tabulator-cell {
+    padding: var(--_cell-padding);
   }
   :host([theme='dark']) {
     --_bg: var(--experiment-dashboard-background, #14181f);
