@@ -29,6 +29,10 @@ export default {
           '--disable-sync',
           '--no-first-run',
           '--disable-quic',
+          // Test files run in parallel tabs: a background tab must not be throttled.
+          '--disable-background-timer-throttling',
+          '--disable-renderer-backgrounding',
+          '--disable-backgrounding-occluded-windows',
         ],
       },
     }),

@@ -205,6 +205,12 @@ function parseSeries(v: unknown, path: string, c: Collector): Series | undefined
     steps = steps.slice(0, n);
     values.length = n;
   }
+  if (steps === v.steps && values === v.values && (v.timestamps === undefined || (Array.isArray(v.timestamps) && v.timestamps.length === values.length && v.timestamps.every((t) => typeof t === 'string' && CANONICAL_TIME.test(t))))) {
+    let known = true;
+    for (const k in v) if (k !== 'steps' && k !== 'values' && k !== 'timestamps') known = false;
+    // Valid as it is: keep the object and its arrays.
+    if (known) return v as unknown as Series;
+  }
   const series: Series = { steps, values };
   if (Array.isArray(v.timestamps)) {
     const ts = v.timestamps.map(normalizeTime);
@@ -230,15 +236,17 @@ function parseMetric(v: unknown, path: MetricPath, c: Collector): Metric | undef
     c.warn(`${path}`, `expected a metric object {last, min, max, ...} or a number, found ${describe(v)}; the metric was dropped`);
     return undefined;
   }
-  // A summary of plain numbers is already valid: keep the object.
-  let plain = true;
+  // A summary of plain numbers (with a valid history, if any, and nothing left to fill in) is
+  // already valid: keep the object.
+  let plain = v.last !== undefined || v.history === undefined;
   for (const k in v) {
-    if (!METRIC_NUMBER_KEYS.has(k) || typeof v[k] !== 'number') {
+    const x = v[k];
+    if (METRIC_NUMBER_KEYS.has(k) ? typeof x !== 'number' : k === 'historyRef' ? typeof x !== 'string' : k !== 'history' || parseSeries(x, `${path}.history`, c) !== x) {
       plain = false;
       break;
     }
   }
-  if (plain) return v as Metric;
+  if (plain && (v.history === undefined || METRIC_NUMBER_KEYS.size === Object.keys(v).filter((k) => METRIC_NUMBER_KEYS.has(k)).length)) return v as Metric;
   const m: Metric = {};
   for (const k of ['last', 'min', 'max', 'count', 'lastStep'] as const) {
     const n = optNumber(v[k], `${path}.${k}`, c);
