@@ -12,7 +12,9 @@ export default {
   files: ['test/**/*.test.ts'],
   nodeResolve: { exportConditions: ['production'] },
   reporters: [defaultReporter(), summaryReporter({ flatten: false }), ...(process.env.ED_COUNTS_FILE ? [countReporter(process.env.ED_COUNTS_FILE)] : [])],
-  concurrency: 2,
+  // One page at a time: a page in a background tab gets no animation frames, which stalls
+  // fixture() and rendering at random.
+  concurrency: 1,
   testFramework: { config: { timeout: 20000 } },
   testsFinishTimeout: 20 * 60 * 1000,
   plugins: [cssTextDevServer(), esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'tsconfig.json' }), referenceServerPlugin()],
