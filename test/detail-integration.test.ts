@@ -1,0 +1,68 @@
+import { expect, fixture, html, waitUntil } from '@open-wc/testing';
+import '../src/components/experiment-dashboard/experiment-dashboard.js';
+import type { ExperimentDashboard } from '../src/components/experiment-dashboard/experiment-dashboard.component.js';
+import { importSacredRun } from '../src/data/importers/index.js';
+import { generateCollection } from '../src/data/sample-data.js';
+import { rows } from './helpers.js';
+
+const sized = 'height: 600px; width: 1400px; display: block';
+const holder = (el: ExperimentDashboard) => el.shadowRoot!.querySelector<HTMLElement>('.tabulator-tableholder')!;
+const detailOf = (el: ExperimentDashboard, id: string) =>
+  rows(el)
+    .find((r) => r.querySelector('.tabulator-cell[tabulator-field="name"]')?.textContent?.includes(id))
+    ?.querySelector('experiment-row-detail');
+
+describe('inline details in the virtual table', () => {
+  it('keep their place and content while scrolling 100,000 rows, without a scroll jump', async function () {
+    this.timeout(60000);
+    const el = await fixture<ExperimentDashboard>(html`<experiment-dashboard style=${sized}></experiment-dashboard>`);
+    el.experiments = generateCollection({ n: 100_000, historyPoints: 0 });
+    await waitUntil(() => rows(el).length > 0, 'rows', { timeout: 30000 });
+    el.setViewState({ columns: ['status', 'name', 'mainMetric'] });
+    await waitUntil(() => rows(el)[0]?.querySelector('.tabulator-cell[tabulator-field="name"]'));
+    const first = rows(el)[1]!.querySelector('.tabulator-cell[tabulator-field="name"]')!.textContent!;
+    rows(el)[1]!.querySelector<HTMLButtonElement>('button[aria-label^="Details "]')!.click();
+    await waitUntil(() => el.shadowRoot!.querySelector('experiment-row-detail')?.shadowRoot?.querySelector('[role="tablist"]'), 'detail rendered');
+    // Open a second one further down, while scrolled: the view must not move.
+    holder(el).scrollTop = 2000;
+    await waitUntil(() => rows(el).some((r) => r.getBoundingClientRect().top > 0));
+    await new Promise((r) => setTimeout(r, 100));
+    const before = holder(el).scrollTop;
+    const target = rows(el).find((r) => r.getBoundingClientRect().top > holder(el).getBoundingClientRect().top + 40)!;
+    const second = target.querySelector('.tabulator-cell[tabulator-field="name"]')!.textContent!;
+    target.querySelector<HTMLButtonElement>('button[aria-label^="Details "]')!.click();
+    await waitUntil(() => detailOf(el, second), 'second detail');
+    expect(Math.abs(holder(el).scrollTop - before)).to.be.below(2);
+    // To the middle of 100,000 rows and back: both details are still there, still open.
+    holder(el).scrollTop = holder(el).scrollHeight / 2;
+    await new Promise((r) => setTimeout(r, 200));
+    expect(rows(el).length).to.be.greaterThan(5);
+    holder(el).scrollTop = 0;
+    await waitUntil(() => detailOf(el, first), 'first detail back after scrolling', { timeout: 5000 });
+    expect(detailOf(el, first)!.shadowRoot!.textContent).to.contain(first);
+    // The detail scrolls inside itself instead of making a huge row.
+    const detailBox = detailOf(el, first)!.closest<HTMLElement>('.row-detail')!;
+    expect(detailBox.getBoundingClientRect().height).to.be.at.most(421);
+  });
+
+  it('shows a real Sacred run: host, git, dependencies, metrics', async () => {
+    const base = '/test/fixtures/sacred-manuel-rhdt-ml-pws/runs/4/';
+    const files = Object.fromEntries(await Promise.all(['run.json', 'config.json', 'metrics.json', 'cout.txt'].map(async (f) => [f, await (await fetch(base + f)).text()])));
+    const { experiment } = importSacredRun(files as never, { runId: '4' });
+    const el = await fixture<ExperimentDashboard>(html`<experiment-dashboard style=${sized}></experiment-dashboard>`);
+    el.experiments = [experiment];
+    await waitUntil(() => rows(el).length === 1);
+    rows(el)[0]!.querySelector<HTMLButtonElement>('button[aria-label^="Details "]')!.click();
+    const detail = await waitUntil(() => el.shadowRoot!.querySelector('experiment-row-detail')?.shadowRoot?.querySelector('[role="tablist"]'), 'detail').then(() => el.shadowRoot!.querySelector('experiment-row-detail')!);
+    const tabs = [...detail.shadowRoot!.querySelectorAll<HTMLElement>('[role="tab"]')];
+    const text = async (name: RegExp) => {
+      tabs.find((t) => name.test(t.textContent!))!.click();
+      await detail.updateComplete;
+      return detail.shadowRoot!.querySelector('[role="tabpanel"]')!.textContent!.replace(/\s+/g, ' ');
+    };
+    expect(await text(/Host/)).to.contain('Intel(R) Xeon(R) Gold 6226 CPU @ 2.70GHz').and.contain('NVIDIA GeForce RTX 2080 Ti').and.contain('3.12.1');
+    expect(await text(/Git/)).to.contain('34c5ea6bebc779115962365252593cd77b67fbec');
+    expect(await text(/Dependencies/)).to.contain('torch').and.contain('2.2.0');
+    expect(await text(/Metrics/)).to.match(/loss/i);
+  });
+});
