@@ -294,6 +294,30 @@ describe('delete', () => {
     expect(source.deleted[0]).to.have.members(['r1', 'r2']);
   });
 
+  it('with delete-undo-ms, hides at once, asks the source only when the window closes, and can undo', async () => {
+    const { el, source } = await deletable();
+    el.deleteUndoMs = 400;
+    el.shadowRoot!.querySelector<HTMLButtonElement>('button[aria-label="Delete r1"]')!.click();
+    await el.updateComplete;
+    dialogButton(el, /^Delete$/).click();
+    await waitUntil(() => !names(el).includes('r1'), 'hidden at once');
+    expect(source.deleted).to.deep.equal([]);
+    const undoBar = () => part(el, 'undo');
+    await waitUntil(() => undoBar());
+    expect(undoBar()!.textContent).to.contain('Deleted "r1".');
+    undoBar()!.querySelector('button')!.click();
+    await waitUntil(() => names(el).includes('r1'), 'back after undo');
+    await new Promise((r) => setTimeout(r, 600));
+    expect(source.deleted).to.deep.equal([]);
+    // Without undo the window closes and the source deletes.
+    el.shadowRoot!.querySelector<HTMLButtonElement>('button[aria-label="Delete r2"]')!.click();
+    await el.updateComplete;
+    const deleted = oneEvent(el, 'experiments-deleted');
+    dialogButton(el, /^Delete$/).click();
+    expect((await deleted).detail.ids).to.deep.equal(['r2']);
+    expect(source.deleted).to.deep.equal([['r2']]);
+  });
+
   it('shows no delete button when the source cannot delete', async () => {
     const el = await dashboard();
     expect(el.shadowRoot!.querySelector('button[aria-label^="Delete"]')).to.equal(null);

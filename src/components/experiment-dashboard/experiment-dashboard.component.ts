@@ -115,6 +115,8 @@ type Popover =
  * @csspart popover - A floating panel (column chooser, filter editor, cell menu).
  * @csspart dialog - The delete confirmation dialog.
  * @csspart detail - The inline detail under an expanded row.
+ * @csspart undo - The "Deleted … Undo" bar shown during the `delete-undo-ms` window.
+ * @csspart pager - The page controls in server-query mode.
  *
  * @cssproperty [--experiment-dashboard-font=system-ui] - Font family.
  * @cssproperty [--experiment-dashboard-font-size=13px] - Base font size.
@@ -202,6 +204,13 @@ export class ExperimentDashboard extends LitElement {
    */
   @property({ attribute: 'page-size', type: Number }) pageSize = 500;
 
+  /**
+   * Milliseconds during which a confirmed delete can be undone: the rows disappear at once and
+   * the source is asked only when the window closes. 0 (default) deletes at once.
+   * @attr delete-undo-ms
+   */
+  @property({ attribute: 'delete-undo-ms', type: Number }) deleteUndoMs = 0;
+
   /** Any adapter implementing `ExperimentSource`; takes precedence over `src` and `.experiments`. */
   @property({ attribute: false }) source?: ExperimentSource;
 
@@ -228,6 +237,7 @@ export class ExperimentDashboard extends LitElement {
   @state() private _total?: number;
   @state() private _importing?: string;
   @state() private _importReport?: string;
+  @state() private _undo?: { experiments: Experiment[]; timer: ReturnType<typeof setTimeout> };
 
   @query('dialog.confirm') private _dialog?: HTMLDialogElement;
   @query('dialog.compare') private _compareDialog?: HTMLDialogElement;
@@ -304,6 +314,9 @@ export class ExperimentDashboard extends LitElement {
     this.#abort?.abort();
     this.#unsubscribe?.();
     this.#unsubscribe = undefined;
+    // A delete still in its undo window is not sent: nothing is lost when the page goes away.
+    if (this._undo) clearTimeout(this._undo.timer);
+    this._undo = undefined;
     this.#table?.destroy();
     this.#table = undefined;
     window.removeEventListener('hashchange', this.#onHashChange);
@@ -825,24 +838,76 @@ export class ExperimentDashboard extends LitElement {
       this._confirm = undefined;
       return;
     }
+    if (this.deleteUndoMs > 0) {
+      // Hidden now, deleted when the undo window closes: until then nothing has left the source.
+      this._confirm = undefined;
+      this.#finishPendingDelete();
+      await this.#hideRows(ids);
+      const timer = setTimeout(() => void this.#commitDelete(source, experiments), this.deleteUndoMs);
+      this._undo = { experiments, timer };
+      return;
+    }
     this._deleting = true;
     try {
       await source.delete(ids);
     } catch (err) {
-      const what = ids.length === 1 ? `"${this.#nameOf(experiments[0]!)}"` : `${ids.length} experiments`;
-      this._actionError = `Could not delete ${what}: ${(err as Error).message} Nothing was removed; try again.`;
+      this._actionError = this.#deleteFailed(experiments, err);
       return;
     } finally {
       this._deleting = false;
       this._confirm = undefined;
     }
+    await this.#hideRows(ids);
+    this.dispatchEvent(new CustomEvent<ExperimentsDeletedDetail>('experiments-deleted', { bubbles: true, composed: true, detail: { ids } }));
+  }
+
+  #deleteFailed(experiments: Experiment[], err: unknown): string {
+    const what = experiments.length === 1 ? `"${this.#nameOf(experiments[0]!)}"` : `${experiments.length} experiments`;
+    return `Could not delete ${what}: ${(err as Error).message} Nothing was removed; try again.`;
+  }
+
+  async #hideRows(ids: readonly string[]): Promise<void> {
     const gone = new Set(ids);
     for (const id of ids) this.#details.delete(id);
     this._experiments = this._experiments.filter((e) => !gone.has(e.id));
-    this._summary = summarize(this._experiments);
     await this.#table?.removeRows(ids);
-    if (this.#table) this._shown = this.#table.shownCount();
-    this.dispatchEvent(new CustomEvent<ExperimentsDeletedDetail>('experiments-deleted', { bubbles: true, composed: true, detail: { ids } }));
+    this.#afterRowsChanged();
+  }
+
+  async #restoreRows(experiments: Experiment[]): Promise<void> {
+    const present = new Set(this._experiments.map((e) => e.id));
+    const back = experiments.filter((e) => !present.has(e.id));
+    this._experiments = [...this._experiments, ...back];
+    await this.#table?.upsertRows(back);
+    this.#afterRowsChanged();
+  }
+
+  async #commitDelete(source: ExperimentSource, experiments: Experiment[]): Promise<void> {
+    if (this._undo?.experiments === experiments) this._undo = undefined;
+    const ids = experiments.map((e) => e.id);
+    try {
+      await source.delete?.(ids);
+      this.dispatchEvent(new CustomEvent<ExperimentsDeletedDetail>('experiments-deleted', { bubbles: true, composed: true, detail: { ids } }));
+    } catch (err) {
+      await this.#restoreRows(experiments);
+      this._actionError = this.#deleteFailed(experiments, err);
+    }
+  }
+
+  /** A second delete while one waits for its undo window sends the first one now. */
+  #finishPendingDelete(): void {
+    const pending = this._undo;
+    if (!pending || !this.#source) return;
+    clearTimeout(pending.timer);
+    void this.#commitDelete(this.#source, pending.experiments);
+  }
+
+  async #undoDelete(): Promise<void> {
+    const pending = this._undo;
+    if (!pending) return;
+    clearTimeout(pending.timer);
+    this._undo = undefined;
+    await this.#restoreRows(pending.experiments);
   }
 
   // ---- rendering ----
@@ -936,6 +1001,12 @@ export class ExperimentDashboard extends LitElement {
         ? html`<div part="error" role="alert" class="action-error">
             <p>${this._actionError}</p>
             <button type="button" @click=${() => (this._actionError = undefined)}>Dismiss</button>
+          </div>`
+        : nothing}
+      ${this._undo
+        ? html`<div part="undo" class="undo" role="status">
+            <span>${this._undo.experiments.length === 1 ? `Deleted "${this.#nameOf(this._undo.experiments[0]!)}".` : `Deleted ${this._undo.experiments.length} experiments.`}</span>
+            <button type="button" @click=${() => void this.#undoDelete()}>Undo</button>
           </div>`
         : nothing}
       ${this._importing ? html`<div part="loading" role="progressbar" aria-label=${this._importing}>${this._importing}</div>` : nothing}

@@ -301,6 +301,22 @@ export const dashboardStyles = css`
   .import-button:focus-within {
     outline: 2px solid var(--_accent);
   }
+  .undo {
+    display: flex;
+    gap: 10px;
+    align-items: center;
+    margin: 6px 8px;
+    padding: 6px 10px;
+    border-radius: 4px;
+    background: var(--_header-bg);
+  }
+  .undo button {
+    padding: 2px 10px;
+    border: 1px solid var(--_border);
+    border-radius: 4px;
+    background: var(--_bg);
+    cursor: pointer;
+  }
   .import-report {
     padding: 4px 8px;
     color: var(--_muted);
