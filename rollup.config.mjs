@@ -24,15 +24,26 @@ export default [
     // the command line and `experiment-dashboard/importers.js` use them, the table does not.
     input: ['src/index.ts', 'src/define.ts', 'src/data/importers/index.ts', 'src/data/export.ts', 'src/data/sample-data.ts', ...componentEntries],
     external: (id) => /^(lit|lit\/.*|@lit\/.*|idb|yaml|uplot|tabulator-tables)$/.test(id),
-    plugins: [resolve(), cssText(), esbuild(esbuildOptions)],
-    output: { dir: 'dist', format: 'es', preserveModules: true, preserveModulesRoot: 'src', sourcemap: true },
+    // ignoreSideEffectsForRoot: our own package.json's sideEffects list names dist/ files; applied
+    // to src/ it would drop the element registrations from dist/define.js.
+    plugins: [resolve({ ignoreSideEffectsForRoot: true }), cssText(), esbuild(esbuildOptions)],
+    output: {
+      dir: 'dist',
+      format: 'es',
+      preserveModules: true,
+      preserveModulesRoot: 'src',
+      sourcemap: true,
+      // CSS turned into modules (Tabulator's, uPlot's) would land in dist/node_modules/, a folder
+      // name npm never publishes: put them in dist/vendor/.
+      entryFileNames: (chunk) => `${chunk.name.replace(/(^|\/)node_modules\//g, '$1vendor/')}.js`,
+    },
   },
   // One self-contained file: Lit, Tabulator, its CSS and idb inlined; no import/export, so it
   // runs from a single <script type="module"> tag on any page.
   {
     input: 'src/bundle.ts',
     treeshake,
-    plugins: [resolve({ browser: true }), cssText(), esbuild({ ...esbuildOptions, minify: false }), terser({ format: { comments: false } })],
-    output: { file: 'dist/experiment-dashboard.bundle.js', format: 'es', inlineDynamicImports: true, sourcemap: true },
+    plugins: [resolve({ browser: true, ignoreSideEffectsForRoot: true }), cssText(), esbuild({ ...esbuildOptions, minify: false }), terser({ format: { comments: false } })],
+    output: { file: 'dist/experiment-dashboard.bundle.js', format: 'iife', inlineDynamicImports: true, sourcemap: true },
   },
 ];

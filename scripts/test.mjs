@@ -19,8 +19,8 @@ function step(name, command, args, env = {}) {
 for (const [name, cmd, args] of [
   ['type-check', 'npx', ['tsc', '--noEmit', '-p', 'tsconfig.json']],
   ['lint', 'npx', ['eslint', '--max-warnings', '0', '.']],
-  // The bundle test loads dist/experiment-dashboard.bundle.js exactly as a user's page would.
-  ['build', 'npx', ['rollup', '-c', '--silent']],
+  // The bundle and package tests use dist/ exactly as a user's page or npm would.
+  ['build', 'npm', ['run', 'build', '--silent']],
 ]) {
   if (step(name, cmd, args)) passed += 1;
   else {

@@ -9,5 +9,10 @@ declare global {
 }
 
 window.ExperimentDashboard = api;
-// Where this bundle was loaded from: the dashboard's "HTML report" inlines it.
-(globalThis as { __experimentDashboardBundleUrl?: string }).__experimentDashboardBundleUrl = import.meta.url;
+// Where this bundle was loaded from: the dashboard's "HTML report" inlines it. The bundle is a
+// classic script (so it also runs from file://), which knows its URL through currentScript; as
+// a module script it finds its own tag. An inline copy (a report) has no URL: it is read in place.
+const self =
+  (typeof document !== 'undefined' && (document.currentScript as HTMLScriptElement | null)?.src) ||
+  (typeof document !== 'undefined' ? [...document.scripts].find((s) => /experiment-dashboard[^/]*\.js(\?|#|$)/.test(s.src))?.src : undefined);
+if (self) (globalThis as { __experimentDashboardBundleUrl?: string }).__experimentDashboardBundleUrl = self;

@@ -87,7 +87,10 @@ export class ExperimentCompare extends LitElement {
   /** Loads metric histories that are not inline. */
   @property({ attribute: false }) source?: ExperimentSource;
 
-  /** Hide the rows whose values are the same in every run. @attr differences-only */
+  /**
+   * Hide the rows whose values are the same in every run.
+   * @attr differences-only
+   */
   @property({ type: Boolean, attribute: 'differences-only' }) differencesOnly = false;
 
   /** The instant running experiments' durations are measured to (ms); default: now. */

@@ -301,8 +301,20 @@ export class ExperimentDashboard extends LitElement {
     this.#applyView(state);
   }
 
+  /**
+   * The inline `<script type="application/json">` child may arrive after the element upgrades (a
+   * classic script in <head> defines it before the parser reaches the children) or change later.
+   */
+  #childObserver = new MutationObserver(() => {
+    const usesInline = !(this.source || this.experiments !== undefined || this.endpoint || this.database || this.mlflow || this.src);
+    const text = this.querySelector(':scope > script[type="application/json"]')?.textContent ?? undefined;
+    if (usesInline && text !== undefined && text !== this.#inlineText) void this.#load();
+  });
+  #inlineText?: string;
+
   override connectedCallback(): void {
     super.connectedCallback();
+    this.#childObserver.observe(this, { childList: true, subtree: true, characterData: true });
     // Rebuild after a move in the DOM: the table was destroyed on disconnect.
     if (this.hasUpdated && !this.#table) void this.updateComplete.then(() => this.#createTable());
     window.addEventListener('hashchange', this.#onHashChange);
@@ -311,6 +323,7 @@ export class ExperimentDashboard extends LitElement {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    this.#childObserver.disconnect();
     this.#abort?.abort();
     this.#unsubscribe?.();
     this.#unsubscribe = undefined;
@@ -511,6 +524,7 @@ export class ExperimentDashboard extends LitElement {
     }
     if (this.src) return new StaticSource({ url: new URL(this.src, document.baseURI).href, label: this.src });
     const inline = this.querySelector(':scope > script[type="application/json"]');
+    this.#inlineText = inline?.textContent ?? undefined;
     if (inline) return new StaticSource({ text: inline.textContent ?? '', label: 'the inline <script type="application/json">' });
     return undefined;
   }

@@ -354,6 +354,7 @@ export class ExperimentFilterEditor extends LitElement {
   // ---- Events ----
 
   #emit<T>(name: string, detail: T): void {
+    /** @ignore */
     this.dispatchEvent(new CustomEvent<T>(name, { bubbles: true, composed: true, detail }));
   }
 

@@ -102,7 +102,10 @@ export class ExperimentRowDetail extends LitElement {
   /** Where the full record, metric histories and artifact files come from. */
   @property({ attribute: false }) source?: ExperimentSource;
 
-  /** With `source`: the id of the record to fetch with `source.get()`. @attr experiment-id */
+  /**
+   * With `source`: the id of the record to fetch with `source.get()`.
+   * @attr experiment-id
+   */
   @property({ attribute: 'experiment-id' }) experimentId?: string;
 
   /** The selected section (`overview`, `metrics`, `params`, ...); follows the user's choice. */

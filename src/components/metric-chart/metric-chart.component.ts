@@ -136,10 +136,16 @@ export class MetricChart extends LitElement {
    */
   @property({ attribute: false }) cache: Map<string, Series> = new Map();
 
-  /** `step` (default) or `time` (wall clock, from the series' timestamps). @attr x-axis */
+  /**
+   * `step` (default) or `time` (wall clock, from the series' timestamps).
+   * @attr x-axis
+   */
   @property({ attribute: 'x-axis' }) xAxis: ChartXAxis = 'step';
 
-  /** Logarithmic y axis; values ≤ 0 are left out. @attr log-scale */
+  /**
+   * Logarithmic y axis; values ≤ 0 are left out.
+   * @attr log-scale
+   */
   @property({ type: Boolean, attribute: 'log-scale' }) logScale = false;
 
   /** Height of the plotting area in CSS pixels. */
