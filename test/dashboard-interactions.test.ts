@@ -386,6 +386,18 @@ describe('keyboard', () => {
     await waitUntil(() => el.shadowRoot!.querySelector('experiment-row-detail') !== null);
   });
 
+  it('sorts a column from the keyboard', async () => {
+    const el = await dashboard();
+    const sortName = el.shadowRoot!.querySelector<HTMLElement>('[role="button"][aria-label="Sort by Name"]')!;
+    sortName.focus();
+    const changed = oneEvent(el, 'view-change');
+    sortName.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true }));
+    expect((await changed).detail.view.sort).to.deep.equal([{ attribute: 'name', dir: 'asc' }]);
+    sortName.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true }));
+    await waitUntil(() => el.getViewState().sort[0]?.dir === 'desc');
+    await waitUntil(() => rows(el)[0]?.querySelector('.tabulator-cell[tabulator-field="name"]')?.textContent === 'r6');
+  });
+
   it('is accessible with filters, grouping and an open detail', async () => {
     const el = await dashboard('group-by=operator');
     el.setViewState({ filters: [{ attribute: 'status', op: 'in', value: ['completed', 'failed'] }] });

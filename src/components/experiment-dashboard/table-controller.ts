@@ -681,6 +681,18 @@ export class TableController {
         text.className = 'col-title-text';
         text.textContent = attr.label;
         text.title = attr.id;
+        // Sorting from the keyboard: Tabulator's headers only sort on a click.
+        text.tabIndex = 0;
+        text.setAttribute('role', 'button');
+        text.setAttribute('aria-label', `Sort by ${attr.label}`);
+        text.addEventListener('keydown', (ev) => {
+          if (ev.key !== 'Enter' && ev.key !== ' ') return;
+          ev.preventDefault();
+          ev.stopPropagation();
+          this.#userSort = true;
+          const current = this.#table?.getSorters().find((s) => s.field === attr.id)?.dir;
+          this.#table?.setSort(attr.id, current === 'asc' ? 'desc' : 'asc');
+        });
         const b = button(`Filter ${attr.label}`, '', 'filter-button');
         b.append(funnelIcon());
         b.dataset.attribute = attr.id;
