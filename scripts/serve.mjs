@@ -22,10 +22,30 @@ const TYPES = {
   '.txt': 'text/plain; charset=utf-8',
 };
 
-const server = createServer((req, res) => {
+// The demo's sample collection, generated here (seeded, so always the same) rather than in the
+// page: the page then loads it the way a user's file loads, through the static JSON source.
+const samples = new Map();
+async function sample(n, seed) {
+  const key = `${n}:${seed}`;
+  if (!samples.has(key)) {
+    const { generateCollection, collectionToJson } = await import('../dist/data/sample-data.js');
+    samples.set(key, collectionToJson(generateCollection({ n, seed, historyPoints: n > 20000 ? 0 : n > 2000 ? 8 : 30 })));
+    if (samples.size > 4) samples.delete(samples.keys().next().value);
+  }
+  return samples.get(key);
+}
+
+const server = createServer(async (req, res) => {
   const url = new URL(req.url ?? '/', 'http://x');
   if (url.pathname === '/') {
     res.writeHead(302, { location: '/demo/' }).end();
+    return;
+  }
+  if (url.pathname === '/demo/sample.json') {
+    const n = Math.max(0, Math.min(200000, Number(url.searchParams.get('n') ?? 500) || 0));
+    const seed = Number(url.searchParams.get('seed') ?? 42) || 42;
+    const body = await sample(n, seed);
+    res.writeHead(200, { 'content-type': TYPES['.json'], 'cache-control': 'no-cache' }).end(body);
     return;
   }
   let path = normalize(join(root, decodeURIComponent(url.pathname)));

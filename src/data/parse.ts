@@ -382,6 +382,114 @@ function parseGit(x: unknown, p: LazyPath, c: Collector): GitInfo | undefined {
   return g;
 }
 
+// ---- Objects that are shown as they are (host, error, output, source) ----
+// Every value a view binds as text must be text here: an object reaching a template would be
+// shown as "[object Object]" at best, and an object shaped like a template result (`_$litType$`)
+// makes the view throw. A number or boolean where text belongs becomes text; anything else is
+// dropped with a warning. Valid objects are kept as they are (no copy).
+
+type Shape = { [key: string]: 'text' | 'number' | 'boolean' | Shape | 'texts' | ['list', Shape] };
+
+const HOST_SHAPE: Shape = {
+  hostname: 'text',
+  os: { system: 'text', platform: 'text' },
+  cpu: { model: 'text', cores: 'number' },
+  memoryBytes: 'number',
+  python: { version: 'text', implementation: 'text' },
+  workspaceVersion: 'text',
+  gpus: { count: 'number', driverVersion: 'text', devices: ['list', { model: 'text', memoryBytes: 'number' }] },
+  env: 'texts',
+};
+const ERROR_SHAPE: Shape = { message: 'text', trace: 'text' };
+const OUTPUT_SHAPE: Shape = { stdout: 'text', stdoutRef: 'text' };
+const SOURCE_SHAPE: Shape = { type: 'text', nativeId: 'text', producer: 'text' };
+const TOP_SHAPES: Record<string, Shape> = { host: HOST_SHAPE, error: ERROR_SHAPE, output: OUTPUT_SHAPE, source: SOURCE_SHAPE };
+
+/** Sets an own property, also for the key `__proto__` (an assignment would replace the prototype). */
+function setOwn(obj: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__') Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
+  else obj[key] = value;
+}
+
+/** True when the object already has the shape (unknown keys are fine): the common case, no copy. */
+function fitsShape(v: Record<string, unknown>, shape: Shape): boolean {
+  for (const k in shape) {
+    if (!Object.hasOwn(v, k)) continue;
+    const x = v[k];
+    if (x === undefined) continue;
+    const want = shape[k] as Shape[string];
+    if (want === 'text') {
+      if (typeof x !== 'string') return false;
+    } else if (want === 'number') {
+      if (typeof x !== 'number') return false;
+    } else if (want === 'boolean') {
+      if (typeof x !== 'boolean') return false;
+    } else if (want === 'texts') {
+      if (!isObject(x)) return false;
+      for (const ek in x) if (typeof x[ek] !== 'string') return false;
+    } else if (Array.isArray(want)) {
+      if (!Array.isArray(x)) return false;
+      for (const item of x) if (!isObject(item) || !fitsShape(item, want[1])) return false;
+    } else if (!isObject(x) || !fitsShape(x, want)) return false;
+  }
+  return true;
+}
+
+const keyPath = (path: string, key: string): string => (/^[A-Za-z_$][\w$]*$/.test(key) ? `${path}.${key}` : `${path}[${JSON.stringify(key.length > 80 ? `${key.slice(0, 80)}…` : key)}]`);
+
+/** A copy with the shape: text from numbers and booleans, numbers from "NaN"/"Infinity"; the rest dropped, named. */
+function coerceShape(v: Record<string, unknown>, shape: Shape, path: string, c: Collector): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const k in v) {
+    const x = v[k];
+    const want = Object.hasOwn(shape, k) ? shape[k] : undefined;
+    const at = keyPath(path, k);
+    if (want === undefined || x === undefined || x === null) {
+      // Unknown fields survive, as everywhere in the format.
+      if (want === undefined && x !== undefined) setOwn(out, k, x);
+      continue;
+    }
+    if (want === 'text') {
+      if (typeof x === 'string') setOwn(out, k, x);
+      else if (typeof x === 'number' || typeof x === 'boolean') setOwn(out, k, String(x));
+      else c.warn(at, `expected text, found ${describe(x)}; the field was dropped`);
+    } else if (want === 'number') {
+      const n = toMetricNumber(x);
+      if (n !== undefined) setOwn(out, k, n);
+      else c.warn(at, `expected a number, found ${describe(x)}; the field was dropped`);
+    } else if (want === 'boolean') {
+      if (typeof x === 'boolean') setOwn(out, k, x);
+      else c.warn(at, `expected true or false, found ${describe(x)}; the field was dropped`);
+    } else if (want === 'texts') {
+      if (!isObject(x)) {
+        c.warn(at, `expected an object of text, found ${describe(x)}; the field was dropped`);
+        continue;
+      }
+      const texts: Record<string, unknown> = {};
+      for (const ek in x) {
+        const ev = x[ek];
+        if (typeof ev === 'string') setOwn(texts, ek, ev);
+        else if (typeof ev === 'number' || typeof ev === 'boolean') setOwn(texts, ek, String(ev));
+        else if (ev !== undefined && ev !== null) c.warn(keyPath(at, ek), `expected text, found ${describe(ev)}; the value was dropped`);
+      }
+      setOwn(out, k, texts);
+    } else if (Array.isArray(want)) {
+      if (!Array.isArray(x)) {
+        c.warn(at, `expected an array, found ${describe(x)}; the field was dropped`);
+        continue;
+      }
+      const items: Record<string, unknown>[] = [];
+      x.forEach((item, i) => {
+        if (isObject(item)) items.push(fitsShape(item, want[1]) ? item : coerceShape(item, want[1], `${at}[${i}]`, c));
+        else c.warn(`${at}[${i}]`, `expected an object, found ${describe(item)}; the entry was dropped`);
+      });
+      setOwn(out, k, items);
+    } else if (isObject(x)) setOwn(out, k, fitsShape(x, want) ? x : coerceShape(x, want, at, c));
+    else c.warn(at, `expected an object, found ${describe(x)}; the field was dropped`);
+  }
+  return out;
+}
+
 /** Validates one record; returns the normalised record or undefined when it must be left out. */
 export function parseExperiment(raw: unknown, index: number, base = `$.experiments[${index}]`): { experiment?: Experiment; problems: Problem[] } {
   const rawId = isObject(raw) ? raw.id : undefined;
@@ -472,7 +580,7 @@ export function parseExperiment(raw: unknown, index: number, base = `$.experimen
           for (const mk in v) {
             const m = parseMetric(v[mk], new MetricPath(mk), c);
             if (m !== v[mk]) same = false;
-            if (m) metrics[mk] = m;
+            if (m) setOwn(metrics, mk, m);
           }
           e.metrics = same ? v : metrics;
         } else c.warn('.metrics', `expected an object of metrics by name, found ${describe(v)}; the metrics were dropped`);
@@ -509,10 +617,20 @@ export function parseExperiment(raw: unknown, index: number, base = `$.experimen
       case 'host':
       case 'error':
       case 'output':
-      case 'source':
+      case 'source': {
+        const shape = TOP_SHAPES[k] as Shape;
+        if (isObject(v)) e[k] = fitsShape(v, shape) ? v : coerceShape(v, shape, `.${k}`, c);
+        else if (v !== null) c.warn(`.${k}`, `expected an object, found ${describe(v)}; the field was dropped`);
+        break;
+      }
       case 'extensions':
         if (isObject(v)) e[k] = v;
         else if (v !== null) c.warn(`.${k}`, `expected an object, found ${describe(v)}; the field was dropped`);
+        break;
+      case '__proto__':
+        // An own "__proto__" key (JSON.parse makes one) assigned here would replace the record's
+        // prototype, handing the record fields that were never validated.
+        c.warn('["__proto__"]', 'a field named "__proto__" is not allowed; it was dropped');
         break;
       default:
         e[k] = v;
@@ -563,6 +681,31 @@ export function applyMainMetric(e: Experiment, spec: { key: string; goal?: 'maxi
  * A bare array of experiments is accepted too. Throws only when the input is not JSON at all.
  */
 export function parseCollection(input: unknown, options: ParseOptions = {}): ParseResult {
+  const steps = parseSteps(input, options);
+  for (;;) {
+    const next = steps.next();
+    if (next.done) return next.value;
+  }
+}
+
+/** Records validated between two pauses of {@link parseCollectionAsync}. */
+const PARSE_SLICE = 2000;
+
+/**
+ * {@link parseCollection} in slices that leave the page responsive: it pauses after the JSON
+ * text is parsed and after every 2,000 records, so 100,000 records never hold one long task.
+ */
+export async function parseCollectionAsync(input: unknown, options: ParseOptions = {}, signal?: AbortSignal): Promise<ParseResult> {
+  const steps = parseSteps(input, options);
+  for (;;) {
+    const next = steps.next();
+    if (next.done) return next.value;
+    await new Promise<void>((resolve) => setTimeout(resolve, 0));
+    signal?.throwIfAborted();
+  }
+}
+
+function* parseSteps(input: unknown, options: ParseOptions): Generator<void, ParseResult> {
   const origin = options.origin ? ` in ${options.origin}` : '';
   let doc: unknown = input;
   if (typeof input === 'string') {
@@ -571,6 +714,7 @@ export function parseCollection(input: unknown, options: ParseOptions = {}): Par
     } catch (err) {
       throw new SyntaxError(`The data${origin} is not valid JSON: ${(err as Error).message}. Check that the file is a complete JSON document.`, { cause: err });
     }
+    if (input.length > 1_000_000) yield;
   }
   const problems: Problem[] = [];
   let records: unknown[];
@@ -609,6 +753,7 @@ export function parseCollection(input: unknown, options: ParseOptions = {}): Par
   const experiments: Experiment[] = [];
   const seen = new Map<string, number>();
   for (let i = 0; i < records.length; i++) {
+    if (i > 0 && i % PARSE_SLICE === 0) yield;
     const r = parseExperiment(records[i], i);
     for (const p of r.problems) problems.push(p);
     if (!r.experiment) continue;

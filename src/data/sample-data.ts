@@ -133,7 +133,8 @@ export function generateCollection(options: SampleOptions = {}): ExperimentColle
         const values: number[] = [];
         const stepsArr: number[] = [];
         const timestamps: string[] = [];
-        const k = points > 0 ? Math.min(points, steps) : steps;
+        // Without histories a short sample of the curve is enough for last/min/max.
+        const k = Math.min(points > 0 ? points : 12, steps);
         let lo = Infinity;
         let hi = -Infinity;
         let last = 0;

@@ -1,4 +1,4 @@
-import { formatProblem, parseCollection, type ParseResult } from './parse.js';
+import { formatProblem, parseCollectionAsync, type ParseResult } from './parse.js';
 import { SourceError, type Experiment, type ExperimentSource, type Page, type Query, type Series } from './types.js';
 
 export interface StaticSourceInit {
@@ -35,8 +35,8 @@ export class StaticSource implements ExperimentSource {
   async load(_query: Query = {}, signal?: AbortSignal): Promise<Page> {
     const { url, text, data } = this.#init;
     let parsed: ParseResult;
-    if (url !== undefined) parsed = this.#parse(await this.#fetchText(String(url), signal));
-    else parsed = this.#parse(text ?? data);
+    if (url !== undefined) parsed = await this.#parse(await this.#fetchText(String(url), signal), signal);
+    else parsed = await this.#parse(text ?? data, signal);
     this.#byId = new Map(parsed.experiments.map((e) => [e.id, e]));
     const page: Page = { experiments: parsed.experiments, total: parsed.experiments.length, problems: parsed.problems, defaults: parsed.defaults };
     if (parsed.generatedAt) page.generatedAt = parsed.generatedAt;
@@ -55,9 +55,9 @@ export class StaticSource implements ExperimentSource {
     return h;
   }
 
-  #parse(input: unknown): ParseResult {
+  async #parse(input: unknown, signal?: AbortSignal): Promise<ParseResult> {
     try {
-      const result = parseCollection(input, { origin: this.label });
+      const result = await parseCollectionAsync(input, { origin: this.label }, signal);
       const fatal = result.problems.find((p) => p.index === undefined && p.severity === 'error');
       if (fatal && result.experiments.length === 0) {
         throw new SourceError('schema', `${this.label} is not an experiment collection: ${formatProblem(fatal)}.`, { location: this.label });
@@ -65,6 +65,7 @@ export class StaticSource implements ExperimentSource {
       return result;
     } catch (err) {
       if (err instanceof SourceError) throw err;
+      if (signal?.aborted) throw new SourceError('aborted', `Loading ${this.label} was cancelled.`, { location: this.label, cause: err });
       throw new SourceError('parse', (err as Error).message, { location: this.label, cause: err });
     }
   }

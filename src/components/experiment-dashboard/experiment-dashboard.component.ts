@@ -663,13 +663,16 @@ export class ExperimentDashboard extends LitElement {
     this._shown = experiments.length;
     const table = this.#table;
     if (!table) return;
+    // Each step is its own task, so the page paints and answers input between them.
+    const step = <T>(work: () => T | Promise<T>) => new Promise<void>((resolve) => setTimeout(resolve, 0)).then(() => (prepare.signal.aborted ? undefined : work()));
     // Columns, filter and grouping may name attributes that only now exist.
-    void this.#applyColumns()
-      .then(() => this.#applyGrouping())
-      .then(() => this.#applyFilter())
-      .then(() => table.setData(experiments))
-      .then(() => table.setSort(this._view.sort))
+    void step(() => this.#applyColumns())
+      .then(() => step(() => this.#applyGrouping()))
+      .then(() => step(() => this.#applyFilter()))
+      .then(() => step(() => table.setData(experiments)))
+      .then(() => step(() => table.setSort(this._view.sort)))
       .then(() => {
+        if (prepare.signal.aborted) return undefined;
         this._shown = table.shownCount();
         return prepareSearch(experiments, prepare.signal);
       });

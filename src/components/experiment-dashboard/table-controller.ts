@@ -285,6 +285,7 @@ export class TableController {
     for (const e of this.#data) this.#tag(e);
     this.#ranks.clear();
     await this.#table?.replaceData(experiments);
+    this.#remarkActive();
     this.callbacks.onSelectionChange?.(this.#selected.size);
   }
 
@@ -301,6 +302,8 @@ export class TableController {
     await this.#built;
     const fields = new Set(this.#columns.attributes.map((a) => a.id));
     const usable = sort.filter((s) => fields.has(s.attribute));
+    // Clearing an empty sort still re-renders every row: skip it.
+    if (usable.length === 0 && (this.#table?.getSorters().length ?? 0) === 0) return;
     if (usable.length === 0) this.#table?.clearSort();
     else this.#table?.setSort(usable.map((s) => ({ column: s.attribute, dir: s.dir })));
   }
@@ -783,6 +786,22 @@ export class TableController {
   async #activate(row: RowComponent): Promise<void> {
     this.#activeId = String(row.getIndex());
     await this.#table?.scrollToRow(row, 'nearest', false);
+    this.#markActive(row);
+  }
+
+  /** New data makes new row elements: the active row is marked again on its new element. */
+  #remarkActive(): void {
+    if (this.#activeId === undefined) return;
+    if (!this.#ids.has(this.#activeId)) {
+      this.#activeId = undefined;
+      this.element.removeAttribute('aria-activedescendant');
+      return;
+    }
+    const row = this.#table?.getRow(this.#activeId);
+    if (row) this.#markActive(row);
+  }
+
+  #markActive(row: RowComponent): void {
     for (const el of this.element.querySelectorAll('.row-active')) {
       el.classList.remove('row-active');
       el.removeAttribute('aria-selected');
