@@ -37,8 +37,10 @@ test('every documented custom property is read by some component', () => {
 
 test('there is a dark value for every colour the dashboard themes', () => {
   const styles = readFileSync(join(root, 'experiment-dashboard', 'experiment-dashboard.styles.ts'), 'utf8');
-  const light = new Set([...styles.slice(0, styles.indexOf(":host([theme='dark'])")).matchAll(/--_([a-z-]+): var\(--experiment-dashboard-[a-z-]+, #/g)].map((m) => m[1]));
-  const darkBlock = styles.slice(styles.indexOf(":host([theme='dark'])"), styles.indexOf('@media (prefers-color-scheme: dark)'));
+  const darkBlock = styles.slice(styles.indexOf('const darkTheme = css`'), styles.indexOf('export const dashboardStyles'));
+  const lightBlock = styles.slice(styles.indexOf('export const dashboardStyles'));
+  const light = new Set([...lightBlock.matchAll(/--_([a-z-]+): var\(--experiment-dashboard-[a-z-]+, #/g)].map((m) => m[1]));
   const dark = new Set([...darkBlock.matchAll(/--_([a-z-]+): var\(/g)].map((m) => m[1]));
+  assert.ok(light.size > 10 && dark.size > 10, 'both palettes found');
   assert.deepEqual([...light].filter((c) => !dark.has(c)), []);
 });

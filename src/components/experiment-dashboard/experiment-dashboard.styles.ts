@@ -1,5 +1,28 @@
 import { css } from 'lit';
 
+/** The dark palette, for `theme="dark"` and for `theme="auto"` on a dark system. */
+const darkTheme = css`
+  --_bg: var(--experiment-dashboard-background, #14181f);
+  --_fg: var(--experiment-dashboard-color, #e3e8ef);
+  --_muted: var(--experiment-dashboard-muted-color, #a3adba);
+  --_border: var(--experiment-dashboard-border-color, #323a46);
+  --_header-bg: var(--experiment-dashboard-header-background, #1d232c);
+  --_row-alt: var(--experiment-dashboard-row-alt-background, #181d25);
+  --_hover: var(--experiment-dashboard-row-hover-background, #233046);
+  --_accent: var(--experiment-dashboard-accent-color, #8ab4f8);
+  --_error-bg: var(--experiment-dashboard-error-background, #3b1717);
+  --_error-fg: var(--experiment-dashboard-error-color, #ffb4ab);
+  --_warn-bg: var(--experiment-dashboard-warning-background, #3a2f12);
+  --_warn-fg: var(--experiment-dashboard-warning-color, #f5d48a);
+  --_completed: var(--experiment-dashboard-status-completed, #7ddc96);
+  --_failed: var(--experiment-dashboard-status-failed, #ff8a80);
+  --_running: var(--experiment-dashboard-status-running, #8ab4f8);
+  --_dead: var(--experiment-dashboard-status-dead, #b8bec7);
+  --_queued: var(--experiment-dashboard-status-queued, #f2c94c);
+  --_interrupted: var(--experiment-dashboard-status-interrupted, #ffb26b);
+  color-scheme: dark;
+`;
+
 export const dashboardStyles = css`
   :host {
     --_bg: var(--experiment-dashboard-background, #ffffff);
@@ -54,47 +77,11 @@ export const dashboardStyles = css`
     padding: var(--_cell-padding);
   }
   :host([theme='dark']) {
-    --_bg: var(--experiment-dashboard-background, #14181f);
-    --_fg: var(--experiment-dashboard-color, #e3e8ef);
-    --_muted: var(--experiment-dashboard-muted-color, #a3adba);
-    --_border: var(--experiment-dashboard-border-color, #323a46);
-    --_header-bg: var(--experiment-dashboard-header-background, #1d232c);
-    --_row-alt: var(--experiment-dashboard-row-alt-background, #181d25);
-    --_hover: var(--experiment-dashboard-row-hover-background, #233046);
-    --_accent: var(--experiment-dashboard-accent-color, #8ab4f8);
-    --_error-bg: var(--experiment-dashboard-error-background, #3b1717);
-    --_error-fg: var(--experiment-dashboard-error-color, #ffb4ab);
-    --_warn-bg: var(--experiment-dashboard-warning-background, #3a2f12);
-    --_warn-fg: var(--experiment-dashboard-warning-color, #f5d48a);
-    --_completed: var(--experiment-dashboard-status-completed, #7ddc96);
-    --_failed: var(--experiment-dashboard-status-failed, #ff8a80);
-    --_running: var(--experiment-dashboard-status-running, #8ab4f8);
-    --_dead: var(--experiment-dashboard-status-dead, #b8bec7);
-    --_queued: var(--experiment-dashboard-status-queued, #f2c94c);
-    --_interrupted: var(--experiment-dashboard-status-interrupted, #ffb26b);
-    color-scheme: dark;
+    ${darkTheme}
   }
   @media (prefers-color-scheme: dark) {
     :host([theme='auto']) {
-      --_bg: var(--experiment-dashboard-background, #14181f);
-      --_fg: var(--experiment-dashboard-color, #e3e8ef);
-      --_muted: var(--experiment-dashboard-muted-color, #a3adba);
-      --_border: var(--experiment-dashboard-border-color, #323a46);
-      --_header-bg: var(--experiment-dashboard-header-background, #1d232c);
-      --_row-alt: var(--experiment-dashboard-row-alt-background, #181d25);
-      --_hover: var(--experiment-dashboard-row-hover-background, #233046);
-      --_accent: var(--experiment-dashboard-accent-color, #8ab4f8);
-      --_error-bg: var(--experiment-dashboard-error-background, #3b1717);
-      --_error-fg: var(--experiment-dashboard-error-color, #ffb4ab);
-      --_warn-bg: var(--experiment-dashboard-warning-background, #3a2f12);
-      --_warn-fg: var(--experiment-dashboard-warning-color, #f5d48a);
-      --_completed: var(--experiment-dashboard-status-completed, #7ddc96);
-      --_failed: var(--experiment-dashboard-status-failed, #ff8a80);
-      --_running: var(--experiment-dashboard-status-running, #8ab4f8);
-      --_dead: var(--experiment-dashboard-status-dead, #b8bec7);
-      --_queued: var(--experiment-dashboard-status-queued, #f2c94c);
-      --_interrupted: var(--experiment-dashboard-status-interrupted, #ffb26b);
-      color-scheme: dark;
+      ${darkTheme}
     }
   }
 

@@ -172,6 +172,14 @@ function funnelIcon(): SVGSVGElement {
   return svg;
 }
 
+/** A column title that screen readers read and the narrow header does not show. */
+function hiddenText(text: string): HTMLElement {
+  const s = document.createElement('span');
+  s.className = 'visually-hidden';
+  s.textContent = text;
+  return s;
+}
+
 function button(label: string, text: string, className: string): HTMLButtonElement {
   const b = document.createElement('button');
   b.type = 'button';
@@ -557,21 +565,36 @@ export class TableController {
     }
   }
 
-  #selectColumn(): ColumnDefinition {
+  /** A narrow column of per-row controls: fixed, not sortable, not resizable. */
+  #controlColumn(field: string, title: string, width: number, header: () => HTMLElement, cell: (e: Experiment) => HTMLElement): ColumnDefinition {
     return {
-      title: 'Select',
-      field: SELECT_COLUMN,
-      width: 36,
-      minWidth: 36,
+      title,
+      field,
+      width,
+      minWidth: width,
       headerSort: false,
       resizable: false,
       hozAlign: 'center',
-      titleFormatter: (() => {
-        const box = document.createElement('input');
-        box.type = 'checkbox';
-        box.className = 'select-all';
-        box.setAttribute('aria-label', 'Select all shown experiments');
-        for (const ev of ['mousedown', 'pointerdown', 'click']) box.addEventListener(ev, (x) => x.stopPropagation());
+      titleFormatter: header as unknown as ColumnDefinition['titleFormatter'],
+      formatter: ((c: CellComponent) => cell(c.getData() as Experiment)) as unknown as ColumnDefinition['formatter'],
+    };
+  }
+
+  #selectColumn(): ColumnDefinition {
+    const checkbox = (className: string, label: string) => {
+      const box = document.createElement('input');
+      box.type = 'checkbox';
+      box.className = className;
+      box.setAttribute('aria-label', label);
+      for (const ev of ['mousedown', 'pointerdown', 'click', 'keydown']) box.addEventListener(ev, (x) => x.stopPropagation());
+      return box;
+    };
+    return this.#controlColumn(
+      SELECT_COLUMN,
+      'Select',
+      36,
+      () => {
+        const box = checkbox('select-all', 'Select all shown experiments');
         box.addEventListener('change', () => {
           const shown = (this.#table?.getData('active') ?? []) as Experiment[];
           if (box.checked) for (const e of shown) this.#selected.add(e.id);
@@ -580,74 +603,37 @@ export class TableController {
           this.callbacks.onSelectionChange?.(this.#selected.size);
         });
         return box;
-      }) as unknown as ColumnDefinition['titleFormatter'],
-      formatter: ((cell: CellComponent) => {
-        const e = cell.getData() as Experiment;
-        const box = document.createElement('input');
-        box.type = 'checkbox';
-        box.className = 'select-row';
+      },
+      (e) => {
+        const box = checkbox('select-row', `Select ${this.#columns.nameOf(e)}`);
         box.dataset.id = e.id;
         box.checked = this.#selected.has(e.id);
-        box.setAttribute('aria-label', `Select ${this.#columns.nameOf(e)}`);
-        for (const ev of ['mousedown', 'click', 'keydown']) box.addEventListener(ev, (x) => x.stopPropagation());
         box.addEventListener('change', () => {
           if (box.checked) this.#selected.add(e.id);
           else this.#selected.delete(e.id);
           this.callbacks.onSelectionChange?.(this.#selected.size);
         });
         return box;
-      }) as unknown as ColumnDefinition['formatter'],
-    };
+      },
+    );
   }
 
   #detailsColumn(): ColumnDefinition {
-    return {
-      title: 'Details',
-      field: DETAILS_COLUMN,
-      width: 36,
-      minWidth: 36,
-      headerSort: false,
-      resizable: false,
-      hozAlign: 'center',
-      titleFormatter: (() => {
-        const s = document.createElement('span');
-        s.className = 'visually-hidden';
-        s.textContent = 'Details';
-        return s;
-      }) as unknown as ColumnDefinition['titleFormatter'],
-      formatter: ((cell: CellComponent) => {
-        const e = cell.getData() as Experiment;
-        const open = this.#expanded.has(e.id);
-        const b = button(`Details ${this.#columns.nameOf(e)}`, open ? '▾' : '▸', 'details-button');
-        b.setAttribute('aria-expanded', String(open));
-        b.addEventListener('click', () => this.callbacks.onToggleDetails?.(e));
-        return b;
-      }) as unknown as ColumnDefinition['formatter'],
-    };
+    return this.#controlColumn(DETAILS_COLUMN, 'Details', 36, () => hiddenText('Details'), (e) => {
+      const open = this.#expanded.has(e.id);
+      const b = button(`Details ${this.#columns.nameOf(e)}`, open ? '▾' : '▸', 'details-button');
+      b.setAttribute('aria-expanded', String(open));
+      b.addEventListener('click', () => this.callbacks.onToggleDetails?.(e));
+      return b;
+    });
   }
 
   #deleteColumn(): ColumnDefinition {
-    return {
-      title: 'Delete',
-      field: DELETE_COLUMN,
-      width: 44,
-      minWidth: 44,
-      headerSort: false,
-      resizable: false,
-      hozAlign: 'center',
-      titleFormatter: (() => {
-        const s = document.createElement('span');
-        s.className = 'visually-hidden';
-        s.textContent = 'Delete';
-        return s;
-      }) as unknown as ColumnDefinition['titleFormatter'],
-      formatter: ((cell: CellComponent) => {
-        const e = cell.getData() as Experiment;
-        const b = button(`Delete ${this.#columns.nameOf(e)}`, '🗑', 'delete-button');
-        b.addEventListener('click', () => this.callbacks.onDeleteRequest?.(e));
-        return b;
-      }) as unknown as ColumnDefinition['formatter'],
-    };
+    return this.#controlColumn(DELETE_COLUMN, 'Delete', 44, () => hiddenText('Delete'), (e) => {
+      const b = button(`Delete ${this.#columns.nameOf(e)}`, '🗑', 'delete-button');
+      b.addEventListener('click', () => this.callbacks.onDeleteRequest?.(e));
+      return b;
+    });
   }
 
   #refreshSelectCells(): void {
