@@ -225,6 +225,22 @@ describe('column chooser', () => {
   });
 });
 
+describe('showing and hiding one column', () => {
+  it('inserts the column in its place and removes it again', async () => {
+    const el = await dashboard();
+    const titles = () => [...el.shadowRoot!.querySelectorAll<HTMLElement>('.tabulator-col:not([tabulator-field^="__"]) .col-title-text')].map((t) => t.textContent);
+    el.setViewState({ columns: ['status', 'name', 'params.lr', 'operator'] });
+    await waitUntil(() => titles().join() === 'Status,Name,lr,Operator');
+    el.setViewState({ columns: ['status', 'name', 'params.lr', 'params.opt.name', 'operator'] });
+    await waitUntil(() => titles().join() === 'Status,Name,lr,opt.name,Operator', `got ${titles().join()}`);
+    expect(cellTexts(el).some((r) => r.includes('sgd'))).to.equal(true);
+    el.setViewState({ columns: ['status', 'name', 'params.opt.name', 'operator'] });
+    await waitUntil(() => titles().join() === 'Status,Name,opt.name,Operator', `got ${titles().join()}`);
+    el.setViewState({ columns: ['status', 'name', 'params.opt.name', 'operator', 'notes'] });
+    await waitUntil(() => titles().join() === 'Status,Name,opt.name,Operator,Notes', `got ${titles().join()}`);
+  });
+});
+
 describe('delete', () => {
   async function deletable(): Promise<{ el: ExperimentDashboard; source: FakeSource }> {
     const source = new FakeSource(runs());

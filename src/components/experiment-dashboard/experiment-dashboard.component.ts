@@ -237,6 +237,7 @@ export class ExperimentDashboard extends LitElement {
   @state() private _total?: number;
   @state() private _importing?: string;
   @state() private _importReport?: string;
+  @state() private _preparing = false;
   @state() private _undo?: { experiments: Experiment[]; timer: ReturnType<typeof setTimeout> };
 
   @query('dialog.confirm') private _dialog?: HTMLDialogElement;
@@ -651,6 +652,8 @@ export class ExperimentDashboard extends LitElement {
   }
 
   #prepareSearch?: AbortController;
+  /** Resolves when the search text of every record is built (see prepareSearch). */
+  #searchReady: Promise<void> = Promise.resolve();
 
   #setExperiments(experiments: Experiment[]): void {
     this._experiments = experiments;
@@ -674,7 +677,8 @@ export class ExperimentDashboard extends LitElement {
       .then(() => {
         if (prepare.signal.aborted) return undefined;
         this._shown = table.shownCount();
-        return prepareSearch(experiments, prepare.signal);
+        this.#searchReady = prepareSearch(experiments, prepare.signal);
+        return this.#searchReady;
       });
   }
 
@@ -707,6 +711,14 @@ export class ExperimentDashboard extends LitElement {
       return;
     }
     const { search, filters } = this._view;
+    // A search typed while the search text is still being built waits for it (built in slices,
+    // the page stays responsive) instead of building it all in one long task.
+    if (search.trim() !== '') {
+      this._preparing = true;
+      await this.#searchReady;
+      this._preparing = false;
+      if (search !== this._view.search) return;
+    }
     const usable = filters.filter((f) => this.#attribute(f.attribute));
     const active = search.trim() !== '' || usable.length > 0;
     await this.#table?.setFilter(active ? compilePredicate({ search, filters: usable }) : undefined, usable.map((f) => f.attribute));
@@ -944,7 +956,9 @@ export class ExperimentDashboard extends LitElement {
           .value=${this._searchDraft}
           @input=${this.#onSearchInput}
         />
-        <span class="match-count" aria-live="polite">${filtering ? `${this._shown.toLocaleString('en-US')} of ${s.total.toLocaleString('en-US')} shown` : ''}</span>
+        <span class="match-count" aria-live="polite"
+          >${this._preparing ? 'Preparing search…' : filtering ? `${this._shown.toLocaleString('en-US')} of ${s.total.toLocaleString('en-US')} shown` : ''}</span
+        >
         <experiment-group-picker
           .availableAttributes=${this._catalogue}
           .value=${this._view.groupBy}

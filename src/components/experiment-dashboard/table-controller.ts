@@ -276,10 +276,38 @@ export class TableController {
   /** Sets the visible columns, in order, with the per-row select, details and delete controls. */
   async setColumns(columns: TableColumns): Promise<void> {
     await this.#built;
+    const previous = this.#columns;
     this.#columns = columns;
+    const table = this.#table;
+    if (!table) return;
+    // Showing or hiding one column is the common change: Tabulator adds or removes it in place,
+    // where setColumns would rebuild every column and re-render every row.
+    const before = previous.attributes.map((a) => a.id);
+    const after = columns.attributes.map((a) => a.id);
+    const sameControls = previous.deletable === columns.deletable && table.getColumns().length > 0;
+    const removed = before.filter((id) => !after.includes(id));
+    const kept = before.filter((id) => after.includes(id));
+    const labelsSame = columns.attributes.every((a) => previous.attributes.find((p) => p.id === a.id)?.label === a.label || !before.includes(a.id));
+    if (sameControls && labelsSame && kept.join('\u0001') === after.filter((id) => before.includes(id)).join('\u0001')) {
+      const added = after.filter((id) => !before.includes(id));
+      if (removed.length + added.length <= 2) {
+        for (const id of removed) await table.deleteColumn(id);
+        for (const id of added) {
+          const index = after.indexOf(id);
+          const attr = columns.attributes[index] as Attribute;
+          // Added in order, so the next column already in the table is the one to insert before.
+          const next = after.slice(index + 1).find((x) => before.includes(x));
+          const def = this.#columnDefinition(attr, columns.widths?.[id]);
+          if (next) await table.addColumn(def, true, next);
+          else if (columns.deletable) await table.addColumn(def, true, DELETE_COLUMN);
+          else await table.addColumn(def, false);
+        }
+        return;
+      }
+    }
     const defs: ColumnDefinition[] = [this.#selectColumn(), this.#detailsColumn(), ...columns.attributes.map((a) => this.#columnDefinition(a, columns.widths?.[a.id]))];
     if (columns.deletable) defs.push(this.#deleteColumn());
-    this.#table?.setColumns(defs);
+    table.setColumns(defs);
   }
 
   async setData(experiments: Experiment[]): Promise<void> {
