@@ -322,6 +322,7 @@ export class TableController {
     this.#ranks.clear();
     await this.#table?.replaceData(experiments);
     this.#remarkActive();
+    this.#warmRanks();
     this.callbacks.onSelectionChange?.(this.#selected.size);
   }
 
@@ -442,6 +443,7 @@ export class TableController {
       this.#data.push(e);
     }
     this.#ranks.clear();
+    this.#warmGeneration++;
     await table.addData([...experiments]);
     table.refreshFilter();
     const sorters = table.getSorters();
@@ -503,6 +505,26 @@ export class TableController {
         return 0;
       });
     };
+  }
+
+  #warmGeneration = 0;
+
+  /**
+   * Computes the sort ranks of the visible columns in the background, one column per idle slot
+   * (each well under a long task), so the first click on a header only has to order the rows.
+   */
+  #warmRanks(): void {
+    const generation = ++this.#warmGeneration;
+    const pending = [...this.#columns.attributes];
+    const next = () => {
+      if (generation !== this.#warmGeneration) return;
+      const attr = pending.shift();
+      if (!attr) return;
+      this.#rankFor(attr);
+      schedule(next);
+    };
+    const schedule = (fn: () => void) => (typeof requestIdleCallback === 'function' ? requestIdleCallback(fn, { timeout: 2000 }) : setTimeout(fn, 50));
+    schedule(next);
   }
 
   #tag(e: Experiment): void {
