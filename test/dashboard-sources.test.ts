@@ -51,6 +51,24 @@ describe('<experiment-dashboard database> (IndexedDB)', () => {
     await waitUntil(() => rows(el).length > 0);
   });
 
+  it('hands over a first batch early, for a first screen while the rest loads', async () => {
+    const name = `dash-${Math.random().toString(36).slice(2)}`;
+    const source = new IndexedDbSource(name, { readBatchSize: 100 });
+    await source.importCollection(generateCollection({ n: 450, seed: 2, historyPoints: 0 }));
+    const partials: number[] = [];
+    const page = await source.load({}, undefined, (first) => partials.push(first.length));
+    expect(partials).to.deep.equal([100]);
+    expect(page.experiments).to.have.length(450);
+    const el = await fixture<ExperimentDashboard>(html`<experiment-dashboard style=${sized}></experiment-dashboard>`);
+    const sizes: number[] = [];
+    const watch = setInterval(() => sizes.push(el.loadedExperiments.length), 1);
+    el.source = source;
+    await waitUntil(() => el.loadedExperiments.length === 450, 'all loaded');
+    clearInterval(watch);
+    expect(sizes).to.include(100);
+    source.close();
+  });
+
   it('shows a change made in another tab (another source on the same database)', async () => {
     const name = `dash-${Math.random().toString(36).slice(2)}`;
     const other = new IndexedDbSource(name);

@@ -279,9 +279,9 @@ export class IndexedDbSource implements ExperimentSource {
   // ---- reading ----
 
   /** Every stored record (the query is applied by the table), read in batches between which the page stays responsive. */
-  async load(_query: Query = {}, signal?: AbortSignal): Promise<Page> {
+  async load(_query: Query = {}, signal?: AbortSignal, onPartial?: (first: Experiment[]) => void): Promise<Page> {
     const db = await this.#open();
-    const experiments = await this.#readAll(db, signal, 'Loading experiments');
+    const experiments = await this.#readAll(db, signal, 'Loading experiments', onPartial);
     const page: Page = { experiments, total: experiments.length };
     const [defaults, generatedAt] = await Promise.all([db.get('meta', 'defaults'), db.get('meta', 'generatedAt')]);
     if (defaults && typeof defaults === 'object') page.defaults = defaults as CollectionDefaults;
@@ -289,7 +289,7 @@ export class IndexedDbSource implements ExperimentSource {
     return page;
   }
 
-  async #readAll(db: Db, signal: AbortSignal | undefined, doing: string): Promise<Experiment[]> {
+  async #readAll(db: Db, signal: AbortSignal | undefined, doing: string, onPartial?: (first: Experiment[]) => void): Promise<Experiment[]> {
     const out: Experiment[] = [];
     let after: string | undefined;
     for (;;) {
@@ -297,6 +297,8 @@ export class IndexedDbSource implements ExperimentSource {
       const batch = await db.getAll('experiments', after === undefined ? null : IDBKeyRange.lowerBound(after, true), this.#readBatch);
       for (const e of batch) out.push(e);
       if (batch.length < this.#readBatch) return out;
+      // More to come: the first batch is enough for a first screen of rows.
+      if (out.length === batch.length) onPartial?.(out.slice());
       after = batch[batch.length - 1]?.id;
       await yieldToEventLoop();
     }

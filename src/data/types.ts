@@ -218,7 +218,11 @@ export interface ExperimentSource {
   readonly capabilities: SourceCapabilities;
   /** A short human label for errors and the summary, e.g. the URL. */
   readonly label?: string;
-  load(query: Query, signal?: AbortSignal): Promise<Page>;
+  /**
+   * The experiments matching the query. A source that reads in batches may call `onPartial` with
+   * the first records as soon as it has them, so the table shows a first screen early.
+   */
+  load(query: Query, signal?: AbortSignal, onPartial?: (first: Experiment[]) => void): Promise<Page>;
   get?(id: string, signal?: AbortSignal): Promise<Experiment>;
   history?(id: string, metric: string, signal?: AbortSignal): Promise<Series>;
   artifact?(id: string, artifact: Artifact, signal?: AbortSignal): Promise<Blob | URL>;

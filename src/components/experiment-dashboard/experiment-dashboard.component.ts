@@ -566,7 +566,10 @@ export class ExperimentDashboard extends LitElement {
     this._loading = true;
     this._error = undefined;
     try {
-      const page = await source.load(this.#query(), abort.signal);
+      const page = await source.load(this.#query(), abort.signal, (first) => {
+        // A first screen while the rest loads, only when the table is still empty.
+        if (!abort.signal.aborted && this.#abort === abort && this._experiments.length === 0) this.#setExperiments(first);
+      });
       // A superseded request's late answer is dropped.
       if (abort.signal.aborted || this.#abort !== abort) return;
       this._total = source.capabilities.serverQuery ? (page.total ?? page.experiments.length) : undefined;
