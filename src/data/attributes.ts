@@ -1,3 +1,4 @@
+import { MAX_LABEL_LENGTH, clipText } from './format.js';
 import { durationMs } from './parse.js';
 import type { Experiment } from './types.js';
 
@@ -39,7 +40,15 @@ function walk(root: unknown, path: readonly string[]): unknown {
   return v;
 }
 
-const fixed = (id: string, label: string, category: AttributeCategory, kind: AttributeKind, get: (e: Experiment) => AttributeValue): Attribute => ({ id, label, category, kind, get });
+// Labels are display text built from data (a key may be a megabyte long): cut, with a visible mark.
+// The id stays whole: it is what columns, filters and grouping use.
+const fixed = (id: string, label: string, category: AttributeCategory, kind: AttributeKind, get: (e: Experiment) => AttributeValue): Attribute => ({
+  id,
+  label: clipText(label, MAX_LABEL_LENGTH),
+  category,
+  kind,
+  get,
+});
 
 /** Attributes every record has a place for, whether or not it fills it. */
 export const BUILTIN_ATTRIBUTES: readonly Attribute[] = [

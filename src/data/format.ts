@@ -95,6 +95,26 @@ export function formatTime(iso: string | number | undefined, options: TimeFormat
   return `${y}-${p(mo + 1)}-${p(day)} ${p(h)}:${p(mi)}:${p(s)}${utc ? ' UTC' : ''}`;
 }
 
+/** The mark that ends text cut for display. */
+export const CUT_MARK = '…';
+
+/**
+ * Text for display, at most `max` characters: longer text is cut and ends with {@link CUT_MARK},
+ * so a cut is always visible. A surrogate pair is never split. Experiment data can hold megabytes
+ * in one string (captured output, a pasted file); shown whole it blocks the page while the
+ * browser lays it out, and in a `<select>` option Chromium takes tens of seconds.
+ */
+export function clipText(text: string, max: number): string {
+  if (text.length <= max) return text;
+  let end = Math.max(0, max - 1);
+  const last = text.charCodeAt(end - 1);
+  if (last >= 0xd800 && last <= 0xdbff) end--;
+  return `${text.slice(0, end)}${CUT_MARK}`;
+}
+
+/** Longest attribute label: labels come from data (parameter, metric, label and package names). */
+export const MAX_LABEL_LENGTH = 100;
+
 // Media types a browser would render as a document (and so run script in) when opened.
 const ACTIVE_MEDIA_TYPE = /html|xml|svg|javascript|ecmascript/i;
 

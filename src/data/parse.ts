@@ -490,6 +490,52 @@ function coerceShape(v: Record<string, unknown>, shape: Shape, path: string, c: 
   return out;
 }
 
+// ---- Nesting ----
+
+/**
+ * Deepest nesting kept in free-form values (parameters, extensions, unknown fields). A hostile
+ * or broken file can nest thousands of levels: every reader walks these values recursively and
+ * would overflow the stack, so the parts deeper than this are replaced by {@link NESTING_CUT}.
+ */
+export const MAX_NESTING = 100;
+/** What replaces a value nested deeper than {@link MAX_NESTING}: a visible mark, not a silent cut. */
+export const NESTING_CUT = `(nested more than ${MAX_NESTING} levels deep: not shown)`;
+/** Fields validated into fixed shapes above: nothing nests in them without bound. */
+const FIXED_SHAPE_KEYS = new Set(['id', 'status', 'name', 'operator', 'command', 'notes', 'times', 'tags', 'labels', 'metrics', 'mainMetric', 'dependencies', 'artifacts', 'git']);
+
+/** The value, or a copy cut at {@link MAX_NESTING} levels (the record's own objects are not changed). */
+function capNesting(v: object, depth: number, path: () => string, c: Collector): unknown {
+  if (depth > MAX_NESTING) {
+    c.warn(path(), `nested more than ${MAX_NESTING} levels deep; the deeper part was cut`);
+    return NESTING_CUT;
+  }
+  if (Array.isArray(v)) {
+    let out: unknown[] | undefined;
+    for (let i = 0; i < v.length; i++) {
+      const x: unknown = v[i];
+      if (x === null || typeof x !== 'object') continue;
+      const y = capNesting(x, depth + 1, () => `${path()}[${i}]`, c);
+      if (y !== x) (out ??= v.slice())[i] = y;
+    }
+    return out ?? v;
+  }
+  const obj = v as Record<string, unknown>;
+  let out: Record<string, unknown> | undefined;
+  for (const k in obj) {
+    const x = obj[k];
+    if (x === null || typeof x !== 'object') continue;
+    const y = capNesting(x, depth + 1, () => keyPath(path(), k), c);
+    if (y !== x) {
+      if (!out) {
+        out = {};
+        for (const ok in obj) setOwn(out, ok, obj[ok]);
+      }
+      setOwn(out, k, y);
+    }
+  }
+  return out ?? v;
+}
+
 /** Validates one record; returns the normalised record or undefined when it must be left out. */
 export function parseExperiment(raw: unknown, index: number, base = `$.experiments[${index}]`): { experiment?: Experiment; problems: Problem[] } {
   const rawId = isObject(raw) ? raw.id : undefined;
@@ -635,6 +681,10 @@ export function parseExperiment(raw: unknown, index: number, base = `$.experimen
       default:
         e[k] = v;
     }
+    // Free-form values (parameters, extensions, unknown fields) may nest without bound; every
+    // reader (attributes, search, detail, export) walks them recursively.
+    const kept = Object.hasOwn(e, k) ? e[k] : undefined;
+    if (kept !== null && typeof kept === 'object' && !FIXED_SHAPE_KEYS.has(k)) e[k] = capNesting(kept, 1, () => keyPath('', k), c);
   }
   return { experiment: e as unknown as Experiment, problems: c.problems };
 }
