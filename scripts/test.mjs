@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// `npm test`: type-check, lint, build, then the browser suite in headless Chromium. Ends with the plain
+// `npm test`: type-check, lint, build, node tests, the browser suite in headless Chromium, then every
+// Storybook story. Ends with the plain
 // line `N passed, N failed` (browser tests plus one per failed check) that CI reads.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -56,6 +57,20 @@ try {
   failed += 1;
 }
 rmSync(countsFile, { force: true });
+
+// The Storybook catalogue: every story built, rendered, its play function run and checked with axe.
+const storyCounts = countsFile.replace(/counts\.json$/, 'stories.json');
+const storiesOk = step('stories', process.execPath, ['scripts/check-stories.mjs'], { ED_COUNTS_FILE: storyCounts });
+try {
+  const totals = JSON.parse(readFileSync(storyCounts, 'utf8'));
+  passed += totals.passed;
+  failed += totals.failed;
+  if (!storiesOk && totals.failed === 0) failed += 1;
+} catch {
+  console.error('The story check did not report any result.');
+  failed += 1;
+}
+rmSync(storyCounts, { force: true });
 
 console.log(`\n${passed} passed, ${failed} failed`);
 process.exit(failed === 0 ? 0 : 1);
