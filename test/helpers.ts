@@ -1,5 +1,6 @@
-import { waitUntil } from '@open-wc/testing';
+import { expect, waitUntil } from '@open-wc/testing';
 import type { ExperimentDashboard } from '../src/components/experiment-dashboard/experiment-dashboard.component.js';
+import { SourceError } from '../src/data/types.js';
 
 /** The rendered table rows (Tabulator's virtual renderer only renders what is in view). */
 export function rows(el: ExperimentDashboard): HTMLElement[] {
@@ -22,4 +23,15 @@ export async function waitForRows(el: ExperimentDashboard, count: number, messag
 
 export function headerTitles(el: ExperimentDashboard): string[] {
   return [...el.shadowRoot!.querySelectorAll<HTMLElement>('.tabulator-col:not([tabulator-field^="__"]) .col-title-text')].map((t) => t.textContent?.trim() ?? '');
+}
+
+/** The error a source's promise rejects with; fails the test when it resolves or throws something else. */
+export async function rejection(p: Promise<unknown>): Promise<SourceError> {
+  try {
+    await p;
+  } catch (err) {
+    expect(err).to.be.instanceOf(SourceError);
+    return err as SourceError;
+  }
+  throw new Error('expected the promise to reject');
 }

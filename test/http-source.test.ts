@@ -4,7 +4,8 @@ import { HttpSource, type HttpSourceInit } from '../src/data/http-source.js';
 import { parseCollection } from '../src/data/parse.js';
 import { applyQuery, FILTER_OPERATORS } from '../src/data/query.js';
 import { generateCollection, type SampleOptions } from '../src/data/sample-data.js';
-import { SourceError, type Change, type Experiment, type Query } from '../src/data/types.js';
+import { type Change, type Experiment, type Query } from '../src/data/types.js';
+import { rejection } from './helpers.js';
 
 // The reference server runs on loopback, started by server/web-test-runner-plugin.mjs.
 let api: string;
@@ -21,16 +22,6 @@ const requests = async (): Promise<string[]> => ((await hook('requests')) as { r
 
 function source(init: Partial<HttpSourceInit> = {}): HttpSource {
   return new HttpSource({ baseUrl: api, retryDelayMs: 10, ...init });
-}
-
-async function rejection(p: Promise<unknown>): Promise<SourceError> {
-  try {
-    await p;
-  } catch (err) {
-    expect(err).to.be.instanceOf(SourceError);
-    return err as SourceError;
-  }
-  throw new Error('expected the promise to reject');
 }
 
 /** A record as a list answer shows it: histories replaced by references. */

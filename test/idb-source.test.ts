@@ -4,6 +4,7 @@ import { IDB_HISTORY_REF, IDB_SCHEMA_VERSION, IndexedDbSource, type ImportProgre
 import { parseCollection } from '../src/data/parse.js';
 import { collectionToJson, generateCollection } from '../src/data/sample-data.js';
 import { SourceError, type Change, type Experiment } from '../src/data/types.js';
+import { rejection } from './helpers.js';
 
 let names: string[] = [];
 let sources: IndexedDbSource[] = [];
@@ -18,16 +19,6 @@ function source(name: string, options?: ConstructorParameters<typeof IndexedDbSo
   const s = new IndexedDbSource(name, options);
   sources.push(s);
   return s;
-}
-
-async function rejection(p: Promise<unknown>): Promise<SourceError> {
-  try {
-    await p;
-  } catch (err) {
-    expect(err).to.be.instanceOf(SourceError);
-    return err as SourceError;
-  }
-  throw new Error('expected the promise to reject');
 }
 
 afterEach(async () => {

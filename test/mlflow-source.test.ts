@@ -1,7 +1,8 @@
 import { expect } from '@open-wc/testing';
 import { MlflowDeleteError, MlflowSource, toMlflowSearch, type MlflowSourceInit } from '../src/data/mlflow-source.js';
 import { parseJsonText } from '../src/data/parse.js';
-import { SourceError, type ColumnFilter, type Query } from '../src/data/types.js';
+import { type ColumnFilter, type Query } from '../src/data/types.js';
+import { rejection } from './helpers.js';
 
 // A stand-in MLflow tracking server: a fake `fetch` answering with the JSON shapes of MLflow's
 // REST API 2.0, built from the mlflow-export-import fixtures, that records every request.
@@ -163,16 +164,6 @@ function server(): FakeMlflow {
 
 function source(fake: FakeMlflow, init: Partial<MlflowSourceInit> = {}): MlflowSource {
   return new MlflowSource({ baseUrl: BASE, fetch: fake.fetch, ...init });
-}
-
-async function rejection(p: Promise<unknown>): Promise<SourceError> {
-  try {
-    await p;
-  } catch (err) {
-    expect(err).to.be.instanceOf(SourceError);
-    return err as SourceError;
-  }
-  throw new Error('expected the promise to reject');
 }
 
 const ALL_IDS = ['eb66c160957d4a28b11d3f1b968df9cd', '4b0ce88fd34e45fc8ca08876127299ce', 'a83cebbccbca41299360c695c5ea72f3', '5397ae67ee0c49139bf64834b4d27fab', '8a6af43e756f433da7a90fd6b4e49c3a'];
