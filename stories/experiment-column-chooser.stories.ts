@@ -84,6 +84,20 @@ export const ManyAttributes: Story = {
   },
 };
 
+/** "Show all" adds the rest a step per frame; the focus moves to the first row that was hidden. */
+export const ShowAll: Story = {
+  name: '2,000 parameters, all shown',
+  args: { attributes: '2,000 parameters and metrics', selected: 'status,name' },
+  play: async ({ canvasElement }) => {
+    const el = chooserIn(canvasElement);
+    const more = await shown('the "Show all" button of the parameters', () => inShadow(el, '[data-category="parameters"] [part~="show-all"]'));
+    await userEvent.click(more);
+    const boxes = () => [...(el.shadowRoot?.querySelectorAll('[data-category="parameters"] input[type="checkbox"]') ?? [])];
+    await shown('all 1,500 parameters', () => boxes().length === 1500);
+    await expect(el.shadowRoot?.activeElement).toBe(boxes()[200]);
+  },
+};
+
 export const NoAttributes: Story = {
   name: 'Before any data',
   args: { attributes: 'none yet' },

@@ -13,6 +13,11 @@ const RUNS = {
   'running run': () => firstWithStatus(sample60(), 'running'),
   'Sacred run 3 (failed, real)': () => sacredCollection().experiments.find((e) => e.id.endsWith('3')),
   'MLflow run (real)': () => mlflowCollection().experiments[0],
+  'run with 1 MiB values': memo(() => {
+    const base = firstWithStatus(sample60(), 'failed');
+    const huge = 'A long pasted log line. '.repeat(44_000);
+    return { ...base, name: `A name from a bidi-${'\u202E'}override test`, notes: huge, command: `python train.py ${huge}`, output: { stdout: huge } } as Experiment;
+  }),
   none: () => undefined,
 } satisfies Record<string, () => Experiment | undefined>;
 type RunName = keyof typeof RUNS;
@@ -118,6 +123,16 @@ export const SacredRun: Story = {
   args: { run: 'Sacred run 3 (failed, real)', section: 'output' },
   play: async ({ canvasElement }) => {
     await shown('the captured output', () => part(detailIn(canvasElement), 'stdout'));
+  },
+};
+
+/** Values of a megabyte: cut with a mark, how much is shown, and Copy / Download for the whole. */
+export const LongValues: Story = {
+  name: 'Values of 1 MiB, cut for display',
+  args: { run: 'run with 1 MiB values' },
+  play: async ({ canvasElement }) => {
+    const note = await shown('the note on the cut notes', () => inShadow(detailIn(canvasElement), '.cut-note'));
+    await expect(textOf(note)).toContain('characters shown');
   },
 };
 

@@ -1,7 +1,7 @@
-import { expect, fixture, html, oneEvent } from '@open-wc/testing';
+import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import '../src/components/experiment-column-chooser/experiment-column-chooser.js';
-import { CATEGORY_ROW_LIMIT, type ExperimentColumnChooser } from '../src/components/experiment-column-chooser/experiment-column-chooser.component.js';
+import { CATEGORY_ROW_LIMIT, SHOW_ALL_STEP, type ExperimentColumnChooser } from '../src/components/experiment-column-chooser/experiment-column-chooser.component.js';
 import { DEFAULT_COLUMNS, collectAttributes, type Attribute } from '../src/data/attributes.js';
 import { generateExperiments } from '../src/data/sample-data.js';
 import type { Experiment } from '../src/data/types.js';
@@ -201,7 +201,12 @@ describe('<experiment-column-chooser>', () => {
     await search(el, '');
     buttonByText(el, 'Show all 2,000').click();
     await el.updateComplete;
-    expect(params().querySelectorAll('input[type="checkbox"]')).to.have.length(2000);
+    // The rest appears a step at a time; the focus moves from the button to the first new row.
+    expect(params().querySelectorAll('input[type="checkbox"]')).to.have.length(CATEGORY_ROW_LIMIT + SHOW_ALL_STEP);
+    expect(text(params().querySelector('.more'))).to.equal(`${(CATEGORY_ROW_LIMIT + SHOW_ALL_STEP).toLocaleString('en-US')} of 2,000 shown. Showing the rest…`);
+    expect(el.shadowRoot!.activeElement).to.equal(params().querySelectorAll('input[type="checkbox"]')[CATEGORY_ROW_LIMIT]);
+    await waitUntil(() => params().querySelectorAll('input[type="checkbox"]').length === 2000, 'all 2,000 rows');
+    expect(params().querySelector('.more')).to.equal(null);
 
     const changed = oneEvent(el, 'columns-change');
     checkbox(el, 'params.p1999').click();

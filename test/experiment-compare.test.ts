@@ -106,7 +106,7 @@ describe('<experiment-compare>', () => {
     expect(lr.getAttribute('part')).to.equal('row row-differs');
     expect(text(lr.querySelector('th')), 'the difference is said in words too').to.equal('≠optimizer.lr (differs)');
     expect(getComputedStyle(lr.querySelector('td')!).backgroundColor, 'and shown').to.not.equal(getComputedStyle(section(el, 'params').querySelector('tbody tr:not([data-differs]) td')!).backgroundColor);
-    expect(text(section(el, 'params').querySelector('h3'))).to.equal('Parameters3 of 6 differ');
+    expect(text(section(el, 'params').querySelector('.section-title'))).to.equal('Parameters3 of 6 differ');
     await expect(el).to.be.accessible();
   });
 

@@ -1,7 +1,7 @@
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import '../src/components/experiment-filter-editor/experiment-filter-editor.js';
-import { describeFilter } from '../src/components/experiment-filter-editor/describe-filter.js';
+import { describeFilter, describeFilterParts } from '../src/components/experiment-filter-editor/describe-filter.js';
 import type { ExperimentFilterEditor, FilterValueCount } from '../src/components/experiment-filter-editor/experiment-filter-editor.component.js';
 import { collectAttributes, type Attribute } from '../src/data/attributes.js';
 import { generateExperiments } from '../src/data/sample-data.js';
@@ -356,6 +356,12 @@ describe('describeFilter', () => {
     const p = (n: number) => String(n).padStart(2, '0');
     const local = `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}`;
     expect(describeFilter({ attribute: 'times.started', op: 'after', value: '2024-05-01T10:15:00Z' }, 'Started')).to.equal(`Started after ${local}`);
+  });
+
+  it('gives the label and values apart from the words, for a chip to isolate', () => {
+    expect(describeFilterParts({ attribute: 'operator', op: 'in', value: ['a', 'b', 'c'] }, 'Operator')).to.deep.equal([{ data: 'Operator' }, ' is ', { data: 'a' }, ', ', { data: 'b' }, ' or ', { data: 'c' }]);
+    expect(describeFilterParts({ attribute: 'name', op: 'contains', value: 'res' }, 'Name')).to.deep.equal([{ data: 'Name' }, ' contains "', { data: 'res' }, '"']);
+    expect(describeFilterParts({ attribute: 'tags', op: 'empty' }, 'Tags')).to.deep.equal([{ data: 'Tags' }, ' is empty']);
   });
 
   it('takes a value formatter', () => {

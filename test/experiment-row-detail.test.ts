@@ -1,7 +1,7 @@
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import '../src/components/experiment-row-detail/experiment-row-detail.js';
-import type { ExperimentRowDetail } from '../src/components/experiment-row-detail/experiment-row-detail.component.js';
+import { DETAIL_TEXT_LIMIT, OUTPUT_TEXT_LIMIT, type ExperimentRowDetail } from '../src/components/experiment-row-detail/experiment-row-detail.component.js';
 import { alignSeries, type MetricChart } from '../src/components/metric-chart/metric-chart.component.js';
 import { formatTime } from '../src/data/format.js';
 import { SourceError, type Artifact, type Experiment, type ExperimentSource, type Series } from '../src/data/types.js';
@@ -531,6 +531,38 @@ describe('<experiment-row-detail>', () => {
     expect(panel(el).querySelector('[part~="stdout"]')!.textContent).to.equal('epoch 1 loss 2.30\nepoch 2 loss 1.10');
   });
 
+  it('long values: cut with a mark, how much is shown, and the whole value to download', async () => {
+    const notes = `${'note '.repeat(4000)}end`;
+    const stdout = 'x'.repeat(OUTPUT_TEXT_LIMIT + 5);
+    const run: Experiment = { ...failedRun(), notes, output: { stdout } };
+    const el = await fixture<ExperimentRowDetail>(html`<experiment-row-detail .experiment=${run}></experiment-row-detail>`);
+    const dd = [...panel(el).querySelectorAll('dt')].find((d) => text(d) === 'Notes')!.nextElementSibling!;
+    const shown = [...dd.querySelector('.notes')!.childNodes].find((n) => n.nodeType === Node.TEXT_NODE && n.textContent!.length > 100)!.textContent!;
+    expect(shown).to.have.length(DETAIL_TEXT_LIMIT);
+    expect(shown.endsWith('…')).to.equal(true);
+    expect(text(dd.querySelector('.cut-note')!)).to.equal('(10,000 of 20,003 characters shown) Copy all of the notes Download all of the notes');
+    // Download saves the whole value as a text file.
+    const saved: Blob[] = [];
+    const original = URL.createObjectURL;
+    URL.createObjectURL = (blob: Blob | MediaSource) => {
+      saved.push(blob as Blob);
+      return original.call(URL, blob);
+    };
+    try {
+      [...dd.querySelectorAll<HTMLButtonElement>('.cut-note button')].find((b) => text(b).startsWith('Download'))!.click();
+    } finally {
+      URL.createObjectURL = original;
+    }
+    expect(saved).to.have.length(1);
+    expect(await saved[0]!.text()).to.equal(notes);
+    await expect(el).to.be.accessible();
+
+    el.section = 'output';
+    await el.updateComplete;
+    expect(panel(el).querySelector('[part~="stdout"]')!.textContent).to.have.length(OUTPUT_TEXT_LIMIT);
+    expect(text(panel(el).querySelector('.cut-note')!)).to.equal('(100,000 of 100,005 characters shown) Copy all of the output Download all of the output');
+  });
+
   describe('with a source and experiment-id', () => {
     it('fetches the record with get(), showing loading then the record', async () => {
       const answer = deferred<Experiment>();
@@ -595,6 +627,30 @@ describe('<metric-chart> (the chart of the detail and compare views)', () => {
       [null, 9, 8, 7, null],
     ]);
     expect(alignSeries([{ xs: [3, 1, Number.NaN], ys: [30, 10, 5] }])).to.deep.equal([[1, 3], [10, 30]]);
+    // Out of order, repeated x (the last one counts) and a non-finite x in the middle.
+    expect(
+      alignSeries([
+        { xs: [2, 0, 1], ys: [20, 0, 10] },
+        { xs: [0, 1, 1, Number.NaN, 3], ys: [5, 6, 7, 8, 9] },
+      ]),
+    ).to.deep.equal([
+      [0, 1, 2, 3],
+      [0, 10, 20, null],
+      [5, 7, null, 9],
+    ]);
+  });
+
+  it('aligns two million-point histories in one quick pass', () => {
+    const n = 1_000_000;
+    const a = { xs: Array.from({ length: n }, (_, i) => i), ys: Array.from({ length: n }, (_, i) => i / n) };
+    const b = { xs: [0, 1, 2], ys: [1, 0.5, 0.25] };
+    const started = performance.now();
+    const [xs, ya, yb] = alignSeries([a, b]);
+    const ms = performance.now() - started;
+    expect(xs).to.have.length(n);
+    expect(ya![n - 1]).to.equal((n - 1) / n);
+    expect(yb!.slice(0, 4)).to.deep.equal([1, 0.5, 0.25, null]);
+    expect(ms, `${Math.round(ms)} ms`).to.be.below(500);
   });
 
   it('says what it cannot draw: no timestamps on the time axis, values ≤ 0 on a log scale', async () => {

@@ -16,6 +16,12 @@ export interface ColumnsChangeDetail {
  */
 export const CATEGORY_ROW_LIMIT = 200;
 
+/**
+ * Rows added per frame after "Show all": 10,000 parameters rendered in one task block the page
+ * for seconds, five hundred a frame never do.
+ */
+export const SHOW_ALL_STEP = 500;
+
 interface DropTarget {
   id: string;
   after: boolean;
@@ -78,8 +84,8 @@ export class ExperimentColumnChooser extends LitElement {
   @property({ attribute: false }) defaults: readonly string[] = DEFAULT_COLUMNS;
 
   @state() private _search = '';
-  /** Long categories the user asked to see in full. */
-  @state() private _expanded: ReadonlySet<AttributeCategory> = new Set();
+  /** Rows shown of the long categories the user asked to see in full (they grow frame by frame). */
+  @state() private _limits: ReadonlyMap<AttributeCategory, number> = new Map();
   @state() private _drop?: DropTarget;
   @state() private _dragging?: string;
 
@@ -89,6 +95,16 @@ export class ExperimentColumnChooser extends LitElement {
   #selectedSet = new Set<string>();
   /** After a move by button, the focus follows the moved column. */
   #refocus?: { id: string; dir: 'up' | 'down' };
+  /** After "Show all", the focus goes to the first row that was hidden (the button is gone). */
+  #focusRow?: { category: AttributeCategory; index: number };
+  /** The pending frame of a category that is still growing. */
+  #growing = new Map<AttributeCategory, number>();
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    for (const frame of this.#growing.values()) cancelAnimationFrame(frame);
+    this.#growing.clear();
+  }
 
   protected override willUpdate(changed: PropertyValues): void {
     if (changed.has('availableAttributes')) {
@@ -103,6 +119,11 @@ export class ExperimentColumnChooser extends LitElement {
   }
 
   protected override updated(): void {
+    const row = this.#focusRow;
+    if (row) {
+      this.#focusRow = undefined;
+      this.renderRoot.querySelectorAll<HTMLInputElement>(`fieldset[data-category="${row.category}"] input[type="checkbox"]`)[row.index]?.focus();
+    }
     const target = this.#refocus;
     if (!target) return;
     this.#refocus = undefined;
@@ -143,8 +164,18 @@ export class ExperimentColumnChooser extends LitElement {
     this.#commit([...this.defaults]);
   }
 
-  #showAll(category: AttributeCategory): void {
-    this._expanded = new Set([...this._expanded, category]);
+  #showAll(category: AttributeCategory, shown: number): void {
+    this.#focusRow = { category, index: shown };
+    this.#grow(category, shown);
+  }
+
+  /** Shows SHOW_ALL_STEP more rows of the category now, and the next step in the next frame. */
+  #grow(category: AttributeCategory, shown: number): void {
+    this.#growing.delete(category);
+    const total = this.#groups.find((g) => g.category === category)?.attributes.length ?? 0;
+    const limit = Math.min(total, shown + SHOW_ALL_STEP);
+    this._limits = new Map(this._limits).set(category, limit === total ? Infinity : limit);
+    if (limit < total) this.#growing.set(category, requestAnimationFrame(() => this.#grow(category, limit)));
   }
 
   // ---- Drag and drop in the visible list ----
@@ -206,7 +237,7 @@ export class ExperimentColumnChooser extends LitElement {
             : this.#matches.map((g) => this.#renderCategory(g, searching))}
         </div>
         <section part="visible" aria-labelledby="visible-heading">
-          <h3 id="visible-heading">Visible columns <span class="count">(${this.selected.length})</span></h3>
+          <p id="visible-heading" class="section-title">Visible columns <span class="count">(${this.selected.length})</span></p>
           ${this.selected.length === 0
             ? html`<p class="hint">No columns: check attributes above.</p>`
             : html`<ol class="columns scroll" aria-labelledby="visible-heading">
@@ -226,7 +257,8 @@ export class ExperimentColumnChooser extends LitElement {
 
   #renderCategory(g: AttributeGroup, searching: boolean) {
     const total = this.#groups.find((x) => x.category === g.category)?.attributes.length ?? g.attributes.length;
-    const limit = this._expanded.has(g.category) ? Infinity : CATEGORY_ROW_LIMIT;
+    const limit = this._limits.get(g.category) ?? CATEGORY_ROW_LIMIT;
+    const growing = this.#growing.has(g.category);
     const shown = g.attributes.length > limit ? g.attributes.slice(0, limit) : g.attributes;
     return html`
       <fieldset part="category" data-category=${g.category}>
@@ -246,7 +278,9 @@ export class ExperimentColumnChooser extends LitElement {
         ${shown.length < g.attributes.length
           ? html`<p class="more">
               ${shown.length.toLocaleString('en-US')} of ${g.attributes.length.toLocaleString('en-US')} shown.
-              <button part="show-all" type="button" @click=${() => this.#showAll(g.category)}>Show all ${g.attributes.length.toLocaleString('en-US')}</button>
+              ${growing
+                ? 'Showing the rest…'
+                : html`<button part="show-all" type="button" @click=${() => this.#showAll(g.category, shown.length)}>Show all ${g.attributes.length.toLocaleString('en-US')}</button>`}
             </p>`
           : nothing}
       </fieldset>

@@ -131,9 +131,11 @@ export const columnChooserStyles = css`
     color: var(--_muted);
   }
 
-  h3 {
+  /* Not a heading: the chooser is embedded under headings it does not know. */
+  .section-title {
     margin: 0 0 4px;
     font-size: 1em;
+    font-weight: bold;
   }
   .columns {
     list-style: none;

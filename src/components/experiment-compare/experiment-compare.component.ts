@@ -1,11 +1,20 @@
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { durationMs } from '../../data/parse.js';
-import { describeHost, flattenParams, formatDuration, formatNumber, formatTime, gpuModels } from '../../data/format.js';
+import { clipText, describeHost, flattenParams, formatDuration, formatNumber, formatTime, gpuModels } from '../../data/format.js';
 import type { Experiment, ExperimentSource, Series } from '../../data/types.js';
 import { canChart, type ChartLine, type ChartXAxis } from '../metric-chart/metric-chart.component.js';
 import { detailBaseStyles } from '../experiment-row-detail/experiment-row-detail.styles.js';
 import { experimentCompareStyles } from './experiment-compare.styles.js';
+
+/**
+ * Longest value shown in a cell of the comparison, and longest run or row name: records can hold
+ * megabytes in one string; the detail of each run offers the whole value.
+ */
+export const COMPARE_TEXT_LIMIT = 2000;
+export const COMPARE_LABEL_LIMIT = 300;
+/** Rows shown per section; the filter box narrows a longer one (10,000 parameters would block the page). */
+export const COMPARE_ROW_LIMIT = 500;
 
 /** One compared attribute: its label and each run's value as text (`undefined`: the run has none). */
 export interface ComparisonRow {
@@ -115,7 +124,7 @@ export class ExperimentCompare extends LitElement {
     for (const n of names) counts.set(n, (counts.get(n) ?? 0) + 1);
     return this.experiments.map((e, i) => {
       const n = names[i] as string;
-      return (counts.get(n) ?? 0) > 1 && e.name !== undefined ? `${n} (${e.id})` : n;
+      return clipText((counts.get(n) ?? 0) > 1 && e.name !== undefined ? `${n} (${e.id})` : n, COMPARE_LABEL_LIMIT);
     });
   }
 
@@ -260,10 +269,11 @@ export class ExperimentCompare extends LitElement {
     const q = this._filter.trim().toLowerCase();
     const matching = q ? all.filter((r) => r.label.toLowerCase().includes(q)) : all;
     const differing = all.filter((r) => r.differs).length;
-    const rows = this.differencesOnly ? matching.filter((r) => r.differs) : matching;
+    const wanted = this.differencesOnly ? matching.filter((r) => r.differs) : matching;
+    const rows = wanted.length > COMPARE_ROW_LIMIT ? wanted.slice(0, COMPARE_ROW_LIMIT) : wanted;
     const headingId = `heading-${id}`;
     return html`<section part="section" class=${`section-${id}`} aria-labelledby=${headingId}>
-      <h3 id=${headingId}>${title}<span class="muted">${differing} of ${all.length} differ</span></h3>
+      <p class="section-title" id=${headingId}>${title}<span class="muted">${differing} of ${all.length} differ</span></p>
       ${rows.length === 0
         ? html`<p class="note">${this.differencesOnly && differing === 0 ? `All ${all.length} are the same in every experiment.` : 'No row matches the filter.'}</p>`
         : html`<table part="table">
@@ -275,18 +285,23 @@ export class ExperimentCompare extends LitElement {
                   html`<tr class=${r.differs ? 'differs' : ''} part=${r.differs ? 'row row-differs' : 'row'} ?data-differs=${r.differs}>
                     <th scope="row">
                       ${r.differs ? html`<span class="marker" aria-hidden="true">≠</span>` : nothing}<span class=${r.mono ? 'mono' : ''}
-                        >${r.label}</span
+                        >${clipText(r.label, COMPARE_LABEL_LIMIT)}</span
                       >${r.differs ? html`<span class="sr-only"> (differs)</span>` : nothing}
                     </th>
                     ${r.values.map((v) =>
                       v === undefined
                         ? html`<td class="missing"><span aria-hidden="true">—</span><span class="sr-only">not set</span></td>`
-                        : html`<td class=${r.mono ? 'mono' : ''}>${v}</td>`,
+                        : html`<td class=${r.mono ? 'mono' : ''}>${clipText(v, COMPARE_TEXT_LIMIT)}</td>`,
                     )}
                   </tr>`,
               )}
             </tbody>
           </table>`}
+      ${wanted.length > rows.length
+        ? html`<p class="note">
+            Showing ${rows.length.toLocaleString('en-US')} of ${wanted.length.toLocaleString('en-US')}: filter the rows to see the rest.
+          </p>`
+        : nothing}
     </section>`;
   }
 
@@ -298,7 +313,7 @@ export class ExperimentCompare extends LitElement {
     const chosen = this.#chosenMetrics(keys);
     const anyChartable = keys.some((k) => this.#chartable(k));
     return html`<section part="section" class="section-metrics" aria-labelledby="heading-metrics">
-      <h3 id="heading-metrics">Metrics<span class="muted">last values</span></h3>
+      <p class="section-title" id="heading-metrics">Metrics<span class="muted">last values</span></p>
       ${shown.length === 0
         ? html`<p class="note">No row matches the filter.</p>`
         : html`<table part="table">
@@ -319,13 +334,13 @@ export class ExperimentCompare extends LitElement {
               ${shown.map(
                 (key) =>
                   html`<tr part="row">
-                    <th scope="row"><span class="mono">${key}</span></th>
+                    <th scope="row"><span class="mono">${clipText(key, COMPARE_LABEL_LIMIT)}</span></th>
                     ${anyChartable
                       ? html`<td>
                           ${this.#chartable(key)
                             ? html`<input
                                 type="checkbox"
-                                aria-label=${`Plot ${key}`}
+                                aria-label=${`Plot ${clipText(key, COMPARE_LABEL_LIMIT)}`}
                                 .checked=${chosen.includes(key)}
                                 @change=${(ev: Event) => this.#toggleMetric(keys, key, (ev.target as HTMLInputElement).checked)}
                               />`
@@ -371,7 +386,7 @@ export class ExperimentCompare extends LitElement {
       lines.push(line);
     });
     return html`<div class="chart">
-      <h4><span class="mono">${key}</span><span class="muted">${lines.length} of ${this.experiments.length} experiments</span></h4>
+      <p class="chart-title"><span class="mono">${clipText(key, COMPARE_LABEL_LIMIT)}</span><span class="muted">${lines.length} of ${this.experiments.length} experiments</span></p>
       <metric-chart
         part="chart"
         .lines=${lines}
@@ -380,7 +395,7 @@ export class ExperimentCompare extends LitElement {
         x-axis=${this._xAxis}
         ?log-scale=${this._logScale}
         height="180"
-        label=${`Chart of ${key} by ${this._xAxis}${this._logScale ? ', log scale' : ''}, one line per experiment`}
+        label=${`Chart of ${clipText(key, COMPARE_LABEL_LIMIT)} by ${this._xAxis}${this._logScale ? ', log scale' : ''}, one line per experiment`}
       ></metric-chart>
     </div>`;
   }

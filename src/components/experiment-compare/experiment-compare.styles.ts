@@ -32,21 +32,24 @@ export const experimentCompareStyles = css`
     margin-top: 10px;
   }
 
-  h3 {
+  /* Titles are not headings: the element is embedded under headings it does not know. */
+  .section-title {
     margin: 0 0 4px;
     font-size: 1.05em;
+    font-weight: bold;
   }
 
-  h3 .muted,
-  h4 .muted {
+  .section-title .muted,
+  .chart-title .muted {
     font-weight: normal;
     font-size: 0.9em;
     margin-inline-start: 6px;
   }
 
-  h4 {
+  .chart-title {
     margin: 8px 0 2px;
     font-size: 1em;
+    font-weight: bold;
   }
 
   table {

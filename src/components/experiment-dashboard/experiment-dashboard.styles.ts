@@ -496,10 +496,31 @@ export const dashboardStyles = css`
     color: var(--_muted);
     font-weight: normal;
   }
+  /* Data in a header must not reorder the text around it (right-to-left or override characters). */
+  .group-attr,
+  .group-value {
+    unicode-bidi: isolate;
+  }
   .tabulator .tabulator-row.tabulator-group {
     background: var(--_header-bg);
     color: var(--_fg);
     border-color: var(--_border);
+  }
+  /* Tabulator paints every span of a group header #d00 (unreadable on the dark palette). */
+  .tabulator .tabulator-row.tabulator-group span {
+    color: var(--_fg);
+  }
+  .tabulator .tabulator-row.tabulator-group .group-attr,
+  .tabulator .tabulator-row.tabulator-group .group-count,
+  .tabulator .tabulator-row.tabulator-group .group-agg {
+    color: var(--_muted);
+  }
+  .tabulator .tabulator-row.tabulator-group .tabulator-arrow {
+    border-left-color: var(--_muted);
+  }
+  .tabulator .tabulator-row.tabulator-group.tabulator-group-visible .tabulator-arrow {
+    border-left-color: transparent;
+    border-top-color: var(--_muted);
   }
 
   :focus-visible {

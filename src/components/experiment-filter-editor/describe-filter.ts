@@ -35,11 +35,17 @@ export function formatFilterValue(attribute: string, value: string | number): st
   return value;
 }
 
+/** A piece of a filter's description: our words as text, or data (a label or value) to isolate. */
+export type FilterTextPart = string | { data: string };
+
+const d = (data: string): FilterTextPart => ({ data });
+
 /** `A`, `A or B`, `A, B or C`, `A, B, C, D or 3 more`. */
-function joinOr(items: string[]): string {
-  if (items.length <= 1) return items[0] ?? '';
-  if (items.length > MAX_LISTED + 1) return `${items.slice(0, MAX_LISTED).join(', ')} or ${items.length - MAX_LISTED} more`;
-  return `${items.slice(0, -1).join(', ')} or ${items[items.length - 1]}`;
+function joinOr(items: string[]): FilterTextPart[] {
+  const list = (xs: string[]): FilterTextPart[] => xs.flatMap((x, i) => (i === 0 ? [d(x)] : [', ', d(x)]));
+  if (items.length <= 1) return items.length === 0 ? [''] : [d(items[0] as string)];
+  if (items.length > MAX_LISTED + 1) return [...list(items.slice(0, MAX_LISTED)), ` or ${items.length - MAX_LISTED} more`];
+  return [...list(items.slice(0, -1)), ' or ', d(items[items.length - 1] as string)];
 }
 
 function listOf(filter: ColumnFilter): (string | number)[] {
@@ -59,39 +65,51 @@ function listOf(filter: ColumnFilter): (string | number)[] {
  * 2024-05-31`, `Status is Completed or Failed`, `Name matches /res.*\/`, `Tags is empty`.
  */
 export function describeFilter(filter: ColumnFilter, label: string, options: DescribeFilterOptions = {}): string {
+  return describeFilterParts(filter, label, options)
+    .map((p) => (typeof p === 'string' ? p : p.data))
+    .join('');
+}
+
+/**
+ * {@link describeFilter} in pieces, the label and values apart from the words around them, so a
+ * template can isolate each (`<bdi>`): a right-to-left or override character in data must not
+ * reorder the sentence.
+ */
+export function describeFilterParts(filter: ColumnFilter, label: string, options: DescribeFilterOptions = {}): FilterTextPart[] {
   const fmt = options.formatValue ?? ((value: string | number) => formatFilterValue(filter.attribute, value));
   const first = Array.isArray(filter.value) ? filter.value[0] : filter.value;
   const v = first === undefined ? '' : fmt(first);
+  const l = d(label);
   const op = filter.op;
   switch (op) {
     case 'empty':
-      return `${label} is empty`;
+      return [l, ' is empty'];
     case 'notEmpty':
-      return `${label} is not empty`;
+      return [l, ' is not empty'];
     case 'in': {
       const values = listOf(filter).map(fmt);
-      return values.length === 0 ? `${label} is one of (no values)` : `${label} is ${joinOr(values)}`;
+      return values.length === 0 ? [l, ' is one of (no values)'] : [l, ' is ', ...joinOr(values)];
     }
     case 'between': {
       const lo = filter.value === undefined ? undefined : v;
       const hi = filter.value2 === undefined ? undefined : fmt(filter.value2);
-      if (lo !== undefined && hi !== undefined) return `${label} between ${lo} and ${hi}`;
-      if (lo !== undefined) return `${label} ≥ ${lo}`;
-      if (hi !== undefined) return `${label} ≤ ${hi}`;
-      return `${label}: any value`;
+      if (lo !== undefined && hi !== undefined) return [l, ' between ', d(lo), ' and ', d(hi)];
+      if (lo !== undefined) return [l, ' ≥ ', d(lo)];
+      if (hi !== undefined) return [l, ' ≤ ', d(hi)];
+      return [l, ': any value'];
     }
     case 'eq':
     case 'ne':
       // Text reads as words, numbers as symbols.
-      if (typeof first === 'string') return `${label} ${op === 'eq' ? 'is' : 'is not'} ${v}`;
-      return `${label} ${SYMBOLS[op]} ${v}`;
+      if (typeof first === 'string') return [l, ` ${op === 'eq' ? 'is' : 'is not'} `, d(v)];
+      return [l, ` ${SYMBOLS[op]} `, d(v)];
     case 'matches':
-      return `${label} matches /${v}/`;
+      return [l, ' matches /', d(v), '/'];
     default: {
       const symbol = SYMBOLS[op];
-      if (symbol) return `${label} ${symbol} ${v}`;
+      if (symbol) return [l, ` ${symbol} `, d(v)];
       const word = WORDS[op] ?? op;
-      return `${label} ${word} ${QUOTED.has(op) ? `"${v}"` : v}`;
+      return QUOTED.has(op) ? [l, ` ${word} "`, d(v), '"'] : [l, ` ${word} `, d(v)];
     }
   }
 }

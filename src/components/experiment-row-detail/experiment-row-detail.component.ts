@@ -3,6 +3,7 @@ import { property, state } from 'lit/decorators.js';
 import { durationMs } from '../../data/parse.js';
 import {
   MISSING,
+  clipText,
   describeHost,
   fileNameOf,
   flattenParams,
@@ -35,6 +36,20 @@ const SECTION_LABELS: Record<DetailSection, string> = {
 
 /** Long lists are cut here; the search box narrows them down. */
 const ROW_LIMIT = 500;
+
+/**
+ * Longest value shown whole in a field; a longer one is cut with a visible mark and offered whole
+ * through Copy and Download. Records can hold megabytes in one string, and laying that out
+ * blocks the page for a second or more.
+ */
+export const DETAIL_TEXT_LIMIT = 10_000;
+/** Longest output or error trace shown (they are read in a scrolling box). */
+export const OUTPUT_TEXT_LIMIT = 100_000;
+/** Longest name, key or id shown (parameter and metric names, packages, artifacts). */
+export const DETAIL_KEY_LIMIT = 1_000;
+
+/** A name, key or id cut for display. */
+const clipKey = (text: string): string => clipText(text, DETAIL_KEY_LIMIT);
 
 const messageOf = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 const isAbort = (err: unknown, signal: AbortSignal): boolean =>
@@ -273,20 +288,55 @@ export class ExperimentRowDetail extends LitElement {
     try {
       if (!navigator.clipboard?.writeText) throw new Error('this page has no access to the clipboard');
       await navigator.clipboard.writeText(text);
-      this._copy = { id, ok: true, message: `Copied ${what}.` };
+      this._copy = { id, ok: true, message: `Copied ${clipKey(what)}.` };
       this.#copyTimer = setTimeout(() => {
         if (this._copy?.id === id && this._copy.ok) this._copy = undefined;
       }, 4000);
     } catch (err) {
-      this._copy = { id, ok: false, message: `Could not copy ${what}: ${messageOf(err)}. Select the text and copy it by hand.` };
+      this._copy = { id, ok: false, message: `Could not copy ${clipKey(what)}: ${messageOf(err)}. Select the text and copy it by hand.` };
     }
   }
 
   #copyButton(id: string, text: string, what: string): TemplateResult {
     const done = this._copy?.id === id ? this._copy : undefined;
     return html`<button type="button" class="inline-action" @click=${() => void this.#copyText(id, text, what)}>
-      ${done ? (done.ok ? 'Copied' : 'Copy failed') : 'Copy'}<span class="sr-only"> ${what}</span>
+      ${done ? (done.ok ? 'Copied' : 'Copy failed') : 'Copy'}<span class="sr-only"> ${clipKey(what)}</span>
     </button>`;
+  }
+
+  /** Saves text as a file through a temporary link (no network, works under a strict CSP). */
+  #saveText(text: string, fileName: string): void {
+    const url = URL.createObjectURL(new Blob([text], { type: 'text/plain;charset=utf-8' }));
+    const link = document.createElement('a');
+    link.href = url;
+    link.download = fileName;
+    link.rel = 'noopener';
+    link.hidden = true;
+    this.renderRoot.appendChild(link);
+    link.click();
+    link.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 60_000);
+  }
+
+  /**
+   * A value as text: whole when short, else cut at `max` with a visible mark, followed by how
+   * long it is and Copy / Download buttons for the whole value.
+   */
+  #text(id: string, text: string | undefined, what: string, max = DETAIL_TEXT_LIMIT): TemplateResult | string | undefined {
+    if (text === undefined || text.length <= max) return text;
+    return html`${clipText(text, max)}${this.#cutNote(id, text, what, max)}`;
+  }
+
+  /** After a value cut at `max`: how much is shown, and the whole value to copy (unless the row has its own Copy) or download. */
+  #cutNote(id: string, text: string, what: string, max = DETAIL_TEXT_LIMIT, copy = true): TemplateResult | typeof nothing {
+    if (text.length <= max) return nothing;
+    return html`<span class="cut-note muted"
+      >(${max.toLocaleString('en-US')} of ${text.length.toLocaleString('en-US')} characters shown)
+      ${copy ? this.#copyButton(id, text, `all of ${what}`) : nothing}
+      <button type="button" class="inline-action" @click=${() => this.#saveText(text, `${fileNameOf(clipKey(what)).slice(0, 100)}.txt`)}>
+        Download<span class="sr-only"> all of ${clipKey(what)}</span>
+      </button></span
+    >`;
   }
 
   async #download(a: Artifact, index: number): Promise<void> {
@@ -322,10 +372,10 @@ export class ExperimentRowDetail extends LitElement {
       const next = new Map(this._downloads);
       next.delete(index);
       this._downloads = next;
-      this._downloadNotice = `Download of ${fileName} started.`;
+      this._downloadNotice = `Download of ${clipKey(fileName)} started.`;
     } catch (err) {
       if (this._downloads.get(index) !== entry || isAbort(err, controller.signal)) return;
-      this._downloads = new Map(this._downloads).set(index, { status: 'error', message: `Could not download ${a.name}: ${messageOf(err)}` });
+      this._downloads = new Map(this._downloads).set(index, { status: 'error', message: `Could not download ${clipKey(a.name)}: ${messageOf(err)}` });
     }
   }
 
@@ -335,13 +385,13 @@ export class ExperimentRowDetail extends LitElement {
     const e = this.#record;
     if (!e) {
       if (this._loadState === 'loading')
-        return html`<div class="detail" part="detail"><p part="status" role="status">Loading experiment ${this.experimentId}…</p></div>`;
+        return html`<div class="detail" part="detail"><p part="status" role="status">Loading experiment ${clipKey(this.experimentId ?? '')}…</p></div>`;
       if (this._loadState === 'error') return html`<div class="detail" part="detail">${this.#loadErrorTemplate()}</div>`;
       return html`<div class="detail" part="detail"><p class="muted" part="empty">No experiment to show.</p></div>`;
     }
     const sections = this.#sections(e);
     const active = sections.includes(this.section) ? this.section : 'overview';
-    const name = e.name ?? e.id;
+    const name = clipKey(e.name ?? e.id);
     return html`<div class="detail" part="detail">
       ${this._loadState === 'loading' ? html`<p class="muted" part="status" role="status">Loading the full record…</p>` : nothing}
       ${this._loadState === 'error' ? this.#loadErrorTemplate() : nothing}
@@ -373,7 +423,7 @@ export class ExperimentRowDetail extends LitElement {
 
   #loadErrorTemplate(): TemplateResult {
     return html`<p class="error" part="error" role="alert">
-      Could not load experiment ${this.experimentId}: ${this._loadError}
+      Could not load experiment ${clipKey(this.experimentId ?? '')}: ${clipText(this._loadError, DETAIL_TEXT_LIMIT)}
       <button type="button" @click=${() => this.#startFetch()}>Retry</button>
     </p>`;
   }
@@ -414,39 +464,52 @@ export class ExperimentRowDetail extends LitElement {
     const sd = e.statusDetail;
     const raw = sd?.raw;
     const status = html`<span class=${`status-text status-${e.status}`} part="status">${e.status}</span>${raw
-        ? html` <span class="muted">(source status: ${raw})</span>`
+        ? html` <span class="muted">(source status: ${this.#text('status-raw', raw, 'the source status', DETAIL_KEY_LIMIT)})</span>`
         : nothing}${sd?.derived || sd?.reason
-        ? html`<div class="muted">${sd.derived ? 'Derived by the dashboard' : 'Reason'}${sd.reason ? html`: ${sd.reason}` : nothing}</div>`
+        ? html`<div class="muted">${sd.derived ? 'Derived by the dashboard' : 'Reason'}${sd.reason ? html`: ${this.#text('status-reason', sd.reason, 'the reason')}` : nothing}</div>`
         : nothing}`;
     const duration = formatDuration(durationMs(e, this.now ?? Date.now()));
     const mm = e.mainMetric;
-    const tags = e.tags?.length ? html`<ul class="tags" aria-label="Tags">${e.tags.map((t) => html`<li>${t}</li>`)}</ul>` : undefined;
+    const tags = e.tags?.length ? html`<ul class="tags" aria-label="Tags">${e.tags.map((t, i) => html`<li>${this.#text(`tag:${i}`, t, 'the tag', DETAIL_KEY_LIMIT)}</li>`)}</ul>` : undefined;
     const labels = Object.entries(e.labels ?? {});
     const src = e.source ? [e.source.type, e.source.nativeId, e.source.producer].filter(Boolean).join(' · ') : '';
     return html`<dl class="fields" part="fields">
-        ${this.#field('Status', status)} ${this.#field('Name', e.name)} ${this.#field('ID', e.id)}
-        ${this.#field('Group', e.group?.name ?? e.group?.id)} ${this.#field('Queued', this.#time(e.times?.queued))}
+        ${this.#field('Status', status)} ${this.#field('Name', this.#text('name', e.name, 'the name', DETAIL_KEY_LIMIT))}
+        ${this.#field('ID', this.#text('id', e.id, 'the id', DETAIL_KEY_LIMIT))}
+        ${this.#field('Group', this.#text('group', e.group?.name ?? e.group?.id, 'the group', DETAIL_KEY_LIMIT))} ${this.#field('Queued', this.#time(e.times?.queued))}
         ${this.#field('Started', this.#time(e.times?.started))} ${this.#field('Stopped', this.#time(e.times?.stopped))}
         ${this.#field('Last heartbeat', this.#time(e.times?.heartbeat))} ${this.#field('Updated', this.#time(e.times?.updated))}
         ${this.#field('Duration', duration ? `${duration}${e.status === 'running' && !e.times?.stopped ? ' (still running)' : ''}` : undefined)}
-        ${this.#field('Operator', e.operator)}
-        ${this.#field('Command', e.command ? html`<code>${e.command}</code>${this.#copyButton('command', e.command, 'command')}` : undefined)}
+        ${this.#field('Operator', this.#text('operator', e.operator, 'the operator', DETAIL_KEY_LIMIT))}
+        ${this.#field(
+          'Command',
+          e.command
+            ? e.command.length > DETAIL_TEXT_LIMIT
+              ? html`<code>${this.#text('command', e.command, 'the command')}</code>`
+              : html`<code>${e.command}</code>${this.#copyButton('command', e.command, 'command')}`
+            : undefined,
+        )}
         ${this.#field(
           'Main metric',
-          mm ? `${mm.key}${mm.value !== undefined ? ` = ${formatNumber(mm.value)}` : ''}${mm.goal ? ` (${mm.goal})` : ''}` : undefined,
+          mm ? html`${clipKey(mm.key)}${mm.value !== undefined ? ` = ${formatNumber(mm.value)}` : ''}${mm.goal ? ` (${mm.goal})` : ''}` : undefined,
         )}
         ${this.#field('Tags', tags)}
         ${this.#field(
           'Labels',
-          labels.length ? html`<ul class="plain-list">${labels.map(([k, v]) => html`<li><span class="muted">${k}:</span> ${v}</li>`)}</ul>` : undefined,
+          labels.length
+            ? html`<ul class="plain-list">
+                ${labels.map(([k, v], i) => html`<li><span class="muted">${clipKey(k)}:</span> ${this.#text(`label:${i}`, v, `label ${k}`)}</li>`)}
+              </ul>`
+            : undefined,
         )}
-        ${this.#field('Recorded by', src || undefined)} ${this.#field('Notes', e.notes ? html`<div class="notes">${e.notes}</div>` : undefined)}
+        ${this.#field('Recorded by', this.#text('recorded-by', src || undefined, 'the source'))}
+        ${this.#field('Notes', e.notes ? html`<div class="notes">${this.#text('notes', e.notes, 'the notes')}</div>` : undefined)}
       </dl>
       ${e.error && (e.error.message || e.error.trace)
         ? html`<section class="error-block" aria-labelledby="error-heading">
-            <h3 id="error-heading" class="error">Error</h3>
-            ${e.error.message ? html`<p class="error" part="error-message">${e.error.message}</p>` : nothing}
-            ${e.error.trace ? html`<pre class="trace" part="trace" tabindex="0" aria-label="Error trace">${e.error.trace}</pre>` : nothing}
+            <p id="error-heading" class="error section-title">Error</p>
+            ${e.error.message ? html`<p class="error" part="error-message">${this.#text('error-message', e.error.message, 'the error message')}</p>` : nothing}
+            ${e.error.trace ? html`<pre class="trace" part="trace" tabindex="0" aria-label="Error trace">${clipText(e.error.trace, OUTPUT_TEXT_LIMIT)}</pre>${this.#cutNote('trace', e.error.trace, 'the trace', OUTPUT_TEXT_LIMIT)}` : nothing}
           </section>`
         : nothing}`;
   }
@@ -469,9 +532,9 @@ export class ExperimentRowDetail extends LitElement {
     const metrics = Object.entries(e.metrics ?? {});
     const chosen = this.#chosenMetrics(e);
     const anyPlottable = metrics.some(([, m]) => canChart(m, this.source));
-    const lines: ChartLine[] = chosen.map((key, i) => {
-      const m = e.metrics?.[key];
-      const line: ChartLine = { label: key, experimentId: e.id, metric: key, colorIndex: i };
+    const lines: ChartLine[] = chosen.map((metric, i) => {
+      const m = e.metrics?.[metric];
+      const line: ChartLine = { label: clipText(metric, DETAIL_KEY_LIMIT), experimentId: e.id, metric, colorIndex: i };
       if (m?.history) line.series = m.history;
       return line;
     });
@@ -490,21 +553,21 @@ export class ExperimentRowDetail extends LitElement {
         </thead>
         <tbody>
           ${metrics.map(
-            ([key, m]) =>
+            ([name, m]) =>
               html`<tr>
                 ${anyPlottable
                   ? html`<td>
                       ${canChart(m, this.source)
                         ? html`<input
                             type="checkbox"
-                            aria-label=${`Plot ${key}`}
-                            .checked=${chosen.includes(key)}
-                            @change=${(ev: Event) => this.#toggleMetric(e, key, (ev.target as HTMLInputElement).checked)}
+                            aria-label=${`Plot ${clipKey(name)}`}
+                            .checked=${chosen.includes(name)}
+                            @change=${(ev: Event) => this.#toggleMetric(e, name, (ev.target as HTMLInputElement).checked)}
                           />`
                         : html`<span class="muted" title="No history recorded">${MISSING}</span>`}
                     </td>`
                   : nothing}
-                <th scope="row">${key}${e.mainMetric?.key === key ? html` <span class="muted">(main)</span>` : nothing}</th>
+                <th scope="row">${clipKey(name)}${e.mainMetric?.key === name ? html` <span class="muted">(main)</span>` : nothing}</th>
                 <td class="num">${formatNumber(m.last)}</td>
                 <td class="num">${formatNumber(m.min)}</td>
                 <td class="num">${formatNumber(m.max)}</td>
@@ -536,7 +599,7 @@ export class ExperimentRowDetail extends LitElement {
               .cache=${this.#historyCache}
               x-axis=${this._xAxis}
               ?log-scale=${this._logScale}
-              label=${`Chart of ${chosen.join(', ') || 'no metric'} by ${this._xAxis}${this._logScale ? ', log scale' : ''}`}
+              label=${`Chart of ${clipText(chosen.join(', '), DETAIL_KEY_LIMIT) || 'no metric'} by ${this._xAxis}${this._logScale ? ', log scale' : ''}`}
             ></metric-chart>
           </div>`
         : html`<p class="note">No metric histories were recorded.</p>`}`;
@@ -559,7 +622,7 @@ export class ExperimentRowDetail extends LitElement {
         <span class="muted">${matches.length === all.length ? `${all.length} parameters` : `${matches.length} of ${all.length} parameters`}</span>
       </div>
       ${matches.length === 0
-        ? html`<p class="note">No parameter matches “${this._paramQuery}”.</p>`
+        ? html`<p class="note">No parameter matches “${clipKey(this._paramQuery)}”.</p>`
         : html`<table part="table" class="params">
             <caption class="sr-only">Parameters</caption>
             <thead>
@@ -573,8 +636,8 @@ export class ExperimentRowDetail extends LitElement {
               ${rows.map(
                 (r) =>
                   html`<tr>
-                    <th scope="row"><code>${r.key}</code></th>
-                    <td class="mono">${r.text}</td>
+                    <th scope="row"><code>${clipKey(r.key)}</code></th>
+                    <td class="mono">${clipText(r.text, DETAIL_TEXT_LIMIT)}${this.#cutNote(`param:${r.key}`, r.text, r.key, DETAIL_TEXT_LIMIT, false)}</td>
                     <td>${this.#copyButton(`param:${r.key}`, r.text, r.key)}</td>
                   </tr>`,
               )}
@@ -601,7 +664,7 @@ export class ExperimentRowDetail extends LitElement {
         <span class="muted">${matches.length === all.length ? `${all.length} packages` : `${matches.length} of ${all.length} packages`}</span>
       </div>
       ${matches.length === 0
-        ? html`<p class="note">No dependency matches “${this._depQuery}”.</p>`
+        ? html`<p class="note">No dependency matches “${clipKey(this._depQuery)}”.</p>`
         : html`<table part="table" class="dependencies">
             <caption class="sr-only">Dependencies</caption>
             <thead>
@@ -615,9 +678,9 @@ export class ExperimentRowDetail extends LitElement {
               ${rows.map(
                 (d) =>
                   html`<tr>
-                    <th scope="row">${d.name}</th>
-                    <td class="mono">${d.version ?? MISSING}</td>
-                    ${anyManager ? html`<td>${d.manager ?? ''}</td>` : nothing}
+                    <th scope="row">${clipKey(d.name)}</th>
+                    <td class="mono">${clipKey(d.version ?? MISSING)}</td>
+                    ${anyManager ? html`<td>${clipKey(d.manager ?? '')}</td>` : nothing}
                   </tr>`,
               )}
             </tbody>
@@ -629,13 +692,13 @@ export class ExperimentRowDetail extends LitElement {
     const href = safeHref(a.uri, { download: true });
     if (href) {
       return html`<a part="download" href=${href} download=${fileNameOf(a.name)} target="_blank" rel="noopener noreferrer"
-        >Download<span class="sr-only"> ${a.name}</span></a
+        >Download<span class="sr-only"> ${clipKey(a.name)}</span></a
       >`;
     }
     if (this.source?.artifact) {
       const d = this._downloads.get(index);
       return html`<button type="button" part="download" ?disabled=${d?.status === 'loading'} @click=${() => void this.#download(a, index)}>
-          ${d?.status === 'loading' ? 'Downloading…' : 'Download'}<span class="sr-only"> ${a.name}</span>
+          ${d?.status === 'loading' ? 'Downloading…' : 'Download'}<span class="sr-only"> ${clipKey(a.name)}</span>
         </button>
         ${d?.status === 'error' ? html`<div class="error" part="error" role="alert">${d.message}</div>` : nothing}`;
     }
@@ -660,13 +723,13 @@ export class ExperimentRowDetail extends LitElement {
           ${all.map(
             (a, i) =>
               html`<tr>
-                <th scope="row">${a.name}</th>
-                <td>${a.role ?? ''}</td>
+                <th scope="row">${clipKey(a.name)}</th>
+                <td>${clipKey(a.role ?? '')}</td>
                 <td class="num">${formatBytes(a.sizeBytes)}</td>
-                <td>${a.mediaType ?? ''}</td>
+                <td>${clipKey(a.mediaType ?? '')}</td>
                 <td>
-                  ${a.uri || a.path ? html`<code class="location">${a.uri ?? a.path}</code>` : nothing}
-                  ${a.digest ? html`<div class="muted mono">${a.digest}</div>` : nothing}
+                  ${a.uri || a.path ? html`<code class="location">${this.#text(`location:${i}`, a.uri ?? a.path, 'the location')}</code>` : nothing}
+                  ${a.digest ? html`<div class="muted mono">${clipKey(a.digest)}</div>` : nothing}
                 </td>
                 <td>${this.#downloadCell(a, i)}</td>
               </tr>`,
@@ -681,8 +744,8 @@ export class ExperimentRowDetail extends LitElement {
     const gpus = gpuModels(h);
     const env = Object.entries(h?.env ?? {});
     return html`<dl class="fields" part="fields">
-        ${describeHost(h).map(([label, value]) => this.#field(label, value))}
-        ${this.#field('GPU models', gpus.length ? html`<ul class="plain-list">${gpus.map((g) => html`<li>${g}</li>`)}</ul>` : undefined)}
+        ${describeHost(h).map(([label, value]) => this.#field(label, this.#text(`host:${label}`, value, label, DETAIL_KEY_LIMIT)))}
+        ${this.#field('GPU models', gpus.length ? html`<ul class="plain-list">${gpus.map((g) => html`<li>${clipKey(g)}</li>`)}</ul>` : undefined)}
       </dl>
       ${env.length
         ? html`<details>
@@ -699,8 +762,8 @@ export class ExperimentRowDetail extends LitElement {
                 ${env.map(
                   ([k, v]) =>
                     html`<tr>
-                      <th scope="row"><code>${k}</code></th>
-                      <td class="mono">${v}</td>
+                      <th scope="row"><code>${clipKey(k)}</code></th>
+                      <td class="mono">${this.#text(`env:${k}`, v, k)}</td>
                     </tr>`,
                 )}
               </tbody>
@@ -715,14 +778,18 @@ export class ExperimentRowDetail extends LitElement {
       const href = g.url && /^https?:/i.test(g.url.trim()) ? safeHref(g.url) : undefined;
       const headingId = `repo-${i}`;
       return html`<section class="repo" aria-labelledby=${headingId}>
-        <h3 id=${headingId} class=${repos.length > 1 ? '' : 'sr-only'}>Repository ${repos.length > 1 ? i + 1 : ''}</h3>
+        <p id=${headingId} class=${repos.length > 1 ? 'section-title' : 'sr-only'}>Repository ${repos.length > 1 ? i + 1 : ''}</p>
         <dl class="fields" part="fields">
           ${this.#field(
             'Repository',
-            g.url ? (href ? html`<a href=${href} target="_blank" rel="noopener noreferrer">${g.url}</a>` : html`<span class="mono">${g.url}</span>`) : undefined,
+            g.url
+              ? href
+                ? html`<a href=${href} target="_blank" rel="noopener noreferrer">${clipKey(g.url)}</a>`
+                : html`<span class="mono">${this.#text(`url:${i}`, g.url, 'the repository address', DETAIL_KEY_LIMIT)}</span>`
+              : undefined,
           )}
-          ${this.#field('Commit', g.commit ? html`<code>${g.commit}</code>${this.#copyButton(`commit:${i}`, g.commit, 'commit')}` : undefined)}
-          ${this.#field('Branch', g.branch)}
+          ${this.#field('Commit', g.commit ? html`<code>${clipKey(g.commit)}</code>${this.#copyButton(`commit:${i}`, g.commit, 'commit')}` : undefined)}
+          ${this.#field('Branch', this.#text(`branch:${i}`, g.branch, 'the branch', DETAIL_KEY_LIMIT))}
           ${this.#field(
             'Working tree',
             g.dirty === undefined ? undefined : g.dirty ? html`<span class="error">dirty: uncommitted changes</span>` : 'clean',
@@ -734,7 +801,14 @@ export class ExperimentRowDetail extends LitElement {
 
   #output(e: Experiment): TemplateResult {
     const out = e.output;
-    return html`${out?.stdout ? html`<pre class="stdout" part="stdout" tabindex="0" aria-label="Standard output">${out.stdout}</pre>` : nothing}
-    ${!out?.stdout && out?.stdoutRef ? html`<p class="note">The output is stored separately: <span class="mono">${out.stdoutRef}</span></p>` : nothing}`;
+    return html`${out?.stdout
+      ? html`<pre class="stdout" part="stdout" tabindex="0" aria-label="Standard output">${clipText(out.stdout, OUTPUT_TEXT_LIMIT)}</pre>${this.#cutNote(
+            'stdout',
+            out.stdout,
+            'the output',
+            OUTPUT_TEXT_LIMIT,
+          )}`
+      : nothing}
+    ${!out?.stdout && out?.stdoutRef ? html`<p class="note">The output is stored separately: <span class="mono">${clipKey(out.stdoutRef)}</span></p>` : nothing}`;
   }
 }

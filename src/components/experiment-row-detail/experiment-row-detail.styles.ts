@@ -262,10 +262,18 @@ export const experimentRowDetailStyles = css`
     margin-top: 10px;
   }
 
-  .error-block h3,
-  .repo h3 {
+  /* After a value cut for display: how much is shown, and Copy / Download for the whole value. */
+  .cut-note {
+    margin-inline-start: 0.5em;
+    font-family: var(--experiment-dashboard-font, system-ui, sans-serif);
+    white-space: normal;
+  }
+
+  /* Section titles are not headings: the detail is embedded under headings it does not know. */
+  .section-title {
     margin: 0 0 4px;
     font-size: 1em;
+    font-weight: bold;
   }
 
   pre.trace,
