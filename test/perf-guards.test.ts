@@ -1,16 +1,29 @@
 // Cheap regression guards for speed at 100,000 rows: they count work, they time nothing.
 import { expect, waitUntil } from '@open-wc/testing';
+import { Tabulator } from 'tabulator-tables';
 import type { Attribute } from '../src/data/attributes.js';
-import { BUILTIN_ATTRIBUTES } from '../src/data/attributes.js';
+import { AttributeCollector, BUILTIN_ATTRIBUTES, resolveAttribute } from '../src/data/attributes.js';
 import { TABLE_MODULES } from '../src/components/experiment-dashboard/tabulator.js';
-import { TableController } from '../src/components/experiment-dashboard/table-controller.js';
+import { TableController, orderByRanks } from '../src/components/experiment-dashboard/table-controller.js';
+import '../src/components/experiment-dashboard/experiment-dashboard.js';
+import type { ExperimentDashboard } from '../src/components/experiment-dashboard/experiment-dashboard.component.js';
+import { HttpSource } from '../src/data/http-source.js';
+import { compilePredicate, searchKey } from '../src/data/query.js';
 import { generateExperiments } from '../src/data/sample-data.js';
 import { parseCollection } from '../src/data/parse.js';
-import type { Experiment } from '../src/data/types.js';
+import type { Change, Experiment, ExperimentSource, Page } from '../src/data/types.js';
 
 const N = 2000;
 
-async function table(): Promise<{ controller: TableController; data: Experiment[] }> {
+/** Tabulator's internal rows of the table the controller drew in `host`. */
+type InternalRow = { component?: unknown; reinitialize(children?: boolean): void };
+function internalRows(host: HTMLElement): InternalRow[] {
+  const found = (Tabulator as unknown as { findTable(el: HTMLElement): { rowManager: { rows: InternalRow[] } }[] | false }).findTable(host);
+  if (!found || !found[0]) throw new Error('no table');
+  return found[0].rowManager.rows;
+}
+
+async function table(): Promise<{ controller: TableController; data: Experiment[]; element: HTMLElement }> {
   // A plain element, not fixture(): fixture waits for an animation frame, which a background tab never gets.
   const host = document.body.appendChild(document.createElement('div'));
   host.style.cssText = 'position: relative; height: 400px; width: 900px';
@@ -20,7 +33,7 @@ async function table(): Promise<{ controller: TableController; data: Experiment[
   const data = parseCollection(generateExperiments({ n: N, historyPoints: 0 })).experiments;
   await controller.setColumns({ attributes: BUILTIN_ATTRIBUTES.slice(0, 8), nameOf: (e) => e.name ?? e.id });
   await controller.setData(data);
-  return { controller, data };
+  return { controller, data, element: host.querySelector<HTMLElement>('.t')! };
 }
 
 function counting(base: Attribute): { attr: Attribute; calls: () => number } {
@@ -77,5 +90,140 @@ describe('speed guards (work counted, not timed)', () => {
       expect(experiments[i]!.metrics).to.equal(raw[i]!.metrics);
       expect(experiments[i]!.dependencies).to.equal(raw[i]!.dependencies);
     }
+  });
+
+  it('a filter builds no row component per row (no dataFiltered listener): only rows drawn get one', async () => {
+    const { controller, element } = await table();
+    // The count reaches the dashboard from getDataCount('active'), not from the event's row list.
+    await controller.setFilter((e) => e.status !== 'failed');
+    const shown = controller.shownCount();
+    expect(shown).to.be.greaterThan(0).and.below(N);
+    await controller.setFilter(undefined);
+    const withComponent = internalRows(element).filter((r) => r.component).length;
+    expect(withComponent).to.be.below(200);
+    controller.destroy();
+  });
+
+  it('adding a column resets the rows without re-laying them out one by one', async () => {
+    const { controller, element } = await table();
+    const rowsBefore = internalRows(element);
+    const proto = Object.getPrototypeOf(rowsBefore[0]) as InternalRow;
+    const own = proto.reinitialize;
+    let calls = 0;
+    proto.reinitialize = function (this: InternalRow, children?: boolean) {
+      calls++;
+      own.call(this, children);
+    };
+    try {
+      const extra = resolveAttribute('params.batch_size')!;
+      await controller.setColumns({ attributes: [...BUILTIN_ATTRIBUTES.slice(0, 8), extra], nameOf: (e) => e.name ?? e.id });
+    } finally {
+      proto.reinitialize = own;
+    }
+    expect(calls).to.equal(0);
+    // ...and the rows in view are drawn again, with the new column.
+    await waitUntil(() => element.querySelector('.tabulator-row .tabulator-cell[tabulator-field="params.batch_size"]'), 'the new column drawn in the rows');
+    const cells = [...element.querySelectorAll('.tabulator-row')].map((r) => r.querySelectorAll('.tabulator-cell').length);
+    expect(new Set(cells).size).to.equal(1);
+    controller.destroy();
+  });
+
+  it('sorts by ranks with one native typed-array sort: stable, empty values last both ways', () => {
+    // Ordinals 0..5; ranks: record 2 and 4 empty, records 0 and 3 equal.
+    const rank = Int32Array.from([1, 0, -1, 1, -1, 2]);
+    const ordinals = Int32Array.from([0, 1, 2, 3, 4, 5]);
+    expect([...orderByRanks(ordinals, [{ rank, asc: true }])]).to.deep.equal([1, 0, 3, 5, 2, 4]);
+    expect([...orderByRanks(ordinals, [{ rank, asc: false }])]).to.deep.equal([5, 0, 3, 1, 2, 4]);
+    // Two keys: the second orders records 0 and 3, equal in the first.
+    const second = Int32Array.from([5, 0, 0, 4, 0, 0]);
+    expect([...orderByRanks(ordinals, [{ rank, asc: true }, { rank: second, asc: true }])]).to.deep.equal([1, 3, 0, 5, 2, 4]);
+  });
+
+  it('a large load collects the attribute catalogue after the first rows, not before', async () => {
+    const records = generateExperiments({ n: 6000, historyPoints: 0 });
+    const proto = AttributeCollector.prototype;
+    const own = proto.add;
+    const rowsAtFirstRead: number[] = [];
+    let el: ExperimentDashboard | undefined;
+    proto.add = function (this: AttributeCollector, ...args: Parameters<AttributeCollector['add']>) {
+      // The whole load (a first screen of 2,000 may come before it and is collected at once).
+      if (el && args[0].length === records.length && rowsAtFirstRead.length === 0) rowsAtFirstRead.push(el.shadowRoot?.querySelectorAll('.tabulator-row').length ?? 0);
+      return own.apply(this, args);
+    };
+    try {
+      el = document.createElement('experiment-dashboard');
+      el.style.cssText = 'display: block; height: 500px; width: 1000px';
+      // A source without a first screen: the first rows drawn are the whole load's.
+      const { experiments } = parseCollection(records);
+      el.source = { capabilities: { delete: false, live: false, serverQuery: false, history: false }, load: async () => ({ experiments }) };
+      document.body.append(el);
+      await waitUntil(() => el!.shadowRoot?.querySelector('.tabulator-row'), 'first rows', { timeout: 20000 });
+      // Someone asking for it gets the whole catalogue at once.
+      expect(el.availableAttributes.map((a) => a.id)).to.include('params.batch_size');
+      expect(rowsAtFirstRead.length).to.equal(1);
+      expect(rowsAtFirstRead[0]).to.be.greaterThan(0);
+    } finally {
+      proto.add = own;
+      el?.remove();
+    }
+  });
+
+  it('a source that is not live is not subscribed to', async () => {
+    let subscribed = 0;
+    const source = (live: boolean): ExperimentSource => ({
+      capabilities: { delete: false, live, serverQuery: false, history: false },
+      load: async (): Promise<Page> => ({ experiments: [{ id: 'a', status: 'completed' }] }),
+      subscribe: (_onChange: (c: Change) => void) => {
+        subscribed++;
+        return () => undefined;
+      },
+    });
+    for (const live of [false, true]) {
+      const el = document.createElement('experiment-dashboard');
+      el.style.cssText = 'display: block; height: 300px';
+      const loaded = new Promise((r) => el.addEventListener('experiments-loaded', r, { once: true }));
+      el.source = source(live);
+      document.body.append(el);
+      await loaded;
+      el.remove();
+    }
+    expect(subscribed).to.equal(1);
+  });
+
+  it('server-query mode: the first request already carries page-size', async () => {
+    const sizes: string[] = [];
+    const fakeFetch = (async (input: RequestInfo | URL) => {
+      const url = new URL(String(input));
+      const json = (body: unknown) => new Response(JSON.stringify(body), { status: 200, headers: { 'content-type': 'application/json' } });
+      if (url.pathname.endsWith('/capabilities')) return json({ serverQuery: true, live: false, delete: false, history: true });
+      if (url.pathname.endsWith('/experiments')) {
+        sizes.push(url.searchParams.get('pageSize') ?? '');
+        return json({ experiments: [{ id: 'a', status: 'completed' }], total: 1 });
+      }
+      return new Response('', { status: 404 });
+    }) as typeof fetch;
+    const el = document.createElement('experiment-dashboard');
+    el.style.cssText = 'display: block; height: 300px';
+    el.pageSize = 37;
+    const loaded = new Promise((r) => el.addEventListener('experiments-loaded', r, { once: true }));
+    el.source = new HttpSource({ baseUrl: 'http://example.invalid/api/', fetch: fakeFetch });
+    document.body.append(el);
+    await loaded;
+    el.remove();
+    expect(sizes[0]).to.equal('37');
+  });
+
+  it('search over shared text segments finds the same records as the full search text', () => {
+    // Enough records that some fields stop being shared (a value per record) and others are.
+    const { experiments } = parseCollection(generateExperiments({ n: 3000, historyPoints: 0 }));
+    const sample = experiments[17]!;
+    const words = ['adamw', 'a100', 'rtx', 'numpy', 'pip', 'linux', 'cifar', sample.id, sample.host?.cpu?.model?.toLowerCase() ?? 'cpu', '0.9', 'zzzz-nothing'];
+    for (const w of words) {
+      const fast = experiments.filter(compilePredicate({ search: w })).length;
+      const full = experiments.filter((e) => searchKey(e).includes(w)).length;
+      expect(fast, w).to.equal(full);
+    }
+    expect(experiments.filter(compilePredicate({ search: sample.id })).map((e) => e.id)).to.include(sample.id);
+    expect(searchKey(sample)).to.include((sample.host?.hostname ?? '').toLowerCase());
   });
 });

@@ -508,3 +508,69 @@ describe('the validator against hostile shapes (issue 9 fixes in src/data/parse.
     expect(JSON.stringify(e).length).to.be.below(5000);
   });
 });
+
+describe('right-to-left and override characters in data stay inside their own words (issue 9)', () => {
+  // U+202E (right-to-left override) turns around everything after it up to the end of its
+  // paragraph, unless the data is isolated: `<bdi>` around every data part of a sentence.
+  const rlo = 'evil\u202Egnp.exe';
+
+  /** Whether the text after `before` (its next sibling text) is drawn right of it, as in a left-to-right sentence. */
+  function drawnAfter(before: Element): boolean {
+    const next = before.nextSibling;
+    if (!next || next.nodeType !== Node.TEXT_NODE || (next.nodeValue ?? '').trim() === '') return true;
+    const range = document.createRange();
+    range.selectNodeContents(next);
+    return range.getBoundingClientRect().left >= before.getBoundingClientRect().right - 1;
+  }
+
+  const bdis = (root: Element | null | undefined): string[] => [...(root?.querySelectorAll('bdi') ?? [])].map((b) => b.textContent ?? '');
+
+  it('the delete title, filter chips, cell menu and summary isolate data in <bdi>', async () => {
+    const el = await fixture<ExperimentDashboard>(html`<experiment-dashboard style="height: 600px; width: 1200px"></experiment-dashboard>`);
+    const loaded = new Promise((r) => el.addEventListener('experiments-loaded', r, { once: true }));
+    el.source = new DeletableSource(
+      [
+        { id: 'r1', status: 'completed', name: rlo, operator: rlo, mainMetric: { key: `acc${rlo}`, value: 0.9, goal: 'maximize' } },
+        { id: 'r2', status: 'failed', name: 'other', operator: 'ada' },
+      ],
+      `store ${rlo}`,
+    );
+    await loaded;
+    await waitUntil(() => rows(el).length === 2, 'both rows');
+
+    const best = el.shadowRoot!.querySelector('[part="summary"] .best')!;
+    expect(bdis(best)).to.deep.equal([`acc${rlo}`, rlo]);
+    for (const b of best.querySelectorAll('bdi')) expect(drawnAfter(b), 'summary text after the data').to.equal(true);
+
+    const row = rows(el).find((r) => r.querySelector('.tabulator-cell[tabulator-field="name"]')?.textContent === rlo)!;
+    row.querySelector<HTMLElement>('.tabulator-cell[tabulator-field="name"]')!.click();
+    await waitUntil(() => el.shadowRoot!.querySelector('.cell-menu'), 'the cell menu');
+    const item = el.shadowRoot!.querySelector<HTMLButtonElement>('.cell-menu [role="menuitem"]')!;
+    expect(item.textContent).to.equal(`Filter to Name = “${rlo}”`);
+    expect(bdis(item)).to.deep.equal(['Name', rlo]);
+    for (const b of item.querySelectorAll('bdi')) expect(drawnAfter(b), 'menu text after the data').to.equal(true);
+    item.click();
+    await waitUntil(() => el.shadowRoot!.querySelector('[part="chips"] .chip'), 'a chip');
+    const chip = el.shadowRoot!.querySelector('[part="chips"] .chip span')!;
+    expect(chip.textContent).to.equal(`Name is ${rlo}`);
+    expect(bdis(chip)).to.deep.equal(['Name', rlo]);
+    el.setViewState({ filters: [{ attribute: 'operator', op: 'in', value: [rlo, 'ada'] }] });
+    await waitUntil(() => bdis(el.shadowRoot!.querySelector('[part="chips"] .chip span')).length === 3, 'the chip of the in filter');
+    expect(bdis(el.shadowRoot!.querySelector('[part="chips"] .chip span'))).to.deep.equal(['Operator', rlo, 'ada']);
+    el.setViewState({ filters: [] });
+    await waitUntil(() => rows(el).length === 2, 'both rows again');
+
+    rows(el)
+      .find((r) => r.querySelector('.tabulator-cell[tabulator-field="name"]')?.textContent === rlo)!
+      .querySelector<HTMLButtonElement>('.delete-button')!
+      .click();
+    const dialog = el.shadowRoot!.querySelector<HTMLDialogElement>('dialog.confirm')!;
+    await waitUntil(() => dialog.open, 'the confirmation is open');
+    const title = dialog.querySelector('h2')!;
+    expect(title.textContent).to.equal(`Delete "${rlo}"?`);
+    expect(bdis(title)).to.deep.equal([rlo]);
+    expect(drawnAfter(title.querySelector('bdi')!), 'the question mark after the name').to.equal(true);
+    expect(bdis(dialog.querySelector('p'))).to.deep.equal([`store ${rlo}`]);
+    expect(bdis(dialog.querySelector('.confirm-list'))).to.deep.equal([rlo, 'r1']);
+  });
+});

@@ -750,9 +750,26 @@ export async function parseCollectionAsync(input: unknown, options: ParseOptions
   for (;;) {
     const next = steps.next();
     if (next.done) return next.value;
-    await new Promise<void>((resolve) => setTimeout(resolve, 0));
+    await nextTask();
     signal?.throwIfAborted();
   }
+}
+
+/**
+ * Resolves in a new task, through a message to self: input and rendering get their turn, and
+ * unlike setTimeout(0) it is not clamped to 4 ms once nested (50 pauses at 100,000 records were
+ * ~0.2 s of waiting in a load).
+ */
+export function nextTask(): Promise<void> {
+  if (typeof MessageChannel !== 'function') return new Promise<void>((resolve) => setTimeout(resolve, 0));
+  return new Promise<void>((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => {
+      channel.port1.close();
+      resolve();
+    };
+    channel.port2.postMessage(null);
+  });
 }
 
 function* parseSteps(input: unknown, options: ParseOptions): Generator<void, ParseResult> {

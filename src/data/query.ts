@@ -1,4 +1,4 @@
-import { durationMs } from './parse.js';
+import { durationMs, nextTask } from './parse.js';
 import type { ColumnFilter, Experiment, FilterOperator, Query, SortSpec } from './types.js';
 
 /**
@@ -118,6 +118,59 @@ export function getAttributeValue(e: Experiment, attributeId: string): unknown {
 
 const searchKeys = new WeakMap<Experiment, string>();
 
+/*
+ * Shared segments. At 100,000 records the search text was the largest thing the dashboard kept
+ * (~1,300 characters a record, 130 MB), and about a third of it repeated from record to record:
+ * the host, the dependencies, the group, the operator, the error message are the same text in
+ * thousands of records. The text of such a top-level field is kept once, as a segment, and a
+ * record's search text refers to it by a 4-character code at its start:
+ *
+ *   \u0002 c1 c2 c3 (one per shared segment) \u0001 the record's own values, \u0001-separated
+ *
+ * The code characters are control characters (\u0003-\u001f), which search terms never contain
+ * (searchTerms drops them), so a term can only match the record's own text or a segment's.
+ * A field's values are shared while the field has at most SEGMENTS_PER_FIELD distinct texts (a
+ * field with a value per record, like the times, stops being shared early on); at most
+ * MAX_SEGMENTS in all, kept for the life of the page (their text is small by construction).
+ */
+const SEGMENT_MARK = 2;
+const CODE_BASE = 29;
+const CODE_FIRST = 3;
+const MAX_SEGMENTS = CODE_BASE ** 3;
+const SEGMENTS_PER_FIELD = 1024;
+/** Shorter texts are cheaper inline than as a 4-character code. */
+const MIN_SEGMENT_LENGTH = 8;
+const segmentText: string[] = [];
+/** Per top-level field, its shared texts; null once the field had too many distinct ones. */
+const segmentsByField = new Map<string, Map<string, number> | null>();
+
+function segmentCode(id: number): string {
+  const c3 = id % CODE_BASE;
+  const c2 = Math.floor(id / CODE_BASE) % CODE_BASE;
+  const c1 = Math.floor(id / (CODE_BASE * CODE_BASE));
+  return String.fromCharCode(SEGMENT_MARK, CODE_FIRST + c1, CODE_FIRST + c2, CODE_FIRST + c3);
+}
+
+/** The segment id of a field's text, or undefined when it stays in the record's own text. */
+function sharedSegment(field: string, text: string): number | undefined {
+  if (text.length < MIN_SEGMENT_LENGTH) return undefined;
+  let table = segmentsByField.get(field);
+  if (table === null) return undefined;
+  if (!table) segmentsByField.set(field, (table = new Map()));
+  const lower = text.toLowerCase();
+  const id = table.get(lower);
+  if (id !== undefined) return id;
+  if (table.size >= SEGMENTS_PER_FIELD || segmentText.length >= MAX_SEGMENTS) {
+    // A value per record (times, commits, artifacts): no sharing, and no more look-ups.
+    segmentsByField.set(field, null);
+    return undefined;
+  }
+  const next = segmentText.length;
+  segmentText.push(lower);
+  table.set(lower, next);
+  return next;
+}
+
 function collectText(value: unknown, out: string[], inMetrics: boolean): void {
   if (value === null || value === undefined) return;
   const t = typeof value;
@@ -143,45 +196,148 @@ function collectText(value: unknown, out: string[], inMetrics: boolean): void {
   }
 }
 
-/**
- * Every value of a record as one lowercase string, values joined by `\u0001` (so a search term
- * never spans two values). Metric histories are left out. Computed once per record object.
- */
-export function searchKey(e: Experiment): string {
+/** The compact search text of a record (shared segments by code), computed once per record object. */
+function searchText(e: Experiment): string {
   let key = searchKeys.get(e);
   if (key === undefined) {
+    let codes = '';
+    const own: string[] = [];
     const parts: string[] = [];
     const rec = e as unknown as Record<string, unknown>;
     for (const k in rec) {
       const v = rec[k];
+      parts.length = 0;
       if (k === 'metrics' && v && typeof v === 'object') {
         const metrics = v as Record<string, unknown>;
+        // A value that is already in the text need not be there twice: within the metrics many
+        // repeat (count = lastStep, last = max or min, the same count for every metric), ~100
+        // characters a record.
+        const seen = new Set<string>();
+        const values: string[] = [];
         for (const mk in metrics) {
           // The metric's name is searchable too.
           parts.push(mk);
-          collectText(metrics[mk], parts, true);
+          values.length = 0;
+          collectText(metrics[mk], values, true);
+          for (const x of values) {
+            if (seen.has(x)) continue;
+            seen.add(x);
+            parts.push(x);
+          }
         }
       } else collectText(v, parts, false);
+      if (parts.length === 0) continue;
+      const text = parts.join(SEARCH_SEPARATOR);
+      // Metrics and parameters are numbers that differ in every record: never shared.
+      const id = k === 'metrics' || k === 'params' || k === 'id' || k === 'name' ? undefined : sharedSegment(k, text);
+      if (id === undefined) own.push(text);
+      else codes += segmentCode(id);
     }
-    key = parts.join(SEARCH_SEPARATOR).toLowerCase();
+    // One flat string: toLowerCase of the whole (codes are not letters) makes a sequential
+    // string, where `codes + text` would make a cons string that the first search would flatten,
+    // copying every record's text inside the filter (~90 MB and ~0.4 s at 100,000 records).
+    key = (codes + SEARCH_SEPARATOR + own.join(SEARCH_SEPARATOR)).toLowerCase();
     searchKeys.set(e, key);
   }
   return key;
 }
 
+/** Calls `visit` with each shared segment id a compact search text refers to. */
+function forEachSegment(text: string, visit: (id: number) => boolean | void): void {
+  for (let i = 0; text.charCodeAt(i) === SEGMENT_MARK; i += 4) {
+    const id = (text.charCodeAt(i + 1) - CODE_FIRST) * CODE_BASE * CODE_BASE + (text.charCodeAt(i + 2) - CODE_FIRST) * CODE_BASE + (text.charCodeAt(i + 3) - CODE_FIRST);
+    if (visit(id) === true) return;
+  }
+}
+
+/**
+ * Every value of a record as one lowercase string, values joined by `\u0001` (so a search term
+ * never spans two values). Metric histories are left out. Built from the compact form the
+ * search keeps per record (see the shared segments above): use it to see what a search reads.
+ */
+export function searchKey(e: Experiment): string {
+  const text = searchText(e);
+  const shared: string[] = [];
+  forEachSegment(text, (id) => void shared.push(segmentText[id] as string));
+  const own = text.slice(text.indexOf(SEARCH_SEPARATOR) + 1);
+  return shared.length === 0 ? own : own === '' ? shared.join(SEARCH_SEPARATOR) : `${own}${SEARCH_SEPARATOR}${shared.join(SEARCH_SEPARATOR)}`;
+}
+
+/**
+ * One search term, tested against compact search texts: whether a shared segment contains the
+ * term is decided once per segment (0 not yet known, 1 no, 2 yes), not once per record. The
+ * record's own text is searched after its codes.
+ */
+function termMatcher(term: string): (e: Experiment) => boolean {
+  const probe = rarestCharacter(term);
+  let state = new Uint8Array(Math.max(64, segmentText.length));
+  for (let id = 0; id < segmentText.length; id++) state[id] = (segmentText[id] as string).includes(term) ? 2 : 1;
+  const inSegment = (id: number): boolean => {
+    if (id >= state.length) {
+      const grown = new Uint8Array(Math.max(id + 1, state.length * 2));
+      grown.set(state);
+      state = grown;
+    }
+    if (state[id] === 0) state[id] = (segmentText[id] ?? '').includes(term) ? 2 : 1;
+    return state[id] === 2;
+  };
+  return (e) => {
+    const text = searchText(e);
+    let i = 0;
+    while (text.charCodeAt(i) === SEGMENT_MARK) {
+      const id = (text.charCodeAt(i + 1) - CODE_FIRST) * CODE_BASE * CODE_BASE + (text.charCodeAt(i + 2) - CODE_FIRST) * CODE_BASE + (text.charCodeAt(i + 3) - CODE_FIRST);
+      if (id < state.length && state[id] === 1) {
+        i += 4;
+        continue;
+      }
+      if (inSegment(id)) return true;
+      i += 4;
+    }
+    // Most records do not contain the term: a one-character search for its rarest character
+    // (memchr, skipping through the text) turns most of them away before the full comparison.
+    if (probe !== undefined && !text.includes(probe, i)) return false;
+    return text.includes(term, i);
+  };
+}
+
+/**
+ * Characters of search text from most to least frequent, counted in typical records (numbers,
+ * ids, ISO times, paths); characters not listed are rarer still.
+ */
+const FREQUENT_CHARACTERS = '0aet.ri2p1-cnlos4653m 78dug9/bhfxy:zv_qwk';
+
+/** The term's least frequent character, as a quick pre-check; none for one-character terms. */
+function rarestCharacter(term: string): string | undefined {
+  if (term.length < 2) return undefined;
+  let best: string | undefined;
+  let bestRank = -1;
+  for (const ch of term) {
+    const i = FREQUENT_CHARACTERS.indexOf(ch);
+    const rank = i < 0 ? FREQUENT_CHARACTERS.length : i;
+    if (rank > bestRank) {
+      best = ch;
+      bestRank = rank;
+    }
+  }
+  return best;
+}
+
 /**
  * Builds the search text of every record ahead of the first search, in slices that leave the
- * page responsive (a slice yields after ~8 ms). Stops when the signal aborts.
+ * page responsive (a slice yields after ~8 ms). Stops when the signal aborts. While `hurry()`
+ * is true (someone is waiting for it) slices are ~40 ms, still no long task, and yield through
+ * a message rather than a timer, which the browser clamps to 4 ms after a few in a row.
  */
-export async function prepareSearch(experiments: readonly Experiment[], signal?: AbortSignal): Promise<void> {
+export async function prepareSearch(experiments: readonly Experiment[], signal?: AbortSignal, options: { hurry?: () => boolean } = {}): Promise<void> {
   let i = 0;
   while (i < experiments.length) {
     if (signal?.aborted) return;
-    const until = performance.now() + 8;
+    const hurry = options.hurry?.() === true;
+    const until = performance.now() + (hurry ? 40 : 8);
     while (i < experiments.length && performance.now() < until) {
-      for (const end = Math.min(i + 200, experiments.length); i < end; i++) searchKey(experiments[i] as Experiment);
+      for (const end = Math.min(i + 200, experiments.length); i < end; i++) searchText(experiments[i] as Experiment);
     }
-    await new Promise<void>((r) => setTimeout(r, 0));
+    await (hurry ? nextTask() : new Promise<void>((r) => setTimeout(r, 0)));
   }
 }
 
@@ -189,7 +345,8 @@ export async function prepareSearch(experiments: readonly Experiment[], signal?:
 export function searchTerms(search: string | undefined): string[] {
   if (!search) return [];
   const terms: string[] = [];
-  for (const m of search.toLowerCase().matchAll(/"([^"]*)"|(\S+)/g)) {
+  // Control characters are dropped: nobody types them, and the compact search text uses them.
+  for (const m of search.toLowerCase().replace(/[\u0000-\u001f]/g, ' ').matchAll(/"([^"]*)"|(\S+)/g)) {
     const term = m[1] ?? m[2];
     if (term) terms.push(term);
   }
@@ -429,14 +586,11 @@ function compileFilter(f: ColumnFilter): (e: Experiment) => boolean {
 
 /** The query as one predicate, compiled once (regexes, operands): use it for many records. */
 export function compilePredicate(query: Query): (e: Experiment) => boolean {
-  const terms = searchTerms(query.search);
+  const terms = searchTerms(query.search).map(termMatcher);
   const filters = (query.filters ?? []).map(compileFilter);
   if (terms.length === 0 && filters.length === 0) return () => true;
   return (e) => {
-    if (terms.length > 0) {
-      const key = searchKey(e);
-      for (const t of terms) if (!key.includes(t)) return false;
-    }
+    for (const t of terms) if (!t(e)) return false;
     for (const f of filters) if (!f(e)) return false;
     return true;
   };

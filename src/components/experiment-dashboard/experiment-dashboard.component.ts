@@ -1,14 +1,14 @@
 import { LitElement, html, nothing, unsafeCSS, type PropertyValues } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
 import tabulatorCss from 'tabulator-tables/dist/css/tabulator.min.css';
-import { DEFAULT_COLUMNS, collectAttributes, resolveAttribute, type Attribute } from '../../data/attributes.js';
-import { formatNumber } from '../../data/format.js';
-import { applyMainMetric, formatProblem } from '../../data/parse.js';
+import { AttributeCollector, DEFAULT_COLUMNS, builtinAttributes, collectAttributes, resolveAttribute, type Attribute } from '../../data/attributes.js';
+import { MAX_LABEL_LENGTH, clipText, formatNumber } from '../../data/format.js';
+import { applyMainMetric, formatProblem, nextTask } from '../../data/parse.js';
 import { compilePredicate, prepareSearch } from '../../data/query.js';
 import { StaticSource } from '../../data/static-source.js';
 import { STATUSES, SourceError, type Change, type ColumnFilter, type Experiment, type ExperimentSource, type Goal, type Problem, type Status } from '../../data/types.js';
 import { decodeViewHash, encodeViewHash, parseViewState, type ViewState } from '../../data/view-state.js';
-import { describeFilter } from '../experiment-filter-editor/describe-filter.js';
+import { describeFilterParts } from '../experiment-filter-editor/describe-filter.js';
 import '../experiment-group-picker/experiment-group-picker.js';
 import { dashboardStyles } from './experiment-dashboard.styles.js';
 import { EMPTY_GROUP, STATUS_ICONS, STATUS_LABELS, TableController, formatValue, groupKey } from './table-controller.js';
@@ -282,6 +282,7 @@ export class ExperimentDashboard extends LitElement {
 
   /** The attributes found in the loaded experiments, for column choosers and filters. */
   get availableAttributes(): readonly Attribute[] {
+    this.#finishCatalogue();
     return this._catalogue;
   }
 
@@ -566,6 +567,11 @@ export class ExperimentDashboard extends LitElement {
     this._loading = true;
     this._error = undefined;
     try {
+      // A source that learns its capabilities from its server (HttpSource) says first whether it
+      // pages on the server, so the first request already carries the view and page-size.
+      const ready = (source as { ready?: (signal?: AbortSignal) => Promise<unknown> }).ready;
+      if (typeof ready === 'function') await ready.call(source, abort.signal);
+      if (abort.signal.aborted || this.#abort !== abort) return;
       const page = await source.load(this.#query(), abort.signal, (first) => {
         // A first screen while the rest loads, only when the table is still empty.
         if (!abort.signal.aborted && this.#abort === abort && this._experiments.length === 0) this.#setExperiments(first);
@@ -573,7 +579,8 @@ export class ExperimentDashboard extends LitElement {
       // A superseded request's late answer is dropped.
       if (abort.signal.aborted || this.#abort !== abort) return;
       this._total = source.capabilities.serverQuery ? (page.total ?? page.experiments.length) : undefined;
-      if (!this.#unsubscribe && source.subscribe) this.#unsubscribe = source.subscribe((c) => this.#onChange(c));
+      // Only a live source is listened to (a subscription may open a connection or a channel).
+      if (!this.#unsubscribe && source.subscribe && source.capabilities.live) this.#unsubscribe = source.subscribe((c) => this.#onChange(c));
       this.#defaultMainMetric = page.defaults?.mainMetric;
       this.#snapshotTime = page.generatedAt && !source.capabilities.live ? Date.parse(page.generatedAt) : undefined;
       const override = parseMainMetricAttribute(this.mainMetric);
@@ -618,7 +625,11 @@ export class ExperimentDashboard extends LitElement {
       const detail = this.#details.get(e.id) as (HTMLElement & { experiment?: Experiment }) | undefined;
       if (detail) detail.experiment = e;
     }
-    if (incoming.some((e) => !this._catalogue.length || !known.has(e.id))) this._catalogue = collectAttributes(merged, this.#snapshotTime === undefined ? {} : { now: this.#snapshotTime });
+    if (incoming.some((e) => !this.#catalogueDone || !known.has(e.id))) {
+      this.#catalogueJob = undefined;
+      this.#catalogueDone = true;
+      this._catalogue = collectAttributes(merged, this.#snapshotTime === undefined ? {} : { now: this.#snapshotTime });
+    }
     void this.#table?.upsertRows(incoming).then(() => this.#afterRowsChanged());
   }
 
@@ -665,27 +676,101 @@ export class ExperimentDashboard extends LitElement {
     const prepare = new AbortController();
     this.#prepareSearch = prepare;
     this._summary = summarize(experiments);
-    this._catalogue = collectAttributes(experiments, this.#snapshotTime === undefined ? {} : { now: this.#snapshotTime });
+    const collectCatalogue = this.#startCatalogue(experiments);
     this._shown = experiments.length;
+    // #searchReady is replaced now, not when the preparation starts: a search typed between the
+    // first rows and the start waits for this data's search text instead of building it itself
+    // in one long task inside the filter.
+    let begin!: () => void;
+    const started = new Promise<void>((resolve) => (begin = resolve));
+    prepare.signal.addEventListener('abort', () => begin(), { once: true });
+    // A search waiting for it makes the preparation hurry (longer slices, no timer clamping).
+    this.#searchReady = started.then(() => prepareSearch(experiments, prepare.signal, { hurry: () => this._preparing }));
     const table = this.#table;
-    if (!table) return;
-    // Each step is its own task, so the page paints and answers input between them.
-    const step = <T>(work: () => T | Promise<T>) => new Promise<void>((resolve) => setTimeout(resolve, 0)).then(() => (prepare.signal.aborted ? undefined : work()));
+    if (!table) {
+      begin();
+      collectCatalogue();
+      return;
+    }
+    // Each step is its own task, so the page paints and answers input between them (a message,
+    // not a timer: no 4 ms clamping, and no idle gap in which background work would slip in
+    // before the first rows).
+    const step = <T>(work: () => T | Promise<T>) => nextTask().then(() => (prepare.signal.aborted ? undefined : work()));
     // Columns, filter and grouping may name attributes that only now exist.
     void step(() => this.#applyColumns())
       .then(() => step(() => this.#applyGrouping()))
-      .then(() => step(() => this.#applyFilter()))
+      // A search in the view (stored, linked, or typed while a first screen was shown) cannot
+      // wait for a preparation that starts after the rows: the rows come first, filtered by the
+      // columns, and the search follows once its text is built ("Preparing search…").
+      .then(() => step(() => this.#applyFilter(false)))
       .then(() => step(() => table.setData(experiments)))
       .then(() => step(() => table.setSort(this._view.sort)))
       .then(() => {
         if (prepare.signal.aborted) return undefined;
         this._shown = table.shownCount();
-        this.#searchReady = prepareSearch(experiments, prepare.signal);
+        begin();
+        collectCatalogue();
         return this.#searchReady;
       });
   }
 
+  /** Set while the catalogue of a large load is still being collected in idle time. */
+  #catalogueJob?: { collector: AttributeCollector; experiments: readonly Experiment[]; next: number };
+  #catalogueDone = true;
+  /** Loads up to this size collect their attributes at once (well under 20 ms). */
+  static readonly #CATALOGUE_SYNC_MAX = 5000;
+
+  /**
+   * The attribute catalogue reads every record (~0.2 s at 100,000): it is not needed for the
+   * first rows when the view names only built-in attributes, so large loads collect it in
+   * background slices of ~10 ms (timer tasks, which a busy page does not starve as it does idle
+   * callbacks) after the first paint, with the built-ins (duration counted to the snapshot's
+   * time) meanwhile. Anything that needs a non-built-in attribute, or `availableAttributes`, finishes
+   * it at once (#finishCatalogue).
+   */
+  #startCatalogue(experiments: readonly Experiment[]): () => void {
+    const options = this.#snapshotTime === undefined ? {} : { now: this.#snapshotTime };
+    if (experiments.length <= ExperimentDashboard.#CATALOGUE_SYNC_MAX) {
+      this.#catalogueJob = undefined;
+      this.#catalogueDone = true;
+      this._catalogue = collectAttributes(experiments, options);
+      return () => undefined;
+    }
+    const job = { collector: new AttributeCollector(options), experiments, next: 0 };
+    this.#catalogueJob = job;
+    this.#catalogueDone = false;
+    this._catalogue = builtinAttributes(this.#snapshotTime);
+    const slice = () => {
+      if (this.#catalogueJob !== job) return;
+      const until = performance.now() + 10;
+      do {
+        const end = Math.min(job.next + 2000, experiments.length);
+        job.collector.add(experiments, job.next, end);
+        job.next = end;
+      } while (job.next < experiments.length && performance.now() < until);
+      if (job.next < experiments.length) schedule(slice);
+      else this.#finishCatalogue();
+    };
+    const schedule = (fn: () => void) => setTimeout(fn, 0);
+    // The caller starts the slices once the first rows are drawn.
+    return () => schedule(slice);
+  }
+
+  #finishCatalogue(): void {
+    const job = this.#catalogueJob;
+    if (!job) return;
+    job.collector.add(job.experiments, job.next);
+    this.#catalogueJob = undefined;
+    this.#catalogueDone = true;
+    this._catalogue = job.collector.result();
+  }
+
   #attribute(id: string): Attribute | undefined {
+    if (!this.#catalogueDone) {
+      const builtin = this._catalogue.find((a) => a.id === id);
+      if (builtin) return builtin;
+      this.#finishCatalogue();
+    }
     return resolveAttribute(id, this._catalogue);
   }
 
@@ -695,7 +780,7 @@ export class ExperimentDashboard extends LitElement {
       const a = this.#attribute(id);
       const main = a?.id === 'mainMetric' ? this.#mainMetricSpec() : undefined;
       // The main-metric column is titled with the metric it shows and its goal.
-      if (a && main) attrs.push({ ...a, label: `${main.key} ${(main.goal ?? 'maximize') === 'maximize' ? '(max)' : '(min)'}` });
+      if (a && main) attrs.push({ ...a, label: `${clipText(main.key, MAX_LABEL_LENGTH)} ${(main.goal ?? 'maximize') === 'maximize' ? '(max)' : '(min)'}` });
       else if (a) attrs.push(a);
       else console.warn(`<experiment-dashboard>: unknown column ${JSON.stringify(id)}; it was skipped. Use attribute ids like status, name, params.lr, metrics.loss.last.`);
     }
@@ -707,7 +792,7 @@ export class ExperimentDashboard extends LitElement {
     await this.#table?.setColumns({ attributes, widths: this._view.widths, deletable: Boolean(this.#source?.capabilities.delete && this.#source.delete), nameOf: this.#nameOf });
   }
 
-  async #applyFilter(): Promise<void> {
+  async #applyFilter(waitForSearchText = true): Promise<void> {
     // In server-query mode the rows are already the server's answer to the filters.
     if (this.#source?.capabilities.serverQuery) {
       await this.#table?.setFilter(undefined, this._view.filters.map((f) => f.attribute));
@@ -716,13 +801,26 @@ export class ExperimentDashboard extends LitElement {
     const { search, filters } = this._view;
     // A search typed while the search text is still being built waits for it (built in slices,
     // the page stays responsive) instead of building it all in one long task.
+    const usable = filters.filter((f) => this.#attribute(f.attribute));
+    if (search.trim() !== '' && !waitForSearchText) {
+      // Building 100,000 search texts inside the filter would be one long task of seconds.
+      this._preparing = true;
+      await this.#table?.setFilter(usable.length > 0 ? compilePredicate({ filters: usable }) : undefined, usable.map((f) => f.attribute));
+      if (this.#table) this._shown = this.#table.shownCount();
+      const ready = this.#searchReady;
+      void ready.then(() => {
+        if (ready !== this.#searchReady) return; // newer data: its own steps take over
+        if (search === this._view.search) void this.#applyFilter();
+        else if (this._view.search.trim() === '') this._preparing = false;
+      });
+      return;
+    }
     if (search.trim() !== '') {
       this._preparing = true;
       await this.#searchReady;
       this._preparing = false;
       if (search !== this._view.search) return;
     }
-    const usable = filters.filter((f) => this.#attribute(f.attribute));
     const active = search.trim() !== '' || usable.length > 0;
     await this.#table?.setFilter(active ? compilePredicate({ search, filters: usable }) : undefined, usable.map((f) => f.attribute));
     if (this.#table) this._shown = this.#table.shownCount();
@@ -1002,9 +1100,11 @@ export class ExperimentDashboard extends LitElement {
         ? html`<ul part="chips" class="chips" aria-label="Active filters">
             ${this._view.filters.map((f) => {
               const label = this.#attribute(f.attribute)?.label ?? f.attribute;
-              const text = describeFilter(f, label);
+              // Data (label, values) cut and isolated: a right-to-left override must not reorder the chip.
+              const parts = describeFilterParts(f, label).map((p) => (typeof p === 'string' ? p : { data: clipText(p.data, MAX_LABEL_LENGTH) }));
+              const text = parts.map((p) => (typeof p === 'string' ? p : p.data)).join('');
               return html`<li class="chip">
-                <span>${text}</span
+                <span>${parts.map((p) => (typeof p === 'string' ? p : html`<bdi>${p.data}</bdi>`))}</span
                 ><button type="button" aria-label=${`Remove filter ${text}`} @click=${() => this.#removeFilter(f.attribute)}>×</button>
               </li>`;
             })}
@@ -1020,8 +1120,8 @@ export class ExperimentDashboard extends LitElement {
         </ul>
         ${s.best
           ? html`<span class="best"
-              >Best ${s.best.key} (${s.best.goal === 'maximize' ? 'max' : 'min'}): <strong>${formatNumber(s.best.value)}</strong> in
-              <strong>${this.#nameOf(s.best.experiment)}</strong></span
+              >Best <bdi>${clipText(s.best.key, MAX_LABEL_LENGTH)}</bdi> (${s.best.goal === 'maximize' ? 'max' : 'min'}): <strong>${formatNumber(s.best.value)}</strong> in
+              <strong><bdi>${clipText(this.#nameOf(s.best.experiment), MAX_LABEL_LENGTH)}</bdi></strong></span
             >`
           : nothing}
       </div>
@@ -1039,7 +1139,11 @@ export class ExperimentDashboard extends LitElement {
         : nothing}
       ${this._undo
         ? html`<div part="undo" class="undo" role="status">
-            <span>${this._undo.experiments.length === 1 ? `Deleted "${this.#nameOf(this._undo.experiments[0]!)}".` : `Deleted ${this._undo.experiments.length} experiments.`}</span>
+            <span
+              >${this._undo.experiments.length === 1
+                ? html`Deleted "<bdi>${clipText(this.#nameOf(this._undo.experiments[0]!), MAX_LABEL_LENGTH)}</bdi>".`
+                : `Deleted ${this._undo.experiments.length} experiments.`}</span
+            >
             <button type="button" @click=${() => void this.#undoDelete()}>Undo</button>
           </div>`
         : nothing}
@@ -1096,10 +1200,11 @@ export class ExperimentDashboard extends LitElement {
       ></experiment-filter-editor>`;
     } else {
       const value = formatValue(p.attribute, p.attribute.get(p.experiment));
-      const shown = value === '' ? EMPTY_GROUP : value.length > 40 ? `${value.slice(0, 40)}…` : value;
-      body = html`<div role="menu" aria-label=${`Actions for ${p.attribute.label} ${shown}`} class="cell-menu">
-        <button type="button" role="menuitem" @click=${() => this.#filterToValue(p.attribute, p.experiment, false)}>Filter to ${p.attribute.label} = “${shown}”</button>
-        <button type="button" role="menuitem" @click=${() => this.#filterToValue(p.attribute, p.experiment, true)}>Exclude ${p.attribute.label} = “${shown}”</button>
+      const shown = value === '' ? EMPTY_GROUP : clipText(value, 41);
+      const label = clipText(p.attribute.label, MAX_LABEL_LENGTH);
+      body = html`<div role="menu" aria-label=${`Actions for ${label} ${shown}`} class="cell-menu">
+        <button type="button" role="menuitem" @click=${() => this.#filterToValue(p.attribute, p.experiment, false)}>Filter to <bdi>${label}</bdi> = “<bdi>${shown}</bdi>”</button>
+        <button type="button" role="menuitem" @click=${() => this.#filterToValue(p.attribute, p.experiment, true)}>Exclude <bdi>${label}</bdi> = “<bdi>${shown}</bdi>”</button>
         <button
           type="button"
           role="menuitem"
@@ -1204,12 +1309,16 @@ export class ExperimentDashboard extends LitElement {
     if (!deletable) return nothing;
     const list = this._confirm?.experiments ?? [];
     const n = list.length;
-    const title = n === 1 ? `Delete "${this.#nameOf(list[0]!)}"?` : `Delete ${n} experiments?`;
+    // Names are data: cut, and isolated so right-to-left or override characters cannot reorder the question.
+    const cut = (text: string): string => clipText(text, 300);
+    const title = n === 1 ? html`Delete "<bdi>${cut(this.#nameOf(list[0]!))}</bdi>"?` : `Delete ${n} experiments?`;
     return html`<dialog class="confirm" part="dialog" aria-labelledby="confirm-title" @cancel=${() => (this._confirm = undefined)}>
       <h2 id="confirm-title">${title}</h2>
-      <p>This removes ${n === 1 ? 'this experiment' : 'these experiments'} from ${this.#source?.label ?? 'the source'}. It cannot be undone.</p>
+      <p>This removes ${n === 1 ? 'this experiment' : 'these experiments'} from ${this.#source?.label ? html`<bdi>${cut(this.#source.label)}</bdi>` : 'the source'}. It cannot be undone.</p>
       <ul class="confirm-list">
-        ${list.slice(0, 10).map((e) => html`<li>${this.#nameOf(e)}${e.name && e.name !== e.id ? html` <span class="muted">(${e.id})</span>` : nothing}</li>`)}
+        ${list
+          .slice(0, 10)
+          .map((e) => html`<li><bdi>${cut(this.#nameOf(e))}</bdi>${e.name && e.name !== e.id ? html` <span class="muted">(<bdi>${cut(e.id)}</bdi>)</span>` : nothing}</li>`)}
         ${n > 10 ? html`<li>and ${n - 10} more</li>` : nothing}
       </ul>
       <div class="dialog-buttons">

@@ -1,6 +1,6 @@
 import type { CellComponent, ColumnComponent, ColumnDefinition, GroupComponent, RowComponent, Tabulator as TabulatorInstance } from 'tabulator-tables';
 import type { Attribute, AttributeValue } from '../../data/attributes.js';
-import { formatDuration, formatNumber, formatTime } from '../../data/format.js';
+import { clipText, formatDuration, formatNumber, formatTime } from '../../data/format.js';
 import type { Experiment, Goal, SortSpec, Status } from '../../data/types.js';
 import { tabulatorClass } from './tabulator.js';
 
@@ -62,7 +62,18 @@ export interface TableColumns {
   nameOf: (e: Experiment) => string;
 }
 
+/**
+ * Longest text a cell or group header shows: a cell shows a few dozen characters anyway, and a
+ * 1 MiB value laid out whole costs ~200 ms per cell. The cut ends with a visible mark.
+ */
+export const CELL_TEXT_LIMIT = 1000;
+
+/** A value as the table shows it: formatted, and cut at CELL_TEXT_LIMIT with a visible mark. */
 export function formatValue(attr: Attribute, v: AttributeValue): string {
+  return clipText(formatWhole(attr, v), CELL_TEXT_LIMIT);
+}
+
+function formatWhole(attr: Attribute, v: AttributeValue): string {
   if (v === undefined || v === null) return '';
   if (attr.id === 'duration' && typeof v === 'number') return formatDuration(v);
   if (attr.id === 'host.memoryBytes' && typeof v === 'number') return `${formatNumber(v / 1024 ** 3)} GiB`;
@@ -70,7 +81,8 @@ export function formatValue(attr: Attribute, v: AttributeValue): string {
   if (typeof v === 'number') return formatNumber(v);
   if (typeof v === 'boolean') return v ? 'yes' : 'no';
   if (attr.kind === 'date') return formatTime(v);
-  return v;
+  // Hostile records can put any shape where text is expected: show it as text, never fail.
+  return typeof v === 'string' ? v : String(v);
 }
 
 /** The key a record is grouped under for an attribute: dates by UTC day, lists as one text. */
@@ -83,14 +95,11 @@ export function groupKey(attr: Attribute, e: Experiment): string | number | bool
 }
 
 function compareValues(a: AttributeValue, b: AttributeValue): number {
-  // Empty values sort last in ascending order, NaN just before them.
-  const ea = a === undefined || a === null || a === '';
-  const eb = b === undefined || b === null || b === '';
+  // Empty values (NaN among them) sort last in ascending order.
+  const ea = a === undefined || a === null || a === '' || Number.isNaN(a);
+  const eb = b === undefined || b === null || b === '' || Number.isNaN(b);
   if (ea || eb) return ea === eb ? 0 : ea ? 1 : -1;
-  if (typeof a === 'number' && typeof b === 'number') {
-    if (Number.isNaN(a) || Number.isNaN(b)) return Number.isNaN(a) === Number.isNaN(b) ? 0 : Number.isNaN(a) ? 1 : -1;
-    return a - b;
-  }
+  if (typeof a === 'number' && typeof b === 'number') return a - b;
   const sa = Array.isArray(a) ? a.join(', ') : String(a);
   const sb = Array.isArray(b) ? b.join(', ') : String(b);
   return sa < sb ? -1 : sa > sb ? 1 : 0;
@@ -102,7 +111,7 @@ type Ordered = Experiment & { [ORDINAL]?: number };
 /** Rank of a record without a value: sorts last in either direction. */
 const EMPTY_RANK = -1;
 
-function rankValue(rank: Float64Array, e: Experiment, dir: 'asc' | 'desc'): number {
+function rankValue(rank: Int32Array, e: Experiment, dir: 'asc' | 'desc'): number {
   const r = rank[(e as Ordered)[ORDINAL] ?? -1] ?? EMPTY_RANK;
   // Tabulator swaps the rows for a descending sort; an empty value must still end up last.
   return r === EMPTY_RANK ? (dir === 'asc' ? Infinity : -Infinity) : r;
@@ -113,7 +122,25 @@ function rankValue(rank: Float64Array, e: Experiment, dir: 'asc' | 'desc'): numb
  * sorter then compares two numbers instead of reading and comparing attribute values ~1.7
  * million times at 100,000 rows. Equal values share a rank, so multi-column sorts still work.
  */
-export function computeRanks(data: readonly Experiment[], attr: Attribute): Float64Array {
+export function computeRanks(data: readonly Experiment[], attr: Attribute): Int32Array {
+  const steps = rankSteps(data, attr, Infinity);
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+}
+
+/** A record's sort key: empty values (missing, '', [], NaN) are undefined; a list sorts as its text. */
+function rankKey(v: AttributeValue): string | number | boolean | undefined {
+  return v === null || v === '' || Number.isNaN(v) || (Array.isArray(v) && v.length === 0) ? undefined : Array.isArray(v) ? v.join(', ') : v;
+}
+
+/**
+ * computeRanks in steps: yields after every `slice` records read (reading is the slow part for
+ * derived values such as the duration, two date parses per record), so the background warm-up
+ * runs in tasks well under 50 ms each; the distinct values are then sorted in one step.
+ */
+function* rankSteps(data: readonly Experiment[], attr: Attribute, slice: number): Generator<void, Int32Array> {
   // Distinct values are sorted once (few for status, operator, group; at most n for names), then
   // each record looks its value's position up: equal values share a rank.
   const n = data.length;
@@ -121,25 +148,75 @@ export function computeRanks(data: readonly Experiment[], attr: Attribute): Floa
   const distinct = new Map<string | number | boolean, number>();
   let size = 0;
   for (let i = 0; i < n; i++) {
+    if (i > 0 && i % slice === 0) yield;
     const e = data[i] as Ordered;
-    const v = attr.get(e);
-    const k = v === null || v === '' || (Array.isArray(v) && v.length === 0) ? undefined : Array.isArray(v) ? v.join(', ') : v;
+    const k = rankKey(attr.get(e));
     keys[i] = k;
     if (k !== undefined) distinct.set(k, 0);
     size = Math.max(size, (e[ORDINAL] ?? 0) + 1);
   }
+  yield;
   const sorted = [...distinct.keys()];
-  if (sorted.every((k) => typeof k === 'number')) (sorted as number[]).sort((a, b) => (Number.isNaN(a) ? (Number.isNaN(b) ? 0 : 1) : Number.isNaN(b) ? -1 : a - b));
+  if (sorted.every((k) => typeof k === 'number')) {
+    // Numbers: a native typed-array sort (NaN last), no comparator calls.
+    const numbers = Float64Array.from(sorted as number[]).sort();
+    for (let i = 0; i < numbers.length; i++) sorted[i] = numbers[i]!;
+  }
   // Plain text: the engine's own sort (UTF-16 order, the same order as compareValues) is native.
   else if (sorted.every((k) => typeof k === 'string')) sorted.sort();
   else sorted.sort(compareValues);
   for (let i = 0; i < sorted.length; i++) distinct.set(sorted[i] as string | number | boolean, i);
-  const rank = new Float64Array(size).fill(EMPTY_RANK);
+  yield;
+  // Int32: 400 KB per sorted column at 100,000 rows (ranks are < 2^31), half of a Float64Array.
+  const rank = new Int32Array(size).fill(EMPTY_RANK);
   for (let i = 0; i < n; i++) {
     const k = keys[i];
     if (k !== undefined) rank[(data[i] as Ordered)[ORDINAL] ?? 0] = distinct.get(k) as number;
   }
   return rank;
+}
+
+/**
+ * The order of rows sorted by precomputed ranks, primary key first: the positions of the rows
+ * (0..n-1, for the ordinals given) in sorted order. Empty values (rank -1, or no ordinal) come
+ * last in either direction; equal keys keep their input order (a stable sort, like Tabulator's).
+ *
+ * One key, the usual case: each row becomes one number, `key * n + position`, and a Float64Array
+ * is sorted natively without a comparator (about 10 ms at 100,000 rows, against ~1.7 million
+ * comparator calls for Array.prototype.sort). Several keys: one comparator over Int32Arrays.
+ */
+export function orderByRanks(ordinals: Int32Array, keys: readonly { rank: Int32Array; asc: boolean }[]): Uint32Array {
+  const n = ordinals.length;
+  const levels = keys.map(({ rank, asc }) => {
+    let max = -1;
+    for (let i = 0; i < rank.length; i++) if (rank[i]! > max) max = rank[i]!;
+    const k = new Int32Array(n);
+    for (let i = 0; i < n; i++) {
+      const o = ordinals[i]!;
+      const r = o >= 0 && o < rank.length ? rank[o]! : EMPTY_RANK;
+      k[i] = r === EMPTY_RANK ? max + 1 : asc ? r : max - r;
+    }
+    return k;
+  });
+  const order = new Uint32Array(n);
+  if (levels.length === 1) {
+    const k = levels[0]!;
+    // k <= n, so k * n + i < 2^53: exact in a double.
+    const packed = new Float64Array(n);
+    for (let i = 0; i < n; i++) packed[i] = k[i]! * n + i;
+    packed.sort();
+    for (let i = 0; i < n; i++) order[i] = packed[i]! % n;
+    return order;
+  }
+  for (let i = 0; i < n; i++) order[i] = i;
+  order.sort((a, b) => {
+    for (const k of levels) {
+      const d = k[a]! - k[b]!;
+      if (d !== 0) return d;
+    }
+    return a - b;
+  });
+  return order;
 }
 
 /** Best and mean main-metric value of a group's records. */
@@ -208,7 +285,7 @@ export class TableController {
   /** The records in the table, each tagged with its ordinal; ranks are cached per attribute. */
   #data: Experiment[] = [];
   #nextOrdinal = 0;
-  #ranks = new Map<string, Float64Array | undefined>();
+  #ranks = new Map<string, Int32Array | undefined>();
   #expanded = new Set<string>();
   #activeId?: string;
   #filterActive = new Set<string>();
@@ -259,7 +336,9 @@ export class TableController {
     table.on('columnMoved', () => this.callbacks.onLayoutChange?.());
     table.on('groupVisibilityChanged', (group: GroupComponent, visible: boolean) => group.getElement().setAttribute('aria-expanded', String(visible)));
     table.on('columnResized', (column: ColumnComponent) => this.callbacks.onColumnResized?.(column.getField(), column.getWidth()));
-    table.on('dataFiltered', (_filters: unknown, rows: RowComponent[]) => this.callbacks.onRowsShown?.(rows.length));
+    // No 'dataFiltered' listener: with one, Tabulator builds a RowComponent for every row that
+    // passes each filter (100,000 objects, kept on the rows for good). setFilter and setData
+    // report the count from getDataCount('active') instead.
     table.on('cellClick', (ev: UIEvent, cell: CellComponent) => {
       const id = cell.getColumn().getField();
       const attr = this.#columns.attributes.find((a) => a.id === id);
@@ -298,9 +377,7 @@ export class TableController {
           // Added in order, so the next column already in the table is the one to insert before.
           const next = after.slice(index + 1).find((x) => before.includes(x));
           const def = this.#columnDefinition(attr, columns.widths?.[id]);
-          if (next) await table.addColumn(def, true, next);
-          else if (columns.deletable) await table.addColumn(def, true, DELETE_COLUMN);
-          else await table.addColumn(def, false);
+          await this.#withCheapRowReset(table, () => (next ? table.addColumn(def, true, next) : columns.deletable ? table.addColumn(def, true, DELETE_COLUMN) : table.addColumn(def, false)));
         }
         return;
       }
@@ -310,19 +387,56 @@ export class TableController {
     table.setColumns(defs);
   }
 
+  /**
+   * Tabulator's addColumn resets every row twice (`rowManager.reinitialize()`): per row it reads
+   * `offsetParent` and dispatches an internal "row-relayout" event, and each row in view
+   * rebuilds its cells and measures its height on its own, a forced layout per row (160 layouts,
+   * ~250 ms at 100,000 rows, where showing a hidden column costs ~25 ms). During the call every
+   * row only gets the flags reset (cells rebuilt and height measured when it is next rendered,
+   * what Tabulator's reinitialize does for rows out of view); then the rows in view are rendered
+   * again in one batch (`reRenderInPosition`: heights read together, then written together).
+   * No registered module listens to "row-relayout" (checked in tabulator-tables 6.5.3 src/js).
+   */
+  async #withCheapRowReset<T>(table: TabulatorInstance, add: () => Promise<T>): Promise<T> {
+    type InternalRow = { initialized: boolean; heightInitialized: boolean; manualHeight?: boolean; height: number; heightStyled: string };
+    const manager = (table as unknown as { rowManager?: { rows: InternalRow[]; reinitialize?: () => void; reRenderInPosition?: () => void } }).rowManager;
+    const own = manager?.reinitialize;
+    if (!manager || typeof own !== 'function' || typeof manager.reRenderInPosition !== 'function') return add();
+    manager.reinitialize = function (this: { rows: InternalRow[] }) {
+      for (const row of this.rows) {
+        row.initialized = false;
+        row.heightInitialized = false;
+        if (!row.manualHeight) {
+          row.height = 0;
+          row.heightStyled = '';
+        }
+      }
+    };
+    try {
+      return await add();
+    } finally {
+      manager.reinitialize = own;
+      manager.reRenderInPosition();
+    }
+  }
+
   async setData(experiments: Experiment[]): Promise<void> {
     await this.#built;
-    const ids = new Set(experiments.map((e) => e.id));
+    const ids = new Set<string>();
+    for (const e of experiments) ids.add(e.id);
     // Selection and expanded rows survive a reload for the records that are still there.
     for (const set of [this.#selected, this.#expanded]) for (const id of set) if (!ids.has(id)) set.delete(id);
     this.#ids = ids;
-    this.#data = [...experiments];
+    // No copy: the array is only read, and replaced (never changed in place) by upsert and remove.
+    this.#data = experiments;
     this.#nextOrdinal = 0;
+    this.#allTagged = true;
     for (const e of this.#data) this.#tag(e);
     this.#ranks.clear();
     await this.#table?.replaceData(experiments);
     this.#remarkActive();
     this.#warmRanks();
+    this.callbacks.onRowsShown?.(this.shownCount());
     this.callbacks.onSelectionChange?.(this.#selected.size);
   }
 
@@ -333,6 +447,7 @@ export class TableController {
     this.#markFilterButtons();
     if (predicate) this.#table?.setFilter((data: Experiment) => predicate(data), {});
     else this.#table?.clearFilter(true);
+    this.callbacks.onRowsShown?.(this.shownCount());
   }
 
   async setSort(sort: readonly SortSpec[]): Promise<void> {
@@ -490,54 +605,64 @@ export class TableController {
         original(rows, list);
         return;
       }
-      // Tabulator's last sorter is the primary one.
-      rows.sort((a, b) => {
-        for (let i = keys.length - 1; i >= 0; i--) {
-          const { rank, asc } = keys[i]!;
-          const ra = rankValue(rank!, a.data, 'asc');
-          const rb = rankValue(rank!, b.data, 'asc');
-          if (ra === rb) continue;
-          // Empty values last in both directions.
-          if (ra === Infinity) return 1;
-          if (rb === Infinity) return -1;
-          return asc ? ra - rb : rb - ra;
-        }
-        return 0;
-      });
+      // Each row's ordinal is read once (n property reads, not two per comparison), then the
+      // rows are put in the order computed on typed arrays. Tabulator's last sorter is the primary one.
+      const n = rows.length;
+      const ordinals = new Int32Array(n);
+      for (let i = 0; i < n; i++) ordinals[i] = (rows[i]!.data as Ordered)[ORDINAL] ?? -1;
+      const order = orderByRanks(ordinals, keys.reverse() as { rank: Int32Array; asc: boolean }[]);
+      const before = rows.slice();
+      for (let i = 0; i < n; i++) rows[i] = before[order[i]!]!;
     };
   }
 
   #warmGeneration = 0;
 
   /**
-   * Computes the sort ranks of the visible columns in the background, one column per idle slot
-   * (each well under a long task), so the first click on a header only has to order the rows.
+   * Computes the sort ranks of the visible columns in the background, in tasks of about 10 ms
+   * (rankSteps reads 5,000 records per step), so the first click on a header only has to order
+   * the rows and no background task comes near a long task. Timer tasks, not idle callbacks: a
+   * page that is never idle (animations, polling, a busy benchmark) would starve those, and the
+   * first sort would then compute the ranks itself.
    */
   #warmRanks(): void {
     const generation = ++this.#warmGeneration;
     const pending = [...this.#columns.attributes];
+    let current: { attr: Attribute; steps: Generator<void, Int32Array> } | undefined;
     const next = () => {
-      if (generation !== this.#warmGeneration) return;
-      const attr = pending.shift();
-      if (!attr) return;
-      this.#rankFor(attr);
-      schedule(next);
+      const until = performance.now() + 10;
+      while (generation === this.#warmGeneration && performance.now() < until) {
+        if (!current) {
+          const attr = pending.shift();
+          if (!attr) return;
+          if (this.#ranks.has(attr.id) || !this.#allTagged) continue;
+          current = { attr, steps: rankSteps(this.#data, attr, 5000) };
+        }
+        const r = current.steps.next();
+        if (r.done) {
+          // A sort may have computed it meanwhile: keep the first.
+          if (!this.#ranks.has(current.attr.id)) this.#ranks.set(current.attr.id, r.value);
+          current = undefined;
+        }
+      }
+      if (generation === this.#warmGeneration) schedule(next);
     };
-    const schedule = (fn: () => void) => (typeof requestIdleCallback === 'function' ? requestIdleCallback(fn, { timeout: 2000 }) : setTimeout(fn, 50));
+    const schedule = (fn: () => void) => setTimeout(fn, 0);
     schedule(next);
   }
+
+  /** False once a record could not be tagged with its ordinal (until the next setData). */
+  #allTagged = true;
 
   #tag(e: Experiment): void {
     // Frozen records (a user's own objects) fall back to comparing values.
     if (Object.isExtensible(e)) (e as Ordered)[ORDINAL] = this.#nextOrdinal++;
+    else this.#allTagged = false;
   }
 
   /** Ranks for the attribute, computed on the first comparison of a sort and kept until the data changes. */
-  #rankFor(attr: Attribute): Float64Array | undefined {
-    if (!this.#ranks.has(attr.id)) {
-      const taggable = this.#data.every((e) => (e as Ordered)[ORDINAL] !== undefined);
-      this.#ranks.set(attr.id, taggable ? computeRanks(this.#data, attr) : undefined);
-    }
+  #rankFor(attr: Attribute): Int32Array | undefined {
+    if (!this.#ranks.has(attr.id)) this.#ranks.set(attr.id, this.#allTagged ? computeRanks(this.#data, attr) : undefined);
     return this.#ranks.get(attr.id);
   }
 
@@ -574,13 +699,15 @@ export class TableController {
     el.setAttribute('role', 'gridcell');
     const name = el.appendChild(document.createElement('span'));
     name.className = 'group-attr';
-    name.textContent = `${attr.label}: `;
+    // Group values come from data: a header shows the first few hundred characters, marked when cut.
+    const limit = 300;
+    name.textContent = `${clipText(attr.label, limit)}: `;
     const v = el.appendChild(document.createElement('strong'));
     v.className = 'group-value';
     if (value === EMPTY_GROUP) v.textContent = EMPTY_GROUP;
-    else if (attr.id === 'status') v.textContent = STATUS_LABELS[value as Status] ?? String(value);
-    else if (attr.kind === 'date') v.textContent = String(value);
-    else v.textContent = formatValue(attr, value as AttributeValue);
+    else if (attr.id === 'status') v.textContent = clipText(STATUS_LABELS[value as Status] ?? String(value), limit);
+    else if (attr.kind === 'date') v.textContent = clipText(String(value), limit);
+    else v.textContent = clipText(formatValue(attr, value as AttributeValue), limit);
     const c = el.appendChild(document.createElement('span'));
     c.className = 'group-count';
     c.textContent = ` ${count.toLocaleString('en-US')} experiment${count === 1 ? '' : 's'}`;
@@ -761,7 +888,7 @@ export class TableController {
       icon.textContent = STATUS_ICONS[e.status];
       badge.append(STATUS_LABELS[e.status]);
       const raw = e.statusDetail?.raw;
-      if (raw && raw.toLowerCase() !== e.status) badge.title = `${STATUS_LABELS[e.status]} (source: ${raw})${e.statusDetail?.reason ? ` ${e.statusDetail.reason}` : ''}`;
+      if (raw && raw.toLowerCase() !== e.status) badge.title = clipText(`${STATUS_LABELS[e.status]} (source: ${raw})${e.statusDetail?.reason ? ` ${e.statusDetail.reason}` : ''}`, CELL_TEXT_LIMIT);
       return badge;
     }
     const v = attr.get(e);
@@ -770,11 +897,17 @@ export class TableController {
       for (const t of v) {
         const chip = wrap.appendChild(document.createElement('span'));
         chip.className = 'tag';
-        chip.textContent = t;
+        chip.textContent = clipText(t, CELL_TEXT_LIMIT);
       }
       return wrap;
     }
-    return document.createTextNode(formatValue(attr, v));
+    const text = formatWhole(attr, v);
+    if (text.length <= CELL_TEXT_LIMIT) return document.createTextNode(text);
+    // Cut: the tooltip says so; the row's details hold the whole value.
+    const cut = document.createElement('span');
+    cut.textContent = clipText(text, CELL_TEXT_LIMIT);
+    cut.title = `${clipText(text, 200)} (${text.length.toLocaleString('en-US')} characters, cut for display: the details show more)`;
+    return cut;
   }
 
   // ---- keyboard ----
