@@ -307,15 +307,20 @@ export class ExperimentRowDetail extends LitElement {
   /** Saves text as a file through a temporary link (no network, works under a strict CSP). */
   #saveText(text: string, fileName: string): void {
     const url = URL.createObjectURL(new Blob([text], { type: 'text/plain;charset=utf-8' }));
+    this.#clickDownload(url, fileName);
+    setTimeout(() => URL.revokeObjectURL(url), 60_000);
+  }
+
+  /** Starts a download of `href` as `fileName` through a temporary hidden link. */
+  #clickDownload(href: string, fileName: string): void {
     const link = document.createElement('a');
-    link.href = url;
+    link.href = href;
     link.download = fileName;
     link.rel = 'noopener';
     link.hidden = true;
     this.renderRoot.appendChild(link);
     link.click();
     link.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 60_000);
   }
 
   /**
@@ -359,14 +364,7 @@ export class ExperimentRowDetail extends LitElement {
         href = safeHref(result, { download: true });
         if (!href) throw new Error('the source answered with an address that is not safe to open');
       }
-      const link = document.createElement('a');
-      link.href = href;
-      link.download = fileName;
-      link.rel = 'noopener';
-      link.hidden = true;
-      this.renderRoot.appendChild(link);
-      link.click();
-      link.remove();
+      this.#clickDownload(href, fileName);
       // The browser reads the Blob asynchronously once the download starts: revoke later.
       if (objectUrl) setTimeout(() => URL.revokeObjectURL(objectUrl), 60_000);
       const next = new Map(this._downloads);
