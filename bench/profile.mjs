@@ -4,6 +4,7 @@
 // the CDP sampling profiler on, and prints each operation's time and its top functions by self
 // time. A development tool for bench/run.mjs's figures, not part of `npm run bench`.
 //   node bench/profile.mjs [--size 100000] [--ops sort:number,sort:text] [--repeat 2] [--no-profile] [--save dir]
+//     [--dist] (the shipped minified bundle) [--trace] (tasks over 150 ms broken down by trace event) [--gc]
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import os from 'node:os';
@@ -43,12 +44,13 @@ const { build } = await import('esbuild');
 // node_modules link) to compare before/after in the same sitting.
 const SRC = typeof args.root === 'string' ? resolve(args.root) : ROOT;
 const bundle = await build({ entryPoints: [join(SRC, 'src/bundle.ts')], bundle: true, format: 'iife', write: false, loader: { '.css': 'text' }, ignoreAnnotations: true, target: 'es2022', tsconfig: join(SRC, 'tsconfig.json'), sourcemap: false, logLevel: 'error' });
-const bundleCode = bundle.outputFiles[0].contents;
+// --dist: the shipped, minified dist/experiment-dashboard.bundle.js (as `npm run bench` loads it).
+const bundleCode = args.dist ? await readFile(join(ROOT, 'dist/experiment-dashboard.bundle.js')) : bundle.outputFiles[0].contents;
 const browserCode = await readFile(join(ROOT, 'bench/browser.mjs'));
 const data = await readFile(dataFile);
 
 const page = `<!doctype html><meta charset="utf-8"><style>body{margin:0;font:13px system-ui}#host{width:1380px;height:700px}</style>
-<script src="/bundle.js"></script><script type="module" src="/browser.mjs"></script><div id="host"></div>`;
+<script ${args.dist ? 'type="module" ' : ''}src="/bundle.js"></script><script type="module" src="/browser.mjs"></script><div id="host"></div>`;
 const server = createServer((req, res) => {
   const send = (type, body) => res.writeHead(200, { 'content-type': type, 'cache-control': 'no-store' }).end(body);
   if (req.url === '/') send('text/html', page);
@@ -117,12 +119,29 @@ for (let r = 0; r < repeat; r++) {
     console.log(`  JSON.parse ${parse.ms.toFixed(0)} ms`);
   }
   await run('load', () => p.evaluate(() => window.bench.dashStatic({ url: '/data.json' })));
+  // --trace: a Chrome trace of the operations; each task over 150 ms is broken down by event.
+  if (args.trace) await browser.startTracing(p, { categories: ['devtools.timeline', 'disabled-by-default-v8.gc', 'v8'] });
   for (const op of OPS) {
     if (op !== 'search:early') await p.evaluate(() => window.bench.settle());
     await run(op, () => p.evaluate((name) => window.bench.dashOp({ name, settle: false }), op));
+    if (args.gc) await cdp.send('HeapProfiler.collectGarbage');
+  }
+  if (args.trace) {
+    const trace = JSON.parse(String(await browser.stopTracing()));
+    const events = (trace.traceEvents ?? trace).filter((e) => e.ph === 'X' && e.dur);
+    const tasks = events.filter((e) => e.name === 'RunTask' && e.dur > 150_000);
+    for (const t of tasks) {
+      const inside = new Map();
+      for (const e of events) {
+        if (e.tid !== t.tid || e.ts < t.ts || e.ts + e.dur > t.ts + t.dur || e === t) continue;
+        inside.set(e.name, (inside.get(e.name) ?? 0) + e.dur);
+      }
+      const rows = [...inside].sort((a, b) => b[1] - a[1]).slice(0, 12).map(([k, us]) => `${k} ${(us / 1000).toFixed(0)}`);
+      console.log(`  task ${(t.dur / 1000).toFixed(0)} ms: ${rows.join(', ')}`);
+    }
   }
   const lt = await p.evaluate(() => window.bench.longTaskReport());
-  console.log(`  longest task ${lt.max} ms in ${lt.during}`);
+  console.log(`  longest task ${lt.max} ms in ${lt.during}; over 100 ms: ${lt.over100.join(', ') || 'none'}`);
   if (args.heap) {
     await p.evaluate(() => window.bench.settle());
     for (let i = 0; i < 3; i++) await cdp.send('HeapProfiler.collectGarbage');

@@ -277,6 +277,38 @@ async function heapUsed(page) {
 
 async function closeQuietly(closable) {
   await withTimeout(closable.close(), 30_000, 'close').catch((err) => console.warn(`    could not close cleanly: ${err.message}`));
+  await cpuQuiet();
+}
+
+/** Busy and total jiffies of all CPUs (Linux /proc/stat); undefined elsewhere. */
+async function cpuTimes() {
+  try {
+    const [, ...fields] = (await readFile('/proc/stat', 'utf8')).split('\n')[0].trim().split(/\s+/);
+    const n = fields.map(Number);
+    const total = n.reduce((a, b) => a + b, 0);
+    return { busy: total - n[3] - (n[4] ?? 0), total };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Waits (up to 10 s) until the machine's CPUs are mostly idle: a closed context's renderer with a
+ * few hundred MB of heap takes a while to exit, and on 2 cores it would otherwise compete with
+ * the next run's first operations (seen as lone 400-500 ms "long tasks" that profiling never
+ * reproduced).
+ */
+async function cpuQuiet(maxMs = 10_000) {
+  const until = performance.now() + maxMs;
+  let before = await cpuTimes();
+  if (!before) return;
+  while (performance.now() < until) {
+    await new Promise((r) => setTimeout(r, 250));
+    const now = await cpuTimes();
+    const busy = (now.busy - before.busy) / Math.max(1, now.total - before.total);
+    if (busy < 0.15) return;
+    before = now;
+  }
 }
 
 /**
@@ -388,7 +420,7 @@ async function dashboardStaticRun(env, size, keep) {
     );
     if (ok) {
       const lt = await call(page, 'longTaskReport', null, 30_000);
-      if (keep) record(size, 'longTask', lt.supported ? lt.max : null, { longTasks: lt.count, during: lt.during });
+      if (keep) record(size, 'longTask', lt.supported ? lt.max : null, { longTasks: lt.count, during: lt.during, over100: lt.over100 });
       await call(page, 'settle', undefined, 60_000);
       const heap = (await heapUsed(page)) - emptyHeap;
       if (keep) record(size, 'heap', heap, { codeHeap, dataHeap: heap - codeHeap });

@@ -45,6 +45,51 @@ describe('inline details in the virtual table', () => {
     expect(detailBox.getBoundingClientRect().height).to.be.at.most(421);
   });
 
+  it('shows a column in place: scroll position, open detail and every row in view keep, each row gets its cell', async function () {
+    this.timeout(60000);
+    const el = await fixture<ExperimentDashboard>(html`<experiment-dashboard style=${sized}></experiment-dashboard>`);
+    const experiments = generateCollection({ n: 20_000, historyPoints: 0 });
+    el.experiments = experiments;
+    await waitUntil(() => rows(el).length > 0, 'rows', { timeout: 30000 });
+    el.setViewState({ columns: ['status', 'name', 'mainMetric'] });
+    await waitUntil(() => !rows(el)[0]?.querySelector('.tabulator-cell[tabulator-field="operator"]'));
+    holder(el).scrollTop = holder(el).scrollHeight / 2;
+    await new Promise((r) => setTimeout(r, 200));
+    const target = rows(el).find((r) => r.getBoundingClientRect().top > holder(el).getBoundingClientRect().top + 40)!;
+    const opened = target.querySelector('.tabulator-cell[tabulator-field="name"]')!.textContent!;
+    target.querySelector<HTMLButtonElement>('button[aria-label^="Details "]')!.click();
+    await waitUntil(() => detailOf(el, opened)?.shadowRoot?.querySelector('[role="tablist"]'), 'detail open');
+    const scrolled = holder(el).scrollTop;
+    const fields = (row: HTMLElement) => [...row.querySelectorAll<HTMLElement>(':scope > .tabulator-cell')].map((c) => c.getAttribute('tabulator-field'));
+    const byId = new Map(experiments.experiments.map((e) => [e.id, e]));
+    const check = () => {
+      for (const row of rows(el)) {
+        expect(fields(row).filter((f) => !f!.startsWith('__'))).to.deep.equal(['status', 'name', 'operator', 'mainMetric']);
+        const id = row.querySelector<HTMLInputElement>('input.select-row')!.dataset.id!;
+        expect(row.querySelector('.tabulator-cell[tabulator-field="operator"]')!.textContent).to.equal(byId.get(id)!.operator);
+      }
+    };
+    el.setViewState({ columns: ['status', 'name', 'operator', 'mainMetric'] });
+    await waitUntil(() => rows(el)[0]?.querySelector('.tabulator-cell[tabulator-field="operator"]'), 'operator cells');
+    // Nothing moved: same place in the table, the detail still open and after the cells.
+    expect(Math.abs(holder(el).scrollTop - scrolled)).to.be.below(2);
+    expect(detailOf(el, opened)?.shadowRoot?.querySelector('[role="tablist"]')).to.exist;
+    expect(detailOf(el, opened)!.closest('.tabulator-row')!.lastElementChild!.querySelector('experiment-row-detail')).to.exist;
+    check();
+    // The header fills the header row like its neighbours.
+    const header = (f: string) => el.shadowRoot!.querySelector<HTMLElement>(`.tabulator-col[tabulator-field="${f}"]`)!.getBoundingClientRect();
+    expect(header('operator').height).to.equal(header('name').height);
+    expect(header('operator').left).to.be.closeTo(header('name').right, 1);
+    // Cells line up with their header.
+    const cell = rows(el)[0]!.querySelector<HTMLElement>('.tabulator-cell[tabulator-field="operator"]')!.getBoundingClientRect();
+    expect(cell.left).to.be.closeTo(header('operator').left, 1);
+    // Rows rendered later (scrolled to) have the cell too.
+    holder(el).scrollTop = 0;
+    await waitUntil(() => rows(el).some((r) => r.getBoundingClientRect().top >= holder(el).getBoundingClientRect().top - 1 && holder(el).scrollTop === 0));
+    await new Promise((r) => setTimeout(r, 100));
+    check();
+  });
+
   it('shows a real Sacred run: host, git, dependencies, metrics', async () => {
     const base = '/test/fixtures/sacred-manuel-rhdt-ml-pws/runs/4/';
     const files = Object.fromEntries(await Promise.all(['run.json', 'config.json', 'metrics.json', 'cout.txt'].map(async (f) => [f, await (await fetch(base + f)).text()])));

@@ -161,6 +161,10 @@ describe('limits (issue 9)', function () {
     const nameCell = rowNamed(el, (n) => n.includes('onerror')).querySelector<HTMLElement>('.tabulator-cell[tabulator-field="name"] span[title]')!;
     expect(nameCell.title).to.match(/1,048,576 characters, cut for display/);
     expect(nameCell.title.length).to.be.below(400);
+    // Button labels and tooltips name the run, cut too: nothing in the table carries the 1 MiB whole.
+    const named = [...el.shadowRoot!.querySelectorAll<HTMLElement>('[part="table"] [aria-label], [part="table"] [title]')];
+    expect(named.filter((n) => (n.getAttribute('aria-label') ?? '').length > 300 || n.title.length > 400).map((n) => n.outerHTML.slice(0, 80))).to.deep.equal([]);
+    expect(named.some((n) => /^Details .*onerror.*…$/.test(n.getAttribute('aria-label') ?? ''))).to.equal(true);
     await noFreeze('group by the 1 MiB group name', () => el.setViewState({ groupBy: ['group'] }));
     const header = [...el.shadowRoot!.querySelectorAll<HTMLElement>('.tabulator-group .group-value')].find((v) => v.textContent!.includes('onerror'))!;
     expect(header.textContent).to.have.length(300);

@@ -257,12 +257,15 @@ function hiddenText(text: string): HTMLElement {
   return s;
 }
 
+/** Names in button labels and tooltips are cut: a screen reader should not read out 100 KB. */
+const LABEL_LIMIT = 200;
+
 function button(label: string, text: string, className: string): HTMLButtonElement {
   const b = document.createElement('button');
   b.type = 'button';
   b.className = className;
-  b.setAttribute('aria-label', label);
-  b.title = label;
+  b.setAttribute('aria-label', clipText(label, LABEL_LIMIT));
+  b.title = clipText(label, LABEL_LIMIT);
   b.textContent = text;
   // Keep Tabulator from starting a column drag, a sort or a row click.
   for (const ev of ['mousedown', 'pointerdown', 'click', 'keydown']) b.addEventListener(ev, (e) => e.stopPropagation());
@@ -377,7 +380,7 @@ export class TableController {
           // Added in order, so the next column already in the table is the one to insert before.
           const next = after.slice(index + 1).find((x) => before.includes(x));
           const def = this.#columnDefinition(attr, columns.widths?.[id]);
-          await this.#withCheapRowReset(table, () => (next ? table.addColumn(def, true, next) : columns.deletable ? table.addColumn(def, true, DELETE_COLUMN) : table.addColumn(def, false)));
+          await this.#withCheapAdd(table, id, () => (next ? table.addColumn(def, true, next) : columns.deletable ? table.addColumn(def, true, DELETE_COLUMN) : table.addColumn(def, false)));
         }
         return;
       }
@@ -388,35 +391,89 @@ export class TableController {
   }
 
   /**
-   * Tabulator's addColumn resets every row twice (`rowManager.reinitialize()`): per row it reads
-   * `offsetParent` and dispatches an internal "row-relayout" event, and each row in view
-   * rebuilds its cells and measures its height on its own, a forced layout per row (160 layouts,
-   * ~250 ms at 100,000 rows, where showing a hidden column costs ~25 ms). During the call every
-   * row only gets the flags reset (cells rebuilt and height measured when it is next rendered,
-   * what Tabulator's reinitialize does for rows out of view); then the rows in view are rendered
-   * again in one batch (`reRenderInPosition`: heights read together, then written together).
-   * No registered module listens to "row-relayout" (checked in tabulator-tables 6.5.3 src/js).
+   * Adds one column the cheap way. Tabulator's addColumn (6.5.3) scrolls the table back to the
+   * top (`redraw(true)` resets the scroll), re-measures every header, and resets every row twice
+   * (`rowManager.reinitialize()`: per row an `offsetParent` read, and each row in view rebuilds
+   * all its cells and measures its height on its own: 160 forced layouts, ~250 ms at 100,000
+   * rows, where Tabulator shows a hidden column in ~30 ms). Here, during the call:
+   * - the scroll position is kept;
+   * - rows out of view only get their flags reset (cells rebuilt and height measured when they
+   *   are next rendered, what Tabulator does for them), rows in view are kept as they are;
+   * - the header row is not re-measured: headers are one clipped line, so the new one is as
+   *   tall as the others (it is checked, and Tabulator's pass runs when it is taller).
+   * Then each row in view gets just the new cell, put in place. Rows keep their height: cells
+   * are one clipped line too. No registered module listens to the skipped "row-relayout" event
+   * (checked in tabulator-tables 6.5.3 src/js). Should Tabulator's internals not look as
+   * expected, the rows in view are rendered again in one batch instead.
    */
-  async #withCheapRowReset<T>(table: TabulatorInstance, add: () => Promise<T>): Promise<T> {
-    type InternalRow = { initialized: boolean; heightInitialized: boolean; manualHeight?: boolean; height: number; heightStyled: string };
-    const manager = (table as unknown as { rowManager?: { rows: InternalRow[]; reinitialize?: () => void; reRenderInPosition?: () => void } }).rowManager;
-    const own = manager?.reinitialize;
-    if (!manager || typeof own !== 'function' || typeof manager.reRenderInPosition !== 'function') return add();
-    manager.reinitialize = function (this: { rows: InternalRow[] }) {
-      for (const row of this.rows) {
-        row.initialized = false;
-        row.heightInitialized = false;
-        if (!row.manualHeight) {
-          row.height = 0;
-          row.heightStyled = '';
-        }
+  async #withCheapAdd(table: TabulatorInstance, field: string, add: () => Promise<unknown>): Promise<void> {
+    type InternalCell = { element: HTMLElement; getElement(): HTMLElement; cellRendered(): void };
+    type InternalRow = { type?: string; element?: HTMLElement; cells?: InternalCell[]; initialized: boolean; heightInitialized: boolean; manualHeight?: boolean; height: number; heightStyled: string };
+    type InternalColumn = { element: HTMLElement; verticalAlign(alignment: unknown, height: number): void; generateCell(row: InternalRow): InternalCell };
+    const internals = table as unknown as {
+      rowManager?: { rows: InternalRow[]; reinitialize?: () => void; resetScroll?: () => void; reRenderInPosition?: () => void };
+      columnManager?: { verticalAlignHeaders?: () => void; headersElement?: HTMLElement; columnsByIndex?: InternalColumn[]; findColumn?: (field: string) => InternalColumn | false };
+      options?: { columnHeaderVertAlign?: unknown };
+    };
+    const manager = internals.rowManager;
+    const columns = internals.columnManager;
+    const own = { reinitialize: manager?.reinitialize, resetScroll: manager?.resetScroll, align: columns?.verticalAlignHeaders };
+    if (
+      !manager ||
+      !columns ||
+      typeof own.reinitialize !== 'function' ||
+      typeof own.resetScroll !== 'function' ||
+      typeof own.align !== 'function' ||
+      typeof columns.findColumn !== 'function' ||
+      !Array.isArray(columns.columnsByIndex) ||
+      typeof manager.reRenderInPosition !== 'function'
+    ) {
+      await add();
+      return;
+    }
+    const reset = (row: InternalRow): void => {
+      row.initialized = false;
+      row.heightInitialized = false;
+      if (!row.manualHeight) {
+        row.height = 0;
+        row.heightStyled = '';
       }
     };
+    const inView = new Set<InternalRow>();
+    manager.reinitialize = function (this: { rows: InternalRow[] }) {
+      for (const row of this.rows) {
+        if (row.initialized && row.element?.isConnected && Array.isArray(row.cells)) inView.add(row);
+        else if (!inView.has(row)) reset(row);
+      }
+    };
+    manager.resetScroll = () => undefined;
+    columns.verticalAlignHeaders = () => undefined;
     try {
-      return await add();
+      await add();
     } finally {
-      manager.reinitialize = own;
-      manager.reRenderInPosition();
+      Object.assign(manager, { reinitialize: own.reinitialize, resetScroll: own.resetScroll });
+      columns.verticalAlignHeaders = own.align;
+      const column = columns.findColumn(field);
+      const index = column ? columns.columnsByIndex.indexOf(column) : -1;
+      const rowHeight = parseFloat(columns.headersElement?.style.height ?? '');
+      // What verticalAlignHeaders does for one column: the header (and its resize handle) fills the row.
+      if (column && rowHeight > 0 && column.element.offsetHeight <= rowHeight) column.verticalAlign(internals.options?.columnHeaderVertAlign, rowHeight);
+      else own.align.call(columns);
+      try {
+        if (!column || index < 1) throw new Error('column not found');
+        for (const row of inView) {
+          const cells = row.cells as InternalCell[];
+          const before = cells[index - 1]?.element;
+          if (!before || cells.length !== columns.columnsByIndex.length - 1 || before.parentNode !== row.element) throw new Error('unexpected row');
+          const cell = column.generateCell(row);
+          cells.splice(index, 0, cell);
+          before.after(cell.getElement());
+          cell.cellRendered();
+        }
+      } catch {
+        for (const row of inView) reset(row);
+        manager.reRenderInPosition();
+      }
     }
   }
 
@@ -762,7 +819,7 @@ export class TableController {
       const box = document.createElement('input');
       box.type = 'checkbox';
       box.className = className;
-      box.setAttribute('aria-label', label);
+      box.setAttribute('aria-label', clipText(label, LABEL_LIMIT));
       for (const ev of ['mousedown', 'pointerdown', 'click', 'keydown']) box.addEventListener(ev, (x) => x.stopPropagation());
       return box;
     };
@@ -846,11 +903,11 @@ export class TableController {
         const text = wrap.appendChild(document.createElement('span'));
         text.className = 'col-title-text';
         text.textContent = attr.label;
-        text.title = attr.id;
+        text.title = clipText(attr.id, LABEL_LIMIT);
         // Sorting from the keyboard: Tabulator's headers only sort on a click.
         text.tabIndex = 0;
         text.setAttribute('role', 'button');
-        text.setAttribute('aria-label', `Sort by ${attr.label}`);
+        text.setAttribute('aria-label', clipText(`Sort by ${attr.label}`, LABEL_LIMIT));
         text.addEventListener('keydown', (ev) => {
           if (ev.key !== 'Enter' && ev.key !== ' ') return;
           ev.preventDefault();
@@ -888,7 +945,7 @@ export class TableController {
       icon.textContent = STATUS_ICONS[e.status];
       badge.append(STATUS_LABELS[e.status]);
       const raw = e.statusDetail?.raw;
-      if (raw && raw.toLowerCase() !== e.status) badge.title = clipText(`${STATUS_LABELS[e.status]} (source: ${raw})${e.statusDetail?.reason ? ` ${e.statusDetail.reason}` : ''}`, CELL_TEXT_LIMIT);
+      if (raw && raw.toLowerCase() !== e.status) badge.title = clipText(`${STATUS_LABELS[e.status]} (source: ${raw})${e.statusDetail?.reason ? ` ${e.statusDetail.reason}` : ''}`, LABEL_LIMIT);
       return badge;
     }
     const v = attr.get(e);
