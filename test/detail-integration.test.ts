@@ -73,8 +73,8 @@ describe('inline details in the virtual table', () => {
     await waitUntil(() => rows(el)[0]?.querySelector('.tabulator-cell[tabulator-field="operator"]'), 'operator cells');
     // Nothing moved: same place in the table, the detail still open and after the cells.
     expect(Math.abs(holder(el).scrollTop - scrolled)).to.be.below(2);
-    expect(detailOf(el, opened)?.shadowRoot?.querySelector('[role="tablist"]')).to.exist;
-    expect(detailOf(el, opened)!.closest('.tabulator-row')!.lastElementChild!.querySelector('experiment-row-detail')).to.exist;
+    expect(detailOf(el, opened)?.shadowRoot?.querySelector('[role="tablist"]')).to.not.equal(null);
+    expect(detailOf(el, opened)!.closest('.tabulator-row')!.lastElementChild!.querySelector('experiment-row-detail')).to.not.equal(null);
     check();
     // The header fills the header row like its neighbours.
     const header = (f: string) => el.shadowRoot!.querySelector<HTMLElement>(`.tabulator-col[tabulator-field="${f}"]`)!.getBoundingClientRect();
