@@ -1,5 +1,5 @@
 import { durationMs, nextTask } from './parse.js';
-import type { ColumnFilter, Experiment, FilterOperator, Query, SortSpec } from './types.js';
+import { FILTER_OPERATORS, type ColumnFilter, type Experiment, type FilterOperator, type Query, type SortSpec } from './types.js';
 
 /**
  * Client-side evaluation of the serialisable {@link Query}: the same code filters, sorts and pages
@@ -18,25 +18,8 @@ import type { ColumnFilter, Experiment, FilterOperator, Query, SortSpec } from '
  * - a missing value matches only `empty`, `ne` and `notContains`.
  */
 
-export const FILTER_OPERATORS: readonly FilterOperator[] = [
-  'eq',
-  'ne',
-  'gt',
-  'ge',
-  'lt',
-  'le',
-  'between',
-  'empty',
-  'notEmpty',
-  'before',
-  'after',
-  'on',
-  'contains',
-  'notContains',
-  'startsWith',
-  'matches',
-  'in',
-];
+// Kept in types.ts (the view-state parser needs the list without the query code); exported here too.
+export { FILTER_OPERATORS };
 const OPERATOR_SET = new Set<string>(FILTER_OPERATORS);
 const NO_VALUE_OPERATORS = new Set<FilterOperator>(['empty', 'notEmpty']);
 const DATE_OPERATORS = new Set<FilterOperator>(['before', 'after', 'on']);

@@ -148,24 +148,28 @@ export interface Problem {
 
 // ---- Query model: one serialisable object for client-side filtering and server queries ----
 
-export type FilterOperator =
-  | 'eq'
-  | 'ne'
-  | 'gt'
-  | 'ge'
-  | 'lt'
-  | 'le'
-  | 'between'
-  | 'empty'
-  | 'notEmpty'
-  | 'before'
-  | 'after'
-  | 'on'
-  | 'contains'
-  | 'notContains'
-  | 'startsWith'
-  | 'matches'
-  | 'in';
+/** Every filter operator, in the order the filter editor offers them. */
+export const FILTER_OPERATORS = [
+  'eq',
+  'ne',
+  'gt',
+  'ge',
+  'lt',
+  'le',
+  'between',
+  'empty',
+  'notEmpty',
+  'before',
+  'after',
+  'on',
+  'contains',
+  'notContains',
+  'startsWith',
+  'matches',
+  'in',
+] as const;
+
+export type FilterOperator = (typeof FILTER_OPERATORS)[number];
 
 export interface ColumnFilter {
   /** Attribute id, e.g. `params.optimizer.lr` or `status`. */

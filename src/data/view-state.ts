@@ -1,5 +1,4 @@
-import { FILTER_OPERATORS } from './query.js';
-import type { ColumnFilter, SortSpec } from './types.js';
+import { FILTER_OPERATORS, type ColumnFilter, type SortSpec } from './types.js';
 
 /**
  * Everything a user arranged in the table, as one serialisable object: it round-trips through

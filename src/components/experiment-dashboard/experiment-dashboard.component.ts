@@ -4,7 +4,6 @@ import tabulatorCss from 'tabulator-tables/dist/css/tabulator.min.css';
 import { AttributeCollector, DEFAULT_COLUMNS, builtinAttributes, collectAttributes, resolveAttribute, type Attribute } from '../../data/attributes.js';
 import { MAX_LABEL_LENGTH, clipText, formatNumber } from '../../data/format.js';
 import { applyMainMetric, formatProblem, nextTask } from '../../data/parse.js';
-import { compilePredicate, prepareSearch } from '../../data/query.js';
 import { StaticSource } from '../../data/static-source.js';
 import { STATUSES, SourceError, type Change, type ColumnFilter, type Experiment, type ExperimentSource, type Goal, type Problem, type Status } from '../../data/types.js';
 import { decodeViewHash, encodeViewHash, parseViewState, type ViewState } from '../../data/view-state.js';
@@ -12,6 +11,13 @@ import { describeFilterParts } from '../experiment-filter-editor/describe-filter
 import '../experiment-group-picker/experiment-group-picker.js';
 import { dashboardStyles } from './experiment-dashboard.styles.js';
 import { EMPTY_GROUP, STATUS_ICONS, STATUS_LABELS, TableController, formatValue, groupKey } from './table-controller.js';
+
+/**
+ * The search and filter code, loaded when first needed (a search, a filter, or the background
+ * preparation of the search text after the first rows): showing the rows does not need it.
+ */
+let queryCode: Promise<typeof import('../../data/query.js')> | undefined;
+const loadQueryCode = () => (queryCode ??= import('../../data/query.js'));
 
 export interface ExperimentsLoadedDetail {
   experiments: readonly Experiment[];
@@ -476,6 +482,8 @@ export class ExperimentDashboard extends LitElement {
     const popups = this.renderRoot.querySelector<HTMLElement>('.popups');
     if (!el || !popups) return;
     this.#table = new TableController(el, popups, {
+      // A search waiting for its text gets the background time to itself.
+      backgroundPaused: () => this._preparing,
       onColumnResized: (id, width) => {
         this._view = { ...this._view, widths: { ...this._view.widths, [id]: width } };
         this.#viewChanged();
@@ -685,7 +693,7 @@ export class ExperimentDashboard extends LitElement {
     const started = new Promise<void>((resolve) => (begin = resolve));
     prepare.signal.addEventListener('abort', () => begin(), { once: true });
     // A search waiting for it makes the preparation hurry (longer slices, no timer clamping).
-    this.#searchReady = started.then(() => prepareSearch(experiments, prepare.signal, { hurry: () => this._preparing }));
+    this.#searchReady = started.then(loadQueryCode).then(({ prepareSearch }) => prepareSearch(experiments, prepare.signal, { hurry: () => this._preparing }));
     const table = this.#table;
     if (!table) {
       begin();
@@ -742,6 +750,11 @@ export class ExperimentDashboard extends LitElement {
     this._catalogue = builtinAttributes(this.#snapshotTime);
     const slice = () => {
       if (this.#catalogueJob !== job) return;
+      // A search waiting for its text gets the background time to itself.
+      if (this._preparing) {
+        setTimeout(slice, 50);
+        return;
+      }
       const until = performance.now() + 10;
       do {
         const end = Math.min(job.next + 2000, experiments.length);
@@ -802,10 +815,16 @@ export class ExperimentDashboard extends LitElement {
     // A search typed while the search text is still being built waits for it (built in slices,
     // the page stays responsive) instead of building it all in one long task.
     const usable = filters.filter((f) => this.#attribute(f.attribute));
+    let compilePredicate: Awaited<ReturnType<typeof loadQueryCode>>['compilePredicate'] | undefined;
+    if (search.trim() !== '' || usable.length > 0) {
+      ({ compilePredicate } = await loadQueryCode());
+      // A later change applied meanwhile (without waiting, when it cleared everything) wins.
+      if (this._view.search !== search || this._view.filters !== filters) return;
+    }
     if (search.trim() !== '' && !waitForSearchText) {
       // Building 100,000 search texts inside the filter would be one long task of seconds.
       this._preparing = true;
-      await this.#table?.setFilter(usable.length > 0 ? compilePredicate({ filters: usable }) : undefined, usable.map((f) => f.attribute));
+      await this.#table?.setFilter(usable.length > 0 && compilePredicate ? compilePredicate({ filters: usable }) : undefined, usable.map((f) => f.attribute));
       if (this.#table) this._shown = this.#table.shownCount();
       const ready = this.#searchReady;
       void ready.then(() => {
@@ -822,7 +841,7 @@ export class ExperimentDashboard extends LitElement {
       if (search !== this._view.search) return;
     }
     const active = search.trim() !== '' || usable.length > 0;
-    await this.#table?.setFilter(active ? compilePredicate({ search, filters: usable }) : undefined, usable.map((f) => f.attribute));
+    await this.#table?.setFilter(active && compilePredicate ? compilePredicate({ search, filters: usable }) : undefined, usable.map((f) => f.attribute));
     if (this.#table) this._shown = this.#table.shownCount();
   }
 

@@ -51,6 +51,8 @@ export interface TableCallbacks {
   onSelectionChange?: (count: number) => void;
   /** Renders the detail of an expanded row (cached by the caller). */
   renderDetail?: (e: Experiment) => HTMLElement;
+  /** True while someone waits for other background work (a search): the rank warm-up steps aside. */
+  backgroundPaused?: () => boolean;
 }
 
 export interface TableColumns {
@@ -687,6 +689,10 @@ export class TableController {
     const pending = [...this.#columns.attributes];
     let current: { attr: Attribute; steps: Generator<void, Int32Array> } | undefined;
     const next = () => {
+      if (this.callbacks.backgroundPaused?.()) {
+        setTimeout(next, 50);
+        return;
+      }
       const until = performance.now() + 10;
       while (generation === this.#warmGeneration && performance.now() < until) {
         if (!current) {
