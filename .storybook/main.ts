@@ -24,7 +24,8 @@ function cssText(): Plugin {
     },
     async load(id) {
       if (!id.startsWith(PREFIX)) return null;
-      return cssModuleSource(await readFile(id.slice(PREFIX.length, -'.js'.length), 'utf8'));
+      const file = id.slice(PREFIX.length, -'.js'.length);
+      return cssModuleSource(await readFile(file, 'utf8'), file);
     },
   };
 }
