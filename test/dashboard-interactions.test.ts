@@ -239,6 +239,24 @@ describe('showing and hiding one column', () => {
     el.setViewState({ columns: ['status', 'name', 'params.opt.name', 'operator', 'notes'] });
     await waitUntil(() => titles().join() === 'Status,Name,opt.name,Operator,Notes', `got ${titles().join()}`);
   });
+
+  it('puts the new cell in every row of open groups, and rows of a group opened later have it too', async () => {
+    const el = await dashboard();
+    el.setViewState({ columns: ['status', 'name'], groupBy: ['operator'] });
+    await waitUntil(() => el.shadowRoot!.querySelectorAll('.tabulator-group').length === 3, 'three groups');
+    // Close the last group: its rows are not rendered when the column comes.
+    const grace = [...el.shadowRoot!.querySelectorAll<HTMLElement>('.tabulator-group')].find((g) => g.textContent!.includes('grace'))!;
+    grace.click();
+    await waitUntil(() => rows(el).length === 4, 'grace closed');
+    el.setViewState({ columns: ['status', 'name', 'notes', 'params.lr'] });
+    const cells = () => rows(el).map((r) => [...r.querySelectorAll<HTMLElement>('.tabulator-cell:not([tabulator-field^="__"])')].map((c) => c.getAttribute('tabulator-field')).join());
+    await waitUntil(() => rows(el).length === 4 && cells().every((c) => c === 'status,name,notes,params.lr'), `got ${cells().join(' | ')}`);
+    expect(cellTexts(el).map((r) => r[3])).to.deep.equal(['0.1', '0.01', '0.001', '0.1']);
+    [...el.shadowRoot!.querySelectorAll<HTMLElement>('.tabulator-group')].find((g) => g.textContent!.includes('grace'))!.click();
+    await waitUntil(() => rows(el).length === 6, 'grace open again');
+    expect(cells().every((c) => c === 'status,name,notes,params.lr')).to.equal(true);
+    expect(cellTexts(el).find((r) => r[1] === 'r5')?.[2]).to.equal('waiting for GPUs');
+  });
 });
 
 describe('delete', () => {

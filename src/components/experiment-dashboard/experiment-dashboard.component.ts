@@ -17,7 +17,11 @@ import { EMPTY_GROUP, STATUS_ICONS, STATUS_LABELS, TableController, formatValue,
  * preparation of the search text after the first rows): showing the rows does not need it.
  */
 let queryCode: Promise<typeof import('../../data/query.js')> | undefined;
-const loadQueryCode = () => (queryCode ??= import('../../data/query.js'));
+const loadQueryCode = () =>
+  (queryCode ??= import('../../data/query.js').catch((err: unknown) => {
+    queryCode = undefined; // the next search tries again
+    throw new Error(`Could not load the dashboard's search and filter code (${err instanceof Error ? err.message : String(err)}). Check the connection to the server the page came from, then search again or reload the page.`);
+  }));
 
 export interface ExperimentsLoadedDetail {
   experiments: readonly Experiment[];

@@ -410,7 +410,7 @@ export class TableController {
    */
   async #withCheapAdd(table: TabulatorInstance, field: string, add: () => Promise<unknown>): Promise<void> {
     type InternalCell = { element: HTMLElement; getElement(): HTMLElement; cellRendered(): void };
-    type InternalRow = { type?: string; element?: HTMLElement; cells?: InternalCell[]; initialized: boolean; heightInitialized: boolean; manualHeight?: boolean; height: number; heightStyled: string };
+    type InternalRow = { element?: HTMLElement; cells?: InternalCell[]; initialized: boolean; heightInitialized: boolean; manualHeight?: boolean; height: number; heightStyled: string };
     type InternalColumn = { element: HTMLElement; verticalAlign(alignment: unknown, height: number): void; generateCell(row: InternalRow): InternalCell };
     const internals = table as unknown as {
       rowManager?: { rows: InternalRow[]; reinitialize?: () => void; resetScroll?: () => void; reRenderInPosition?: () => void };
