@@ -90,6 +90,34 @@ describe('inline details in the virtual table', () => {
     check();
   });
 
+  it('filter chips coming and going resize the table, and the rows still fill it and scroll to the end', async function () {
+    this.timeout(60000);
+    // The element's own flex layout: the table takes the height the toolbar and chips leave.
+    const el = await fixture<ExperimentDashboard>(html`<experiment-dashboard style="height: 700px; width: 1380px"></experiment-dashboard>`);
+    el.experiments = generateCollection({ n: 20_000, historyPoints: 0 });
+    await waitUntil(() => rows(el).length > 0, 'rows', { timeout: 30000 });
+    const box = () => holder(el).getBoundingClientRect();
+    const lowest = () => Math.max(...rows(el).map((r) => r.getBoundingClientRect().bottom));
+    const fills = async (what: string) => {
+      await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 50)));
+      expect(lowest(), `${what}: rows reach the bottom of the table`).to.be.at.least(box().bottom - 1);
+    };
+    const before = box().height;
+    holder(el).scrollTop = 5000;
+    await fills('scrolled');
+    el.setViewState({ filters: [{ attribute: 'status', op: 'eq', value: 'completed' }] });
+    await waitUntil(() => el.shadowRoot!.querySelector('[part="chips"]') && box().height < before, 'chips shown, table shorter');
+    await fills('with the chip row');
+    // To the very end: the last rows are there, nothing left blank under them.
+    holder(el).scrollTop = holder(el).scrollHeight;
+    await waitUntil(() => Math.abs(lowest() - box().bottom) < 2, `the last row ends at the bottom (${lowest()} vs ${box().bottom})`);
+    el.setViewState({ filters: [] });
+    await waitUntil(() => !el.shadowRoot!.querySelector('[part="chips"]') && box().height === before, 'chips gone, table as tall as before');
+    await fills('without the chip row');
+    holder(el).scrollTop = 0;
+    await fills('back at the top');
+  });
+
   it('shows a real Sacred run: host, git, dependencies, metrics', async () => {
     const base = '/test/fixtures/sacred-manuel-rhdt-ml-pws/runs/4/';
     const files = Object.fromEntries(await Promise.all(['run.json', 'config.json', 'metrics.json', 'cout.txt'].map(async (f) => [f, await (await fetch(base + f)).text()])));

@@ -259,6 +259,9 @@ function hiddenText(text: string): HTMLElement {
   return s;
 }
 
+/** Changes of the table's height up to this (px) only resize the scroll holder (see #lightHeightChanges). */
+const LIGHT_HEIGHT_CHANGE = 120;
+
 /** Names in button labels and tooltips are cut: a screen reader should not read out 100 KB. */
 const LABEL_LIMIT = 200;
 
@@ -326,6 +329,7 @@ export class TableController {
     table.on('tableBuilt', () => {
       this.#setUpKeyboard();
       this.#useRankedSort(table);
+      this.#lightHeightChanges(table);
       resolveBuilt();
     });
     // Only what the user did is reported: filtering, grouping and new data re-sort too.
@@ -339,7 +343,12 @@ export class TableController {
       queueMicrotask(() => this.callbacks.onLayoutChange?.());
     });
     table.on('columnMoved', () => this.callbacks.onLayoutChange?.());
-    table.on('groupVisibilityChanged', (group: GroupComponent, visible: boolean) => group.getElement().setAttribute('aria-expanded', String(visible)));
+    // Tabulator toggles a group a task after the click on its header: when the rows were regrouped
+    // in between (new data, a regroup), the group it toggles has no element any more.
+    table.on('groupVisibilityChanged', (group: GroupComponent, visible: boolean) => {
+      const el = group.getElement() as HTMLElement | false;
+      if (el) el.setAttribute('aria-expanded', String(visible));
+    });
     table.on('columnResized', (column: ColumnComponent) => this.callbacks.onColumnResized?.(column.getField(), column.getWidth()));
     // No 'dataFiltered' listener: with one, Tabulator builds a RowComponent for every row that
     // passes each filter (100,000 objects, kept on the rows for good). setFilter and setData
@@ -712,6 +721,32 @@ export class TableController {
     };
     const schedule = (fn: () => void) => setTimeout(fn, 0);
     schedule(next);
+  }
+
+  /**
+   * Tabulator redraws on every change of the table's size (its ResizeTable module): it forgets the
+   * height of every row (100,000 of them), measures the rows in view again and renders them again,
+   * ~40 ms at 30 columns. The table's height changes each time the row of filter chips above it
+   * appears or goes: with the first filter and when the last is cleared. With the width unchanged
+   * no row's height can have changed, and a few pixels more or less are covered by the rows
+   * already rendered beyond the view (renderVerticalBuffer): only the scroll holder is resized
+   * then. Other changes (width, visibility, large heights) take Tabulator's way.
+   */
+  #lightHeightChanges(table: TabulatorInstance): void {
+    type ResizeModule = { redrawTable?: (force?: boolean) => void; tableWidth: number; tableHeight: number; initialized: boolean; visible: boolean };
+    const internals = table as unknown as { modules?: { resizeTable?: ResizeModule }; rowManager?: { adjustTableSize?: () => void } };
+    const resize = internals.modules?.resizeTable;
+    const rows = internals.rowManager;
+    const own = resize?.redrawTable;
+    if (!resize || typeof own !== 'function' || typeof rows?.adjustTableSize !== 'function') return;
+    let { tableWidth: width, tableHeight: height } = resize;
+    resize.redrawTable = function (this: ResizeModule, force?: boolean) {
+      const small = this.tableWidth === width && this.tableHeight !== height && Math.abs(this.tableHeight - height) <= LIGHT_HEIGHT_CHANGE;
+      width = this.tableWidth;
+      height = this.tableHeight;
+      if (small && !force && this.initialized && this.visible) rows.adjustTableSize?.();
+      else own.call(this, force);
+    };
   }
 
   /** False once a record could not be tagged with its ordinal (until the next setData). */
