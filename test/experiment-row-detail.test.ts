@@ -640,17 +640,15 @@ describe('<metric-chart> (the chart of the detail and compare views)', () => {
     ]);
   });
 
-  it('aligns two million-point histories in one quick pass', () => {
+  it('aligns a million-point history with a short one (a quadratic merge would not finish)', () => {
     const n = 1_000_000;
     const a = { xs: Array.from({ length: n }, (_, i) => i), ys: Array.from({ length: n }, (_, i) => i / n) };
     const b = { xs: [0, 1, 2], ys: [1, 0.5, 0.25] };
-    const started = performance.now();
     const [xs, ya, yb] = alignSeries([a, b]);
-    const ms = performance.now() - started;
     expect(xs).to.have.length(n);
     expect(ya![n - 1]).to.equal((n - 1) / n);
     expect(yb!.slice(0, 4)).to.deep.equal([1, 0.5, 0.25, null]);
-    expect(ms, `${Math.round(ms)} ms`).to.be.below(500);
+    expect(yb!.slice(3).every((y) => y === null)).to.equal(true);
   });
 
   it('says what it cannot draw: no timestamps on the time axis, values ≤ 0 on a log scale', async () => {
