@@ -120,7 +120,7 @@ for (let r = 0; r < repeat; r++) {
   }
   await run('load', () => p.evaluate(() => window.bench.dashStatic({ url: '/data.json' })));
   // --trace: a Chrome trace of the operations; each task over 150 ms is broken down by event.
-  if (args.trace) await browser.startTracing(p, { categories: ['devtools.timeline', 'disabled-by-default-v8.gc', 'v8'] });
+  if (args.trace) await browser.startTracing(p, { categories: ['toplevel', 'devtools.timeline', 'disabled-by-default-v8.gc', 'v8'] });
   for (const op of OPS) {
     if (op !== 'search:early') await p.evaluate(() => window.bench.settle());
     await run(op, () => p.evaluate((name) => window.bench.dashOp({ name, settle: false }), op));
@@ -129,7 +129,11 @@ for (let r = 0; r < repeat; r++) {
   if (args.trace) {
     const trace = JSON.parse(String(await browser.stopTracing()));
     const events = (trace.traceEvents ?? trace).filter((e) => e.ph === 'X' && e.dur);
-    const tasks = events.filter((e) => e.name === 'RunTask' && e.dur > 150_000);
+    // The task event is "RunTask" or "ThreadControllerImpl::RunTask" depending on the Chromium version.
+    const tasks = events.filter((e) => /(^|::)RunTask$/.test(e.name) && e.dur > 150_000);
+    const longest = new Map();
+    for (const e of events) longest.set(e.name, Math.max(longest.get(e.name) ?? 0, e.dur));
+    console.log(`  trace: ${events.length} events; longest by name: ${[...longest].sort((a, b) => b[1] - a[1]).slice(0, 8).map(([k, us]) => `${k} ${(us / 1000).toFixed(0)} ms`).join(', ')}`);
     for (const t of tasks) {
       const inside = new Map();
       for (const e of events) {
