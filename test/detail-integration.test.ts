@@ -80,9 +80,12 @@ describe('inline details in the virtual table', () => {
     const header = (f: string) => el.shadowRoot!.querySelector<HTMLElement>(`.tabulator-col[tabulator-field="${f}"]`)!.getBoundingClientRect();
     expect(header('operator').height).to.equal(header('name').height);
     expect(header('operator').left).to.be.closeTo(header('name').right, 1);
-    // Cells line up with their header.
+    // Cells line up with their header, and are as tall as their neighbours.
     const cell = rows(el)[0]!.querySelector<HTMLElement>('.tabulator-cell[tabulator-field="operator"]')!.getBoundingClientRect();
     expect(cell.left).to.be.closeTo(header('operator').left, 1);
+    const nameCell = rows(el)[0]!.querySelector<HTMLElement>('.tabulator-cell[tabulator-field="name"]')!.getBoundingClientRect();
+    expect(cell.height).to.equal(nameCell.height);
+    expect(cell.top).to.equal(nameCell.top);
     // Rows rendered later (scrolled to) have the cell too.
     holder(el).scrollTop = 0;
     await waitUntil(() => rows(el).some((r) => r.getBoundingClientRect().top >= holder(el).getBoundingClientRect().top - 1 && holder(el).scrollTop === 0));

@@ -418,7 +418,7 @@ export class TableController {
    * expected, the rows in view are rendered again in one batch instead.
    */
   async #withCheapAdd(table: TabulatorInstance, field: string, add: () => Promise<unknown>): Promise<void> {
-    type InternalCell = { element: HTMLElement; getElement(): HTMLElement; cellRendered(): void };
+    type InternalCell = { element: HTMLElement; getElement(): HTMLElement; setHeight(): void; cellRendered(): void };
     type InternalRow = { element?: HTMLElement; cells?: InternalCell[]; initialized: boolean; heightInitialized: boolean; manualHeight?: boolean; height: number; heightStyled: string };
     type InternalColumn = { element: HTMLElement; verticalAlign(alignment: unknown, height: number): void; generateCell(row: InternalRow): InternalCell };
     const internals = table as unknown as {
@@ -479,6 +479,8 @@ export class TableController {
           const cell = column.generateCell(row);
           cells.splice(index, 0, cell);
           before.after(cell.getElement());
+          // As tall as its row, like the row's other cells (Tabulator sets each cell's height).
+          if (row.heightInitialized) cell.setHeight();
           cell.cellRendered();
         }
       } catch {
