@@ -136,7 +136,7 @@ async function longTaskReport() {
     max: longTasks.max,
     count: longTasks.count,
     during: longTasks.max > 0 ? operationAt(longTasks.maxAt, longTasks.max) : undefined,
-    // Every task over 100 ms, where it happened (for bench/profile.mjs).
+    // Every task over 100 ms and where it happened (the long-task entry's details; bench/profile.mjs).
     over100: longTasks.over100.map(([start, duration]) => `${Math.round(duration)} ms in ${operationAt(start, duration)}`),
   };
 }

@@ -295,8 +295,8 @@ async function cpuTimes() {
 /**
  * Waits (up to 10 s) until the machine's CPUs are mostly idle: a closed context's renderer with a
  * few hundred MB of heap takes a while to exit, and on 2 cores it would otherwise compete with
- * the next run's first operations (seen as lone 400-500 ms "long tasks" that profiling never
- * reproduced).
+ * the next run's first operations. (The lone 400-500 ms long tasks at 100,000 are not that: a
+ * trace shows V8's major GC marking in them, see bench/README.md.)
  */
 async function cpuQuiet(maxMs = 10_000) {
   const until = performance.now() + maxMs;
