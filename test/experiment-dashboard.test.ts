@@ -189,6 +189,27 @@ describe('<experiment-dashboard> other inputs', () => {
   });
 });
 
+describe('<experiment-dashboard> layout', () => {
+  it('the table fills the element whatever display, height or none the page gives it', async () => {
+    for (const [style, height] of [
+      ['display: block; height: 600px; width: 1000px', 600],
+      ['height: 600px; width: 1000px', 600],
+      ['display: inline-block; height: 500px; width: 900px', 500],
+      ['display: block; width: 1000px', 420], // no height: the element's minimum
+    ] as const) {
+      const el = await fixture<ExperimentDashboard>(html`<experiment-dashboard style=${style}></experiment-dashboard>`);
+      el.experiments = generateCollection({ n: 300, historyPoints: 0 });
+      await waitUntil(() => rows(el).length > 5, `${style}: rows`);
+      await new Promise((r) => requestAnimationFrame(r));
+      const host = el.getBoundingClientRect();
+      const table = part(el, 'table')!.getBoundingClientRect();
+      expect(host.height, style).to.equal(height);
+      expect(table.bottom, `${style}: the table reaches the bottom`).to.be.closeTo(host.bottom, 1);
+      expect(table.height, style).to.be.greaterThan(height - 120);
+    }
+  });
+});
+
 describe('the self-contained bundle', () => {
   it('works from one script tag on a plain page', async () => {
     const frame = document.createElement('iframe');

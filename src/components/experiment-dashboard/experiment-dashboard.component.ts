@@ -1070,7 +1070,8 @@ export class ExperimentDashboard extends LitElement {
     const empty = !this._loading && !this._error && this._experiments.length === 0;
     const filtering = this._view.search.trim() !== '' || this._view.filters.length > 0;
     const deletable = Boolean(this.#source?.capabilities.delete && this.#source.delete);
-    return html`
+    // One frame lays the parts out, so a page that sets the element's own display (e.g. block) keeps the table filling it.
+    return html`<div class="frame">
       <div part="toolbar" role="toolbar" aria-label="Experiment table controls" @keydown=${this.#onKeydown}>
         <input
           part="search"
@@ -1187,7 +1188,7 @@ export class ExperimentDashboard extends LitElement {
       </div>
       ${this._total !== undefined ? this.#renderPager(this._total) : nothing}
       ${this.#renderPopover()} ${this.#renderConfirm(deletable)} ${this.#renderCompare()}
-    `;
+    </div>`;
   }
 
   #renderPopover() {

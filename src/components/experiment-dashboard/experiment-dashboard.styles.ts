@@ -49,8 +49,7 @@ export const dashboardStyles = css`
     --_cell-padding: var(--experiment-dashboard-cell-padding, 4px 6px);
     --_row-height: var(--experiment-dashboard-row-height, 0);
 
-    display: flex;
-    flex-direction: column;
+    display: block;
     box-sizing: border-box;
     height: 100%;
     min-height: var(--_min-height);
@@ -62,6 +61,15 @@ export const dashboardStyles = css`
   }
   :host([hidden]) {
     display: none;
+  }
+  /* The parts in a column, the table taking what is left: inside the shadow root, so the layout
+     holds whatever display the page gives the element. */
+  .frame {
+    display: flex;
+    flex-direction: column;
+    box-sizing: border-box;
+    height: 100%;
+    min-height: inherit;
   }
   :host([density='compact']) {
     --_cell-padding: var(--experiment-dashboard-cell-padding, 1px 4px);
