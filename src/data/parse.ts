@@ -772,53 +772,6 @@ export function nextTask(): Promise<void> {
   });
 }
 
-/** Fields whose value is often the very same in many records of one collection (sweeps share a machine, an environment, a group). */
-const SHARED_FIELDS = ['host', 'dependencies', 'group', 'tags', 'labels'] as const;
-/** Distinct values kept per field; a field that has more is a value per record, and is left alone. */
-const MAX_SHARED_VALUES = 4096;
-/** Longer values are not compared (their text would cost more than it saves). */
-const MAX_SHARED_TEXT = 16_384;
-
-function deepFreeze(v: unknown): void {
-  if (v === null || typeof v !== 'object' || Object.isFrozen(v)) return;
-  Object.freeze(v);
-  for (const x of Object.values(v)) deepFreeze(x);
-}
-
-/**
- * Identical values of the SHARED_FIELDS are kept once per collection: 100,000 runs of a sweep on
- * 60 machines hold 60 host objects, not 100,000 (14 of the 35 objects of a typical record, and the
- * heap and garbage-collection work that go with them). Equal means equal JSON. Records are
- * immutable (a changed record is a new object); when the objects are our own (parsed from text)
- * a shared value is also frozen, so that nobody can change one record's tags in place and another's
- * with it. A caller's own objects are never frozen. A field stops being compared once it shows
- * more than MAX_SHARED_VALUES distinct values.
- */
-class SharedValues {
-  readonly #tables = new Map<string, Map<string, unknown> | null>();
-
-  constructor(private readonly freeze: boolean) {}
-
-  share(e: Record<string, unknown>): void {
-    for (const field of SHARED_FIELDS) {
-      const v = e[field];
-      if (v === null || typeof v !== 'object') continue;
-      let table = this.#tables.get(field);
-      if (table === null) continue;
-      if (table === undefined) this.#tables.set(field, (table = new Map()));
-      const key = JSON.stringify(v);
-      if (key.length > MAX_SHARED_TEXT) continue;
-      const known = table.get(key);
-      if (known !== undefined) e[field] = known;
-      else if (table.size >= MAX_SHARED_VALUES) this.#tables.set(field, null);
-      else {
-        if (this.freeze) deepFreeze(v);
-        table.set(key, v);
-      }
-    }
-  }
-}
-
 function* parseSteps(input: unknown, options: ParseOptions): Generator<void, ParseResult> {
   const origin = options.origin ? ` in ${options.origin}` : '';
   let doc: unknown = input;
@@ -866,7 +819,6 @@ function* parseSteps(input: unknown, options: ParseOptions): Generator<void, Par
   const mainSpec = options.mainMetric ?? defaults.mainMetric;
   const experiments: Experiment[] = [];
   const seen = new Map<string, number>();
-  const shared = new SharedValues(typeof input === 'string');
   for (let i = 0; i < records.length; i++) {
     if (i > 0 && i % PARSE_SLICE === 0) yield;
     const r = parseExperiment(records[i], i);
@@ -888,7 +840,6 @@ function* parseSteps(input: unknown, options: ParseOptions): Generator<void, Par
     // The record is our own fresh object: fill the main metric in place, no copy per record.
     const mm = mainMetricOf(e, mainSpec, options.mainMetric !== undefined);
     if (mm) e.mainMetric = mm;
-    shared.share(e as unknown as Record<string, unknown>);
     experiments.push(e);
   }
   const result: ParseResult = { experiments, problems, defaults };
