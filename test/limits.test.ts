@@ -48,6 +48,20 @@ async function noFreeze(what: string, action: () => unknown, settleMs?: number):
   expect(longest, `${what}: longest task ${Math.round(longest)} ms`).to.be.below(FREEZE_MS);
 }
 
+/** Selects every rendered row and opens Compare, which must not freeze the page. */
+async function compareEveryRow(el: ExperimentDashboard, what: string, settleMs: number): Promise<void> {
+  for (const r of rows(el)) r.querySelector<HTMLInputElement>('input.select-row')!.click();
+  await waitUntil(() => el.shadowRoot!.querySelector('.compare-button'));
+  await noFreeze(
+    what,
+    async () => {
+      el.shadowRoot!.querySelector<HTMLButtonElement>('.compare-button')!.click();
+      await waitUntil(() => el.shadowRoot!.querySelector('experiment-compare')?.shadowRoot?.querySelector('table'), 'compare rendered', { timeout: 10000 });
+    },
+    settleMs,
+  );
+}
+
 async function dashboard(): Promise<ExperimentDashboard> {
   const el = document.createElement('experiment-dashboard');
   el.setAttribute('style', 'height: 800px; width: 1400px');
@@ -212,12 +226,7 @@ describe('limits (issue 9)', function () {
     ]);
     await closeDetail(el, rowNamed(el, (n) => n === 'notes'));
     // Compare: every run side by side, huge values cut and marked there too.
-    for (const r of rows(el)) r.querySelector<HTMLInputElement>('input.select-row')!.click();
-    await waitUntil(() => el.shadowRoot!.querySelector('.compare-button'));
-    await noFreeze('compare all nine', async () => {
-      el.shadowRoot!.querySelector<HTMLButtonElement>('.compare-button')!.click();
-      await waitUntil(() => el.shadowRoot!.querySelector('experiment-compare')?.shadowRoot?.querySelector('table'), 'compare rendered', { timeout: 10000 });
-    }, 300);
+    await compareEveryRow(el, 'compare all nine', 300);
     const compared = truncationMarks(el.shadowRoot!.querySelector('experiment-compare')!);
     expect(compared.whole, 'compare shows no 1 MiB value whole').to.equal(0);
     expect(compared.unmarked).to.deep.equal([]);
@@ -272,12 +281,7 @@ describe('limits (issue 9)', function () {
     expect(detail.shadowRoot!.querySelectorAll('table.params tbody tr')).to.have.length(1);
     await closeDetail(el, rowNamed(el, (n) => n === 'wide-a'));
     // Compare: 10,000 rows of two runs.
-    for (const r of rows(el)) r.querySelector<HTMLInputElement>('input.select-row')!.click();
-    await waitUntil(() => el.shadowRoot!.querySelector('.compare-button'));
-    await noFreeze('compare the two', async () => {
-      el.shadowRoot!.querySelector<HTMLButtonElement>('.compare-button')!.click();
-      await waitUntil(() => el.shadowRoot!.querySelector('experiment-compare')?.shadowRoot?.querySelector('table'), 'compare rendered', { timeout: 10000 });
-    }, 500);
+    await compareEveryRow(el, 'compare the two', 500);
     const compare = el.shadowRoot!.querySelector('experiment-compare')!;
     // The first 500 parameters, with a note; the filter box finds the rest.
     const paramSection = compare.shadowRoot!.querySelector('.section-params')!;
