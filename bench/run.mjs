@@ -30,8 +30,9 @@ function parseArgs(argv) {
     else if (flag === '--runs') opts.runs = Math.max(1, Number(value()));
     else if (flag === '--warmup') opts.warmup = Math.max(0, Number(value()));
     else if (flag === '--max-minutes') opts.maxMinutes = Math.max(1, Number(value()));
+    else if (flag === '--bundle-only') opts.bundleOnly = true;
     else if (flag === '--help' || flag === '-h') {
-      console.log('node bench/run.mjs [--sizes 1000,10000,100000] [--runs N] [--warmup N] [--max-minutes M]');
+      console.log('node bench/run.mjs [--sizes 1000,10000,100000] [--runs N] [--warmup N] [--max-minutes M] [--bundle-only (print the bundle sizes, write nothing)]');
       process.exit(0);
     } else throw new Error(`Unknown option ${argv[i]} (try --help).`);
   }
@@ -556,12 +557,12 @@ async function rollupBuild(input, { external = [] } = {}) {
   return initialBytes(outputs, entry, (name) => Buffer.from(chunks.find((c) => c.fileName === name).code));
 }
 
-/** Plain Tabulator with the dashboard's module set and its CSS, on its own. */
+/** Plain Tabulator with the Tabulator modules the dashboard registers, and its CSS, on its own. */
 const TABULATOR_ONLY = {
   id: '\0bench-tabulator-only',
-  code: `import { Tabulator, FilterModule, FormatModule, GroupRowsModule, InteractionModule, MoveColumnsModule, ResizeColumnsModule, ResizeTableModule, SortModule } from 'tabulator-tables';
-import css from ${JSON.stringify(join(ROOT, 'dist/node_modules/tabulator-tables/dist/css/tabulator.min.css.js'))};
-Tabulator.registerModule([FilterModule, FormatModule, GroupRowsModule, InteractionModule, MoveColumnsModule, ResizeColumnsModule, ResizeTableModule, SortModule]);
+  code: `import { Tabulator, GroupRowsModule, MoveColumnsModule, ResizeColumnsModule, ResizeTableModule, SortModule } from 'tabulator-tables';
+import css from ${JSON.stringify(join(ROOT, 'dist/vendor/tabulator-tables/dist/css/tabulator.min.css.js'))};
+Tabulator.registerModule([GroupRowsModule, MoveColumnsModule, ResizeColumnsModule, ResizeTableModule, SortModule]);
 export { Tabulator, css };`,
 };
 
@@ -675,6 +676,7 @@ async function main() {
       recordError(null, 'bundleTableEsbuild', `bundle measurement failed: ${err.message}`);
     }
     for (const s of results.values()) if (s.size === null) console.log(line(summarize(s)));
+    if (opts.bundleOnly) return;
 
     server = await startStaticServer(tmp);
     env.base = server.url;

@@ -2,7 +2,7 @@ import type { CellComponent, ColumnComponent, ColumnDefinition, GroupComponent, 
 import type { Attribute, AttributeValue } from '../../data/attributes.js';
 import { clipText, formatDuration, formatNumber, formatTime } from '../../data/format.js';
 import type { Experiment, Goal, SortSpec, Status } from '../../data/types.js';
-import { tabulatorClass } from './tabulator.js';
+import { tabulatorClass, type DashboardTabulator } from './tabulator.js';
 
 /** Text symbols, so status reads as text + icon, never colour alone. */
 export const STATUS_ICONS: Record<Status, string> = {
@@ -284,7 +284,7 @@ function button(label: string, text: string, className: string): HTMLButtonEleme
  * through the attribute catalogue.
  */
 export class TableController {
-  #table?: TabulatorInstance;
+  #table?: DashboardTabulator;
   #built: Promise<void>;
   #columns: TableColumns = { attributes: [], nameOf: (e) => e.name ?? e.id };
   #selected = new Set<string>();
@@ -359,7 +359,7 @@ export class TableController {
       if (attr) this.callbacks.onCellClick?.(cell.getData() as Experiment, attr, cell.getElement());
       ev.stopPropagation();
     });
-    this.#table = table;
+    this.#table = table as DashboardTabulator;
   }
 
   get built(): Promise<void> {
@@ -515,8 +515,7 @@ export class TableController {
     await this.#built;
     this.#filterActive = new Set(activeColumns);
     this.#markFilterButtons();
-    if (predicate) this.#table?.setFilter((data: Experiment) => predicate(data), {});
-    else this.#table?.clearFilter(true);
+    this.#table?.setRowPredicate(predicate as ((data: unknown) => boolean) | undefined);
     this.callbacks.onRowsShown?.(this.shownCount());
   }
 
@@ -630,7 +629,6 @@ export class TableController {
     this.#ranks.clear();
     this.#warmGeneration++;
     await table.addData([...experiments]);
-    table.refreshFilter();
     const sorters = table.getSorters();
     if (sorters.length > 0) table.setSort(sorters.map((s) => ({ column: s.field, dir: s.dir })));
   }
