@@ -7,8 +7,6 @@ import { applyMainMetric, formatProblem, nextTask } from '../../data/parse.js';
 import { StaticSource } from '../../data/static-source.js';
 import { STATUSES, SourceError, type Change, type ColumnFilter, type Experiment, type ExperimentSource, type Goal, type Problem, type Status } from '../../data/types.js';
 import { decodeViewHash, encodeViewHash, parseViewState, type ViewState } from '../../data/view-state.js';
-import { describeFilterParts } from '../experiment-filter-editor/describe-filter.js';
-import '../experiment-group-picker/experiment-group-picker.js';
 import { dashboardStyles } from './experiment-dashboard.styles.js';
 import { EMPTY_GROUP, STATUS_ICONS, STATUS_LABELS, TableController, formatValue, groupKey } from './table-controller.js';
 
@@ -22,6 +20,12 @@ const loadQueryCode = () =>
     queryCode = undefined; // the next search tries again
     throw new Error(`Could not load the dashboard's search and filter code (${err instanceof Error ? err.message : String(err)}). Check the connection to the server the page came from, then search again or reload the page.`);
   }));
+
+/** The filter chips' wording (describe-filter.ts), loaded with the first filter. */
+let filterWords: typeof import('../experiment-filter-editor/describe-filter.js').describeFilterParts | undefined;
+
+/** What a lazily loaded part of the element is called in an error message. */
+type PartName = 'the grouping control' | 'the filter descriptions' | 'the experiment details' | 'the column chooser' | 'the filter editor' | 'the comparison' | 'the CSV export';
 
 export interface ExperimentsLoadedDetail {
   experiments: readonly Experiment[];
@@ -331,6 +335,22 @@ export class ExperimentDashboard extends LitElement {
     if (this.hasUpdated && !this.#table) void this.updateComplete.then(() => this.#createTable());
     window.addEventListener('hashchange', this.#onHashChange);
     document.addEventListener('pointerdown', this.#onDocPointer, true);
+    // The toolbar's grouping control is not needed to show rows: it loads beside the data and
+    // upgrades in place (properties set before that are kept by Lit).
+    void this.#loadPart(import('../experiment-group-picker/experiment-group-picker.js'), 'the grouping control');
+  }
+
+  /**
+   * Loads a part of the element that the table does not need to show rows. A failure (a lost
+   * connection, a deployment that replaced the files) is said in the element, never silent.
+   */
+  async #loadPart<T>(load: Promise<T>, part: PartName): Promise<T | undefined> {
+    try {
+      return await load;
+    } catch (err) {
+      this._actionError = `Could not load ${part} (${err instanceof Error ? err.message : String(err)}). Check the connection to the server the page came from, then try again or reload the page.`;
+      return undefined;
+    }
   }
 
   override disconnectedCallback(): void {
@@ -885,7 +905,7 @@ export class ExperimentDashboard extends LitElement {
     let el = this.#details.get(e.id);
     if (!el) {
       // The detail (and its charts) are loaded on the first expand; the element upgrades then.
-      void import('../experiment-row-detail/experiment-row-detail.js');
+      void this.#loadPart(import('../experiment-row-detail/experiment-row-detail.js'), 'the experiment details');
       const detail = document.createElement('experiment-row-detail');
       detail.experiment = e;
       if (this.#snapshotTime !== undefined) detail.now = this.#snapshotTime;
@@ -903,9 +923,14 @@ export class ExperimentDashboard extends LitElement {
 
   #openPopover(p: Popover): void {
     // The chooser and the filter editor load on first use, keeping them out of the table bundle.
-    const load = p.kind === 'columns' ? import('../experiment-column-chooser/experiment-column-chooser.js') : p.kind === 'filter' ? import('../experiment-filter-editor/experiment-filter-editor.js') : undefined;
+    const load =
+      p.kind === 'columns'
+        ? this.#loadPart(import('../experiment-column-chooser/experiment-column-chooser.js'), 'the column chooser')
+        : p.kind === 'filter'
+          ? this.#loadPart(import('../experiment-filter-editor/experiment-filter-editor.js'), 'the filter editor')
+          : undefined;
     if (load) {
-      void load.then(() => this.#showPopover(p));
+      void load.then((loaded) => loaded && this.#showPopover(p));
       return;
     }
     this.#showPopover(p);
@@ -1120,21 +1145,7 @@ export class ExperimentDashboard extends LitElement {
           ? html`<button type="button" class="delete-selected" @click=${() => this.#askDeleteSelected()}>Delete selected (${this.#table?.selectedShownIds().length ?? 0})</button>`
           : nothing}
       </div>
-      ${this._view.filters.length > 0
-        ? html`<ul part="chips" class="chips" aria-label="Active filters">
-            ${this._view.filters.map((f) => {
-              const label = this.#attribute(f.attribute)?.label ?? f.attribute;
-              // Data (label, values) cut and isolated: a right-to-left override must not reorder the chip.
-              const parts = describeFilterParts(f, label).map((p) => (typeof p === 'string' ? p : { data: clipText(p.data, MAX_LABEL_LENGTH) }));
-              const text = parts.map((p) => (typeof p === 'string' ? p : p.data)).join('');
-              return html`<li class="chip">
-                <span>${parts.map((p) => (typeof p === 'string' ? p : html`<bdi>${p.data}</bdi>`))}</span
-                ><button type="button" aria-label=${`Remove filter ${text}`} @click=${() => this.#removeFilter(f.attribute)}>×</button>
-              </li>`;
-            })}
-            <li><button type="button" class="clear-all" @click=${() => this.#applyView({ filters: [], search: '' })}>Clear all</button></li>
-          </ul>`
-        : nothing}
+      ${this._view.filters.length > 0 ? this.#renderChips() : nothing}
       <div part="summary" role="status" aria-live="polite">
         <span><strong>${(this._total ?? s.total).toLocaleString('en-US')}</strong> experiments${this._total !== undefined ? ' (counts below are for this page)' : ''}</span>
         <ul class="counts" aria-label="Experiments per status">
@@ -1189,6 +1200,32 @@ export class ExperimentDashboard extends LitElement {
       ${this._total !== undefined ? this.#renderPager(this._total) : nothing}
       ${this.#renderPopover()} ${this.#renderConfirm(deletable)} ${this.#renderCompare()}
     </div>`;
+  }
+
+  /** The active filters as chips; their wording code loads with the first filter. */
+  #renderChips() {
+    const describe = filterWords;
+    if (!describe) {
+      void this.#loadPart(import('../experiment-filter-editor/describe-filter.js'), 'the filter descriptions').then((loaded) => {
+        if (!loaded) return;
+        filterWords = loaded.describeFilterParts;
+        this.requestUpdate();
+      });
+      return nothing;
+    }
+    return html`<ul part="chips" class="chips" aria-label="Active filters">
+      ${this._view.filters.map((f) => {
+        const label = this.#attribute(f.attribute)?.label ?? f.attribute;
+        // Data (label, values) cut and isolated: a right-to-left override must not reorder the chip.
+        const parts = describe(f, label).map((p) => (typeof p === 'string' ? p : { data: clipText(p.data, MAX_LABEL_LENGTH) }));
+        const text = parts.map((p) => (typeof p === 'string' ? p : p.data)).join('');
+        return html`<li class="chip">
+          <span>${parts.map((p) => (typeof p === 'string' ? p : html`<bdi>${p.data}</bdi>`))}</span
+          ><button type="button" aria-label=${`Remove filter ${text}`} @click=${() => this.#removeFilter(f.attribute)}>×</button>
+        </li>`;
+      })}
+      <li><button type="button" class="clear-all" @click=${() => this.#applyView({ filters: [], search: '' })}>Clear all</button></li>
+    </ul>`;
   }
 
   #renderPopover() {
@@ -1276,8 +1313,8 @@ export class ExperimentDashboard extends LitElement {
   #exportCsv(): void {
     this.#closePopover();
     const columns = this.#visibleAttributes().map((a) => ({ id: a.id, label: a.label, get: (e: Experiment) => a.get(e) }));
-    void import('../../data/export.js').then(({ toCsv }) =>
-      this.#download(new Blob([toCsv(this.shownExperiments, columns, { bom: true })], { type: 'text/csv;charset=utf-8' }), 'experiments.csv'),
+    void this.#loadPart(import('../../data/export.js'), 'the CSV export').then(
+      (loaded) => loaded && this.#download(new Blob([loaded.toCsv(this.shownExperiments, columns, { bom: true })], { type: 'text/csv;charset=utf-8' }), 'experiments.csv'),
     );
   }
 
@@ -1313,7 +1350,7 @@ export class ExperimentDashboard extends LitElement {
     const ids = new Set(this.#table?.selectedShownIds() ?? []);
     const chosen = this._experiments.filter((e) => ids.has(e.id));
     if (chosen.length < 2) return;
-    void import('../experiment-compare/experiment-compare.js');
+    void this.#loadPart(import('../experiment-compare/experiment-compare.js'), 'the comparison');
     this._compare = chosen;
   }
 
