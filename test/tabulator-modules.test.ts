@@ -1,0 +1,79 @@
+// The three Tabulator modules of our own (src/components/experiment-dashboard/tabulator.ts), on a
+// bare table: what a user of the table sees and what its API returns.
+import { expect, waitUntil } from '@open-wc/testing';
+import type { CellComponent } from 'tabulator-tables';
+import { tabulatorClass, type DashboardTabulator } from '../src/components/experiment-dashboard/tabulator.js';
+
+const HOSTILE = '<img src=x onerror="window.__pwned = true">';
+
+async function bareTable(options: Record<string, unknown>): Promise<{ table: DashboardTabulator; el: HTMLElement }> {
+  const el = document.body.appendChild(document.createElement('div'));
+  el.style.height = '300px';
+  const Tabulator = tabulatorClass();
+  const table = new Tabulator(el, { height: '100%', layout: 'fitData', index: 'id', ...options }) as DashboardTabulator;
+  await new Promise<void>((resolve) => table.on('tableBuilt', () => resolve()));
+  return { table, el };
+}
+
+const rowTexts = (el: HTMLElement, field: string) => [...el.querySelectorAll(`.tabulator-row .tabulator-cell[tabulator-field="${field}"]`)].map((c) => c.textContent);
+
+describe("the dashboard's own Tabulator modules", () => {
+  afterEach(() => {
+    for (const el of document.querySelectorAll('body > div')) el.remove();
+  });
+
+  it('a column without a formatter shows its value as text, never as HTML; so does a plain title', async () => {
+    const { table, el } = await bareTable({ columns: [{ title: HOSTILE, field: 'name', width: 300 }], data: [{ id: 1, name: HOSTILE }, { id: 2, name: 42 }, { id: 3 }] });
+    expect(rowTexts(el, 'name')).to.deep.equal([HOSTILE, '42', '']);
+    expect(el.querySelector('.tabulator-col-title')?.textContent).to.equal(HOSTILE);
+    expect(el.querySelector('img')).to.equal(null);
+    expect((window as { __pwned?: boolean }).__pwned).to.equal(undefined);
+    table.destroy();
+  });
+
+  it("a column's formatter and titleFormatter give the cell's and the header's nodes", async () => {
+    const { table, el } = await bareTable({
+      columns: [
+        {
+          title: 'Name',
+          field: 'name',
+          width: 300,
+          titleFormatter: (h: { getValue(): string }) => Object.assign(document.createElement('b'), { textContent: `[${h.getValue()}]` }),
+          formatter: (c: CellComponent) => Object.assign(document.createElement('i'), { textContent: String(c.getValue()).toUpperCase() }),
+        },
+      ],
+      data: [{ id: 1, name: 'adam' }],
+    });
+    expect(el.querySelector('.tabulator-col-title b')?.textContent).to.equal('[Name]');
+    expect(el.querySelector('.tabulator-row .tabulator-cell i')?.textContent).to.equal('ADAM');
+    table.destroy();
+  });
+
+  it('setRowPredicate shows only the rows it accepts, before sorting; undefined shows all again', async () => {
+    const data = [1, 2, 3, 4, 5, 6].map((n) => ({ id: n, n }));
+    const { table, el } = await bareTable({ columns: [{ title: 'N', field: 'n', width: 100, sorter: (a: number, b: number) => a - b }], data });
+    table.setSort('n', 'desc');
+    table.setRowPredicate((d) => (d as { n: number }).n % 2 === 0);
+    await waitUntil(() => rowTexts(el, 'n').length === 3, 'three even rows');
+    expect(rowTexts(el, 'n')).to.deep.equal(['6', '4', '2']);
+    expect(table.getDataCount('active')).to.equal(3);
+    table.setRowPredicate(undefined);
+    await waitUntil(() => rowTexts(el, 'n').length === 6, 'every row again');
+    expect(rowTexts(el, 'n')).to.deep.equal(['6', '5', '4', '3', '2', '1']);
+    // New rows go through the predicate too.
+    table.setRowPredicate((d) => (d as { n: number }).n > 5);
+    await table.addData([{ id: 7, n: 7 }, { id: 0, n: 0 }]);
+    await waitUntil(() => rowTexts(el, 'n').length === 2, 'rows above 5');
+    expect(rowTexts(el, 'n')).to.deep.equal(['7', '6']);
+    table.destroy();
+  });
+
+  it("reports a click in a cell to table.on('cellClick') with that cell", async () => {
+    const { table, el } = await bareTable({ columns: [{ title: 'Name', field: 'name', width: 200 }], data: [{ id: 1, name: 'first' }, { id: 2, name: 'second' }] });
+    const clicks: string[] = [];
+    table.on('cellClick', (_ev, cell) => clicks.push(`${cell.getField()}=${String(cell.getValue())}`));
+    el.querySelectorAll<HTMLElement>('.tabulator-row .tabulator-cell')[1]!.click();
+    expect(clicks).to.deep.equal(['name=second']);
+    table.destroy();
+  });
+});
