@@ -1202,15 +1202,22 @@ export class ExperimentDashboard extends LitElement {
     </div>`;
   }
 
+  #wordsLoading = false;
+
   /** The active filters as chips; their wording code loads with the first filter. */
   #renderChips() {
     const describe = filterWords;
     if (!describe) {
-      void this.#loadPart(import('../experiment-filter-editor/describe-filter.js'), 'the filter descriptions').then((loaded) => {
-        if (!loaded) return;
-        filterWords = loaded.describeFilterParts;
-        this.requestUpdate();
-      });
+      // Asked once at a time; after a failure (said in the element) the next render asks again.
+      if (!this.#wordsLoading) {
+        this.#wordsLoading = true;
+        void this.#loadPart(import('../experiment-filter-editor/describe-filter.js'), 'the filter descriptions').then((loaded) => {
+          this.#wordsLoading = false;
+          if (!loaded) return;
+          filterWords = loaded.describeFilterParts;
+          this.requestUpdate();
+        });
+      }
       return nothing;
     }
     return html`<ul part="chips" class="chips" aria-label="Active filters">
