@@ -8,6 +8,20 @@ import { referenceServerPlugin } from './server/web-test-runner-plugin.mjs';
 
 const executablePath = process.env.CHROME_PATH || '/usr/bin/chromium';
 
+/**
+ * A lost connection, for test/lazy-parts.test.ts: while the page has the cookie
+ * `ed-fail-modules=<text>`, modules whose path contains that text answer 503.
+ */
+function failModulesMiddleware(ctx, next) {
+  const failing = /(?:^|;\s*)ed-fail-modules=([^;]+)/.exec(ctx.get('cookie') ?? '')?.[1];
+  if (failing && ctx.path.includes(decodeURIComponent(failing))) {
+    ctx.status = 503;
+    ctx.body = 'Service Unavailable (test)';
+    return undefined;
+  }
+  return next();
+}
+
 export default {
   files: ['test/**/*.test.ts'],
   nodeResolve: { exportConditions: ['production'] },
@@ -15,6 +29,7 @@ export default {
   // One page at a time: a page in a background tab gets no animation frames, which stalls
   // fixture() and rendering at random.
   concurrency: 1,
+  middleware: [failModulesMiddleware],
   testFramework: { config: { timeout: 20000 } },
   testsFinishTimeout: 20 * 60 * 1000,
   plugins: [cssTextDevServer(), esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'tsconfig.json' }), referenceServerPlugin()],

@@ -17,8 +17,8 @@ import { EMPTY_GROUP, STATUS_ICONS, STATUS_LABELS, TableController, formatValue,
 let queryCode: Promise<typeof import('../../data/query.js')> | undefined;
 const loadQueryCode = () =>
   (queryCode ??= import('../../data/query.js').catch((err: unknown) => {
-    queryCode = undefined; // the next search tries again
-    throw new Error(`Could not load the dashboard's search and filter code (${err instanceof Error ? err.message : String(err)}). Check the connection to the server the page came from, then search again or reload the page.`);
+    queryCode = undefined; // asked again next time (Chromium keeps the failure until a reload)
+    throw new Error(`Could not load the dashboard's search and filter code (${err instanceof Error ? err.message : String(err)}). Reload the page once the server it came from can be reached again.`);
   }));
 
 /** The filter chips' wording (describe-filter.ts), loaded with the first filter. */
@@ -348,7 +348,8 @@ export class ExperimentDashboard extends LitElement {
     try {
       return await load;
     } catch (err) {
-      this._actionError = `Could not load ${part} (${err instanceof Error ? err.message : String(err)}). Check the connection to the server the page came from, then try again or reload the page.`;
+      // The browser keeps a failed module load for the life of the page: only a reload retries it.
+      this._actionError = `Could not load ${part} (${err instanceof Error ? err.message : String(err)}). Reload the page once the server it came from can be reached again.`;
       return undefined;
     }
   }
