@@ -44,6 +44,8 @@ function failModulesMiddleware(ctx, next) {
 }
 
 export default {
+  // Run a few files with `npx web-test-runner test/x.test.ts` (the lazy-parts group runs too).
+  files: ['test/**/*.test.ts', '!test/lazy-parts.test.ts'],
   nodeResolve: { exportConditions: ['production'] },
   reporters: [defaultReporter(), summaryReporter({ flatten: false }), ...(process.env.ED_COUNTS_FILE ? [countReporter(process.env.ED_COUNTS_FILE)] : [])],
   // One page at a time: a page in a background tab gets no animation frames, which stalls
@@ -55,7 +57,6 @@ export default {
   plugins: [cssTextDevServer(), esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'tsconfig.json' }), referenceServerPlugin()],
   browsers: [chrome()],
   groups: [
-    { name: 'main', files: ['test/**/*.test.ts', '!test/lazy-parts.test.ts'] },
     // Its own browser: a module another test page loaded would come from the browser's memory
     // cache, past the failure the test switches on.
     { name: 'lazy-parts', files: ['test/lazy-parts.test.ts'], browsers: [chrome()] },

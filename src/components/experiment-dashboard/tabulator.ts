@@ -17,7 +17,7 @@ import type { CellComponent, ColumnComponent } from 'tabulator-tables';
  *   Tabulator's core already tracks clicks; InteractionModule relays some 40 kinds of event.
  */
 
-/** What the modules reach beyond the typed Module API: the data pipeline and the event bus. */
+/** What the modules reach beyond the typed Module API: the data pipeline, and Tabulator's internal rows, cells and columns. */
 interface ModuleInternals {
   registerDataHandler(handler: (rows: InternalRow[]) => InternalRow[], priority: number): void;
   refreshData(renderInPosition: boolean): void;
