@@ -137,8 +137,12 @@ class Collector {
   constructor(
     private readonly index: number | undefined,
     private readonly id: string | undefined,
-    private readonly base: string,
+    /** The record's path; `$.experiments[index]` when not given (built only for a message). */
+    private readonly given?: string,
   ) {}
+  private get base(): string {
+    return this.given ?? `$.experiments[${this.index}]`;
+  }
   warn(path: string, message: string): void {
     this.push('warning', path, message);
   }
@@ -503,6 +507,24 @@ export const NESTING_CUT = `(nested more than ${MAX_NESTING} levels deep: not sh
 /** Fields validated into fixed shapes above: nothing nests in them without bound. */
 const FIXED_SHAPE_KEYS = new Set(['id', 'status', 'name', 'operator', 'command', 'notes', 'times', 'tags', 'labels', 'metrics', 'mainMetric', 'dependencies', 'artifacts', 'git']);
 
+/** True when nothing in `v` nests deeper than {@link MAX_NESTING} (the common case: no copy, no path built). */
+function withinNesting(v: object, depth: number): boolean {
+  if (depth > MAX_NESTING) return false;
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) {
+      const x: unknown = v[i];
+      if (x !== null && typeof x === 'object' && !withinNesting(x, depth + 1)) return false;
+    }
+    return true;
+  }
+  const obj = v as Record<string, unknown>;
+  for (const k in obj) {
+    const x = obj[k];
+    if (x !== null && typeof x === 'object' && !withinNesting(x, depth + 1)) return false;
+  }
+  return true;
+}
+
 /** The value, or a copy cut at {@link MAX_NESTING} levels (the record's own objects are not changed). */
 function capNesting(v: object, depth: number, path: () => string, c: Collector): unknown {
   if (depth > MAX_NESTING) {
@@ -537,7 +559,7 @@ function capNesting(v: object, depth: number, path: () => string, c: Collector):
 }
 
 /** Validates one record; returns the normalised record or undefined when it must be left out. */
-export function parseExperiment(raw: unknown, index: number, base = `$.experiments[${index}]`): { experiment?: Experiment; problems: Problem[] } {
+export function parseExperiment(raw: unknown, index: number, base?: string): { experiment?: Experiment; problems: Problem[] } {
   const rawId = isObject(raw) ? raw.id : undefined;
   const id = typeof rawId === 'string' && rawId !== '' ? rawId : typeof rawId === 'number' ? String(rawId) : undefined;
   const c = new Collector(index, id, base);
@@ -684,7 +706,7 @@ export function parseExperiment(raw: unknown, index: number, base = `$.experimen
     // Free-form values (parameters, extensions, unknown fields) may nest without bound; every
     // reader (attributes, search, detail, export) walks them recursively.
     const kept = Object.hasOwn(e, k) ? e[k] : undefined;
-    if (kept !== null && typeof kept === 'object' && !FIXED_SHAPE_KEYS.has(k)) e[k] = capNesting(kept, 1, () => keyPath('', k), c);
+    if (kept !== null && typeof kept === 'object' && !FIXED_SHAPE_KEYS.has(k) && !withinNesting(kept, 1)) e[k] = capNesting(kept, 1, () => keyPath('', k), c);
   }
   return { experiment: e as unknown as Experiment, problems: c.problems };
 }
