@@ -90,6 +90,12 @@ function hiddenText(text: string): HTMLElement {
 /** Names in button labels and tooltips are cut: a screen reader should not read out 100 KB. */
 const LABEL_LIMIT = 200;
 
+/** Keeps Tabulator from starting a column drag, a sort or a row click on a control in a cell or header. */
+function ownEvents<T extends HTMLElement>(el: T): T {
+  for (const ev of ['mousedown', 'pointerdown', 'click', 'keydown']) el.addEventListener(ev, (e) => e.stopPropagation());
+  return el;
+}
+
 function button(label: string, text: string, className: string): HTMLButtonElement {
   const b = document.createElement('button');
   b.type = 'button';
@@ -97,9 +103,7 @@ function button(label: string, text: string, className: string): HTMLButtonEleme
   b.setAttribute('aria-label', clipText(label, LABEL_LIMIT));
   b.title = clipText(label, LABEL_LIMIT);
   b.textContent = text;
-  // Keep Tabulator from starting a column drag, a sort or a row click.
-  for (const ev of ['mousedown', 'pointerdown', 'click', 'keydown']) b.addEventListener(ev, (e) => e.stopPropagation());
-  return b;
+  return ownEvents(b);
 }
 
 /** A group's header: attribute, value, count, and the best and mean main metric of its records. */
@@ -145,18 +149,17 @@ function controlColumn(field: string, title: string, width: number, header: () =
   };
 }
 
-/** The per-row checkboxes, and one in the header for every shown row. */
-export function selectColumn(
-  nameOf: (e: Experiment) => string,
-  selection: { has(id: string): boolean; setAll(checked: boolean): void; set(id: string, checked: boolean): void },
-): ColumnDefinition {
+/**
+ * The per-row checkboxes, and one in the header for every `shown` row: they change `selected`,
+ * then call `changed` (`all` when the header's box was used).
+ */
+export function selectColumn(nameOf: (e: Experiment) => string, selected: Set<string>, shown: () => readonly Experiment[], changed: (all: boolean) => void): ColumnDefinition {
   const checkbox = (className: string, label: string) => {
     const box = document.createElement('input');
     box.type = 'checkbox';
     box.className = className;
     box.setAttribute('aria-label', clipText(label, LABEL_LIMIT));
-    for (const ev of ['mousedown', 'pointerdown', 'click', 'keydown']) box.addEventListener(ev, (x) => x.stopPropagation());
-    return box;
+    return ownEvents(box);
   };
   return controlColumn(
     SELECT_COLUMN,
@@ -164,14 +167,22 @@ export function selectColumn(
     36,
     () => {
       const box = checkbox('select-all', 'Select all shown experiments');
-      box.addEventListener('change', () => selection.setAll(box.checked));
+      box.addEventListener('change', () => {
+        if (box.checked) for (const e of shown()) selected.add(e.id);
+        else selected.clear();
+        changed(true);
+      });
       return box;
     },
     (e) => {
       const box = checkbox('select-row', `Select ${nameOf(e)}`);
       box.dataset.id = e.id;
-      box.checked = selection.has(e.id);
-      box.addEventListener('change', () => selection.set(e.id, box.checked));
+      box.checked = selected.has(e.id);
+      box.addEventListener('change', () => {
+        if (box.checked) selected.add(e.id);
+        else selected.delete(e.id);
+        changed(false);
+      });
       return box;
     },
   );
@@ -184,20 +195,27 @@ export function refreshSelectCells(root: HTMLElement, selected: ReadonlySet<stri
   if (all && selected.size === 0) all.checked = false;
 }
 
-export function detailsColumn(nameOf: (e: Experiment) => string, isExpanded: (id: string) => boolean, onToggle: (e: Experiment) => void): ColumnDefinition {
+/** What the control columns report: the row a button was pressed in. */
+interface RowActions {
+  onToggleDetails?: (e: Experiment) => void;
+  onDeleteRequest?: (e: Experiment) => void;
+  onFilterButton?: (attribute: Attribute, anchor: HTMLElement) => void;
+}
+
+export function detailsColumn(nameOf: (e: Experiment) => string, expanded: ReadonlySet<string>, actions: RowActions): ColumnDefinition {
   return controlColumn(DETAILS_COLUMN, 'Details', 36, () => hiddenText('Details'), (e) => {
-    const open = isExpanded(e.id);
+    const open = expanded.has(e.id);
     const b = button(`Details ${nameOf(e)}`, open ? '▾' : '▸', 'details-button');
     b.setAttribute('aria-expanded', String(open));
-    b.addEventListener('click', () => onToggle(e));
+    b.addEventListener('click', () => actions.onToggleDetails?.(e));
     return b;
   });
 }
 
-export function deleteColumn(nameOf: (e: Experiment) => string, onDelete: (e: Experiment) => void): ColumnDefinition {
+export function deleteColumn(nameOf: (e: Experiment) => string, actions: RowActions): ColumnDefinition {
   return controlColumn(DELETE_COLUMN, 'Delete', 44, () => hiddenText('Delete'), (e) => {
     const b = button(`Delete ${nameOf(e)}`, '🗑', 'delete-button');
-    b.addEventListener('click', () => onDelete(e));
+    b.addEventListener('click', () => actions.onDeleteRequest?.(e));
     return b;
   });
 }
@@ -211,18 +229,20 @@ export function markFilterButtons(root: HTMLElement, active: ReadonlySet<string>
   }
 }
 
-/** What an attribute's column asks of the table: its sort ranks, its filter state, and where key presses and filter clicks go. */
-export interface AttributeColumnHooks {
-  /** The attribute's sort ranks, undefined when values must be compared. */
-  rankFor(attr: Attribute): Int32Array | undefined;
-  isFiltered(id: string): boolean;
-  /** Enter or Space on the header's title. */
-  onSortKey(attr: Attribute): void;
-  onFilterButton(attr: Attribute, anchor: HTMLElement): void;
-}
-
-/** An attribute's column: its value read through the attribute catalogue, sorted by rank. */
-export function attributeColumn(attr: Attribute, width: number | undefined, hooks: AttributeColumnHooks): ColumnDefinition {
+/**
+ * An attribute's column: its value read through the attribute catalogue, sorted by the ranks
+ * `rankFor` gives (values compared when it gives none). The header's title sorts on Enter or
+ * Space (`onSortKey`), its filter button shows whether `filtered` has the column and reports a
+ * press to `actions`.
+ */
+export function attributeColumn(
+  attr: Attribute,
+  width: number | undefined,
+  rankFor: (attr: Attribute) => Int32Array | undefined,
+  filtered: ReadonlySet<string>,
+  onSortKey: (attr: Attribute) => void,
+  actions: RowActions,
+): ColumnDefinition {
   const def: ColumnDefinition = {
     title: attr.label,
     field: attr.id,
@@ -231,7 +251,7 @@ export function attributeColumn(attr: Attribute, width: number | undefined, hook
     sorter: ((_a: unknown, _b: unknown, aRow: RowComponent, bRow: RowComponent, _c: unknown, dir: 'asc' | 'desc') => {
       const ea = aRow.getData() as Experiment;
       const eb = bRow.getData() as Experiment;
-      const rank = hooks.rankFor(attr);
+      const rank = rankFor(attr);
       if (!rank) return compareValues(attr.get(ea), attr.get(eb));
       return rankValue(rank, ea, dir) - rankValue(rank, eb, dir);
     }) as ColumnDefinition['sorter'],
@@ -250,15 +270,15 @@ export function attributeColumn(attr: Attribute, width: number | undefined, hook
         if (ev.key !== 'Enter' && ev.key !== ' ') return;
         ev.preventDefault();
         ev.stopPropagation();
-        hooks.onSortKey(attr);
+        onSortKey(attr);
       });
       const b = button(`Filter ${attr.label}`, '', 'filter-button');
       b.append(funnelIcon());
       b.dataset.attribute = attr.id;
-      const on = hooks.isFiltered(attr.id);
+      const on = filtered.has(attr.id);
       b.classList.toggle('filter-on', on);
       b.setAttribute('aria-pressed', String(on));
-      b.addEventListener('click', () => hooks.onFilterButton(attr, b));
+      b.addEventListener('click', () => actions.onFilterButton?.(attr, b));
       wrap.append(b);
       return wrap;
     }) as unknown as ColumnDefinition['titleFormatter'],

@@ -1,10 +1,11 @@
 import type { CellComponent, ColumnComponent, ColumnDefinition, GroupComponent, RowComponent } from 'tabulator-tables';
 import type { Attribute } from '../../../data/attributes.js';
 import type { Experiment, Goal, SortSpec } from '../../../data/types.js';
-import { DELETE_COLUMN, attributeColumn, deleteColumn, detailsColumn, groupHeader, markFilterButtons, refreshSelectCells, selectColumn, type TableColumns } from './columns.js';
-import { GridKeyboard } from './keyboard.js';
-import { computeRanks, groupKey, rankSteps, tagOrdinal } from './ranks.js';
+// Tabulator first: the table's modules then follow it in a bundle, close enough for gzip to share their words.
 import { lightHeightChanges, tabulatorClass, useRankedSort, withCheapAdd, type DashboardTabulator } from './tabulator.js';
+import { DELETE_COLUMN, attributeColumn, deleteColumn, detailsColumn, groupHeader, markFilterButtons, refreshSelectCells, selectColumn, type TableColumns } from './columns.js';
+import { setUpKeyboard } from './keyboard.js';
+import { computeRanks, groupKey, rankSteps, tagOrdinal } from './ranks.js';
 
 export interface TableCallbacks {
   /** The user sorted or moved a column. */
@@ -48,7 +49,8 @@ export class TableController {
   #nextOrdinal = 0;
   #ranks = new Map<string, Int32Array | undefined>();
   #expanded = new Set<string>();
-  #keyboard?: GridKeyboard;
+  /** Marks the active row again after new data (keyboard.ts). */
+  #remarkActive?: (ids: ReadonlySet<string>) => void;
   #filterActive = new Set<string>();
   #groupAttrs: Attribute[] = [];
   #goal: Goal = 'maximize';
@@ -80,12 +82,7 @@ export class TableController {
       rowFormatter: (row: RowComponent) => this.#formatRow(row),
     });
     table.on('tableBuilt', () => {
-      if (this.#table)
-        this.#keyboard = new GridKeyboard(element, this.#table, {
-          onToggleDetails: (e) => this.callbacks.onToggleDetails?.(e),
-          onDeleteRequest: (e) => this.callbacks.onDeleteRequest?.(e),
-          deletable: () => this.#columns.deletable === true,
-        });
+      if (this.#table) this.#remarkActive = setUpKeyboard(element, this.#table, this.callbacks, () => !!this.#columns.deletable);
       useRankedSort(table, (field) => {
         const attr = this.#columns.attributes.find((a) => a.id === field);
         return attr ? this.#rankFor(attr) : undefined;
@@ -159,40 +156,32 @@ export class TableController {
     }
     const nameOf = (e: Experiment) => this.#columns.nameOf(e);
     const defs: ColumnDefinition[] = [
-      selectColumn(nameOf, { has: (id) => this.#selected.has(id), setAll: (checked) => this.#selectAll(checked), set: (id, checked) => this.#select(id, checked) }),
-      detailsColumn(nameOf, (id) => this.#expanded.has(id), (e) => this.callbacks.onToggleDetails?.(e)),
+      selectColumn(nameOf, this.#selected, () => this.shownData(), (all) => {
+        if (all) refreshSelectCells(this.element, this.#selected);
+        this.callbacks.onSelectionChange?.(this.#selected.size);
+      }),
+      detailsColumn(nameOf, this.#expanded, this.callbacks),
       ...columns.attributes.map((a) => this.#columnDefinition(a, columns.widths?.[a.id])),
     ];
-    if (columns.deletable) defs.push(deleteColumn(nameOf, (e) => this.callbacks.onDeleteRequest?.(e)));
+    if (columns.deletable) defs.push(deleteColumn(nameOf, this.callbacks));
     table.setColumns(defs);
   }
 
   #columnDefinition(attr: Attribute, width?: number): ColumnDefinition {
-    return attributeColumn(attr, width, {
-      rankFor: (a) => this.#rankFor(a),
-      isFiltered: (id) => this.#filterActive.has(id),
-      onSortKey: (a) => {
+    return attributeColumn(
+      attr,
+      width,
+      (a) => this.#rankFor(a),
+      this.#filterActive,
+      (a) => {
         this.#userSort = true;
         const current = this.#table?.getSorters().find((s) => s.field === a.id)?.dir;
         this.#table?.setSort(a.id, current === 'asc' ? 'desc' : 'asc');
       },
-      onFilterButton: (a, anchor) => this.callbacks.onFilterButton?.(a, anchor),
-    });
+      this.callbacks,
+    );
   }
 
-  #selectAll(checked: boolean): void {
-    const shown = (this.#table?.getData('active') ?? []) as Experiment[];
-    if (checked) for (const e of shown) this.#selected.add(e.id);
-    else this.#selected.clear();
-    refreshSelectCells(this.element, this.#selected);
-    this.callbacks.onSelectionChange?.(this.#selected.size);
-  }
-
-  #select(id: string, checked: boolean): void {
-    if (checked) this.#selected.add(id);
-    else this.#selected.delete(id);
-    this.callbacks.onSelectionChange?.(this.#selected.size);
-  }
 
   async setData(experiments: Experiment[]): Promise<void> {
     await this.#built;
@@ -208,7 +197,7 @@ export class TableController {
     for (const e of this.#data) this.#tag(e);
     this.#ranks.clear();
     await this.#table?.replaceData(experiments);
-    this.#keyboard?.remark(this.#ids);
+    this.#remarkActive?.(this.#ids);
     this.#warmRanks();
     this.callbacks.onRowsShown?.(this.shownCount());
     this.callbacks.onSelectionChange?.(this.#selected.size);
@@ -217,7 +206,9 @@ export class TableController {
   /** Shows only the records the predicate accepts (search and column filters, ANDed). */
   async setFilter(predicate: ((e: Experiment) => boolean) | undefined, activeColumns: readonly string[] = []): Promise<void> {
     await this.#built;
-    this.#filterActive = new Set(activeColumns);
+    // Changed in place: the column headers read this set.
+    this.#filterActive.clear();
+    for (const id of activeColumns) this.#filterActive.add(id);
     markFilterButtons(this.element, this.#filterActive);
     this.#table?.setRowPredicate(predicate as ((data: unknown) => boolean) | undefined);
     this.callbacks.onRowsShown?.(this.shownCount());

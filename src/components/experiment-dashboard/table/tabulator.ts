@@ -16,16 +16,14 @@ import { ordinalOf, orderByRanks } from './ranks.js';
  */
 export const TABULATOR_VERSION = '6.5.3';
 
+const running = (Tabulator as unknown as { version?: unknown }).version;
 let warned = false;
 
 /** True when the running Tabulator is the one the patches were written for; warns once when not. */
 function patchable(): boolean {
-  const running = (Tabulator as unknown as { version?: unknown }).version;
   if (running === undefined || running === TABULATOR_VERSION) return true;
-  if (!warned) {
-    warned = true;
-    console.warn(`experiment-dashboard: Tabulator ${String(running)} is running, the table's speed-ups were written for ${TABULATOR_VERSION}; they are off and Tabulator's own (slower) sorting, column adding and resizing are used.`);
-  }
+  if (!warned) console.warn(`experiment-dashboard: Tabulator ${String(running)} is not ${TABULATOR_VERSION}: the table's speed-ups are off.`);
+  warned = true;
   return false;
 }
 
@@ -249,12 +247,13 @@ export async function withCheapAdd(table: Tabulator, field: string, add: () => P
     // What verticalAlignHeaders does for one column: the header (and its resize handle) fills the row.
     if (column && rowHeight > 0 && column.element.offsetHeight <= rowHeight) column.verticalAlign(internals.options?.columnHeaderVertAlign, rowHeight);
     else own.align.call(columns);
+    // Anything unexpected (thrown here or by Tabulator) takes the fallback below.
     try {
-      if (!column || index < 1) throw new Error('column not found');
+      if (!column || index < 1) throw new Error();
       for (const row of inView) {
         const cells = row.cells as InternalCell[];
         const before = cells[index - 1]?.element;
-        if (!before || cells.length !== columns.columnsByIndex.length - 1 || before.parentNode !== row.element) throw new Error('unexpected row');
+        if (!before || cells.length !== columns.columnsByIndex.length - 1 || before.parentNode !== row.element) throw new Error();
         const cell = column.generateCell(row);
         cells.splice(index, 0, cell);
         before.after(cell.getElement());
