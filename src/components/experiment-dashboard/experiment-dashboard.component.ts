@@ -8,7 +8,10 @@ import { StaticSource } from '../../data/static-source.js';
 import { STATUSES, SourceError, type Change, type ColumnFilter, type Experiment, type ExperimentSource, type Goal, type Problem, type Status } from '../../data/types.js';
 import { decodeViewHash, encodeViewHash, parseViewState, type ViewState } from '../../data/view-state.js';
 import { dashboardStyles } from './experiment-dashboard.styles.js';
-import { EMPTY_GROUP, STATUS_ICONS, STATUS_LABELS, TableController, formatValue, groupKey } from './table-controller.js';
+// The controller first: it loads Tabulator, and the table's other modules then sit beside it in a bundle.
+import { TableController } from './table/table-controller.js';
+import { STATUS_ICONS, STATUS_LABELS, formatValue } from './table/columns.js';
+import { EMPTY_GROUP, groupKey } from './table/ranks.js';
 
 /**
  * The search and filter code, loaded when first needed (a search, a filter, or the background
