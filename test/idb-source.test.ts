@@ -300,6 +300,24 @@ describe('IndexedDbSource', () => {
       expect(reopened.pendingImport).to.include({ name: FILE, total: 500, done: 200 });
     });
 
+    it('is not taken for interrupted while another tab still runs it', async () => {
+      const name = freshName();
+      await interruptedImport(name, 100);
+      // The Web Lock an importing tab holds for this database, held here as another tab would.
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      const acquired = new Promise<void>((resolve) => void navigator.locks.request(`experiment-dashboard:indexeddb-import:${name}`, () => (resolve(), held)));
+      await acquired;
+      const meanwhile = source(name);
+      await meanwhile.ready();
+      expect(meanwhile.pendingImport).to.equal(undefined);
+      release();
+      await navigator.locks.request(`experiment-dashboard:indexeddb-import:${name}`, () => undefined);
+      const later = source(name);
+      await later.ready();
+      expect(later.pendingImport).to.include({ name: FILE, done: 100 });
+    });
+
     it('resumes with only the missing records', async () => {
       const name = freshName();
       const setup = source(name);

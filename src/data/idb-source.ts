@@ -220,7 +220,8 @@ export class IndexedDbSource implements ExperimentSource {
   #open(): Promise<Db> {
     this.#db ??= this.#connect()
       .then(async (db) => {
-        this.#pending = this.#toPending(readJournal(await db.get('meta', JOURNAL_KEY)));
+        const journal = readJournal(await db.get('meta', JOURNAL_KEY));
+        this.#pending = journal && !(await this.#importRunningElsewhere()) ? this.#toPending(journal) : undefined;
         return db;
       })
       .catch((err: unknown) => {
@@ -228,6 +229,31 @@ export class IndexedDbSource implements ExperimentSource {
         throw err;
       });
     return this.#db;
+  }
+
+  /**
+   * Imports and discards of one database run one at a time, across the tabs of the origin (a Web
+   * Lock, released by the browser when a tab closes), and the journal of an import that another
+   * tab is still running is not taken for an interrupted one.
+   */
+  #exclusively<T>(run: () => Promise<T>): Promise<T> {
+    const locks = typeof navigator === 'undefined' ? undefined : navigator.locks;
+    return locks ? (locks.request(this.#lockName, run) as Promise<T>) : run();
+  }
+
+  get #lockName(): string {
+    return `experiment-dashboard:indexeddb-import:${this.name}`;
+  }
+
+  async #importRunningElsewhere(): Promise<boolean> {
+    const locks = typeof navigator === 'undefined' ? undefined : navigator.locks;
+    if (!locks) return false;
+    try {
+      const { held = [] } = await locks.query();
+      return held.some((lock) => lock.name === this.#lockName);
+    } catch {
+      return false;
+    }
   }
 
   #toPending(journal: ImportJournal | undefined): PendingImport | undefined {
@@ -414,7 +440,7 @@ export class IndexedDbSource implements ExperimentSource {
   }
 
   async #import(input: unknown, options: ImportOptions, resume: boolean): Promise<ImportReport> {
-    const { signal, onProgress } = options;
+    const { signal } = options;
     const origin = options.origin ?? (resume ? this.#pending?.name : undefined) ?? 'the imported file';
     if (signal?.aborted) throw this.#aborted('The import', signal);
     let parsed: ParseResult;
@@ -433,7 +459,11 @@ export class IndexedDbSource implements ExperimentSource {
       const more = errors.length > 3 ? ` (and ${errors.length - 3} more)` : '';
       throw new SourceError('schema', `Nothing was imported from ${origin}: ${shown}${more}. Fix the file and import it again; the stored experiments are unchanged.`, { location: origin });
     }
+    const report = await this.#exclusively(() => this.#write(parsed, origin, options, resume));
+    return { ...report, rejected, problems: parsed.problems };
+  }
 
+  async #write(parsed: ParseResult, origin: string, { signal, onProgress }: ImportOptions, resume: boolean): Promise<Omit<ImportReport, 'rejected' | 'problems'>> {
     const db = await this.#open();
     const { experiments } = parsed;
     const total = experiments.length;
@@ -476,7 +506,7 @@ export class IndexedDbSource implements ExperimentSource {
       });
     }
     if (total > 0) this.#emit(total <= BROADCAST_RECORD_LIMIT ? { type: 'upsert', experiments: await this.#storedVersions(db, experiments) } : { type: 'reload' });
-    return { added: counts.added, updated: counts.updated, unchanged: counts.unchanged, rejected, problems: parsed.problems };
+    return counts;
   }
 
   /** One chunk of records, with the journal (and, first, the defaults) in the same transaction. */
@@ -536,7 +566,11 @@ export class IndexedDbSource implements ExperimentSource {
    * before it are never removed; those it replaced keep the imported content (`kept`). One
    * chunk's records per transaction: a discard that is itself cut short goes on from there.
    */
-  async discardImport(): Promise<DiscardReport> {
+  discardImport(): Promise<DiscardReport> {
+    return this.#exclusively(() => this.#discard());
+  }
+
+  async #discard(): Promise<DiscardReport> {
     const db = await this.#open();
     const journal = readJournal(await db.get('meta', JOURNAL_KEY));
     if (!journal) {
