@@ -26,7 +26,8 @@ export type { DiscardReport, ImportOptions, ImportProgress, ImportReport, Pendin
  * - v1: store `experiments` (keyPath `id`), histories inline in the records.
  * - v2: indexes `status`, `times.started`, `mainMetric.value` on `experiments`; histories moved
  *   to their own store `histories` keyed `[id, metric]` (records keep `historyRef`), so listing
- *   100,000 records does not drag every curve along; store `meta` for collection defaults.
+ *   100,000 records does not drag every curve along; store `meta` for collection defaults
+ *   (and the journal of an import in progress, see below: new keys, no new version).
  */
 export const IDB_SCHEMA_VERSION = 2;
 
@@ -59,8 +60,8 @@ export interface IndexedDbSourceOptions {
 
 /*
  * The import journal. An import writes its records chunk by chunk, one transaction each; a reload
- * or a crash between two chunks used to leave half the file stored with no trace that it was
- * half. Now each chunk's transaction also writes, in `meta`:
+ * or a crash between two chunks would leave half the file stored with no trace that it is half.
+ * So each chunk's transaction also writes, in `meta`:
  * - `import`: the journal ({@link ImportJournal}), with the count of records stored so far;
  * - `import-added:<chunk>`: the ids this chunk added (records that were not stored before), so a
  *   discard removes exactly those and never a record that was there before.

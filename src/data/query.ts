@@ -28,7 +28,8 @@ export { FILTER_OPERATORS };
 const OPERATOR_SET = new Set<string>(FILTER_OPERATORS);
 const NO_VALUE_OPERATORS = new Set<FilterOperator>(['empty', 'notEmpty']);
 const DATE_OPERATORS = new Set<FilterOperator>(['before', 'after', 'on']);
-export { MAX_PATTERN_LENGTH };
+// The filter editor checks a pattern as it is typed with the same words the server answers with.
+export { MAX_PATTERN_LENGTH, patternProblem };
 const DAY_MS = 86_400_000;
 const SEARCH_SEPARATOR = '\u0001';
 /** Longest part of a single value that goes into the search text (think of captured stdout). */
