@@ -69,6 +69,8 @@ class HttpError extends Error {
  */
 export async function startServer(options = {}) {
   const logic = await loadDataLogic();
+  // The linear-time engine of `matches` patterns (loaded lazily in browsers): here once, up front.
+  await logic.prepareQuery();
   const { writable = false, testHooks = false, host = '127.0.0.1', port = 0, cors = '*', dataFile } = options;
   const artifactRoot = options.artifactRoot ? resolvePath(options.artifactRoot) : undefined;
 

@@ -19,7 +19,7 @@ export { IndexedDbSource } from './data/idb-source.js';
 export { MlflowSource, MlflowDeleteError } from './data/mlflow-source.js';
 export type { MlflowSourceInit } from './data/mlflow-source.js';
 export type { ImportReport, ImportProgress } from './data/idb-source.js';
-export { applyQuery, matchesQuery, compilePredicate } from './data/query.js';
+export { applyQuery, matchesQuery, compilePredicate, prepareQuery } from './data/query.js';
 export type { ViewState } from './data/view-state.js';
 export type { StaticSourceInit } from './data/static-source.js';
 export { collectAttributes, resolveAttribute, DEFAULT_COLUMNS } from './data/attributes.js';

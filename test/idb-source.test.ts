@@ -254,6 +254,130 @@ describe('IndexedDbSource', () => {
     expect(seenByB).to.have.length(2);
   });
 
+  describe('an import cut short', () => {
+    const FILE = 'runs.json';
+    const collection = generateCollection({ n: 500, seed: 21, historyPoints: 3 });
+    const text = collectionToJson(collection);
+    const idOf = (i: number) => (collection.experiments[i] as Experiment).id;
+
+    /** Imports the file in chunks of 100 and cancels it once `stopAfter` records are stored. */
+    async function interruptedImport(name: string, stopAfter: number): Promise<void> {
+      const first = source(name, { chunkSize: 100 });
+      const stop = new AbortController();
+      const err = await rejection(first.importCollection(text, { origin: FILE, signal: stop.signal, onProgress: (p) => p.done >= stopAfter && stop.abort() }));
+      expect(err.kind).to.equal('aborted');
+      expect(first.pendingImport).to.include({ name: FILE, total: 500, done: stopAfter });
+      first.close();
+    }
+
+    it('is reported when the database is opened again, with the defaults of its first chunk', async () => {
+      const name = freshName();
+      await interruptedImport(name, 100);
+      const reopened = source(name);
+      expect(reopened.pendingImport).to.equal(undefined); // not known before it opens
+      await reopened.ready();
+      const pending = reopened.pendingImport;
+      expect(pending).to.include({ name: FILE, total: 500, done: 100 });
+      expect(Date.parse(pending?.startedAt ?? '')).to.be.closeTo(Date.now(), 60_000);
+      const page = await reopened.load({});
+      expect(page.total).to.equal(100);
+      expect(page.defaults?.mainMetric).to.deep.equal(collection.defaults?.mainMetric);
+      // A finished import leaves nothing pending.
+      await reopened.importCollection({ experiments: [{ id: 'later', status: 'queued' }] }, { origin: 'later.json' });
+      expect(reopened.pendingImport).to.equal(undefined);
+      const again = source(name);
+      await again.ready();
+      expect(again.pendingImport).to.equal(undefined);
+    });
+
+    it('is reported also when the connection closed under it', async () => {
+      const name = freshName();
+      const first = source(name, { chunkSize: 100 });
+      const err = await rejection(first.importCollection(text, { origin: FILE, onProgress: (p) => p.done === 200 && first.close() }));
+      expect(err.message).to.match(/200 of 500 experiments were stored before it/);
+      const reopened = source(name);
+      await reopened.load({});
+      expect(reopened.pendingImport).to.include({ name: FILE, total: 500, done: 200 });
+    });
+
+    it('is not taken for interrupted while another tab still runs it', async () => {
+      const name = freshName();
+      await interruptedImport(name, 100);
+      // The Web Lock an importing tab holds for this database, held here as another tab would.
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      const acquired = new Promise<void>((resolve) => void navigator.locks.request(`experiment-dashboard:indexeddb-import:${name}`, () => (resolve(), held)));
+      await acquired;
+      const meanwhile = source(name);
+      await meanwhile.ready();
+      expect(meanwhile.pendingImport).to.equal(undefined);
+      release();
+      await navigator.locks.request(`experiment-dashboard:indexeddb-import:${name}`, () => undefined);
+      const later = source(name);
+      await later.ready();
+      expect(later.pendingImport).to.include({ name: FILE, done: 100 });
+    });
+
+    it('resumes with only the missing records', async () => {
+      const name = freshName();
+      const setup = source(name);
+      // Stored before: one record the file does not have, one it has (in its unwritten part) with other content.
+      await setup.importCollection({ experiments: [{ id: 'old-1', status: 'completed', name: 'kept' }, { id: idOf(300), status: 'failed', name: 'before' }] });
+      setup.close();
+      await interruptedImport(name, 200);
+
+      const reopened = source(name, { chunkSize: 100 });
+      await reopened.ready();
+      const progress: number[] = [];
+      const report = await reopened.resumeImport(text, { onProgress: (p) => progress.push(p.done) });
+      expect(report).to.include({ added: 299, updated: 1, unchanged: 200, rejected: 0 });
+      expect(progress).to.deep.equal([100, 200, 300, 400, 500]);
+      expect(reopened.pendingImport).to.equal(undefined);
+      const page = await reopened.load({});
+      expect(page.total).to.equal(501);
+      expect((await reopened.get(idOf(300))).name).to.equal(collection.experiments[300]?.name);
+      expect((await reopened.get('old-1')).name).to.equal('kept');
+      expect((await reopened.history(idOf(499), 'val_accuracy')).values).to.have.length(3);
+      const after = source(name);
+      await after.ready();
+      expect(after.pendingImport).to.equal(undefined);
+    });
+
+    it('discards only the records it added, and puts the defaults back', async () => {
+      const name = freshName();
+      const setup = source(name);
+      await setup.importCollection({
+        schemaVersion: '1.0',
+        kind: 'ExperimentCollection',
+        defaults: { mainMetric: { key: 'loss', goal: 'minimize' } },
+        experiments: [
+          { id: 'old-1', status: 'completed', name: 'kept' },
+          { id: idOf(50), status: 'failed', name: 'before' },
+        ],
+      });
+      setup.close();
+      await interruptedImport(name, 200);
+
+      const reopened = source(name);
+      const changes: Change[] = [];
+      reopened.subscribe((c) => changes.push(c));
+      await reopened.ready();
+      expect((await reopened.load({})).defaults?.mainMetric?.key).to.equal('val_accuracy');
+      expect(await reopened.discardImport()).to.deep.equal({ removed: 199, kept: 1 });
+      expect(reopened.pendingImport).to.equal(undefined);
+      const page = await reopened.load({});
+      expect(page.experiments.map((e) => e.id).sort()).to.deep.equal(['old-1', idOf(50)].sort());
+      // The record it replaced stays, with the imported content; the ones it added are gone, histories too.
+      expect((await reopened.get(idOf(50))).name).to.equal(collection.experiments[50]?.name);
+      expect((await rejection(reopened.history(idOf(10), 'val_accuracy'))).kind).to.equal('not-found');
+      expect(page.defaults?.mainMetric).to.deep.equal({ key: 'loss', goal: 'minimize' });
+      expect(changes.at(-1)).to.deep.include({ type: 'delete' });
+      expect((changes.at(-1) as { ids: string[] }).ids).to.have.length(199);
+      // Nothing left to discard.
+      expect(await reopened.discardImport()).to.deep.equal({ removed: 0, kept: 0 });
+    });
+  });
+
   it('loads 100,000 records without any task longer than 200 ms', async function () {
     this.timeout(120_000);
     const name = freshName();

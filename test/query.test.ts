@@ -1,8 +1,11 @@
 import { expect } from '@open-wc/testing';
 import {
+  MAX_PATTERN_LENGTH,
   applyQuery,
+  compilePredicate,
   getAttributeValue,
   matchesQuery,
+  prepareQuery,
   queryFromSearchParams,
   queryToSearchParams,
   searchKey,
@@ -125,7 +128,21 @@ describe('searchKey and search', () => {
   });
 });
 
+// Runs before anything loads the pattern engine (test files run in pages of their own).
+describe('matches before prepareQuery', () => {
+  it('compiling a matches filter without the engine says what to call; other queries need nothing', async () => {
+    expect(() => compilePredicate({ filters: [{ attribute: 'name', op: 'matches', value: '^res' }] })).to.throw(/await prepareQuery\(query\)/);
+    // Patterns that match as plain text (half-typed, too long) and other operators need no engine.
+    expect(filter({ attribute: 'name', op: 'matches', value: '[' })).to.deep.equal([]);
+    expect(filter({ attribute: 'name', op: 'contains', value: 'bert' })).to.deep.equal(['r3']);
+    await prepareQuery({ filters: [{ attribute: 'name', op: 'contains', value: 'bert' }] });
+    expect(() => compilePredicate({ filters: [{ attribute: 'name', op: 'matches', value: '^res' }] })).to.throw(/prepareQuery/);
+  });
+});
+
 describe('filters: every operator', () => {
+  before(() => prepareQuery({ filters: [{ attribute: 'name', op: 'matches', value: '^res' }] }));
+
   it('eq / ne: text ignores case, numbers as numbers, lists by element, missing only for ne', () => {
     expect(filter({ attribute: 'status', op: 'eq', value: 'COMPLETED' })).to.deep.equal(['r1']);
     expect(filter({ attribute: 'host.gpus.count', op: 'eq', value: '8' })).to.deep.equal(['r1']);
@@ -185,6 +202,46 @@ describe('filters: every operator', () => {
     expect(filter({ attribute: 'name', op: 'matches', value: '^resnet-\\d+ ' })).to.deep.equal(['r1', 'r2']);
     expect(filter({ attribute: 'operator', op: 'matches', value: 'turing$|hopper$' })).to.deep.equal(['r2', 'r3']);
     expect(filter({ attribute: 'name', op: 'matches', value: '[' })).to.deep.equal([]);
+    // JavaScript spellings RE2 writes differently: named groups, \u escapes, an escaped slash.
+    expect(filter({ attribute: 'name', op: 'matches', value: '(?<arch>resnet)-\\d+' })).to.deep.equal(['r1', 'r2']);
+    expect(filter({ attribute: 'name', op: 'matches', value: '^\\u0042ERT' })).to.deep.equal(['r3']);
+    expect(filter({ attribute: 'git.url', op: 'matches', value: 'example\\.com\\/a' })).to.deep.equal(['r1']);
+  });
+
+  it('matches: a backtracking pattern over 100,000 names answers, in linear time', () => {
+    // ~45 ms a name in a backtracking engine (75 minutes in all); RE2 needs well under a second.
+    const many: Experiment[] = Array.from({ length: 100_000 }, (_, i) => ({ id: `e${i}`, status: 'completed', name: i % 25_000 === 0 ? `run-${i}-X` : `run-${String(i).padStart(8, '0')}` }));
+    const result = applyQuery(many, { filters: [{ attribute: 'name', op: 'matches', value: '^(([a-z0-9]|-|[a-z0-9-])*)*X$' }] });
+    expect(result.experiments.map((e) => e.name)).to.deep.equal(['run-0-X', 'run-25000-X', 'run-50000-X', 'run-75000-X']);
+  });
+
+  it('matches: backreferences and lookaround are refused by name, and never hang the page', () => {
+    const refused: [string, RegExp][] = [
+      ['^(a+)\\1$', /pattern "\^\(a\+\)\\\\1\$" uses a backreference \(\\1\), which is not supported/],
+      ['(?<x>a)\\k<x>', /uses a backreference \(\\k<x>\), which is not supported/],
+      ['res(?=net)', /uses a lookahead \(\(\?=\), which is not supported/],
+      ['res(?!net)', /uses a negative lookahead/],
+      ['(?<=res)net', /uses a lookbehind \(\(\?<=\)/],
+      ['(?<!x)net', /uses a negative lookbehind/],
+    ];
+    for (const [value, message] of refused) {
+      const problems = validateQuery({ filters: [{ attribute: 'name', op: 'eq', value: 'x' }, { attribute: 'name', op: 'matches', value }] });
+      expect(problems, value).to.have.length(1);
+      expect(problems[0], value).to.match(/^filter 2 \(name matches\): /);
+      expect(problems[0], value).to.match(message);
+      // In the table the pattern matches as plain text, like a half-typed one.
+      expect(filter({ attribute: 'name', op: 'matches', value }), value).to.deep.equal([]);
+    }
+    // Inside a character class these characters are only characters.
+    expect(validateQuery({ filters: [{ attribute: 'name', op: 'matches', value: '[(?=]' }] })).to.deep.equal([]);
+  });
+
+  it('matches: what only RE2 refuses is reported too; the length guard stays', () => {
+    expect(validateQuery({ filters: [{ attribute: 'name', op: 'matches', value: 'a{1001}' }] })[0]).to.match(
+      /^filter 1 \(name matches\): pattern "a\{1001\}" is not supported by the linear-time pattern engine \(invalid repeat count/,
+    );
+    expect(validateQuery({ filters: [{ attribute: 'name', op: 'matches', value: 'a'.repeat(MAX_PATTERN_LENGTH + 1) }] })[0]).to.match(/longer than 200 characters/);
+    expect(filter({ attribute: 'name', op: 'matches', value: 'a{1001}' })).to.deep.equal([]);
   });
 
   it('in: any of a list or of comma-separated text', () => {

@@ -1,26 +1,33 @@
 import { openDB, type DBSchema, type IDBPDatabase, type IDBPTransaction, type StoreNames } from 'idb';
+import { isObject } from '../shared/guards.js';
 import { formatProblem, parseCollection, type ParseResult } from './parse.js';
 import {
   SourceError,
   type Change,
   type CollectionDefaults,
+  type DiscardReport,
   type Experiment,
   type ExperimentCollection,
   type ExperimentSource,
+  type ImportOptions,
+  type ImportReport,
   type Metric,
   type Page,
-  type Problem,
+  type PendingImport,
   type Query,
   type Series,
   type SourceCapabilities,
 } from './types.js';
+
+export type { DiscardReport, ImportOptions, ImportProgress, ImportReport, PendingImport } from './types.js';
 
 /**
  * Schema history:
  * - v1: store `experiments` (keyPath `id`), histories inline in the records.
  * - v2: indexes `status`, `times.started`, `mainMetric.value` on `experiments`; histories moved
  *   to their own store `histories` keyed `[id, metric]` (records keep `historyRef`), so listing
- *   100,000 records does not drag every curve along; store `meta` for collection defaults.
+ *   100,000 records does not drag every curve along; store `meta` for collection defaults
+ *   (and the journal of an import in progress, see below: new keys, no new version).
  */
 export const IDB_SCHEMA_VERSION = 2;
 
@@ -51,32 +58,60 @@ export interface IndexedDbSourceOptions {
   readBatchSize?: number;
 }
 
-export interface ImportProgress {
-  /** Valid records written so far. */
+/*
+ * The import journal. An import writes its records chunk by chunk, one transaction each; a reload
+ * or a crash between two chunks would leave half the file stored with no trace that it is half.
+ * So each chunk's transaction also writes, in `meta`:
+ * - `import`: the journal ({@link ImportJournal}), with the count of records stored so far;
+ * - `import-added:<chunk>`: the ids this chunk added (records that were not stored before), so a
+ *   discard removes exactly those and never a record that was there before.
+ * Written in the same transaction as the records, the journal is never ahead of or behind them.
+ * A finished import deletes it; one found when the database opens is an interrupted import.
+ */
+const JOURNAL_KEY = 'import';
+const ADDED_PREFIX = 'import-added:';
+const addedKey = (chunk: number): string => `${ADDED_PREFIX}${String(chunk).padStart(9, '0')}`;
+const addedKeys = (): IDBKeyRange => IDBKeyRange.bound(ADDED_PREFIX, `${ADDED_PREFIX}\uffff`);
+
+interface ImportJournal extends PendingImport {
+  /** Chunks written so far (numbers the `import-added:` entries). */
+  chunks: number;
+  /** Records it replaced (stored before it, so a discard keeps them). */
+  updated: number;
+  /** `meta` defaults and generatedAt before the import, put back by a discard (absent: there were none). */
+  before: { defaults?: unknown; generatedAt?: unknown };
+}
+
+/** The journal as read back: the database is not trusted more than any other input. */
+function readJournal(value: unknown): ImportJournal | undefined {
+  if (!isObject(value)) return undefined;
+  const { name, total, done, startedAt, chunks, updated, before } = value;
+  const count = (n: unknown): n is number => typeof n === 'number' && Number.isInteger(n) && n >= 0;
+  if (typeof name !== 'string' || typeof startedAt !== 'string' || !count(total) || !count(done) || !count(chunks) || !count(updated)) return undefined;
+  return { name, total, done, startedAt, chunks, updated, before: isObject(before) ? before : {} };
+}
+
+/** Whether a stored record already is what writing `record` would store (resume skips it). */
+const sameRecord = (stored: Experiment, record: Experiment): boolean => JSON.stringify(stored) === JSON.stringify(record);
+
+/** What one chunk's transaction writes besides the records. */
+interface ChunkPlan {
+  /** The journal before this chunk. */
+  journal: ImportJournal;
+  /** Records handled once this chunk is written. */
   done: number;
-  /** Valid records to write. */
-  total: number;
-  added: number;
-  updated: number;
+  /** The collection's defaults: written with the first chunk, so even a cut-short import has them. */
+  meta?: ParseResult;
+  /** A new journal: note the defaults as they were, and drop entries an older import left. */
+  fresh: boolean;
+  /** Resuming: records already stored with the same content are left alone. */
+  skipSame: boolean;
 }
 
-export interface ImportOptions {
-  onProgress?: (progress: ImportProgress) => void;
-  /** Stops between chunks; chunks already written stay. */
-  signal?: AbortSignal;
-  /** Where the input came from (a file name), for messages. */
-  origin?: string;
-}
-
-export interface ImportReport {
-  /** Records that were not in the database before. */
+interface ChunkCounts {
   added: number;
-  /** Records that replaced one with the same id. */
   updated: number;
-  /** Records left out because they were unusable (no id, unknown status, duplicate id). */
-  rejected: number;
-  /** Everything found wrong with the input, each naming the record and field. */
-  problems: Problem[];
+  unchanged: number;
 }
 
 interface ChannelMessage {
@@ -170,6 +205,7 @@ export class IndexedDbSource implements ExperimentSource {
   readonly #chunkSize: number;
   readonly #readBatch: number;
   #db: Promise<Db> | undefined;
+  #pending: PendingImport | undefined;
   #channel: BroadcastChannel | undefined;
   readonly #listeners = new Set<(change: Change) => void>();
 
@@ -183,11 +219,63 @@ export class IndexedDbSource implements ExperimentSource {
   // ---- connection ----
 
   #open(): Promise<Db> {
-    this.#db ??= this.#connect().catch((err: unknown) => {
-      this.#db = undefined;
-      throw err;
-    });
+    this.#db ??= this.#connect()
+      .then(async (db) => {
+        const journal = readJournal(await db.get('meta', JOURNAL_KEY));
+        this.#pending = journal && !(await this.#importRunningElsewhere()) ? this.#toPending(journal) : undefined;
+        return db;
+      })
+      .catch((err: unknown) => {
+        this.#db = undefined;
+        throw err;
+      });
     return this.#db;
+  }
+
+  /**
+   * Imports and discards of one database run one at a time, across the tabs of the origin (a Web
+   * Lock, released by the browser when a tab closes), and the journal of an import that another
+   * tab is still running is not taken for an interrupted one.
+   */
+  #exclusively<T>(run: () => Promise<T>): Promise<T> {
+    const locks = typeof navigator === 'undefined' ? undefined : navigator.locks;
+    return locks ? (locks.request(this.#lockName, run) as Promise<T>) : run();
+  }
+
+  get #lockName(): string {
+    return `experiment-dashboard:indexeddb-import:${this.name}`;
+  }
+
+  async #importRunningElsewhere(): Promise<boolean> {
+    const locks = typeof navigator === 'undefined' ? undefined : navigator.locks;
+    if (!locks) return false;
+    try {
+      const { held = [] } = await locks.query();
+      return held.some((lock) => lock.name === this.#lockName);
+    } catch {
+      return false;
+    }
+  }
+
+  #toPending(journal: ImportJournal | undefined): PendingImport | undefined {
+    return journal && { name: journal.name, total: journal.total, done: journal.done, startedAt: journal.startedAt };
+  }
+
+  /** Opens the database (see `pendingImport`); the capabilities never change. */
+  async ready(signal?: AbortSignal): Promise<SourceCapabilities> {
+    await this.#open();
+    if (signal?.aborted) throw this.#aborted('Opening the database', signal);
+    return this.capabilities;
+  }
+
+  /**
+   * An import into this database that stopped before its end (the page was reloaded or closed,
+   * the import was cancelled, the disk was full): `{ name, total, done, startedAt }`. Known once
+   * `ready()` or `load()` has resolved, or an import of this source stopped; undefined when there
+   * is none. Offer `resumeImport(file)` or `discardImport()`.
+   */
+  get pendingImport(): PendingImport | undefined {
+    return this.#pending;
   }
 
   #connect(): Promise<Db> {
@@ -329,14 +417,32 @@ export class IndexedDbSource implements ExperimentSource {
    * Validates a collection (JSON text or parsed) with `parseCollection`, then writes the valid
    * records in chunked transactions, yielding to the page between chunks. Records with the same
    * id are replaced. A failing chunk (e.g. the disk is full) is rolled back whole: no record is
-   * ever half-written, and the error says how many were stored before it.
+   * ever half-written, and the error says how many were stored before it. The collection's
+   * defaults (main metric, dead threshold) are written with the first chunk.
+   *
+   * An import that stops before its end (cancelled, disk full, page reloaded) is kept in a
+   * journal: `pendingImport` reports it, now and when the database is next opened, until
+   * `resumeImport()` finishes it or `discardImport()` undoes it. A new import replaces it.
    *
    * Rejects with a `SourceError` (`parse`: not JSON; `schema`: not a collection, or not one
    * usable record) before anything is written, so the stored experiments stay as they were.
    */
-  async importCollection(input: unknown, options: ImportOptions = {}): Promise<ImportReport> {
-    const { signal, onProgress } = options;
-    const origin = options.origin ?? 'the imported file';
+  importCollection(input: unknown, options: ImportOptions = {}): Promise<ImportReport> {
+    return this.#import(input, options, false);
+  }
+
+  /**
+   * Finishes the interrupted import (`pendingImport`) from the same file: records already stored
+   * with the same content are skipped (`unchanged` in the report), only the missing ones are
+   * written. Without an interrupted import it imports the file the same way.
+   */
+  resumeImport(input: unknown, options: ImportOptions = {}): Promise<ImportReport> {
+    return this.#import(input, options, true);
+  }
+
+  async #import(input: unknown, options: ImportOptions, resume: boolean): Promise<ImportReport> {
+    const { signal } = options;
+    const origin = options.origin ?? (resume ? this.#pending?.name : undefined) ?? 'the imported file';
     if (signal?.aborted) throw this.#aborted('The import', signal);
     let parsed: ParseResult;
     try {
@@ -354,26 +460,43 @@ export class IndexedDbSource implements ExperimentSource {
       const more = errors.length > 3 ? ` (and ${errors.length - 3} more)` : '';
       throw new SourceError('schema', `Nothing was imported from ${origin}: ${shown}${more}. Fix the file and import it again; the stored experiments are unchanged.`, { location: origin });
     }
+    const report = await this.#exclusively(() => this.#write(parsed, origin, options, resume));
+    return { ...report, rejected, problems: parsed.problems };
+  }
 
+  async #write(parsed: ParseResult, origin: string, { signal, onProgress }: ImportOptions, resume: boolean): Promise<Omit<ImportReport, 'rejected' | 'problems'>> {
     const db = await this.#open();
     const { experiments } = parsed;
     const total = experiments.length;
-    let added = 0;
-    let updated = 0;
+    // Resuming continues the interrupted import's journal (its added ids stay discardable).
+    const previous = resume ? readJournal(await db.get('meta', JOURNAL_KEY)) : undefined;
+    let journal: ImportJournal = previous
+      ? { ...previous, name: origin, total }
+      : { name: origin, total, done: 0, startedAt: new Date().toISOString(), chunks: 0, updated: 0, before: {} };
+    // Running here, not interrupted: an error or a cancellation below sets it again.
+    this.#pending = undefined;
+    const counts: ChunkCounts = { added: 0, updated: 0, unchanged: 0 };
     let done = 0;
     try {
-      for (let start = 0; start < total; start += this.#chunkSize) {
+      // At least one chunk, so an empty collection still stores its defaults.
+      for (let start = 0; start === 0 || start < total; start += this.#chunkSize) {
         if (signal?.aborted) throw this.#aborted(`The import (${done} of ${total} experiments stored)`, signal);
         const chunk = experiments.slice(start, start + this.#chunkSize);
-        const counts = await this.#writeChunk(db, chunk);
-        added += counts.added;
-        updated += counts.updated;
+        const plan: ChunkPlan = { journal, done: Math.max(journal.done, done + chunk.length), fresh: !previous && start === 0, skipSame: resume };
+        if (start === 0) plan.meta = parsed;
+        const written = await this.#writeChunk(db, chunk, plan);
+        journal = written.journal;
+        counts.added += written.counts.added;
+        counts.updated += written.counts.updated;
+        counts.unchanged += written.counts.unchanged;
         done += chunk.length;
-        onProgress?.({ done, total, added, updated });
+        onProgress?.({ done, total, added: counts.added, updated: counts.updated });
         if (done < total) await yieldToEventLoop();
       }
-      await this.#writeMeta(db, parsed);
+      const tx = db.transaction('meta', 'readwrite');
+      await Promise.all([tx.store.delete(JOURNAL_KEY), tx.store.delete(addedKeys()), tx.done]);
     } catch (err) {
+      this.#pending = this.#toPending(readJournal(await db.get('meta', JOURNAL_KEY).catch(() => undefined)));
       if (done > 0) this.#emit(experiments.length <= BROADCAST_RECORD_LIMIT ? { type: 'upsert', experiments: experiments.slice(0, done) } : { type: 'reload' });
       if (err instanceof SourceError) throw err;
       const kept = done > 0 ? ` ${done} of ${total} experiments were stored before it; the rest were not written.` : ' Nothing was written.';
@@ -384,26 +507,49 @@ export class IndexedDbSource implements ExperimentSource {
       });
     }
     if (total > 0) this.#emit(total <= BROADCAST_RECORD_LIMIT ? { type: 'upsert', experiments: await this.#storedVersions(db, experiments) } : { type: 'reload' });
-    return { added, updated, rejected, problems: parsed.problems };
+    return counts;
   }
 
-  async #writeChunk(db: Db, chunk: Experiment[]): Promise<{ added: number; updated: number }> {
-    const tx = db.transaction(['experiments', 'histories'], 'readwrite');
+  /** One chunk of records, with the journal (and, first, the defaults) in the same transaction. */
+  async #writeChunk(db: Db, chunk: Experiment[], plan: ChunkPlan): Promise<{ counts: ChunkCounts; journal: ImportJournal }> {
+    const tx = db.transaction(['experiments', 'histories', 'meta'], 'readwrite');
     const store = tx.objectStore('experiments');
     const historyStore = tx.objectStore('histories');
+    const meta = tx.objectStore('meta');
     const pending: Promise<unknown>[] = [];
     try {
-      const previous = await Promise.all(chunk.map((e) => store.get(e.id)));
-      let added = 0;
+      const [previous, defaultsBefore, generatedAtBefore] = await Promise.all([Promise.all(chunk.map((e) => store.get(e.id))), meta.get('defaults'), meta.get('generatedAt')]);
+      const counts: ChunkCounts = { added: 0, updated: 0, unchanged: 0 };
+      const addedIds: string[] = [];
       chunk.forEach((e, i) => {
         const before = previous[i];
-        if (!before) added += 1;
         const { record, histories } = splitHistories(e, before);
+        if (before && plan.skipSame && sameRecord(before, record)) {
+          counts.unchanged += 1;
+          return;
+        }
+        if (before) counts.updated += 1;
+        else {
+          counts.added += 1;
+          addedIds.push(e.id);
+        }
         pending.push(store.put(record));
         for (const h of histories) pending.push(historyStore.put(h));
       });
+      const journal: ImportJournal = { ...plan.journal, done: plan.done, chunks: plan.journal.chunks + 1, updated: plan.journal.updated + counts.updated };
+      if (plan.fresh) {
+        pending.push(meta.delete(addedKeys()));
+        journal.before = {};
+        if (defaultsBefore !== undefined) journal.before.defaults = defaultsBefore;
+        if (generatedAtBefore !== undefined) journal.before.generatedAt = generatedAtBefore;
+      }
+      const parsed = plan.meta;
+      if (parsed && Object.keys(parsed.defaults).length > 0) pending.push(meta.put({ ...(isObject(defaultsBefore) ? defaultsBefore : {}), ...parsed.defaults }, 'defaults'));
+      if (parsed?.generatedAt) pending.push(meta.put(parsed.generatedAt, 'generatedAt'));
+      pending.push(meta.put(journal, JOURNAL_KEY));
+      if (addedIds.length > 0) pending.push(meta.put(addedIds, addedKey(plan.journal.chunks)));
       await Promise.all([...pending, tx.done]);
-      return { added, updated: chunk.length - added };
+      return { counts, journal };
     } catch (err) {
       try {
         tx.abort();
@@ -415,13 +561,61 @@ export class IndexedDbSource implements ExperimentSource {
     }
   }
 
-  async #writeMeta(db: Db, parsed: ParseResult): Promise<void> {
-    if (Object.keys(parsed.defaults).length === 0 && !parsed.generatedAt) return;
-    const tx = db.transaction('meta', 'readwrite');
-    const previous = (await tx.store.get('defaults')) as CollectionDefaults | undefined;
-    const writes: Promise<unknown>[] = [tx.store.put({ ...previous, ...parsed.defaults }, 'defaults')];
-    if (parsed.generatedAt) writes.push(tx.store.put(parsed.generatedAt, 'generatedAt'));
-    await Promise.all([...writes, tx.done]);
+  /**
+   * Undoes the interrupted import (`pendingImport`): removes the records it added and their
+   * histories, and puts the collection defaults back as they were. Records that were stored
+   * before it are never removed; those it replaced keep the imported content (`kept`). One
+   * chunk's records per transaction: a discard that is itself cut short goes on from there.
+   */
+  discardImport(): Promise<DiscardReport> {
+    return this.#exclusively(() => this.#discard());
+  }
+
+  async #discard(): Promise<DiscardReport> {
+    const db = await this.#open();
+    const journal = readJournal(await db.get('meta', JOURNAL_KEY));
+    if (!journal) {
+      this.#pending = undefined;
+      return { removed: 0, kept: 0 };
+    }
+    const removed: string[] = [];
+    try {
+      for (;;) {
+        const tx = db.transaction(['experiments', 'histories', 'meta'], 'readwrite', { durability: 'strict' });
+        const cursor = await tx.objectStore('meta').openCursor(addedKeys());
+        if (!cursor) {
+          const meta = tx.objectStore('meta');
+          const writes: Promise<unknown>[] = [meta.delete(JOURNAL_KEY)];
+          for (const key of ['defaults', 'generatedAt'] as const) {
+            const value = journal.before[key];
+            writes.push(value === undefined ? meta.delete(key) : meta.put(value, key));
+          }
+          await Promise.all([...writes, tx.done]);
+          break;
+        }
+        const ids = Array.isArray(cursor.value) ? cursor.value.filter((id): id is string => typeof id === 'string') : [];
+        const requests: Promise<unknown>[] = [cursor.delete()];
+        for (const id of ids) requests.push(tx.objectStore('experiments').delete(id), tx.objectStore('histories').delete(historiesOf(id)));
+        await Promise.all([...requests, tx.done]);
+        removed.push(...ids);
+        await yieldToEventLoop();
+      }
+    } catch (err) {
+      if (removed.length > 0) this.#emitRemoved(removed);
+      const where = removed.length > 0 ? ` ${removed.length} of the records it added were removed; discard again to remove the rest.` : ' Nothing was removed.';
+      if (errorName(err) === 'QuotaExceededError') throw this.#quotaError(err, 'discarding the interrupted import', where);
+      throw new SourceError('unsupported', `Discarding the interrupted import of ${journal.name} from ${this.label} failed (${errorName(err) ?? 'error'}: ${(err as Error)?.message}).${where}`, {
+        location: this.name,
+        cause: err,
+      });
+    }
+    this.#pending = undefined;
+    if (removed.length > 0) this.#emitRemoved(removed);
+    return { removed: removed.length, kept: journal.updated };
+  }
+
+  #emitRemoved(ids: string[]): void {
+    this.#emit(ids.length <= BROADCAST_RECORD_LIMIT ? { type: 'delete', ids } : { type: 'reload' });
   }
 
   /** The records as stored (histories replaced by references), for change notifications. */

@@ -1,6 +1,6 @@
 import { importMlflowRun, importMlflowSearchResponse } from './importers/mlflow.js';
 import { parseJsonText, toMetricNumber } from './parse.js';
-import { applyQuery } from './query.js';
+import { applyQuery, prepareQuery } from './query.js';
 import {
   SourceError,
   type Artifact,
@@ -536,6 +536,7 @@ export class MlflowSource implements ExperimentSource {
       seen.add(next);
       token = next;
     }
+    await prepareQuery(query); // the pattern engine, when a filter uses `matches`
     const matched = applyQuery(experiments, query);
     const page: Page = { experiments: matched.experiments, total: matched.total };
     if (matched.nextToken) page.nextToken = matched.nextToken;

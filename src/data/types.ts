@@ -235,6 +235,86 @@ export interface ExperimentSource {
   subscribe?(onChange: (change: Change) => void): () => void;
   /** Releases connections (IndexedDB, event streams) when the dashboard stops using the source. */
   close?(): void;
+  /**
+   * Gets the source ready before the first `load()`: a source that learns its capabilities from
+   * its server (HttpSource) asks it, so the first request already pages on the server when it
+   * can; IndexedDbSource opens its database and finds an interrupted import (`pendingImport`).
+   * Resolves with the capabilities as they then are.
+   */
+  ready?(signal?: AbortSignal): Promise<SourceCapabilities>;
+  /**
+   * Stores a format-v1 collection (JSON text or parsed) in the source, e.g. a file a user
+   * dropped: validated first, then written in chunks. Records with a known id are replaced.
+   */
+  importCollection?(input: unknown, options?: ImportOptions): Promise<ImportReport>;
+  /**
+   * An import that stopped before its end (the page was closed or reloaded, the tab crashed,
+   * the import was cancelled or the disk was full), found when the source opened (`ready()` or
+   * `load()`) or when an import of this source stopped. Undefined when there is none.
+   */
+  readonly pendingImport?: PendingImport;
+  /**
+   * Finishes the interrupted import from the same file: writes only what is missing (records
+   * already stored with the same content are skipped, counted as `unchanged`).
+   */
+  resumeImport?(input: unknown, options?: ImportOptions): Promise<ImportReport>;
+  /**
+   * Undoes the interrupted import: removes the records it added, never records that were stored
+   * before it; records it replaced keep the imported version (counted as `kept`). The collection
+   * defaults it wrote are put back as they were.
+   */
+  discardImport?(): Promise<DiscardReport>;
+}
+
+/** Progress of an import, after each chunk written. */
+export interface ImportProgress {
+  /** Records handled so far (written, or skipped as already stored when resuming). */
+  done: number;
+  /** Valid records in the input. */
+  total: number;
+  added: number;
+  updated: number;
+}
+
+export interface ImportOptions {
+  onProgress?: (progress: ImportProgress) => void;
+  /** Stops between chunks; chunks already written stay, and the import becomes `pendingImport`. */
+  signal?: AbortSignal;
+  /** Where the input came from (a file name), for messages and `pendingImport.name`. */
+  origin?: string;
+}
+
+export interface ImportReport {
+  /** Records that were not in the source before. */
+  added: number;
+  /** Records that replaced one with the same id. */
+  updated: number;
+  /** Records already stored with the same content, left as they were (when resuming). */
+  unchanged: number;
+  /** Records left out because they were unusable (no id, unknown status, duplicate id). */
+  rejected: number;
+  /** Everything found wrong with the input, each naming the record and field. */
+  problems: Problem[];
+}
+
+/** An import that stopped before its end; see `ExperimentSource.pendingImport`. */
+export interface PendingImport {
+  /** The file it read (`ImportOptions.origin`). */
+  name: string;
+  /** Valid records in that file. */
+  total: number;
+  /** Records stored before it stopped. */
+  done: number;
+  /** When it started, ISO-8601 UTC. */
+  startedAt: string;
+}
+
+/** What `discardImport()` did. */
+export interface DiscardReport {
+  /** Records the interrupted import had added, now removed. */
+  removed: number;
+  /** Records that were stored before the import and that it replaced: kept, with the imported content. */
+  kept: number;
 }
 
 export type SourceErrorKind =
