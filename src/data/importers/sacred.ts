@@ -1,3 +1,4 @@
+import { isObject } from '../../shared/guards.js';
 import { normalizeTime, parseExperiment, parseJsonText, toMetricNumber, deriveStatus } from '../parse.js';
 import { DEFAULT_DEAD_AFTER_MS } from '../types.js';
 import type { Artifact, Dependency, Experiment, GitInfo, Host, Metric, ParamValue, Problem, Status, Times } from '../types.js';
@@ -45,7 +46,6 @@ export interface SacredMongoResult {
 
 type Json = Record<string, unknown>;
 
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 const nonEmpty = (v: unknown): v is string => typeof v === 'string' && v.trim() !== '';
 
 const STATUS_MAP: Record<string, { status: Status; reason?: string }> = {
