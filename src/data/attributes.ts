@@ -17,8 +17,14 @@ export interface Attribute {
   readonly label: string;
   readonly category: AttributeCategory;
   readonly kind: AttributeKind;
-  /** Reads the value from a record. */
+  /** Reads the value from a record, as it sorts and filters. */
   readonly get: (e: Experiment) => AttributeValue;
+  /**
+   * The value as the record holds it, when `get` converts it: a parameter logged as text whose
+   * every value is a number or a boolean (MLflow stores all params as text) sorts and filters
+   * as a number (`get` gives 64, not "64"), and is shown as logged ("1e-3", "True").
+   */
+  readonly text?: (e: Experiment) => string | undefined;
 }
 
 /** The curated first-glance columns (DESIGN.md). */
@@ -90,12 +96,42 @@ const METRIC_STATS = ['last', 'min', 'max', 'count'] as const;
 
 const kindOf = (v: unknown): AttributeKind => (typeof v === 'number' ? 'number' : typeof v === 'boolean' ? 'boolean' : Array.isArray(v) ? 'list' : 'text');
 
+const NUMBER_TEXT = /^\s*[+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?\s*$/i;
+const BOOLEAN_TEXT = /^\s*(?:true|false)\s*$/i;
+
+/** How a parameter value may be read: text that is a number or a boolean counts as one. */
+function paramKindOf(v: unknown): AttributeKind {
+  if (typeof v === 'string') return NUMBER_TEXT.test(v) ? 'number' : BOOLEAN_TEXT.test(v) ? 'boolean' : 'text';
+  return kindOf(v);
+}
+
+/** A parameter value as its (inferred) kind reads it; text that does not parse stays text. */
+function asKind(v: unknown, kind: AttributeKind): AttributeValue {
+  if (typeof v === 'string') {
+    if (kind === 'number' && NUMBER_TEXT.test(v)) return Number(v);
+    if (kind === 'boolean' && BOOLEAN_TEXT.test(v)) return v.trim().toLowerCase() === 'true';
+  }
+  return leaf(v);
+}
+
 function metricAttribute(key: string, stat: (typeof METRIC_STATS)[number]): Attribute {
   return fixed(`metrics.${key}.${stat}`, stat === 'last' ? key : `${key} (${stat})`, 'metrics', 'number', (e) => e.metrics?.[key]?.[stat]);
 }
 
 function pathAttribute(prefix: string, path: string[], category: AttributeCategory, kind: AttributeKind, root: (e: Experiment) => unknown): Attribute {
   return fixed(`${prefix}.${path.join('.')}`, path.join('.'), category, kind, (e) => leaf(walk(root(e), path)));
+}
+
+/** A parameter whose values were logged as text but all read as numbers (or booleans). */
+function typedParamAttribute(path: string[], kind: AttributeKind): Attribute {
+  const read = (e: Experiment): unknown => walk(e.params, path);
+  return {
+    ...fixed(`params.${path.join('.')}`, path.join('.'), 'parameters', kind, (e) => asKind(read(e), kind)),
+    text: (e) => {
+      const v = read(e);
+      return typeof v === 'string' ? v : undefined;
+    },
+  };
 }
 
 /**
@@ -126,7 +162,9 @@ export class AttributeCollector {
   // Runs on every load of up to 100,000 records: sets keyed by plain names, ids and path arrays
   // built only when an attribute is seen for the first time.
   readonly #now: number | undefined;
-  readonly #paramKinds = new Map<string, AttributeKind>();
+  readonly #paramKinds = new Map<string, AttributeKind | 'unknown'>();
+  /** Parameters with at least one value logged as text that reads as a number or boolean. */
+  readonly #paramFromText = new Set<string>();
   readonly #paramPaths = new Map<string, string[]>();
   readonly #metricKeys = new Set<string>();
   readonly #depNames = new Set<string>();
@@ -147,15 +185,17 @@ export class AttributeCollector {
         this.#visitParams(v as Record<string, unknown>, id, [...path, k]);
         continue;
       }
-      const kind = v === null || v === undefined ? 'text' : kindOf(v);
+      // A missing value (null) says nothing about the kind.
+      const kind = v === null || v === undefined ? undefined : paramKindOf(v);
+      if (typeof v === 'string' && kind !== 'text') this.#paramFromText.add(id);
       const prev = this.#paramKinds.get(id);
       if (prev === undefined) {
-        this.#paramKinds.set(id, kind);
+        this.#paramKinds.set(id, kind ?? 'unknown');
         // Real keys, so parameter names that contain dots still resolve.
         this.#paramPaths.set(id, [...path, k]);
-      } else if (v !== undefined && v !== null && prev !== kind && prev !== 'text') {
+      } else if (kind !== undefined && prev !== kind && prev !== 'text') {
         // A parameter that is a number in one run and text in another is text.
-        this.#paramKinds.set(id, 'text');
+        this.#paramKinds.set(id, prev === 'unknown' ? kind : 'text');
       }
     }
   }
@@ -185,8 +225,11 @@ export class AttributeCollector {
   result(): Attribute[] {
     const found = new Map<string, Attribute>();
     for (const k of this.#metricKeys) for (const s of METRIC_STATS) found.set(`metrics.${k}.${s}`, metricAttribute(k, s));
-    for (const [id, kind] of this.#paramKinds) {
-      found.set(id, pathAttribute('params', this.#paramPaths.get(id) ?? [], 'parameters', kind, (e) => e.params));
+    for (const [id, seen] of this.#paramKinds) {
+      const path = this.#paramPaths.get(id) ?? [];
+      const kind = seen === 'unknown' ? 'text' : seen;
+      const typed = this.#paramFromText.has(id) && (kind === 'number' || kind === 'boolean');
+      found.set(id, typed ? typedParamAttribute(path, kind) : pathAttribute('params', path, 'parameters', kind, (e) => e.params));
     }
     for (const name of this.#depNames) found.set(`dependencies.${name}`, fixed(`dependencies.${name}`, name, 'dependencies', 'text', (x) => x.dependencies?.find((y) => y.name === name)?.version));
     for (const k of this.#labelKeys) found.set(`labels.${k}`, fixed(`labels.${k}`, k, 'labels', 'text', (x) => x.labels?.[k]));
