@@ -722,6 +722,8 @@ describe('importMlflowRun', () => {
     expect(e.command).to.equal('train.py');
     expect(e.git).to.deep.equal([{ url: 'https://github.com/ann/proj', commit: 'c0ffee', branch: 'main' }]);
     expect(e.labels).to.deep.equal({ team: 'vision' });
+    // The user's tag shows in the Tags column as MLflow's UI writes it.
+    expect(e.tags).to.deep.equal(['team: vision']);
     expect(e.params).to.deep.equal({ lr: '0.001', optimizer: 'adam' });
     expect(e.times).to.deep.equal({ started: '2023-11-14T22:13:20.000Z', stopped: '2023-11-14T22:23:20.000Z', updated: '2023-11-14T22:21:40.000Z' });
     // runs/get holds only the latest value of each metric: no count, min, max or history.
@@ -761,6 +763,28 @@ describe('importMlflowRun', () => {
     const e = importMlflowRun(restRun({ inputs })).experiment;
     expect(e?.artifacts).to.deep.equal([{ name: 'cifar10', role: 'dataset', digest: 'd41d8cd9', uri: 'https://example.org/cifar10.tgz' }]);
     expect((e?.extensions?.mlflow as Record<string, unknown>).inputs).to.deep.equal(inputs);
+  });
+});
+
+describe('MLflow tags and nested runs, as a real MLflow 3.3 server sent them', () => {
+  const recorded = async (seq: number): Promise<unknown> => {
+    const lines = (await text('mlflow-rest-recorded/exchanges-3.3.jsonl')).split('\n');
+    return (JSON.parse(lines[seq - 1] as string) as { responseBody: unknown }).responseBody;
+  };
+
+  it('a nested run keeps its parent\'s id as the label mlflow.parentRunId; system tags are not user tags', async () => {
+    const e = importMlflowRun(await recorded(142)).experiment;
+    expect(e?.name).to.equal('hpo-trial-0');
+    expect(e?.labels?.['mlflow.parentRunId']).to.equal('1285f0303c9f4db0a4f6d5b5c84fadcb');
+    expect(e?.tags).to.equal(undefined);
+  });
+
+  it('user tags become tags "key: value" (the key alone when empty) and stay labels', async () => {
+    const run = (await recorded(140)) as { run: { data: { tags: { key: string; value: string }[] } } };
+    run.run.data.tags.push({ key: 'team', value: 'vision' }, { key: 'baseline', value: '' });
+    const e = importMlflowRun(run).experiment;
+    expect(e?.tags).to.deep.equal(['team: vision', 'baseline']);
+    expect(e?.labels).to.include({ team: 'vision', baseline: '' });
   });
 });
 

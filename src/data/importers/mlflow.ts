@@ -18,6 +18,9 @@ import type { Artifact, Experiment, GitInfo, Metric, Problem, Status, Times } fr
  *   `model` artifacts; the parsed list is kept in `extensions.mlflow.loggedModels`) and
  *   mlflow-export-import's bookkeeping copies (`mlflow_export_import.*`, `mlflow_exim.*`), which are
  *   kept in `extensions.mlflow.exportTags` rather than flooding the column chooser.
+ * - The user's tags (not `mlflow.*`) are also the record's `tags`, as MLflow's UI shows them:
+ *   `key: value`, or the key alone when the value is empty.
+ * - A nested run keeps its parent's run id in the label `mlflow.parentRunId`: the parent reference.
  * - A deleted run (lifecycle_stage `deleted`) is hidden: no experiment, `hidden: 'deleted'` and a
  *   warning, never an error.
  */
@@ -344,6 +347,12 @@ function convert(n: NormalizedRun, r: Reporter, options: MlflowImportOptions): M
     else labels[k] = v;
   }
   if (Object.keys(labels).length > 0) e.labels = labels;
+  // The user's own tags, as MLflow's UI shows them ("key: value", the key alone when empty);
+  // MLflow's system tags (`mlflow.*`) are not the user's words.
+  const userTags = Object.entries(labels)
+    .filter(([k]) => !k.startsWith('mlflow.'))
+    .map(([k, v]) => (v === '' ? k : `${k}: ${v}`));
+  if (userTags.length > 0) e.tags = userTags;
   if (Object.keys(exportTags).length > 0) mlflow.exportTags = exportTags;
 
   if (Object.keys(n.params).length > 0) e.params = { ...n.params };
