@@ -1,3 +1,4 @@
+import { isObject } from '../shared/guards.js';
 import { MAX_LABEL_LENGTH, clipText } from './format.js';
 import { durationMs } from './parse.js';
 import type { Experiment } from './types.js';
@@ -91,6 +92,15 @@ export const BUILTIN_ATTRIBUTES: readonly Attribute[] = [
   fixed('git.dirty', 'Git dirty', 'git', 'boolean', (e) => e.git?.[0]?.dirty),
 ];
 
+/**
+ * Sacred's `_run.info` and the run's return value have no place in format v1 and stay under
+ * `extensions.sacred`; they are attributes by that path (which filters and the query read as
+ * they are), labelled `info.<key>` and `Result`.
+ */
+const INFO_PREFIX = 'extensions.sacred.info';
+const RESULT_ID = 'extensions.sacred.result';
+const sacredOf = (e: Experiment): Record<string, unknown> | undefined => (isObject(e.extensions?.sacred) ? e.extensions.sacred : undefined);
+
 const BUILTIN_BY_ID = new Map(BUILTIN_ATTRIBUTES.map((a) => [a.id, a]));
 const METRIC_STATS = ['last', 'min', 'max', 'count'] as const;
 
@@ -170,6 +180,10 @@ export class AttributeCollector {
   readonly #depNames = new Set<string>();
   readonly #labelKeys = new Set<string>();
   readonly #envKeys = new Set<string>();
+  /** Leaves of Sacred's `_run.info` (`extensions.sacred.info`), by attribute id: path and kind. */
+  readonly #infoLeaves = new Map<string, { path: string[]; kind: AttributeKind }>();
+  #hasResult = false;
+  #resultKind: AttributeKind | undefined;
   readonly #used = new Set<string>(['status', 'name', 'id']);
   #pending = BUILTIN_ATTRIBUTES.filter((a) => !this.#used.has(a.id));
 
@@ -219,6 +233,31 @@ export class AttributeCollector {
       if (e.dependencies) for (const d of e.dependencies) this.#depNames.add(d.name);
       if (e.labels) for (const k in e.labels) this.#labelKeys.add(k);
       if (e.host?.env) for (const k in e.host.env) this.#envKeys.add(k);
+      const sacred = e.extensions?.sacred;
+      if (isObject(sacred)) {
+        if (isObject(sacred.info)) this.#visitInfo(sacred.info, []);
+        if (sacred.result !== undefined && sacred.result !== null) {
+          const kind = isObject(sacred.result) ? 'text' : kindOf(sacred.result);
+          this.#resultKind = this.#hasResult && this.#resultKind !== kind ? 'text' : kind;
+          this.#hasResult = true;
+        }
+      }
+    }
+  }
+
+  #visitInfo(obj: Record<string, unknown>, path: string[]): void {
+    for (const k in obj) {
+      const v = obj[k];
+      if (isObject(v)) {
+        this.#visitInfo(v, [...path, k]);
+        continue;
+      }
+      if (v === null || v === undefined) continue;
+      const id = `${INFO_PREFIX}.${[...path, k].join('.')}`;
+      const kind = kindOf(v);
+      const prev = this.#infoLeaves.get(id);
+      if (!prev) this.#infoLeaves.set(id, { path: [...path, k], kind });
+      else if (prev.kind !== kind) prev.kind = 'text';
     }
   }
 
@@ -233,6 +272,8 @@ export class AttributeCollector {
     }
     for (const name of this.#depNames) found.set(`dependencies.${name}`, fixed(`dependencies.${name}`, name, 'dependencies', 'text', (x) => x.dependencies?.find((y) => y.name === name)?.version));
     for (const k of this.#labelKeys) found.set(`labels.${k}`, fixed(`labels.${k}`, k, 'labels', 'text', (x) => x.labels?.[k]));
+    for (const [id, { path, kind }] of this.#infoLeaves) found.set(id, fixed(id, `info.${path.join('.')}`, 'experiment', kind, (e) => leaf(walk(sacredOf(e)?.info, path))));
+    if (this.#hasResult) found.set(RESULT_ID, fixed(RESULT_ID, 'Result', 'experiment', this.#resultKind ?? 'text', (e) => leaf(sacredOf(e)?.result)));
     for (const k of this.#envKeys) found.set(`host.env.${k}`, fixed(`host.env.${k}`, `env ${k}`, 'host', 'text', (x) => x.host?.env?.[k]));
     const builtins = BUILTIN_ATTRIBUTES.filter((a) => this.#used.has(a.id) || (DEFAULT_COLUMNS as readonly string[]).includes(a.id)).map((a) => withNow(a, this.#now));
     return [...builtins, ...found.values()];
