@@ -329,7 +329,7 @@ function parseList<T>(v: unknown, path: string, c: Collector, item: (x: unknown,
 }
 
 const DEPENDENCY_KEYS = new Set(['name', 'version', 'manager']);
-const ARTIFACT_KEYS = new Set(['name', 'uri', 'path', 'mediaType', 'digest']);
+const ARTIFACT_KEYS = new Set(['name', 'uri', 'path', 'mediaType', 'digest', 'unavailable']);
 const GIT_KEYS = new Set(['url', 'commit', 'branch']);
 
 /** True when every key is known and every value text, except the `other` keys (checked by the caller). */
@@ -372,7 +372,7 @@ function parseArtifact(x: unknown, p: LazyPath, c: Collector): Artifact | undefi
     else c.warn(`${p}.role`, `unknown role ${describe(x.role)}; expected one of ${ARTIFACT_ROLES.join(', ')}; "other" was used`);
     a.role ??= 'other';
   }
-  for (const k of ['uri', 'path', 'mediaType', 'digest'] as const) if (typeof x[k] === 'string') a[k] = x[k];
+  for (const k of ['uri', 'path', 'mediaType', 'digest', 'unavailable'] as const) if (typeof x[k] === 'string') a[k] = x[k];
   const size = optNumber(x.sizeBytes, `${p}.sizeBytes`, c);
   if (size !== undefined) a.sizeBytes = size;
   return a;

@@ -71,6 +71,8 @@ export interface Artifact {
   sizeBytes?: number;
   mediaType?: string;
   digest?: string;
+  /** Why the file cannot be downloaded from here, in words, when the producer knows (e.g. a report made without `--inline-artifacts`). */
+  unavailable?: string;
 }
 
 export interface Host {
