@@ -174,6 +174,13 @@ describe('MlflowSource against recorded MLflow 3.3: the query on the server', ()
       expect(e.name).to.contain('resnet');
     }
     expect(seqs(await sent(), 'runs/search')).to.deep.equal([126]);
+    // The next page comes from the same read; the same page again is a reload.
+    const query: Query = { search: 'resnet', sort: [{ attribute: 'times.started', dir: 'desc' }], page: { size: 2, index: 1 } };
+    const next = await source.load(query);
+    expect(next.experiments.map((e) => e.id)).to.not.include.members(page.experiments.slice(0, 2).map((e) => e.id));
+    expect(seqs(await sent(), 'runs/search')).to.deep.equal([126]);
+    await source.load(query);
+    expect(seqs(await sent(), 'runs/search')).to.deep.equal([126, 126]);
   });
 
   it('a filter in MLflow\'s grammar is sent as given; an invalid one shows MLflow\'s 400 message', async () => {

@@ -413,6 +413,8 @@ interface NarrowedRead {
   problems: Problem[];
   /** True when MLflow had more runs than the read took. */
   cut: boolean;
+  /** The page last shown from it. */
+  index: number;
 }
 
 /**
@@ -668,7 +670,8 @@ export class MlflowSource implements ExperimentSource {
     const page = query.page;
     if (page && search.local.length === 0) return this.#serverPage(experimentIds, search, page, query, signal);
     const limit = page ? Math.max(1, this.#init.localScanLimit ?? DEFAULT_LOCAL_SCAN_LIMIT) : Infinity;
-    const read = await this.#readNarrowed(experimentIds, search, limit, signal, onPartial);
+    // Early rows are shown as they come only when they need no more filtering or sorting.
+    const read = await this.#readNarrowed(experimentIds, search, limit, page?.index ?? 0, signal, page || search.local.length > 0 ? undefined : onPartial);
     const matched = applyQuery(read.experiments, query);
     const out: Page = { experiments: matched.experiments, total: matched.total };
     if (matched.nextToken) out.nextToken = matched.nextToken;
@@ -678,10 +681,17 @@ export class MlflowSource implements ExperimentSource {
     return out;
   }
 
-  /** Every run MLflow narrows the query to, up to `limit`; a limited read is kept for paging through it. */
-  async #readNarrowed(experimentIds: string[], search: MlflowSearch, limit: number, signal: AbortSignal | undefined, onPartial?: (first: Experiment[]) => void): Promise<NarrowedRead> {
+  /**
+   * Every run MLflow narrows the query to, up to `limit`. A limited read is kept while only the
+   * page changes; asking for the same page again reads afresh (a reload).
+   */
+  async #readNarrowed(experimentIds: string[], search: MlflowSearch, limit: number, index: number, signal: AbortSignal | undefined, onPartial?: (first: Experiment[]) => void): Promise<NarrowedRead> {
     const key = JSON.stringify([experimentIds, this.#filterOf(search), search.orderBy, limit]);
-    if (this.#narrowed?.key === key && Number.isFinite(limit)) return this.#narrowed;
+    const kept = this.#narrowed;
+    if (kept?.key === key && kept.index !== index && Number.isFinite(limit)) {
+      kept.index = index;
+      return kept;
+    }
     const experiments: Experiment[] = [];
     const problems: Problem[] = [];
     const seen = new Set<string>();
@@ -707,7 +717,7 @@ export class MlflowSource implements ExperimentSource {
       seen.add(got.next);
       token = got.next;
     }
-    const read: NarrowedRead = { key, experiments, problems, cut };
+    const read: NarrowedRead = { key, experiments, problems, cut, index };
     if (Number.isFinite(limit)) this.#narrowed = read;
     return read;
   }
