@@ -50,6 +50,8 @@ export function classifyJson(doc) {
     return 'collection';
   }
   if (!isObject(doc)) return undefined;
+  // An experiments/search answer: MLflow's experiment names, for saved runs/search answers.
+  if (doc.kind === undefined && Array.isArray(doc.experiments) && doc.experiments.length > 0 && doc.experiments.every((x) => isObject(x) && x.experiment_id !== undefined && typeof x.name === 'string' && x.id === undefined)) return 'mlflow-experiments';
   if (doc.kind === 'ExperimentCollection' || Array.isArray(doc.experiments)) return 'collection';
   if (isObject(doc.mlflow) && isObject(doc.mlflow.info)) return 'mlflow-export-run';
   if (Array.isArray(doc.runs) || typeof doc.next_page_token === 'string') return 'mlflow-search';
@@ -71,7 +73,7 @@ const KINDS_READ =
  * `experiments`: for a tracking server, the experiments to read (names or ids; default all).
  */
 export async function readInputs(paths, logic, { onProgress, now = Date.now(), deadAfterMs, experiments = [] } = {}) {
-  const state = { logic, now, deadAfterMs, experiments, entries: [], problems: [], defaults: undefined, generatedAt: undefined, hidden: 0, failures: [], onProgress, count: 0 };
+  const state = { logic, now, deadAfterMs, experiments, experimentNames: new Map(), entries: [], problems: [], defaults: undefined, generatedAt: undefined, hidden: 0, failures: [], onProgress, count: 0 };
   for (const p of paths) {
     try {
       if (/^https?:\/\//i.test(p)) await readTrackingServer(state, p);
@@ -82,8 +84,31 @@ export async function readInputs(paths, logic, { onProgress, now = Date.now(), d
       state.failures.push(err.message);
     }
   }
+  nameMlflowGroups(state);
   dedupe(state);
   return state;
+}
+
+/**
+ * A saved runs/search or runs/get answer names experiments by id only: named from an
+ * experiments/search answer given too, else said so, once per file.
+ */
+function nameMlflowGroups(state) {
+  const bare = new Map();
+  for (const entry of state.entries) {
+    const g = entry.experiment.group;
+    if (entry.origin.kind !== 'mlflow-json' || g?.id === undefined || g.name !== undefined) continue;
+    const name = state.experimentNames.get(g.id);
+    if (name !== undefined) entry.experiment = { ...entry.experiment, group: { ...g, name } };
+    else bare.set(entry.origin.file, new Set([...(bare.get(entry.origin.file) ?? []), g.id]));
+  }
+  for (const [file, ids] of bare) {
+    state.problems.push({
+      location: file,
+      severity: 'warning',
+      message: `this MLflow answer names its experiments by id only (${[...ids].join(', ')}), so the groups show ids, not names. Give the experiments/search answer too (curl -X POST <server>/api/2.0/mlflow/experiments/search -d '{"max_results": 1000}'), or read the tracking server itself (convert http://host:5000).`,
+    });
+  }
 }
 
 /** What every importer is given: the instant running runs are judged at, and the dead limit. */
@@ -182,6 +207,9 @@ async function readFileInput(state, file) {
       return readSacredRun(state, dirname(file), text);
     case 'mlflow-export-run':
       return readExportRun(state, file, doc, {});
+    case 'mlflow-experiments':
+      for (const x of doc.experiments) state.experimentNames.set(String(x.experiment_id), x.name);
+      return undefined;
     case 'mlflow-search':
       return readSearchResponse(state, file, doc, {});
     case 'mlflow-runs':
@@ -253,17 +281,6 @@ function readSearchResponse(state, file, doc, ctx) {
   const options = importOptions(state);
   if (ctx.experimentName) options.experimentName = ctx.experimentName;
   const result = state.logic.importMlflowSearchResponse(doc, options);
-  // A saved runs/search answer names experiments by id only.
-  if (!ctx.experimentName) {
-    const bare = [...new Set(result.experiments.filter((e) => e.group?.id !== undefined && e.group.name === undefined).map((e) => e.group.id))];
-    if (bare.length > 0) {
-      state.problems.push({
-        location: file,
-        severity: 'warning',
-        message: `a runs/search answer names its experiments by id only (${bare.join(', ')}), so the groups show ids, not names. Read the tracking server itself (convert http://host:5000 --experiment NAME) to get the names.`,
-      });
-    }
-  }
   state.hidden += result.hiddenCount;
   report(state, inFile(file), result.problems.filter((p) => !(p.severity === 'warning' && p.path.endsWith('.info.lifecycle_stage'))));
   for (const e of result.experiments) add(state, e, { kind: 'mlflow-json', dir: dirname(file), file });

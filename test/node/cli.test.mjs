@@ -468,14 +468,23 @@ describe('convert from an MLflow tracking server', () => {
     assert.match(missing.stderr, /no active experiment named "nope"/);
   });
 
-  it('a saved runs/search answer: the groups are ids, and the command says how to get the names', () => {
-    const line = readFileSync(join(FIXTURES, 'mlflow-rest-recorded/exchanges-3.3.jsonl'), 'utf8').split('\n')[34];
+  it('a saved runs/search answer: named from a saved experiments/search answer, else the command says how to get the names', () => {
+    const lines = readFileSync(join(FIXTURES, 'mlflow-rest-recorded/exchanges-3.3.jsonl'), 'utf8').split('\n');
     const file = join(tmp, 'search.json');
-    writeFileSync(file, JSON.stringify(JSON.parse(line).responseBody));
+    writeFileSync(file, JSON.stringify(JSON.parse(lines[34]).responseBody));
     const r = cli(['convert', file, '-o', join(tmp, 'search-out.json')]);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stderr, /names its experiments by id only \(1\)/);
-    assert.match(r.stderr, /convert http:\/\/host:5000 --experiment NAME/);
+    assert.match(r.stderr, /Give the experiments\/search answer too/);
+    assert.equal(JSON.parse(readFileSync(join(tmp, 'search-out.json'), 'utf8')).experiments[0].group.name, undefined);
+    // With MLflow's experiments/search answer beside it, the groups have their names.
+    const experiments = join(tmp, 'experiments.json');
+    writeFileSync(experiments, JSON.stringify(JSON.parse(lines[8]).responseBody));
+    const named = cli(['convert', file, experiments, '-o', join(tmp, 'search-named.json')]);
+    assert.equal(named.code, 0, named.stderr);
+    assert.doesNotMatch(named.stderr, /by id only/);
+    const groups = new Set(JSON.parse(readFileSync(join(tmp, 'search-named.json'), 'utf8')).experiments.map((e) => e.group.name));
+    assert.deepEqual([...groups], ['cifar-sweep']);
   });
 });
 
