@@ -228,6 +228,7 @@ function filterClauses(f: ColumnFilter): Translated {
   const a = f.attribute;
   if (a === 'status') return statusClauses(f);
   if (a === 'times.started') return startTimeClauses(f);
+  // A run without a name shows its id as name; MLflow has named every run since 2.0.
   if (a === 'name') return textClauses('attributes.run_name', f);
   if (a === 'id') return idClauses(f);
   if (a.startsWith('metrics.') && a.endsWith('.last')) {
