@@ -22,7 +22,7 @@ export default [
   {
     // The importers (and their YAML parser) and the report/CSV helpers are entries of their own:
     // the command line and `experiment-dashboard/importers.js` use them, the table does not.
-    input: ['src/index.ts', 'src/define.ts', 'src/data/importers/index.ts', 'src/data/export.ts', 'src/data/sample-data.ts', ...componentEntries],
+    input: ['src/index.ts', 'src/define.ts', 'src/data/importers/index.ts', 'src/data/export.ts', 'src/data/sample-data.ts', 'src/data/series-summary.ts', ...componentEntries],
     external: (id) => /^(lit|lit\/.*|@lit\/.*|idb|yaml|uplot|tabulator-tables|re2js)$/.test(id),
     // ignoreSideEffectsForRoot: our own package.json's sideEffects list names dist/ files; applied
     // to src/ it would drop the element registrations from dist/define.js.

@@ -5,6 +5,8 @@ import { cssTextDevServer } from './scripts/css-text.mjs';
 import { countReporter } from './scripts/count-reporter.mjs';
 // The reference HTTP server for test/http-source.test.ts (started on first use).
 import { referenceServerPlugin } from './server/web-test-runner-plugin.mjs';
+// Recorded MLflow exchanges, replayed, for test/mlflow-source.test.ts.
+import { mlflowReplayPlugin } from './server/mlflow-replay.mjs';
 
 const executablePath = process.env.CHROME_PATH || '/usr/bin/chromium';
 
@@ -54,7 +56,7 @@ export default {
   middleware: [failModulesMiddleware],
   testFramework: { config: { timeout: 20000 } },
   testsFinishTimeout: 20 * 60 * 1000,
-  plugins: [cssTextDevServer(), esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'tsconfig.json' }), referenceServerPlugin()],
+  plugins: [cssTextDevServer(), esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'tsconfig.json' }), referenceServerPlugin(), mlflowReplayPlugin()],
   browsers: [chrome()],
   groups: [
     // Its own browser: a module another test page loaded would come from the browser's memory

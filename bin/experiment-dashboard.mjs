@@ -7,7 +7,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { loadDataLogic } from './load-data-logic.mjs';
-import { classifyJson, InputError, inlineArtifacts, MAX_INLINE_ARTIFACT_BYTES, readInputs, shown } from './read-inputs.mjs';
+import { classifyJson, InputError, inlineArtifacts, markNotCarried, MAX_INLINE_ARTIFACT_BYTES, readInputs, servableArtifacts, shown } from './read-inputs.mjs';
 
 const PACKAGE = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 const BUNDLE = fileURLToPath(new URL('../dist/experiment-dashboard.bundle.js', import.meta.url));
@@ -19,7 +19,14 @@ const INPUTS_HELP = `Inputs (each one's kind is detected):
   mlruns/              an MLflow file store (<experiment>/<run>/meta.yaml), one experiment or one run
   search.json          an MLflow REST answer: runs/search, runs/get
   run.json / export/   mlflow-export-import run.json files, or the export folder
-  runs.json            a Sacred MongoObserver "runs" collection from mongoexport`;
+  runs.json            a Sacred MongoObserver "runs" collection from mongoexport
+  http://host:5000     an MLflow tracking server (REST API): every active run, with metric histories`;
+
+const SOURCE_OPTIONS_HELP = `  --experiment NAME|ID       for a tracking server: the experiments to read, by name or id
+                             (comma-separated or repeated; default: every active experiment)
+  --dead-after DURATION      a running run silent for longer is shown as dead, e.g. 90s, 10m, 1h
+                             (a bare number is seconds; default: 2 minutes, longer for runs that say
+                             they beat or log more slowly)`;
 
 const HELP = {
   main: `Usage: ${PROGRAM} <command> [options]
@@ -47,6 +54,7 @@ Options:
                              the metric to compare runs by (default: the inputs' own, if any)
   --inline-artifacts         embed local artifact files smaller than ${MAX_INLINE_ARTIFACT_BYTES / 1024} KB as data: URLs;
                              other artifacts stay links to their original location
+${SOURCE_OPTIONS_HELP}
   -h, --help                 this help
 
 ${INPUTS_HELP}
@@ -62,6 +70,7 @@ Options:
   --main-metric KEY[:max|:min]
                              record the metric to compare runs by in the collection's defaults
   --pretty                   indent the JSON
+${SOURCE_OPTIONS_HELP}
   -h, --help                 this help
 
 ${INPUTS_HELP}`,
@@ -107,6 +116,24 @@ function parseMainMetric(value) {
   return { key, goal: m?.[2]?.startsWith('min') ? 'minimize' : 'maximize' };
 }
 
+const DURATION_UNITS = { ms: 1, s: 1000, m: 60_000, min: 60_000, h: 3_600_000 };
+
+/** `--dead-after 90s|10m|1h|300` (a bare number is seconds) -> ms. */
+function parseDuration(value) {
+  if (value === undefined) return undefined;
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|min|h)?\s*$/i.exec(value);
+  const ms = m ? Number(m[1]) * DURATION_UNITS[(m[2] ?? 's').toLowerCase()] : Number.NaN;
+  if (!(ms > 0)) throw new UsageError(`--dead-after must be a duration like 90s, 10m or 1h, found ${JSON.stringify(value)}`);
+  return ms;
+}
+
+/** The options every reading command shares. */
+const SOURCE_OPTIONS = { experiment: { type: 'string', multiple: true }, 'dead-after': { type: 'string' } };
+
+function sourceOptions(values) {
+  return { experiments: (values.experiment ?? []).flatMap((x) => x.split(',')).map((x) => x.trim()).filter((x) => x !== ''), deadAfterMs: parseDuration(values['dead-after']) };
+}
+
 /** Prints problems, one per line: `<file and field>: <severity>: <message>`. */
 function printProblems(problems) {
   for (const p of problems) err(`${shown(p.location)}: ${p.severity}: ${p.message}${p.id !== undefined ? ` [run ${p.id}]` : ''}`);
@@ -129,16 +156,18 @@ function warnUnknownMainMetric(mainMetric, experiments) {
 }
 
 /** Reads inputs, prints what went wrong, and returns the collection and whether anything failed. */
-async function collect(inputs, mainMetric) {
+async function collect(inputs, mainMetric, { experiments = [], deadAfterMs } = {}) {
   const logic = await loadDataLogic();
   const started = Date.now();
-  const read = await readInputs(inputs, logic, { now: started, onProgress: (n) => err(`${PROGRAM}: ${n.toLocaleString('en-US')} runs read…`) });
+  const read = await readInputs(inputs, logic, { now: started, experiments, deadAfterMs, onProgress: (n) => err(`${PROGRAM}: ${n.toLocaleString('en-US')} runs read…`) });
   printProblems(read.problems);
   for (const f of read.failures) err(`${f}`);
   if (read.hidden > 0) err(`${PROGRAM}: ${read.hidden} run${read.hidden === 1 ? ' is' : 's are'} deleted in MLflow and ${read.hidden === 1 ? 'was' : 'were'} skipped, as MLflow hides them.`);
   const defaults = { ...read.defaults };
   if (mainMetric) defaults.mainMetric = mainMetric;
   if (mainMetric) warnUnknownMainMetric(mainMetric, read.entries.map((e) => e.experiment));
+  // The dashboard judges running runs again when it reads the collection: with the same limit.
+  if (deadAfterMs !== undefined) defaults.deadAfterMs = deadAfterMs;
   const collection = {
     schemaVersion: '1.0',
     kind: 'ExperimentCollection',
@@ -170,6 +199,7 @@ async function report(argv) {
     title: { type: 'string' },
     'main-metric': { type: 'string' },
     'inline-artifacts': { type: 'boolean' },
+    ...SOURCE_OPTIONS,
   });
   if (values.help) {
     out(HELP.report);
@@ -178,20 +208,21 @@ async function report(argv) {
   needInputs('report', positionals);
   if (!values.output) throw new UsageError('say where to write the HTML file with -o report.html.');
   const mainMetric = parseMainMetric(values['main-metric']);
+  const sources = sourceOptions(values);
   if (!existsSync(BUNDLE)) {
     err(`${PROGRAM}: ${shown(BUNDLE)} is missing: run "npm run build" first (the report inlines it).`);
     return 1;
   }
-  const { logic, read, collection, failed } = await collect(positionals, mainMetric);
+  const { logic, read, collection, failed } = await collect(positionals, mainMetric, sources);
   if (read.entries.length === 0) {
     err(`${PROGRAM}: no runs to report; nothing was written.`);
     return 1;
   }
   if (values['inline-artifacts']) {
     const n = await inlineArtifacts(read.entries);
-    collection.experiments = read.entries.map((e) => e.experiment);
     err(`${PROGRAM}: ${n} artifact file${n === 1 ? '' : 's'} inlined.`);
-  }
+  } else markNotCarried(read.entries);
+  collection.experiments = read.entries.map((e) => e.experiment);
   const html = await logic.buildReportHtml({ collection, bundleText: await readFile(BUNDLE, 'utf8'), title: values.title, generatedAt: collection.generatedAt });
   await writeOutput(values.output, html);
   err(`${PROGRAM}: wrote ${shown(resolve(values.output))} (${collection.experiments.length} experiment${collection.experiments.length === 1 ? '' : 's'}, ${Math.round(Buffer.byteLength(html) / 1024)} KB).`);
@@ -203,6 +234,7 @@ async function convert(argv) {
     output: { type: 'string', short: 'o' },
     'main-metric': { type: 'string' },
     pretty: { type: 'boolean' },
+    ...SOURCE_OPTIONS,
   });
   if (values.help) {
     out(HELP.convert);
@@ -210,7 +242,7 @@ async function convert(argv) {
   }
   needInputs('convert', positionals);
   const mainMetric = parseMainMetric(values['main-metric']);
-  const { logic, read, collection, failed } = await collect(positionals, mainMetric);
+  const { logic, read, collection, failed } = await collect(positionals, mainMetric, sourceOptions(values));
   if (read.entries.length === 0 && read.failures.length > 0) {
     err(`${PROGRAM}: nothing could be read; nothing was written.`);
     return 1;
@@ -318,7 +350,9 @@ async function serve(argv) {
     } else {
       const { collection, read } = await collect([values.data]);
       if (read.failures.length > 0) return 1;
-      options.data = collection;
+      // The run folders hold the artifact files: serve them from there.
+      options.artifactRoot = statSync(dataPath).isDirectory() ? dataPath : dirname(dataPath);
+      options.data = { ...collection, experiments: await servableArtifacts(read.entries, options.artifactRoot) };
       what = `${shown(dataPath)} (${collection.experiments.length} experiment${collection.experiments.length === 1 ? '' : 's'}, converted)`;
       if (options.writable) err(`${PROGRAM}: ${shown(dataPath)} is not a collection file: deletions are kept in memory only.`);
     }

@@ -8,6 +8,8 @@ const ENTRY = `
 export * from './importers/index.ts';
 export * from './parse.ts';
 export * from './export.ts';
+export { MlflowSource } from './mlflow-source.ts';
+export { summarizeSeries } from './series-summary.ts';
 export { collectionToJson, generateCollection } from './sample-data.ts';
 export { parse as parseYaml } from 'yaml';
 `;
@@ -46,11 +48,11 @@ async function load() {
     }
   }
   const dist = new URL('../dist/data/', import.meta.url);
-  const files = ['importers/index.js', 'parse.js', 'export.js', 'sample-data.js'];
+  const files = ['importers/index.js', 'parse.js', 'export.js', 'sample-data.js', 'mlflow-source.js', 'series-summary.js'];
   const missing = files.filter((f) => !existsSync(fileURLToPath(new URL(f, dist))));
   if (missing.length > 0) {
     throw new Error(`This installation lacks the compiled data modules (${missing.map((f) => `dist/data/${f}`).join(', ')}). Run "npm run build" in the package folder.`);
   }
-  const [importers, parse, exporter, sample, yaml] = await Promise.all([...files.map((f) => import(new URL(f, dist).href)), import('yaml')]);
-  return { ...importers, ...parse, ...exporter, collectionToJson: sample.collectionToJson, generateCollection: sample.generateCollection, parseYaml: yaml.parse };
+  const [importers, parse, exporter, sample, mlflow, series, yaml] = await Promise.all([...files.map((f) => import(new URL(f, dist).href)), import('yaml')]);
+  return { ...importers, ...parse, ...exporter, collectionToJson: sample.collectionToJson, generateCollection: sample.generateCollection, MlflowSource: mlflow.MlflowSource, summarizeSeries: series.summarizeSeries, parseYaml: yaml.parse };
 }

@@ -1,6 +1,7 @@
 // Reads what users already have into format-v1 records: collection files, Sacred run folders
 // (or their parent), MLflow `mlruns` stores, MLflow JSON (runs/search and runs/get answers,
-// mlflow-export-import run.json) and Sacred `mongoexport` dumps. Each input's kind is detected.
+// mlflow-export-import run.json), Sacred `mongoexport` dumps and MLflow tracking servers (an
+// http(s) address). Each input's kind is detected.
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -49,6 +50,8 @@ export function classifyJson(doc) {
     return 'collection';
   }
   if (!isObject(doc)) return undefined;
+  // An experiments/search answer: MLflow's experiment names, for saved runs/search answers.
+  if (doc.kind === undefined && Array.isArray(doc.experiments) && doc.experiments.length > 0 && doc.experiments.every((x) => isObject(x) && x.experiment_id !== undefined && typeof x.name === 'string' && x.id === undefined)) return 'mlflow-experiments';
   if (doc.kind === 'ExperimentCollection' || Array.isArray(doc.experiments)) return 'collection';
   if (isObject(doc.mlflow) && isObject(doc.mlflow.info)) return 'mlflow-export-run';
   if (Array.isArray(doc.runs) || typeof doc.next_page_token === 'string') return 'mlflow-search';
@@ -66,20 +69,95 @@ const KINDS_READ =
  * Reads inputs into records. Returns `{ entries: [{experiment, origin}], problems: [{location,
  * severity, message, id?}], defaults, hidden, failures }`. `origin` is `{kind, dir, file}`: where
  * the record came from, to find its artifact files. `onProgress(count)` is called every 1000 runs.
+ * `deadAfterMs`: a running run silent for longer is dead (default: each source's own rule).
+ * `experiments`: for a tracking server, the experiments to read (names or ids; default all).
  */
-export async function readInputs(paths, logic, { onProgress, now = Date.now() } = {}) {
-  const state = { logic, now, entries: [], problems: [], defaults: undefined, generatedAt: undefined, hidden: 0, failures: [], onProgress, count: 0 };
+export async function readInputs(paths, logic, { onProgress, now = Date.now(), deadAfterMs, experiments = [] } = {}) {
+  const state = { logic, now, deadAfterMs, experiments, experimentNames: new Map(), entries: [], problems: [], defaults: undefined, generatedAt: undefined, hidden: 0, failures: [], onProgress, count: 0 };
   for (const p of paths) {
     try {
-      if (await isDirectory(p)) await walk(state, p, {}, 0, true);
+      if (/^https?:\/\//i.test(p)) await readTrackingServer(state, p);
+      else if (await isDirectory(p)) await walk(state, p, {}, 0, true);
       else await readFileInput(state, p);
     } catch (err) {
       if (!(err instanceof InputError)) throw err;
       state.failures.push(err.message);
     }
   }
+  nameMlflowGroups(state);
   dedupe(state);
   return state;
+}
+
+/**
+ * A saved runs/search or runs/get answer names experiments by id only: named from an
+ * experiments/search answer given too, else said so, once per file.
+ */
+function nameMlflowGroups(state) {
+  const bare = new Map();
+  for (const entry of state.entries) {
+    const g = entry.experiment.group;
+    if (entry.origin.kind !== 'mlflow-json' || g?.id === undefined || g.name !== undefined) continue;
+    const name = state.experimentNames.get(g.id);
+    if (name !== undefined) entry.experiment = { ...entry.experiment, group: { ...g, name } };
+    else bare.set(entry.origin.file, new Set([...(bare.get(entry.origin.file) ?? []), g.id]));
+  }
+  for (const [file, ids] of bare) {
+    state.problems.push({
+      location: file,
+      severity: 'warning',
+      message: `this MLflow answer names its experiments by id only (${[...ids].join(', ')}), so the groups show ids, not names. Give the experiments/search answer too (curl -X POST <server>/api/2.0/mlflow/experiments/search -d '{"max_results": 1000}'), or read the tracking server itself (convert http://host:5000).`,
+    });
+  }
+}
+
+/** What every importer is given: the instant running runs are judged at, and the dead limit. */
+function importOptions(state) {
+  return state.deadAfterMs === undefined ? { now: state.now } : { now: state.now, deadAfterMs: state.deadAfterMs };
+}
+
+/** Metric histories read from a tracking server at once. */
+const HISTORY_CONCURRENCY = 6;
+
+/**
+ * An MLflow tracking server: every active run of the chosen experiments (`runs/search`, every
+ * page), with the full history of each metric (`metrics/get-history`), through the same
+ * MlflowSource the dashboard uses.
+ */
+async function readTrackingServer(state, address) {
+  const ids = state.experiments.filter((x) => /^\d+$/.test(x));
+  const names = state.experiments.filter((x) => !/^\d+$/.test(x));
+  const init = { baseUrl: address, experimentIds: ids, experimentNames: names };
+  if (state.deadAfterMs !== undefined) init.deadAfterMs = state.deadAfterMs;
+  const source = new state.logic.MlflowSource(init);
+  let page;
+  try {
+    page = await source.load({});
+  } catch (err) {
+    throw new InputError(`${address}: ${err.message}`);
+  }
+  report(state, inFile(address), page.problems ?? []);
+  const jobs = [];
+  for (const e of page.experiments) for (const key of Object.keys(e.metrics ?? {})) jobs.push({ e, key });
+  let next = 0;
+  const worker = async () => {
+    while (next < jobs.length) {
+      const { e, key } = jobs[next++];
+      try {
+        const history = await source.history(e.id, key);
+        const { historyRef: _ref, ...latest } = e.metrics[key];
+        e.metrics[key] = { ...latest, ...state.logic.summarizeSeries(history), history };
+      } catch (err) {
+        state.problems.push({ location: address, severity: 'warning', id: e.id, message: `the history of metric ${JSON.stringify(key)} could not be read (${err.message}); its latest value is kept` });
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(HISTORY_CONCURRENCY, jobs.length) }, worker));
+  for (const e of page.experiments) {
+    // A reference only the server resolves means nothing in a file.
+    for (const m of Object.values(e.metrics ?? {})) delete m.historyRef;
+    add(state, e, { kind: 'mlflow-server', dir: process.cwd(), file: address });
+  }
 }
 
 function add(state, experiment, origin) {
@@ -129,12 +207,15 @@ async function readFileInput(state, file) {
       return readSacredRun(state, dirname(file), text);
     case 'mlflow-export-run':
       return readExportRun(state, file, doc, {});
+    case 'mlflow-experiments':
+      for (const x of doc.experiments) state.experimentNames.set(String(x.experiment_id), x.name);
+      return undefined;
     case 'mlflow-search':
       return readSearchResponse(state, file, doc, {});
     case 'mlflow-runs':
       return readSearchResponse(state, file, { runs: doc }, {});
     case 'mlflow-run': {
-      const result = state.logic.importMlflowRun(doc, { now: state.now });
+      const result = state.logic.importMlflowRun(doc, importOptions(state));
       return finishRun(state, result, inFile(file), { kind: 'mlflow-json', dir: dirname(file), file });
     }
     default:
@@ -166,7 +247,7 @@ function readCollection(state, file, doc) {
 }
 
 function readSacredMongo(state, file, docs) {
-  const result = state.logic.importSacredMongo(docs, [], { now: state.now });
+  const result = state.logic.importSacredMongo(docs, [], importOptions(state));
   report(state, inFile(file), result.problems);
   for (const e of result.experiments) add(state, e, { kind: 'sacred-mongo', dir: dirname(file), file });
 }
@@ -189,7 +270,7 @@ async function experimentNameNear(dir) {
 
 async function readExportRun(state, file, doc, ctx) {
   const experimentName = ctx.experimentName ?? (await experimentNameNear(dirname(file)));
-  const options = { now: state.now };
+  const options = importOptions(state);
   if (experimentName) options.experimentName = experimentName;
   const result = state.logic.importMlflowExportRun(doc, options);
   const dir = dirname(file);
@@ -197,7 +278,7 @@ async function readExportRun(state, file, doc, ctx) {
 }
 
 function readSearchResponse(state, file, doc, ctx) {
-  const options = { now: state.now };
+  const options = importOptions(state);
   if (ctx.experimentName) options.experimentName = ctx.experimentName;
   const result = state.logic.importMlflowSearchResponse(doc, options);
   state.hidden += result.hiddenCount;
@@ -220,7 +301,7 @@ async function readSacredRun(state, dir, runText) {
     const t = await optionalText(join(dir, name));
     if (t !== undefined) files[name] = t;
   }
-  const result = state.logic.importSacredRun(files, { runId: basename(resolve(dir)), now: state.now });
+  const result = state.logic.importSacredRun(files, { ...importOptions(state), runId: basename(resolve(dir)) });
   report(state, inFolder(dir), result.problems);
   if (result.experiment) add(state, result.experiment, { kind: 'sacred', dir, file: join(dir, 'run.json') });
 }
@@ -268,7 +349,7 @@ async function readMlrunsRun(state, dir, ctx, metaText) {
   };
   let experimentName = ctx.experimentName;
   if (experimentName === undefined) experimentName = (await experimentMeta(state, join(dir, '..')))?.name;
-  const options = { now: state.now };
+  const options = importOptions(state);
   if (experimentName) options.experimentName = experimentName;
   finishRun(state, state.logic.importMlrunsRun(files, options), inFolder(dir), { kind: 'mlruns', dir, file: join(dir, 'meta.yaml') });
   return true;
@@ -385,8 +466,16 @@ function mediaTypeOf(file) {
   return MEDIA_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream';
 }
 
+/** Sacred's stored copy of a resource (`_resources/<name>_<md5>.<ext>` beside the run folders). */
+function sacredStoredCopy(a, e, origin) {
+  const raw = e.extensions?.sacred?.resources;
+  if (origin.kind !== 'sacred' || a.role !== 'input' || !Array.isArray(raw)) return undefined;
+  const pair = raw.find((x) => Array.isArray(x) && x[0] === a.path && typeof x[1] === 'string');
+  return pair ? join(origin.dir, '..', '_resources', basename(pair[1].replaceAll('\\', '/'))) : undefined;
+}
+
 /** Where an artifact may be on this disk, most specific first. */
-function candidates(a, origin) {
+function candidates(a, e, origin) {
   const out = [];
   if (a.uri?.startsWith('file:')) {
     try {
@@ -401,12 +490,32 @@ function candidates(a, origin) {
     else out.push(join(origin.dir, a.path), join(origin.dir, '..', a.path));
   }
   if (origin.kind === 'sacred') out.push(join(origin.dir, a.name));
+  // The original of a resource is often gone (another machine); Sacred kept a copy.
+  const stored = sacredStoredCopy(a, e, origin);
+  if (stored) out.push(stored);
   return out;
 }
 
+/** The first candidate that is a file on this disk, with its size. */
+async function findLocal(a, e, origin) {
+  for (const file of candidates(a, e, origin)) {
+    try {
+      const info = await stat(file);
+      if (info.isFile()) return { file, size: info.size };
+    } catch {
+      // not here
+    }
+  }
+  return undefined;
+}
+
+/** Artifacts a page can download by themselves: web addresses and data: URLs. */
+const downloadable = (a) => /^(?:https?|data):/i.test(a.uri ?? '');
+
 /**
  * Replaces the address of small local artifact files (< 256 KB) with a data: URL, so the report
- * carries them. Returns how many were inlined. Files not found or too big keep their address.
+ * carries them; the path the run recorded stays in `path`. Returns how many were inlined. Every
+ * other artifact without a web address says why the report has no copy (`unavailable`).
  */
 export async function inlineArtifacts(entries) {
   let inlined = 0;
@@ -416,21 +525,16 @@ export async function inlineArtifacts(entries) {
     const next = [];
     for (const a of list) {
       let done = a;
-      if (!a.uri?.startsWith('data:')) {
-        for (const file of candidates(a, entry.origin)) {
-          let info;
-          try {
-            info = await stat(file);
-          } catch {
-            continue;
-          }
-          if (!info.isFile() || info.size >= MAX_INLINE_ARTIFACT_BYTES) break;
-          const type = a.mediaType && !/html|xml|svg|javascript|ecmascript/i.test(a.mediaType) ? a.mediaType : mediaTypeOf(file);
-          const bytes = await readFile(file);
-          done = { ...a, uri: `data:${type};base64,${bytes.toString('base64')}`, sizeBytes: info.size };
+      if (!downloadable(a)) {
+        const found = await findLocal(a, entry.experiment, entry.origin);
+        if (!found) done = { ...a, unavailable: `The report carries no copy: the file was not found on the machine that made it${a.path ? ` (looked for ${a.path})` : ''}.` };
+        else if (found.size >= MAX_INLINE_ARTIFACT_BYTES) done = { ...a, unavailable: `The report carries no copy: the file is ${Math.round(found.size / 1024)} KB, over the ${MAX_INLINE_ARTIFACT_BYTES / 1024} KB a report embeds.` };
+        else {
+          const type = a.mediaType && !/html|xml|svg|javascript|ecmascript/i.test(a.mediaType) ? a.mediaType : mediaTypeOf(found.file);
+          const bytes = await readFile(found.file);
+          done = { ...a, uri: `data:${type};base64,${bytes.toString('base64')}`, sizeBytes: found.size };
           if (!a.mediaType) done.mediaType = type;
           inlined += 1;
-          break;
         }
       }
       next.push(done);
@@ -438,6 +542,35 @@ export async function inlineArtifacts(entries) {
     entry.experiment = { ...entry.experiment, artifacts: next };
   }
   return inlined;
+}
+
+/** A report made without --inline-artifacts: each artifact without a web address says why it has no download. */
+export function markNotCarried(entries) {
+  for (const entry of entries) {
+    const list = entry.experiment.artifacts;
+    if (!list?.some((a) => !downloadable(a))) continue;
+    const why = `The report carries no copy of this file: make it with --inline-artifacts to embed files under ${MAX_INLINE_ARTIFACT_BYTES / 1024} KB.`;
+    entry.experiment = { ...entry.experiment, artifacts: list.map((a) => (downloadable(a) ? a : { ...a, unavailable: why })) };
+  }
+}
+
+/**
+ * For `serve`: every artifact whose file is under `root` gets its path relative to it, so the
+ * server finds it (a Sacred artifact's path is only its name inside its run folder). Returns the records.
+ */
+export async function servableArtifacts(entries, root) {
+  for (const entry of entries) {
+    const list = entry.experiment.artifacts;
+    if (!list || list.length === 0) continue;
+    const next = [];
+    for (const a of list) {
+      const found = downloadable(a) ? undefined : await findLocal(a, entry.experiment, entry.origin);
+      const rel = found ? relative(root, found.file) : undefined;
+      next.push(rel && !rel.startsWith('..') && !isAbsolute(rel) ? { ...a, path: rel.split(sep).join('/') } : a);
+    }
+    entry.experiment = { ...entry.experiment, artifacts: next };
+  }
+  return entries.map((e) => e.experiment);
 }
 
 /** A path as shown in messages: relative to the working folder when inside it. */

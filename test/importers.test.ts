@@ -9,7 +9,9 @@ import {
   parseMongoExportText,
 } from '../src/data/importers/index.js';
 import type { SacredRunFiles } from '../src/data/importers/index.js';
+import { collectAttributes } from '../src/data/attributes.js';
 import { parseCollection } from '../src/data/parse.js';
+import { applyQuery } from '../src/data/query.js';
 import type { Experiment, Metric } from '../src/data/types.js';
 
 const FIXTURES = '/test/fixtures';
@@ -212,6 +214,132 @@ function sacredRun(extra: Record<string, unknown>): string {
     ...extra,
   });
 }
+
+// ---------------------------------------------------------------------------------------------
+// Sacred 0.8.7 FileStorageObserver: runs made for these tests (see the fixture's README)
+// ---------------------------------------------------------------------------------------------
+
+const SACRED87 = 'sacred-0.8.7-filestorage/runs';
+
+/** The parts of a Sacred run.json the comparisons read. */
+interface SacredRunJson {
+  status: string;
+  command: string;
+  start_time?: string;
+  stop_time?: string;
+  heartbeat?: string;
+  result?: unknown;
+  artifacts?: string[];
+  resources?: string[][];
+  fail_trace?: string[];
+  experiment: { name: string; repositories: unknown[]; dependencies: string[]; sources: unknown[] };
+  host: { hostname: string; cpu: string; os: string[]; python_version: string; gpus?: { gpus: unknown[] } };
+  meta: { comment?: string; options: Record<string, unknown>; queue_time?: Record<string, unknown> };
+}
+
+async function sacred87(id: string): Promise<{ files: SacredRunFiles; run: SacredRunJson }> {
+  const files: SacredRunFiles = { 'run.json': await text(`${SACRED87}/${id}/run.json`) };
+  for (const name of ['config.json', 'metrics.json', 'info.json', 'cout.txt'] as const) {
+    const t = await optionalText(`${SACRED87}/${id}/${name}`);
+    if (t !== undefined) files[name] = t;
+  }
+  return { files, run: JSON.parse(files['run.json']) as SacredRunJson };
+}
+
+/** Sacred writes naive UTC times with microseconds; the record keeps milliseconds. */
+const utcMs = (t: string): number => Math.floor(Date.parse(`${t.slice(0, 23)}Z`));
+
+describe('importSacredRun on Sacred 0.8.7 FileStorageObserver runs, field by field against the run\'s files', () => {
+  const STATUS: Record<string, string> = { RUNNING: 'running', COMPLETED: 'completed', FAILED: 'failed', INTERRUPTED: 'interrupted', QUEUED: 'queued' };
+  for (const id of ['1', '2', '3', '4', '5', '6', '7', '8', '9']) {
+    it(`run ${id}`, async () => {
+      const { files, run } = await sacred87(id);
+      const { experiment: e, problems } = importSacredRun(files, { runId: id });
+      expect(problems, JSON.stringify(problems)).to.deep.equal([]);
+      if (!e) throw new Error('no experiment');
+      expectValid(e);
+      expect(e.id).to.equal(id);
+      expect(e.status).to.equal(STATUS[run.status]);
+      expect(e.statusDetail?.raw).to.equal(run.status);
+      expect(e.command).to.equal(run.command);
+      expect(e.group?.name).to.equal(run.experiment.name);
+      for (const [from, to] of [['start_time', 'started'], ['stop_time', 'stopped'], ['heartbeat', 'heartbeat']] as const) {
+        if (run[from] === undefined) expect(e.times?.[to], to).to.equal(undefined);
+        else expect(Date.parse(e.times?.[to] as string), to).to.equal(utcMs(run[from] as string));
+      }
+      if (files['config.json']) expect(e.params).to.deep.equal(JSON.parse(files['config.json']));
+      const metrics = files['metrics.json'] ? (JSON.parse(files['metrics.json']) as Record<string, { steps: number[]; values: number[]; timestamps: string[] }>) : {};
+      expect(Object.keys(e.metrics ?? {}).sort()).to.deep.equal(Object.keys(metrics).sort());
+      for (const [name, m] of Object.entries(metrics)) {
+        expect(e.metrics?.[name]?.count, name).to.equal(m.values.length);
+        expect(e.metrics?.[name]?.last, name).to.equal(m.values.at(-1));
+        expect(e.metrics?.[name]?.history?.steps, name).to.deep.equal(m.steps);
+      }
+      const sacred = e.extensions?.sacred as Record<string, unknown> | undefined;
+      if (files['info.json']) expect(sacred?.info).to.deep.equal(JSON.parse(files['info.json']));
+      expect(sacred?.result).to.deep.equal(run.result);
+      expect(e.output?.stdout).to.equal(files['cout.txt'] || undefined);
+      expect(e.host?.hostname).to.equal(run.host.hostname);
+      expect(e.host?.cpu?.model).to.equal(run.host.cpu);
+      expect(e.host?.os).to.deep.equal({ system: run.host.os[0], platform: run.host.os[1] });
+      expect(e.host?.python?.version).to.equal(run.host.python_version);
+      if (run.host.gpus) expect(e.host?.gpus?.count).to.equal(run.host.gpus.gpus.length);
+      expect(e.git).to.deep.equal(run.experiment.repositories);
+      expect(e.dependencies?.map((d) => `${d.name}==${d.version}`)).to.deep.equal(run.experiment.dependencies);
+      const artifacts = e.artifacts ?? [];
+      expect(artifacts.filter((a) => a.role === 'output').map((a) => a.name)).to.deep.equal(run.artifacts ?? []);
+      expect(artifacts.filter((a) => a.role === 'input').map((a) => a.path)).to.deep.equal((run.resources ?? []).map((r) => r[0]));
+      // Every source is read, the queued run's jsonpickled tuples too.
+      const sources = run.experiment.sources.map((x) => (Array.isArray(x) ? x : (x as { 'py/tuple': string[] })['py/tuple']));
+      expect(artifacts.filter((a) => a.role === 'source').map((a) => [a.name, a.digest])).to.deep.equal(sources.map((x) => [x[0], `md5:${/([0-9a-f]{32})/.exec(String(x[1]))?.[1]}`]));
+      if (run.fail_trace) expect(e.error?.message).to.equal(run.fail_trace.join('').trim().split('\n').at(-1)?.trim());
+      if (run.meta.comment) expect(e.notes).to.equal(run.meta.comment);
+    });
+  }
+
+  it('a queued run\'s queue time is decoded from its jsonpickled meta.queue_time', async () => {
+    const { files, run } = await sacred87('7');
+    expect(run.meta.queue_time?.['py/object']).to.equal('datetime.datetime');
+    const e = importSacredRun(files, { runId: '7' }).experiment;
+    // B+oMBg0ICAcWoA== is 2026-12-06 13:08:08.464544.
+    expect(e?.times?.queued).to.equal('2026-12-06T13:08:08.464Z');
+    expect(e?.status).to.equal('queued');
+  });
+
+  it('a run with --beat-interval=300 is alive for 3 missed beats, here and when the dashboard reads the collection', async () => {
+    const { files, run } = await sacred87('9');
+    expect(run.meta.options['--beat-interval']).to.equal('300');
+    // The run as it was while running: no stop time yet, its first heartbeat at the start.
+    const live: SacredRunJson = { ...run, status: 'RUNNING', heartbeat: run.start_time };
+    delete live.stop_time;
+    const liveFiles = { ...files, 'run.json': JSON.stringify(live) };
+    const started = utcMs(run.start_time as string);
+    const at173 = importSacredRun(liveFiles, { runId: '9', now: started + 173_000 }).experiment;
+    expect(at173?.status).to.equal('running');
+    expect(at173?.extensions?.deadAfterMs).to.equal(900_000);
+    const unjudged = importSacredRun(liveFiles, { runId: '9' }).experiment as Experiment;
+    expect(parseCollection({ schemaVersion: '1.0', kind: 'ExperimentCollection', experiments: [unjudged] }, { now: started + 173_000 }).experiments[0]?.status).to.equal('running');
+    expect(parseCollection({ schemaVersion: '1.0', kind: 'ExperimentCollection', experiments: [unjudged] }, { now: started + 901_000 }).experiments[0]?.status).to.equal('dead');
+    expect(importSacredRun(liveFiles, { runId: '9', now: started + 901_000 }).experiment?.status).to.equal('dead');
+    // The default beat (10 s) keeps the usual limit: the killed run 1 is dead 2 minutes after its last beat.
+    const killed = await sacred87('1');
+    expect(importSacredRun(killed.files, { runId: '1', now: utcMs(killed.run.heartbeat as string) + 121_000 }).experiment?.status).to.equal('dead');
+  });
+
+  it('_run.info and the return value are attributes of the catalogue (info.*, Result), and filterable', async () => {
+    const runs = await Promise.all(['2', '8'].map(async (id) => importSacredRun((await sacred87(id)).files, { runId: id }).experiment as Experiment));
+    const catalogue = collectAttributes(runs);
+    const best = catalogue.find((a) => a.label === 'info.best_accuracy');
+    expect(best?.kind).to.equal('number');
+    expect(best?.get(runs[0] as Experiment)).to.equal(0.9550476025094401);
+    expect(catalogue.find((a) => a.label === 'info.notes.author')?.get(runs[0] as Experiment)).to.equal('ada');
+    const result = catalogue.find((a) => a.label === 'Result');
+    expect(result?.get(runs[1] as Experiment)).to.contain('final_loss');
+    const filtered = applyQuery(runs, { filters: [{ attribute: best?.id as string, op: 'gt', value: 0.96 }] }).experiments;
+    expect(filtered.map((e) => e.id)).to.deep.equal(runs.filter((e) => ((e.extensions?.sacred as { info: { best_accuracy: number } }).info.best_accuracy ?? 0) > 0.96).map((e) => e.id));
+    expect(applyQuery(runs, { search: 'mnist' }).experiments.length).to.equal(2);
+  });
+});
 
 describe('importSacredRun statuses', () => {
   it('maps TIMEOUT to interrupted and keeps the word', () => {
@@ -722,6 +850,8 @@ describe('importMlflowRun', () => {
     expect(e.command).to.equal('train.py');
     expect(e.git).to.deep.equal([{ url: 'https://github.com/ann/proj', commit: 'c0ffee', branch: 'main' }]);
     expect(e.labels).to.deep.equal({ team: 'vision' });
+    // The user's tag shows in the Tags column as MLflow's UI writes it.
+    expect(e.tags).to.deep.equal(['team: vision']);
     expect(e.params).to.deep.equal({ lr: '0.001', optimizer: 'adam' });
     expect(e.times).to.deep.equal({ started: '2023-11-14T22:13:20.000Z', stopped: '2023-11-14T22:23:20.000Z', updated: '2023-11-14T22:21:40.000Z' });
     // runs/get holds only the latest value of each metric: no count, min, max or history.
@@ -761,6 +891,28 @@ describe('importMlflowRun', () => {
     const e = importMlflowRun(restRun({ inputs })).experiment;
     expect(e?.artifacts).to.deep.equal([{ name: 'cifar10', role: 'dataset', digest: 'd41d8cd9', uri: 'https://example.org/cifar10.tgz' }]);
     expect((e?.extensions?.mlflow as Record<string, unknown>).inputs).to.deep.equal(inputs);
+  });
+});
+
+describe('MLflow tags and nested runs, as a real MLflow 3.3 server sent them', () => {
+  const recorded = async (seq: number): Promise<unknown> => {
+    const lines = (await text('mlflow-rest-recorded/exchanges-3.3.jsonl')).split('\n');
+    return (JSON.parse(lines[seq - 1] as string) as { responseBody: unknown }).responseBody;
+  };
+
+  it('a nested run keeps its parent\'s id as the label mlflow.parentRunId; system tags are not user tags', async () => {
+    const e = importMlflowRun(await recorded(142)).experiment;
+    expect(e?.name).to.equal('hpo-trial-0');
+    expect(e?.labels?.['mlflow.parentRunId']).to.equal('1285f0303c9f4db0a4f6d5b5c84fadcb');
+    expect(e?.tags).to.equal(undefined);
+  });
+
+  it('user tags become tags "key: value" (the key alone when empty) and stay labels', async () => {
+    const run = (await recorded(140)) as { run: { data: { tags: { key: string; value: string }[] } } };
+    run.run.data.tags.push({ key: 'team', value: 'vision' }, { key: 'baseline', value: '' });
+    const e = importMlflowRun(run).experiment;
+    expect(e?.tags).to.deep.equal(['team: vision', 'baseline']);
+    expect(e?.labels).to.include({ team: 'vision', baseline: '' });
   });
 });
 

@@ -1,489 +1,424 @@
-import { expect } from '@open-wc/testing';
-import { MlflowDeleteError, MlflowSource, toMlflowSearch, type MlflowSourceInit } from '../src/data/mlflow-source.js';
-import { parseJsonText } from '../src/data/parse.js';
-import { type ColumnFilter, type Query } from '../src/data/types.js';
+import { expect, waitUntil } from '@open-wc/testing';
+import { MlflowDeleteError, MlflowSource, deadAfterFromRhythm, toMlflowSearch, type MlflowSourceInit } from '../src/data/mlflow-source.js';
+import { type Change, type ColumnFilter, type Query } from '../src/data/types.js';
 import { rejection } from './helpers.js';
 
-// A stand-in MLflow tracking server: a fake `fetch` answering with the JSON shapes of MLflow's
-// REST API 2.0, built from the mlflow-export-import fixtures, that records every request.
+// MLflow itself, replayed: server/mlflow-replay.mjs answers the requests recorded from real
+// MLflow 3.3.2 and 3.6.1 servers (test/fixtures/mlflow-rest-recorded) with their recorded
+// answers, over HTTP on another origin than this page, and 501 to anything not recorded. A
+// passing test sent exactly what was recorded and read what MLflow answered.
 
-const EXPORT = '/test/fixtures/mlflow-export-import/oss_mlflow';
-const RUN_FILES = [
-  'single/experiments/basic/runs/eb66c160957d4a28b11d3f1b968df9cd/run.json',
-  'single/experiments/src_tags/runs/4b0ce88fd34e45fc8ca08876127299ce/run.json',
-  'bulk/experiments/1/runs/d057cae15f27465988e72c6212e1f226/run.json',
-  'bulk/experiments/2/runs/5397ae67ee0c49139bf64834b4d27fab/run.json',
-  'bulk/experiments/2/runs/8a6af43e756f433da7a90fd6b4e49c3a/run.json',
-];
-const BASE = 'http://mlflow.test:5000/';
-
-type Json = Record<string, unknown>;
-interface RestRun {
-  info: Json;
-  data: { metrics: Json[]; params: Json[]; tags: Json[] };
+const FIXTURES = '/test/fixtures/mlflow-rest-recorded';
+interface RecordedRun {
+  info: { run_id: string; run_name: string; experiment_id: string; status: string; lifecycle_stage: string; start_time: number };
+  data: { tags?: { key: string; value: string }[]; params?: { key: string; value: string }[] };
 }
-interface Recorded {
+interface SentRequest {
   method: string;
   path: string;
-  params: Record<string, string>;
-  body: Json | undefined;
-  signal: AbortSignal | null | undefined;
-  headers: Headers;
+  body: string;
+  seq?: number;
 }
 
-/** An exported run (`{mlflow: {info, params, metrics, tags}}`) in the REST shape of `runs/search`. */
-function toRestRun(exported: Json): { run: RestRun; histories: Record<string, Json[]> } {
-  const m = exported.mlflow as { info: Json; params: Record<string, string>; metrics: Record<string, Json[]>; tags: Record<string, string> };
-  const latest = Object.entries(m.metrics).map(([key, points]) => {
-    const last = [...points].sort((a, b) => Number(a.step) - Number(b.step) || Number(a.timestamp) - Number(b.timestamp)).at(-1) as Json;
-    return { key, ...last };
-  });
-  const histories = Object.fromEntries(Object.entries(m.metrics).map(([key, points]) => [key, points.map((p) => ({ key, ...p }))]));
-  return {
-    run: {
-      info: m.info,
-      data: {
-        metrics: latest,
-        params: Object.entries(m.params).map(([key, value]) => ({ key, value })),
-        tags: Object.entries(m.tags).map(([key, value]) => ({ key, value })),
-      },
-    },
-    histories,
-  };
-}
-
-const json = (status: number, body: unknown): Response => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
-
-class FakeMlflow {
-  requests: Recorded[] = [];
-  experiments = [
-    { experiment_id: '1', name: 'sklearn_wine', lifecycle_stage: 'active' },
-    { experiment_id: '2', name: 'sklearn_iris', lifecycle_stage: 'active' },
-    { experiment_id: '3', name: 'old stuff', lifecycle_stage: 'deleted' },
-  ];
-  runs: RestRun[] = [];
-  histories = new Map<string, Record<string, Json[]>>();
-  /** Points per `metrics/get-history` page. */
-  historyPageSize = 1000;
-  artifacts = new Map<string, { root_uri: string; dirs: Record<string, Json[]> }>();
-  /** Answers that replace the normal one, by `METHOD path` (path after /api/2.0/mlflow/). */
-  overrides = new Map<string, (r: Recorded) => Response | Promise<Response>>();
-  deletedIds: string[] = [];
-
-  readonly fetch = (async (input: RequestInfo | URL, init: RequestInit = {}) => {
-    const url = new URL(String(input));
-    const method = init.method ?? 'GET';
-    const path = url.pathname.replace(/^\/api\/2\.0\/mlflow\//, '');
-    const r: Recorded = {
-      method,
-      path,
-      params: Object.fromEntries(url.searchParams),
-      body: typeof init.body === 'string' ? (JSON.parse(init.body) as Json) : undefined,
-      signal: init.signal,
-      headers: new Headers(init.headers),
-    };
-    this.requests.push(r);
-    if (init.signal?.aborted) throw new DOMException('The operation was aborted.', 'AbortError');
-    const override = this.overrides.get(`${method} ${path}`);
-    if (override) return override(r);
-    return this.answer(r);
-  }) as typeof fetch;
-
-  answer(r: Recorded): Response {
-    const key = `${r.method} ${r.path}`;
-    switch (key) {
-      case 'POST experiments/search':
-        return json(200, { experiments: this.experiments.filter((e) => e.lifecycle_stage === 'active') });
-      case 'POST runs/search': {
-        // The filter is recorded, not applied: the source must get the answer right by itself.
-        const body = r.body ?? {};
-        const ids = (body.experiment_ids as string[]) ?? [];
-        const all = this.runs.filter((run) => ids.includes(String(run.info.experiment_id)));
-        const size = Number(body.max_results ?? 1000);
-        const offset = typeof body.page_token === 'string' ? Number(body.page_token.slice('tok-'.length)) : 0;
-        const page: Json = {};
-        const runs = all.slice(offset, offset + size);
-        if (runs.length > 0) page.runs = runs;
-        if (offset + size < all.length) page.next_page_token = `tok-${offset + size}`;
-        return json(200, page);
-      }
-      case 'GET runs/get': {
-        const run = this.runs.find((x) => x.info.run_id === r.params.run_id);
-        return run ? json(200, { run }) : json(404, { error_code: 'RESOURCE_DOES_NOT_EXIST', message: `Run '${r.params.run_id}' not found` });
-      }
-      case 'GET metrics/get-history': {
-        const points = this.histories.get(r.params.run_id ?? '')?.[r.params.metric_key ?? ''] ?? [];
-        const offset = r.params.page_token ? Number(r.params.page_token.slice('h-'.length)) : 0;
-        const size = Math.min(this.historyPageSize, Number(r.params.max_results ?? 25000));
-        const page: Json = { metrics: points.slice(offset, offset + size) };
-        if (offset + size < points.length) page.next_page_token = `h-${offset + size}`;
-        return json(200, page);
-      }
-      case 'GET artifacts/list': {
-        const a = this.artifacts.get(r.params.run_id ?? '');
-        if (!a) return json(200, {});
-        return json(200, { root_uri: a.root_uri, files: a.dirs[r.params.path ?? ''] ?? [] });
-      }
-      case 'POST runs/delete': {
-        const id = String(r.body?.run_id);
-        const run = this.runs.find((x) => x.info.run_id === id);
-        if (!run) return json(404, { error_code: 'RESOURCE_DOES_NOT_EXIST', message: `Run '${id}' not found` });
-        this.deletedIds.push(id);
-        return json(200, {});
-      }
-      default:
-        return json(404, { error_code: 'ENDPOINT_NOT_FOUND', message: `No such endpoint ${key}` });
-    }
-  }
-
-  of(path: string): Recorded[] {
-    return this.requests.filter((r) => r.path === path);
-  }
-}
-
-let fixtureRuns: { run: RestRun; histories: Record<string, Json[]> }[];
+let replayUrl: string;
+let truth: RecordedRun[];
+let sessions = 0;
 
 before(async () => {
-  fixtureRuns = await Promise.all(
-    RUN_FILES.map(async (f) => {
-      const res = await fetch(`${EXPORT}/${f}`);
-      expect(res.ok, f).to.equal(true);
-      return toRestRun(parseJsonText(await res.text()) as Json);
-    }),
-  );
+  replayUrl = ((await (await fetch('/__mlflow-replay')).json()) as { url: string }).url;
+  truth = ((await (await fetch(`${FIXTURES}/truth.json`)).json()) as { runs: RecordedRun[] }).runs;
 });
 
-function server(): FakeMlflow {
-  const fake = new FakeMlflow();
-  for (const { run, histories } of fixtureRuns) {
-    fake.runs.push(structuredClone(run));
-    fake.histories.set(String(run.info.run_id), structuredClone(histories));
-  }
-  return fake;
+/** A source talking to a fresh replay session of a scenario (see server/mlflow-replay.mjs). */
+function replay(scenario = '3.3', init: Partial<MlflowSourceInit> = {}): { source: MlflowSource; base: string; sent: () => Promise<SentRequest[]> } {
+  const session = `s${++sessions}-${Math.random().toString(36).slice(2, 8)}`;
+  const base = `${replayUrl}/${scenario}/${session}/`;
+  const sent = async (): Promise<SentRequest[]> => (await (await fetch(`/__mlflow-replay/requests?session=${session}`)).json()) as SentRequest[];
+  return { source: new MlflowSource({ baseUrl: base, ...init }), base, sent };
 }
 
-function source(fake: FakeMlflow, init: Partial<MlflowSourceInit> = {}): MlflowSource {
-  return new MlflowSource({ baseUrl: BASE, fetch: fake.fetch, ...init });
-}
+const searches = (requests: SentRequest[]): Record<string, unknown>[] => requests.filter((r) => r.path.endsWith('/runs/search') && r.method === 'POST').map((r) => JSON.parse(r.body) as Record<string, unknown>);
+const seqs = (requests: SentRequest[], path: string): (number | undefined)[] => requests.filter((r) => r.path.includes(path) && r.method !== 'OPTIONS').map((r) => r.seq);
+const active = (experiments: string[]): RecordedRun[] => truth.filter((r) => r.info.lifecycle_stage === 'active' && experiments.includes(r.info.experiment_id));
+const byStartDesc = (runs: RecordedRun[]): string[] => [...runs].sort((a, b) => b.info.start_time - a.info.start_time).map((r) => r.info.run_id);
 
-const ALL_IDS = ['eb66c160957d4a28b11d3f1b968df9cd', '4b0ce88fd34e45fc8ca08876127299ce', 'a83cebbccbca41299360c695c5ea72f3', '5397ae67ee0c49139bf64834b4d27fab', '8a6af43e756f433da7a90fd6b4e49c3a'];
-
-describe('MlflowSource: loading runs', () => {
-  it('declares what it can do', () => {
-    expect(source(server()).capabilities).to.deep.equal({ delete: true, live: false, serverQuery: false, history: true });
+describe('MlflowSource against recorded MLflow 3.3: loading', () => {
+  it('declares what it can do: the query goes to the server, running runs are polled', () => {
+    expect(replay().source.capabilities).to.deep.equal({ delete: true, live: true, serverQuery: true, history: true });
   });
 
-  it('reads every run of every active experiment, converted, with group names', async () => {
-    const fake = server();
-    const page = await source(fake).load({});
-    expect(page.experiments.map((e) => e.id)).to.deep.equal(ALL_IDS);
-    expect(page.total).to.equal(5);
+  it('reads every active run of every experiment, converted, with group names', async () => {
+    const { source, sent } = replay();
+    const page = await source.load({});
+    const expected = active(['0', '1', '2']);
+    expect(page.experiments.map((e) => e.id).sort()).to.deep.equal(expected.map((r) => r.info.run_id).sort());
+    expect(page.total).to.equal(37);
     expect(page.problems ?? []).to.deep.equal([]);
-    const basic = page.experiments[0];
-    expect(basic?.status).to.equal('completed');
-    expect(basic?.statusDetail?.raw).to.equal('FINISHED');
-    expect(basic?.group).to.deep.equal({ id: '1', name: 'sklearn_wine' });
-    expect(basic?.times?.started).to.equal('2023-05-20T23:04:09.419Z');
-    expect(basic?.params).to.deep.equal({ max_depth: '4', max_leaf_nodes: '32' });
-    expect(basic?.metrics?.rmse?.last).to.equal(0.7367947360663162);
-    // Only the latest value came with the run: the history is one request away.
-    expect(basic?.metrics?.rmse?.historyRef).to.be.a('string');
-    expect(page.experiments[3]?.group).to.deep.equal({ id: '2', name: 'sklearn_iris' });
-
-    expect(fake.requests.map((r) => `${r.method} ${r.path}`)).to.deep.equal(['POST experiments/search', 'POST runs/search']);
-    expect(fake.of('runs/search')[0]?.body).to.deep.equal({ experiment_ids: ['1', '2'], run_view_type: 'ACTIVE_ONLY', max_results: 1000 });
-    for (const r of fake.requests) {
-      expect(r.signal, `${r.path} has a signal`).to.be.instanceOf(AbortSignal);
-      expect(r.headers.get('accept')).to.equal('application/json');
-    }
-    expect(fake.of('runs/search')[0]?.headers.get('content-type')).to.equal('application/json');
+    const e = page.experiments.find((x) => x.name === 'resnet50-adamw-lr0.001');
+    expect(e?.group).to.deep.equal({ id: '1', name: 'cifar-sweep' });
+    expect(e?.status).to.equal('completed');
+    expect(e?.operator).to.equal('ada');
+    expect(e?.params?.['optimizer.name']).to.equal('adamw');
+    expect(e?.metrics?.val_accuracy?.historyRef).to.be.a('string');
+    const requests = await sent();
+    // The dashboard's own recorded first requests, answered as then.
+    expect(seqs(requests, 'experiments/search')).to.deep.equal([1]);
+    expect(searches(requests)).to.deep.equal([{ experiment_ids: ['2', '1', '0'], run_view_type: 'ACTIVE_ONLY', max_results: 1000 }]);
   });
 
-  it('follows page_token until the last page', async () => {
-    const fake = server();
-    const page = await source(fake, { pageSize: 2 }).load({});
-    expect(page.experiments.map((e) => e.id)).to.deep.equal(ALL_IDS);
-    const searches = fake.of('runs/search');
-    expect(searches.map((r) => r.body?.page_token)).to.deep.equal([undefined, 'tok-2', 'tok-4']);
-    expect(searches.every((r) => r.body?.max_results === 2)).to.equal(true);
+  it('names an experiment id the server does not have instead of showing no runs', async () => {
+    const { source, sent } = replay('3.3', { experimentIds: ['99'] });
+    const err = await rejection(source.load({}));
+    expect(err.kind).to.equal('not-found');
+    expect(err.message).to.contain('no active experiment with id "99"');
+    expect(err.message).to.contain('1 ("cifar-sweep")');
+    expect(searches(await sent())).to.deep.equal([]);
   });
 
-  it('hides deleted runs without calling them a problem', async () => {
-    const fake = server();
-    const deleted = fake.runs[1] as RestRun;
-    deleted.info = { ...deleted.info, lifecycle_stage: 'deleted' };
-    const page = await source(fake).load({});
-    expect(page.experiments.map((e) => e.id)).to.not.include('4b0ce88fd34e45fc8ca08876127299ce');
-    expect(page.experiments).to.have.length(4);
-    expect(page.problems ?? []).to.deep.equal([]);
-  });
-
-  it('resolves experiment names to ids, and reads only the ids given', async () => {
-    const fake = server();
-    const page = await source(fake, { experimentNames: ['sklearn_iris'] }).load({});
-    expect(page.experiments.map((e) => e.id)).to.deep.equal(['5397ae67ee0c49139bf64834b4d27fab', '8a6af43e756f433da7a90fd6b4e49c3a']);
-    expect(fake.of('runs/search')[0]?.body?.experiment_ids).to.deep.equal(['2']);
-
-    const byId = server();
-    const only = await source(byId, { experimentIds: ['1'] }).load({});
-    expect(only.experiments).to.have.length(3);
-    expect(only.experiments[0]?.group?.name).to.equal('sklearn_wine');
-    expect(byId.of('runs/search')[0]?.body?.experiment_ids).to.deep.equal(['1']);
-  });
-
-  it('names an experiment that does not exist', async () => {
-    const err = await rejection(source(server(), { experimentNames: ['sklearn_wine', 'nope'] }).load({}));
+  it('names an experiment name the server does not have', async () => {
+    const err = await rejection(replay('3.3', { experimentNames: ['cifar-sweep', 'nope'] }).source.load({}));
     expect(err.kind).to.equal('not-found');
     expect(err.message).to.contain('"nope"');
-    expect(err.message).to.not.contain('sklearn_wine');
+    expect(err.message).to.not.contain('"cifar-sweep"');
   });
 
   it('accepts the API address as base URL', async () => {
-    const fake = server();
-    await source(fake, { baseUrl: 'http://mlflow.test:5000/api/2.0/mlflow' }).load({});
-    expect(fake.of('runs/search')).to.have.length(1);
-  });
-
-  it('sends the caller\'s headers and signal with every request', async () => {
-    const fake = server();
-    const controller = new AbortController();
-    await source(fake, { headers: () => ({ authorization: 'Bearer t0k' }) }).load({}, controller.signal);
-    for (const r of fake.requests) {
-      expect(r.headers.get('authorization')).to.equal('Bearer t0k');
-      expect(r.signal).to.equal(controller.signal);
-    }
+    const { base } = replay();
+    const page = await new MlflowSource({ baseUrl: `${base}api/2.0/mlflow`, experimentIds: ['1', '2'] }).load({ filters: [{ attribute: 'status', op: 'eq', value: 'failed' }], page: { size: 1000 } });
+    expect(page.experiments.map((e) => e.name).sort()).to.deep.equal(['bert-base-lr5e-05-ep4', 'resnet50-sgd-lr0.01']);
   });
 });
 
-describe('MlflowSource: queries', () => {
-  it('sends what MLflow can filter as its filter and does the rest on the client', async () => {
-    const fake = server();
-    const query: Query = {
-      filters: [
-        { attribute: 'metrics.rmse.last', op: 'gt', value: 0.5 },
-        { attribute: 'status', op: 'eq', value: 'completed' },
-        { attribute: 'labels.dataset', op: 'contains', value: 'wine' },
-        { attribute: 'times.started', op: 'after', value: '2023-05-19' },
-        // Numbers in text params match other spellings ("4.0"): the client decides.
-        { attribute: 'params.max_depth', op: 'eq', value: 4 },
-      ],
-      sort: [{ attribute: 'metrics.rmse.last', dir: 'desc' }],
-    };
-    const page = await source(fake).load(query);
-    const body = fake.of('runs/search')[0]?.body;
-    expect(body?.filter).to.equal(`metrics.rmse > 0.5 AND attributes.status = 'FINISHED' AND tags.dataset ILIKE '%wine%' AND attributes.start_time >= ${Date.parse('2023-05-20T00:00:00Z')}`);
-    expect(body?.order_by).to.deep.equal(['metrics.rmse DESC']);
-    // The stand-in ignores the filter and sends all five runs: the answer is still exact.
-    expect(page.experiments.map((e) => e.id)).to.deep.equal(['eb66c160957d4a28b11d3f1b968df9cd', '4b0ce88fd34e45fc8ca08876127299ce']);
-    expect(page.total).to.equal(2);
+describe('MlflowSource against recorded MLflow 3.3: the query on the server', () => {
+  const twoExperiments = { experimentIds: ['1', '2'] };
+  const onServer = async (filters: ColumnFilter[]): Promise<{ names: string[]; body: Record<string, unknown> | undefined; localFilters: string[] | undefined }> => {
+    const { source, sent } = replay('3.3', twoExperiments);
+    const page = await source.load({ filters, page: { size: 1000, index: 0 } });
+    return { names: page.experiments.map((e) => e.name ?? e.id).sort(), body: searches(await sent())[0], localFilters: page.localFilters };
+  };
+  const truthNames = (keep: (r: RecordedRun) => boolean): string[] => active(['1', '2']).filter(keep).map((r) => r.info.run_name).sort();
+  const param = (r: RecordedRun, key: string): string | undefined => r.data.params?.find((p) => p.key === key)?.value;
+
+  it('a param prefix goes to MLflow as ILIKE, and MLflow answers the page', async () => {
+    const got = await onServer([{ attribute: 'params.optimizer.name', op: 'startsWith', value: 'ADAM' }]);
+    expect(got.body?.filter).to.equal("params.`optimizer.name` ILIKE 'ADAM%'");
+    expect(got.localFilters).to.equal(undefined);
+    expect(got.names).to.deep.equal(truthNames((r) => /^adam/i.test(param(r, 'optimizer.name') ?? '')));
+    expect(got.names).to.have.length(14);
   });
 
-  it('filters by search text on the client only', async () => {
-    const fake = server();
-    const page = await source(fake).load({ search: 'glamorous' });
-    expect(fake.of('runs/search')[0]?.body?.filter).to.equal(undefined);
-    expect(page.experiments.map((e) => e.name)).to.deep.equal(['glamorous-fish-47']);
+  it('metrics, status, start time, run name and run ids go to MLflow', async () => {
+    expect((await onServer([{ attribute: 'metrics.val_accuracy.last', op: 'gt', value: 0.9 }])).body?.filter).to.equal('metrics.val_accuracy > 0.9');
+    const failed = await onServer([{ attribute: 'status', op: 'eq', value: 'failed' }]);
+    expect(failed.body?.filter).to.equal("attributes.status = 'FAILED'");
+    expect(failed.names).to.deep.equal(truthNames((r) => r.info.status === 'FAILED'));
+    const late = await onServer([{ attribute: 'times.started', op: 'gt', value: 1796540809046 }]);
+    expect(late.body?.filter).to.equal('attributes.start_time > 1796540809046');
+    expect(late.names).to.deep.equal(truthNames((r) => r.info.start_time > 1796540809046));
+    const trials = await onServer([{ attribute: 'name', op: 'startsWith', value: 'HPO-TRIAL-' }]);
+    expect(trials.body?.filter).to.equal("attributes.run_name ILIKE 'HPO-TRIAL-%'");
+    expect(trials.names).to.deep.equal(['hpo-trial-0', 'hpo-trial-1']);
+    const two = await onServer([{ attribute: 'id', op: 'in', value: ['74c45e0fe62847be863dc4a4009b49e9', 'c6b1f031614c45358532252a14e345bc'] }]);
+    expect(two.body?.filter).to.equal("attributes.run_id IN ('74c45e0fe62847be863dc4a4009b49e9', 'c6b1f031614c45358532252a14e345bc')");
+    expect(two.names).to.deep.equal(['resnet18-adamw-lr0.001', 'resnet50-adamw-lr0.001']);
   });
 
-  it('quotes keys and values so MLflow reads them as meant', () => {
+  it('a part MLflow cannot do runs in the browser over what MLflow sent, and the page says so', async () => {
+    // MLflow compares params as text only ('<' on a param is a 400): the number comparison is local.
+    const got = await onServer([
+      { attribute: 'params.optimizer.name', op: 'startsWith', value: 'ADAM' },
+      { attribute: 'params.optimizer.lr', op: 'lt', value: 0.01 },
+    ]);
+    expect(got.body?.filter).to.equal("params.`optimizer.name` ILIKE 'ADAM%'");
+    expect(got.localFilters).to.deep.equal(['params.optimizer.lr']);
+    expect(got.names).to.deep.equal(truthNames((r) => /^adam/i.test(param(r, 'optimizer.name') ?? '') && Number(param(r, 'optimizer.lr')) < 0.01));
+    expect(got.names.length).to.be.greaterThan(0);
+  });
+
+  it('pages on the server with page_token: page 3 of a sorted view reads pages 1-3 once, page 4 one more', async () => {
+    const { source, sent } = replay('3.3', twoExperiments);
+    const sort = [{ attribute: 'times.started', dir: 'desc' as const }];
+    const third = await source.load({ sort, page: { size: 10, index: 2 } });
+    const order = byStartDesc(active(['1', '2']));
+    expect(third.experiments.map((e) => e.id)).to.deep.equal(order.slice(20, 30));
+    expect(third.totalIsLowerBound).to.equal(true);
+    expect(third.total).to.equal(31);
+    expect(third.nextToken).to.be.a('string');
+    expect(seqs(await sent(), 'runs/search')).to.deep.equal([126, 127, 128]);
+
+    const last = await source.load({ sort, page: { size: 10, index: 3 } });
+    expect(last.experiments.map((e) => e.id)).to.deep.equal(order.slice(30));
+    expect(last.total).to.equal(37);
+    expect(last.totalIsLowerBound).to.equal(undefined);
+    expect(last.nextToken).to.equal(undefined);
+    // Only the new page was asked for.
+    expect(seqs(await sent(), 'runs/search')).to.deep.equal([126, 127, 128, 129]);
+    expect(searches(await sent())[3]).to.deep.equal({ experiment_ids: ['1', '2'], run_view_type: 'ACTIVE_ONLY', max_results: 10, order_by: ['attributes.start_time DESC'], page_token: 'eyJvZmZzZXQiOiAzMH0=' });
+
+    // The page's own nextToken leads to the next page too.
+    const { source: again } = replay('3.3', twoExperiments);
+    const first = await again.load({ sort, page: { size: 10, index: 0 } });
+    const second = await again.load({ sort, page: { size: 10, token: first.nextToken as string } });
+    expect(second.experiments.map((e) => e.id)).to.deep.equal(order.slice(10, 20));
+  });
+
+  it('a query MLflow cannot do reads at most localScanLimit runs and says the result is partial', async () => {
+    const { source, sent } = replay('3.3', { ...twoExperiments, localScanLimit: 10 });
+    const page = await source.load({ search: 'resnet', sort: [{ attribute: 'times.started', dir: 'desc' }], page: { size: 5, index: 0 } });
+    expect(page.localFilters).to.deep.equal(['search']);
+    expect(page.partial).to.equal(true);
+    const newest = new Set(byStartDesc(active(['1', '2'])).slice(0, 10));
+    expect(page.experiments.length).to.be.greaterThan(0);
+    for (const e of page.experiments) {
+      expect(newest.has(e.id)).to.equal(true);
+      expect(e.name).to.contain('resnet');
+    }
+    expect(seqs(await sent(), 'runs/search')).to.deep.equal([126]);
+    // The next page comes from the same read; the same page again is a reload.
+    const query: Query = { search: 'resnet', sort: [{ attribute: 'times.started', dir: 'desc' }], page: { size: 2, index: 1 } };
+    const next = await source.load(query);
+    expect(next.experiments.map((e) => e.id)).to.not.include.members(page.experiments.slice(0, 2).map((e) => e.id));
+    expect(seqs(await sent(), 'runs/search')).to.deep.equal([126]);
+    await source.load(query);
+    expect(seqs(await sent(), 'runs/search')).to.deep.equal([126, 126]);
+  });
+
+  it('a filter in MLflow\'s grammar is sent as given; an invalid one shows MLflow\'s 400 message', async () => {
+    const ok = replay('3.3', { ...twoExperiments, filter: "params.`optimizer.name` = 'adamw' AND metrics.val_accuracy > 0.9 AND attributes.status = 'FINISHED'" });
+    const page = await ok.source.load({ page: { size: 1000 } });
+    expect(page.experiments).to.have.length(5);
+    expect(seqs(await ok.sent(), 'runs/search')).to.deep.equal([104]);
+
+    const bad = replay('3.3', { ...twoExperiments, filter: "params.`optimizer.name` = adamw" });
+    const err = await rejection(bad.source.load({ page: { size: 1000 } }));
+    expect(err.kind).to.equal('http');
+    expect(err.status).to.equal(400);
+    expect(err.message).to.contain('Parameter value is either not quoted or unidentified quote types used for string value adamw');
+    expect(err.message).to.contain('INVALID_PARAMETER_VALUE');
+  });
+});
+
+describe('MlflowSource: cross-origin answers of real servers', () => {
+  const query: Query = { sort: [{ attribute: 'name', dir: 'asc' }], page: { size: 2, index: 0 } };
+
+  it('MLflow 3.4 and older send no CORS headers: the error says so and how to fix it', async () => {
+    const err = await rejection(replay('3.3-direct').source.load({}));
+    expect(err.kind).to.equal('network');
+    expect(err.message).to.contain(`another origin (${location.origin})`);
+    expect(err.message).to.contain('MLflow 3.4 and older send no CORS headers');
+    expect(err.message).to.contain('same origin');
+    expect(err.message).to.contain(`--cors-allowed-origins ${location.origin}`);
+    expect(err.message).to.not.contain('sign in');
+  });
+
+  it('MLflow 3.5+ without --cors-allowed-origins answers 403 "Cross-origin request blocked": the error names the option', async () => {
+    const err = await rejection(replay('3.6-blocked', { experimentIds: ['1'] }).source.load(query));
+    expect(err.kind).to.equal('blocked');
+    expect(err.status).to.equal(403);
+    expect(err.message).to.contain('Cross-origin request blocked');
+    expect(err.message).to.contain(`--cors-allowed-origins ${location.origin}`);
+    expect(err.message).to.not.contain('access token');
+  });
+
+  it('MLflow 3.5+ started with --cors-allowed-origins serves the page', async () => {
+    const { source, sent } = replay('3.6-allowed', { experimentIds: ['1'] });
+    const page = await source.load(query);
+    expect(page.experiments.map((e) => e.name)).to.deep.equal(['hpo-parent', 'hpo-trial-0']);
+    expect(seqs(await sent(), 'runs/search')).to.deep.equal([16]);
+  });
+});
+
+describe('MlflowSource against recorded MLflow 3.3: one run', () => {
+  it('get() reads the run and lists its artifacts; artifact() is the get-artifact download', async () => {
+    const { source, base, sent } = replay();
+    const id = '74c45e0fe62847be863dc4a4009b49e9';
+    const e = await source.get(id);
+    expect(e.name).to.equal('resnet50-adamw-lr0.001');
+    expect(e.artifacts?.map((a) => a.name).sort()).to.deep.equal(['checkpoints/epoch_50.txt', 'model_summary.txt']);
+    expect(e.artifacts?.find((a) => a.name === 'model_summary.txt')?.uri).to.equal(`mlflow-artifacts:/1/${id}/artifacts/model_summary.txt`);
+    expect((await sent()).map((r) => r.path.replace(/^.*\/mlflow\//, ''))).to.deep.equal([`runs/get?run_id=${id}`, `artifacts/list?run_id=${id}`, `artifacts/list?run_id=${id}&path=checkpoints`]);
+    const download = await source.artifact(id, { name: 'model_summary.txt' });
+    expect(String(download)).to.equal(`${base}get-artifact?path=model_summary.txt&run_uuid=${id}`);
+  });
+
+  it('get() of a missing run is not-found with MLflow\'s message; of a deleted run, says it is deleted', async () => {
+    const { source } = replay();
+    const missing = await rejection(source.get('0123456789abcdef0123456789abcdef'));
+    expect(missing.kind).to.equal('not-found');
+    expect(missing.message).to.contain('RESOURCE_DOES_NOT_EXIST');
+    const deleted = await rejection(source.get('4ee9dfb05fb049b3a82c66b8e38eb98b'));
+    expect(deleted.kind).to.equal('not-found');
+    expect(deleted.message).to.contain('deleted in MLflow');
+  });
+
+  it('history() reads metrics/get-history, NaN included', async () => {
+    const { source } = replay();
+    const loss = await source.history('74c45e0fe62847be863dc4a4009b49e9', 'loss');
+    expect(loss.steps).to.have.length(50);
+    expect(loss.steps[0]).to.equal(0);
+    expect(loss.timestamps?.[0]).to.equal(new Date(1796476009047).toISOString());
+    const diverged = await source.history('c6b1f031614c45358532252a14e345bc', 'loss');
+    expect(diverged.values.some((v) => Number.isNaN(v))).to.equal(true);
+  });
+
+  it('a RUNNING run is judged by its own rhythm of logging: its latest metric history is read', async () => {
+    const { source, sent } = replay('3.3', { experimentIds: ['1', '2'] });
+    const page = await source.load({ sort: [{ attribute: 'times.started', dir: 'desc' }], page: { size: 10, index: 0 } });
+    const live = page.experiments.find((e) => e.name === 'bert-large-live');
+    // Recorded hours before this test ran: silent far longer than any limit.
+    expect(live?.status).to.equal('dead');
+    expect(live?.statusDetail?.raw).to.equal('RUNNING');
+    expect(live?.statusDetail?.reason).to.contain('nothing was logged');
+    expect(seqs(await sent(), 'metrics/get-history')).to.include(159);
+  });
+
+  it('deadAfterFromRhythm: five times the median gap, at least two minutes', () => {
+    expect(deadAfterFromRhythm([0, 20_000, 40_000, 60_000])).to.equal(120_000);
+    expect(deadAfterFromRhythm([0, 60_000, 120_000, 180_000, 900_000])).to.equal(300_000);
+    expect(deadAfterFromRhythm([5])).to.equal(undefined);
+  });
+});
+
+describe('MlflowSource against recorded MLflow 3.3: delete and restore', () => {
+  it('deletes with runs/delete and brings the run back with runs/restore', async () => {
+    const { source, sent } = replay();
+    const id = '2bb681990de1466aad3c9454bed45d1b';
+    await source.delete([id]);
+    expect((await rejection(source.get(id))).message).to.contain('deleted in MLflow');
+    await source.delete([id]);
+    await source.restore([id]);
+    expect((await source.get(id)).name).to.equal('resnet50-sgd-lr0.1');
+    expect(seqs(await sent(), 'runs/').filter((s) => s !== undefined && s >= 178)).to.include.members([178, 179, 181, 182, 183]);
+  });
+
+  it('names the runs that could not be deleted, with MLflow\'s reason', async () => {
+    const err = await rejection(replay().source.delete(['0123456789abcdef0123456789abcdef']));
+    expect(err).to.be.instanceOf(MlflowDeleteError);
+    const d = err as MlflowDeleteError;
+    expect(d.kind).to.equal('not-found');
+    expect(d.deleted).to.deep.equal([]);
+    expect(d.failed.map((f) => f.id)).to.deep.equal(['0123456789abcdef0123456789abcdef']);
+    expect(d.message).to.contain('RESOURCE_DOES_NOT_EXIST');
+  });
+});
+
+describe('MlflowSource against recorded MLflow 3.3: live updates', () => {
+  it('subscribe() polls the running runs and reports them as upserts; unsubscribing stops it', async () => {
+    const { source, sent } = replay('3.3', { experimentIds: ['1', '2'], pollIntervalMs: 20 });
+    // The loaded view holds no running run: the running ones are news to it.
+    await source.load({ filters: [{ attribute: 'status', op: 'eq', value: 'failed' }], page: { size: 1000 } });
+    const changes: Change[] = [];
+    const stop = source.subscribe((c) => changes.push(c));
+    await waitUntil(() => changes.length > 0, 'an upsert arrives');
+    stop();
+    const first = changes[0];
+    expect(first?.type).to.equal('upsert');
+    expect(first?.type === 'upsert' ? first.experiments.map((e) => e.name).sort() : []).to.deep.equal(['bert-large-live', 'resnet50-stale-running']);
+    const polls = searches(await sent()).filter((b) => b.filter === "run.status = 'RUNNING'");
+    expect(polls.length).to.be.greaterThan(0);
+    expect(polls[0]).to.deep.equal({ experiment_ids: ['1', '2'], run_view_type: 'ACTIVE_ONLY', max_results: 1000, filter: "run.status = 'RUNNING'" });
+    const after = (await sent()).length;
+    await new Promise((r) => setTimeout(r, 100));
+    expect((await sent()).length).to.equal(after);
+  });
+});
+
+describe('MlflowSource: requests', () => {
+  it('sends the caller\'s headers and signal with every request', async () => {
+    const { base } = replay();
+    const seen: RequestInit[] = [];
+    const controller = new AbortController();
+    const source = new MlflowSource({ baseUrl: base, experimentIds: ['1', '2'], headers: () => ({ authorization: 'Bearer t0k' }), fetch: (input, init) => (seen.push(init ?? {}), fetch(input, init)) });
+    await source.load({ filters: [{ attribute: 'status', op: 'eq', value: 'failed' }], page: { size: 1000 } }, controller.signal);
+    expect(seen).to.have.length(2);
+    for (const init of seen) {
+      expect(new Headers(init.headers).get('authorization')).to.equal('Bearer t0k');
+      expect(new Headers(init.headers).get('accept')).to.equal('application/json');
+      expect(init.signal).to.equal(controller.signal);
+    }
+  });
+
+  it('a cancelled load is aborted', async () => {
+    const controller = new AbortController();
+    controller.abort();
+    const err = await rejection(replay().source.load({}, controller.signal));
+    expect(err.kind).to.equal('aborted');
+  });
+});
+
+// What no recording holds: a server that wants a token, one that loops its paging, a login page.
+describe('MlflowSource: answers no recorded server gave', () => {
+  const BASE = 'http://mlflow.test:5000/';
+  const answering = (respond: (url: URL) => Response): typeof fetch => (async (input: RequestInfo | URL) => respond(new URL(String(input)))) as typeof fetch;
+  const json = (status: number, body: unknown): Response => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+  const experiments = json(200, { experiments: [{ experiment_id: '1', name: 'e', lifecycle_stage: 'active' }] });
+
+  for (const status of [401, 403]) {
+    it(`HTTP ${status} without a CORS message is not-allowed: sign in or give a token`, async () => {
+      const err = await rejection(new MlflowSource({ baseUrl: BASE, fetch: answering(() => json(status, { error_code: 'PERMISSION_DENIED', message: 'Permission denied' })) }).load({}));
+      expect(err.kind).to.equal('not-allowed');
+      expect(err.status).to.equal(status);
+      expect(err.message).to.contain('Permission denied');
+      expect(err.message).to.contain('access token');
+    });
+  }
+
+  it('a page_token sent twice stops with an error instead of looping', async () => {
+    const fetcher = answering((url) => (url.pathname.endsWith('experiments/search') ? experiments.clone() : json(200, { runs: [], next_page_token: 'same' })));
+    const err = await rejection(new MlflowSource({ baseUrl: BASE, fetch: fetcher }).load({}));
+    expect(err.kind).to.equal('parse');
+    expect(err.message).to.contain('page_token');
+  });
+
+  it('an answer that is not JSON is a parse error naming a web page', async () => {
+    const fetcher = answering((url) => (url.pathname.endsWith('experiments/search') ? experiments.clone() : new Response('<!doctype html><title>Sign in</title>', { status: 200 })));
+    const err = await rejection(new MlflowSource({ baseUrl: BASE, fetch: fetcher }).load({}));
+    expect(err.kind).to.equal('parse');
+    expect(err.message).to.contain('web page');
+  });
+});
+
+describe('toMlflowSearch', () => {
+  it('quotes keys and values so MLflow reads them as meant, and names what stays local', () => {
     const q = (attribute: string, op: ColumnFilter['op'], value?: string | number, value2?: string | number): string =>
       toMlflowSearch({ filters: [{ attribute, op, ...(value === undefined ? {} : { value }), ...(value2 === undefined ? {} : { value2 }) }] }).filter;
+    const local = (attribute: string, op: ColumnFilter['op'], value?: string | number): string[] => toMlflowSearch({ filters: [{ attribute, op, ...(value === undefined ? {} : { value }) }] }).local;
     expect(q('metrics.val loss.last', 'ge', -1e-7)).to.equal('metrics.`val loss` >= -1e-7');
     expect(q('metrics.val.acc.last', 'le', 1e21)).to.equal('metrics.`val.acc` <= 1e21');
     expect(q('metrics.acc.last', 'between', '0.5', 0.9)).to.equal('metrics.acc >= 0.5 AND metrics.acc <= 0.9');
     expect(q('metrics.acc.last', 'eq', 'NaN')).to.equal('');
     expect(q('metrics.acc.last', 'ne', 0.5)).to.equal('');
+    expect(local('metrics.acc.last', 'ne', 0.5)).to.deep.equal(['metrics.acc.last']);
     expect(q('metrics.we`ird.last', 'gt', 1)).to.equal('');
-    // Quotes, backslashes and regex characters become one-character wildcards; % and _ stay wildcards.
+    // Quotes, backslashes and regex characters become one-character wildcards, and the browser finishes.
     expect(q('params.model', 'eq', "it's \\ (v2)")).to.equal("params.model ILIKE 'it_s _ _v2_'");
+    expect(local('params.model', 'eq', "it's")).to.deep.equal(['params.model']);
     expect(q('params.optimizer', 'startsWith', 'adam')).to.equal("params.optimizer ILIKE 'adam%'");
+    expect(local('params.optimizer', 'startsWith', 'adam')).to.deep.equal([]);
     expect(q('labels.mlflow.source.type', 'eq', 'LOCAL')).to.equal("tags.`mlflow.source.type` ILIKE 'LOCAL'");
     expect(q('params.note', 'contains', 'café')).to.equal("params.note ILIKE '%caf_%'");
     expect(q('params.lr', 'eq', '1e-3')).to.equal('');
+    expect(local('params.lr', 'gt', 0.01)).to.deep.equal(['params.lr']);
     expect(q('params.lr', 'ne', 'adam')).to.equal('');
     expect(q('params.lr', 'contains', 'line\nbreak')).to.equal('');
     expect(q('status', 'eq', 'dead')).to.equal("attributes.status = 'RUNNING'");
+    expect(local('status', 'eq', 'dead')).to.deep.equal(['status']);
     expect(q('status', 'eq', 'interrupted')).to.equal("attributes.status = 'KILLED'");
     expect(q('status', 'ne', 'queued')).to.equal("attributes.status != 'SCHEDULED'");
     expect(q('status', 'ne', 'running')).to.equal('');
     expect(q('status', 'in', 'running,dead')).to.equal("attributes.status = 'RUNNING'");
+    expect(local('status', 'in', 'running,dead')).to.deep.equal([]);
     expect(q('status', 'in', 'running,failed')).to.equal('');
     const day = Date.parse('2024-05-01T00:00:00Z');
     expect(q('times.started', 'on', '2024-05-01')).to.equal(`attributes.start_time >= ${day} AND attributes.start_time < ${day + 86_400_000}`);
     expect(q('times.started', 'before', '2024-05-01T12:00:00Z')).to.equal(`attributes.start_time < ${day + 43_200_000}`);
     expect(q('times.started', 'le', '2024-05-01')).to.equal(`attributes.start_time <= ${day + 86_400_000 - 1}`);
     expect(q('times.started', 'between', '2024-05-01', '2024-05-01')).to.equal(`attributes.start_time >= ${day} AND attributes.start_time <= ${day + 86_400_000 - 1}`);
-    expect(q('name', 'contains', 'x')).to.equal('');
-    expect(toMlflowSearch({ sort: [{ attribute: 'times.started', dir: 'asc' }, { attribute: 'params.lr', dir: 'desc' }, { attribute: 'name', dir: 'asc' }, { attribute: 'labels.team', dir: 'asc' }] }).orderBy).to.deep.equal([
-      'attributes.start_time ASC',
-      'params.lr DESC',
-    ]);
-  });
-});
-
-describe('MlflowSource: one run', () => {
-  it('get() reads the run and lists its artifacts', async () => {
-    const fake = server();
-    const id = 'eb66c160957d4a28b11d3f1b968df9cd';
-    fake.artifacts.set(id, {
-      root_uri: `mlflow-artifacts:/1/${id}/artifacts`,
-      dirs: {
-        '': [
-          { path: 'model', is_dir: true },
-          { path: 'plot.png', is_dir: false, file_size: 2048 },
-        ],
-        model: [
-          { path: 'model/MLmodel', is_dir: false, file_size: 512 },
-          { path: 'model/model.pkl', is_dir: false, file_size: '70000' },
-        ],
-      },
-    });
-    const e = await source(fake).get(id);
-    expect(e.id).to.equal(id);
-    expect(e.group?.id).to.equal('1');
-    expect(e.metrics?.mae?.last).to.equal(0.5877424565761121);
-    expect(e.artifacts).to.deep.include({ name: 'plot.png', role: 'output', uri: `mlflow-artifacts:/1/${id}/artifacts/plot.png`, sizeBytes: 2048 });
-    expect(e.artifacts).to.deep.include({ name: 'model/model.pkl', role: 'model', uri: `mlflow-artifacts:/1/${id}/artifacts/model/model.pkl`, sizeBytes: 70000 });
-    expect(e.artifacts).to.deep.include({ name: 'model/MLmodel', role: 'model', uri: `mlflow-artifacts:/1/${id}/artifacts/model/MLmodel`, sizeBytes: 512 });
-    // The second logged model (onnx-model) has no files listed: it is still named.
-    expect(e.artifacts?.some((a) => a.name === 'onnx-model' && a.role === 'model')).to.equal(true);
-    expect(fake.requests.map((r) => `${r.method} ${r.path} ${new URLSearchParams(r.params).toString()}`)).to.deep.equal([
-      `GET runs/get run_id=${id}`,
-      `GET artifacts/list run_id=${id}`,
-      `GET artifacts/list run_id=${id}&path=model`,
-    ]);
-    for (const r of fake.requests) expect(r.signal).to.be.instanceOf(AbortSignal);
-
-    const download = await source(fake).artifact(id, { name: 'model/model.pkl' });
-    expect(String(download)).to.equal(`${BASE}get-artifact?path=model%2Fmodel.pkl&run_uuid=${id}`);
-  });
-
-  it('get() of a missing run is not-found, with the URL', async () => {
-    const err = await rejection(source(server()).get('nope'));
-    expect(err.kind).to.equal('not-found');
-    expect(err.message).to.contain(`${BASE}api/2.0/mlflow/runs/get?run_id=nope`);
-    expect(err.message).to.contain("Run 'nope' not found");
-  });
-
-  it('history() pages through metrics/get-history', async () => {
-    const fake = server();
-    const id = '5397ae67ee0c49139bf64834b4d27fab';
-    const t0 = 1_670_301_535_000;
-    // Out of order on purpose; NaN as protobuf JSON writes it.
-    fake.histories.set(id, {
-      loss: [3, 1, 4, 0, 2].map((step) => ({ key: 'loss', value: step === 4 ? 'NaN' : 1 / (step + 1), timestamp: t0 + step * 1000, step })),
-    });
-    fake.historyPageSize = 2;
-    const series = await source(fake).history(id, 'loss');
-    expect(series.steps).to.deep.equal([0, 1, 2, 3, 4]);
-    expect(series.values.slice(0, 4)).to.deep.equal([1, 1 / 2, 1 / 3, 1 / 4]);
-    expect(Number.isNaN(series.values[4])).to.equal(true);
-    expect(series.timestamps?.[0]).to.equal(new Date(t0).toISOString());
-    const calls = fake.of('metrics/get-history');
-    expect(calls.map((r) => r.params)).to.deep.equal([
-      { run_id: id, metric_key: 'loss', max_results: '25000' },
-      { run_id: id, metric_key: 'loss', max_results: '25000', page_token: 'h-2' },
-      { run_id: id, metric_key: 'loss', max_results: '25000', page_token: 'h-4' },
-    ]);
-  });
-
-  it('history() of a metric without values is not-found', async () => {
-    const err = await rejection(source(server()).history('5397ae67ee0c49139bf64834b4d27fab', 'missing'));
-    expect(err.kind).to.equal('not-found');
-  });
-});
-
-describe('MlflowSource: delete', () => {
-  it('deletes each run with runs/delete and resolves when all are done', async () => {
-    const fake = server();
-    await source(fake).delete(['eb66c160957d4a28b11d3f1b968df9cd', '5397ae67ee0c49139bf64834b4d27fab']);
-    const calls = fake.of('runs/delete');
-    expect(calls.every((r) => r.method === 'POST' && r.signal instanceof AbortSignal)).to.equal(true);
-    expect(calls.map((r) => r.body).sort((a, b) => String(a?.run_id).localeCompare(String(b?.run_id)))).to.deep.equal([
-      { run_id: '5397ae67ee0c49139bf64834b4d27fab' },
-      { run_id: 'eb66c160957d4a28b11d3f1b968df9cd' },
-    ]);
-    expect(fake.deletedIds.sort()).to.deep.equal(['5397ae67ee0c49139bf64834b4d27fab', 'eb66c160957d4a28b11d3f1b968df9cd']);
-  });
-
-  it('reports which runs failed and which were deleted', async () => {
-    const fake = server();
-    const err = await rejection(source(fake).delete(['eb66c160957d4a28b11d3f1b968df9cd', 'gone', '5397ae67ee0c49139bf64834b4d27fab']));
-    expect(err).to.be.instanceOf(MlflowDeleteError);
-    const d = err as MlflowDeleteError;
-    expect(d.kind).to.equal('not-found');
-    expect(d.deleted.sort()).to.deep.equal(['5397ae67ee0c49139bf64834b4d27fab', 'eb66c160957d4a28b11d3f1b968df9cd']);
-    expect(d.failed.map((f) => f.id)).to.deep.equal(['gone']);
-    expect(d.message).to.contain('2 of 3 runs were deleted');
-    expect(d.message).to.contain('"gone"');
-  });
-});
-
-describe('MlflowSource: errors', () => {
-  for (const status of [401, 403]) {
-    it(`HTTP ${status} is not-allowed`, async () => {
-      const fake = server();
-      fake.overrides.set('POST experiments/search', () => json(status, { error_code: 'PERMISSION_DENIED', message: 'Permission denied' }));
-      const err = await rejection(source(fake).load({}));
-      expect(err.kind).to.equal('not-allowed');
-      expect(err.status).to.equal(status);
-      expect(err.message).to.contain(BASE);
-      expect(err.message).to.contain('Permission denied');
-    });
-  }
-
-  it('HTTP 404 is not-found and names the URL', async () => {
-    const fake = server();
-    fake.overrides.set('POST runs/search', () => new Response('<html>Not Found</html>', { status: 404 }));
-    const err = await rejection(source(fake).load({}));
-    expect(err.kind).to.equal('not-found');
-    expect(err.location).to.equal(`${BASE}api/2.0/mlflow/runs/search`);
-    expect(err.message).to.contain(`${BASE}api/2.0/mlflow/runs/search`);
-  });
-
-  it('HTTP 500 is an http error with the server\'s message', async () => {
-    const fake = server();
-    fake.overrides.set('POST runs/search', () => json(500, { error_code: 'INTERNAL_ERROR', message: 'database is locked' }));
-    const err = await rejection(source(fake).load({}));
-    expect(err.kind).to.equal('http');
-    expect(err.message).to.contain('database is locked');
-  });
-
-  it('an unreachable server is a network error naming it', async () => {
-    const failing = (async () => {
-      throw new TypeError('Failed to fetch');
-    }) as typeof fetch;
-    const err = await rejection(new MlflowSource({ baseUrl: BASE, fetch: failing }).load({}));
-    expect(err.kind).to.equal('network');
-    expect(err.message).to.contain(`Could not reach the MLflow server at ${BASE}`);
-  });
-
-  it('an answer that is not JSON is a parse error', async () => {
-    const fake = server();
-    fake.overrides.set('POST runs/search', () => new Response('<!doctype html><title>Sign in</title>', { status: 200 }));
-    const err = await rejection(source(fake).load({}));
-    expect(err.kind).to.equal('parse');
-    expect(err.message).to.contain('not valid JSON');
-    expect(err.message).to.contain('web page');
-  });
-
-  it('a page_token sent twice stops with an error instead of looping', async () => {
-    const fake = server();
-    fake.overrides.set('POST runs/search', () => json(200, { runs: [], next_page_token: 'same' }));
-    const err = await rejection(source(fake).load({}));
-    expect(err.kind).to.equal('parse');
-    expect(err.message).to.contain('page_token');
-  });
-
-  it('a cancelled load is aborted', async () => {
-    const fake = server();
-    const controller = new AbortController();
-    fake.overrides.set('POST runs/search', (r) => {
-      controller.abort();
-      expect(r.signal?.aborted).to.equal(true);
-      throw new DOMException('The operation was aborted.', 'AbortError');
-    });
-    const err = await rejection(source(fake).load({}, controller.signal));
-    expect(err.kind).to.equal('aborted');
+    expect(q('name', 'contains', 'x')).to.equal("attributes.run_name ILIKE '%x%'");
+    expect(q('id', 'eq', 'abc123')).to.equal("attributes.run_id = 'abc123'");
+    const sorted = toMlflowSearch({ sort: [{ attribute: 'times.started', dir: 'asc' }, { attribute: 'params.lr', dir: 'desc' }, { attribute: 'name', dir: 'asc' }] });
+    expect(sorted.orderBy).to.deep.equal(['attributes.start_time ASC']);
+    expect(sorted.local).to.deep.equal(['sort']);
+    expect(toMlflowSearch({ search: 'x', sort: [{ attribute: 'name', dir: 'desc' }] })).to.deep.equal({ filter: '', orderBy: ['attributes.run_name DESC'], local: ['search'] });
   });
 });

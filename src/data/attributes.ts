@@ -1,3 +1,4 @@
+import { isObject } from '../shared/guards.js';
 import { MAX_LABEL_LENGTH, clipText } from './format.js';
 import { durationMs } from './parse.js';
 import type { Experiment } from './types.js';
@@ -17,8 +18,14 @@ export interface Attribute {
   readonly label: string;
   readonly category: AttributeCategory;
   readonly kind: AttributeKind;
-  /** Reads the value from a record. */
+  /** Reads the value from a record, as it sorts and filters. */
   readonly get: (e: Experiment) => AttributeValue;
+  /**
+   * The value as the record holds it, when `get` converts it: a parameter logged as text whose
+   * every value is a number or a boolean (MLflow stores all params as text) sorts and filters
+   * as a number (`get` gives 64, not "64"), and is shown as logged ("1e-3", "True").
+   */
+  readonly text?: (e: Experiment) => string | undefined;
 }
 
 /** The curated first-glance columns (DESIGN.md). */
@@ -85,10 +92,37 @@ export const BUILTIN_ATTRIBUTES: readonly Attribute[] = [
   fixed('git.dirty', 'Git dirty', 'git', 'boolean', (e) => e.git?.[0]?.dirty),
 ];
 
+/**
+ * Sacred's `_run.info` and the run's return value have no place in format v1 and stay under
+ * `extensions.sacred`; they are attributes by that path (which filters and the query read as
+ * they are), labelled `info.<key>` and `Result`.
+ */
+const INFO_PREFIX = 'extensions.sacred.info';
+const RESULT_ID = 'extensions.sacred.result';
+const sacredOf = (e: Experiment): Record<string, unknown> | undefined => (isObject(e.extensions?.sacred) ? e.extensions.sacred : undefined);
+
 const BUILTIN_BY_ID = new Map(BUILTIN_ATTRIBUTES.map((a) => [a.id, a]));
 const METRIC_STATS = ['last', 'min', 'max', 'count'] as const;
 
 const kindOf = (v: unknown): AttributeKind => (typeof v === 'number' ? 'number' : typeof v === 'boolean' ? 'boolean' : Array.isArray(v) ? 'list' : 'text');
+
+const NUMBER_TEXT = /^\s*[+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?\s*$/i;
+const BOOLEAN_TEXT = /^\s*(?:true|false)\s*$/i;
+
+/** How a parameter value may be read: text that is a number or a boolean counts as one. */
+function paramKindOf(v: unknown): AttributeKind {
+  if (typeof v === 'string') return NUMBER_TEXT.test(v) ? 'number' : BOOLEAN_TEXT.test(v) ? 'boolean' : 'text';
+  return kindOf(v);
+}
+
+/** A parameter value as its (inferred) kind reads it; text that does not parse stays text. */
+function asKind(v: unknown, kind: AttributeKind): AttributeValue {
+  if (typeof v === 'string') {
+    if (kind === 'number' && NUMBER_TEXT.test(v)) return Number(v);
+    if (kind === 'boolean' && BOOLEAN_TEXT.test(v)) return v.trim().toLowerCase() === 'true';
+  }
+  return leaf(v);
+}
 
 function metricAttribute(key: string, stat: (typeof METRIC_STATS)[number]): Attribute {
   return fixed(`metrics.${key}.${stat}`, stat === 'last' ? key : `${key} (${stat})`, 'metrics', 'number', (e) => e.metrics?.[key]?.[stat]);
@@ -96,6 +130,18 @@ function metricAttribute(key: string, stat: (typeof METRIC_STATS)[number]): Attr
 
 function pathAttribute(prefix: string, path: string[], category: AttributeCategory, kind: AttributeKind, root: (e: Experiment) => unknown): Attribute {
   return fixed(`${prefix}.${path.join('.')}`, path.join('.'), category, kind, (e) => leaf(walk(root(e), path)));
+}
+
+/** A parameter whose values were logged as text but all read as numbers (or booleans). */
+function typedParamAttribute(path: string[], kind: AttributeKind): Attribute {
+  const read = (e: Experiment): unknown => walk(e.params, path);
+  return {
+    ...fixed(`params.${path.join('.')}`, path.join('.'), 'parameters', kind, (e) => asKind(read(e), kind)),
+    text: (e) => {
+      const v = read(e);
+      return typeof v === 'string' ? v : undefined;
+    },
+  };
 }
 
 /**
@@ -126,12 +172,18 @@ export class AttributeCollector {
   // Runs on every load of up to 100,000 records: sets keyed by plain names, ids and path arrays
   // built only when an attribute is seen for the first time.
   readonly #now: number | undefined;
-  readonly #paramKinds = new Map<string, AttributeKind>();
+  readonly #paramKinds = new Map<string, AttributeKind | 'unknown'>();
+  /** Parameters with at least one value logged as text that reads as a number or boolean. */
+  readonly #paramFromText = new Set<string>();
   readonly #paramPaths = new Map<string, string[]>();
   readonly #metricKeys = new Set<string>();
   readonly #depNames = new Set<string>();
   readonly #labelKeys = new Set<string>();
   readonly #envKeys = new Set<string>();
+  /** Leaves of Sacred's `_run.info` (`extensions.sacred.info`), by attribute id: path and kind. */
+  readonly #infoLeaves = new Map<string, { path: string[]; kind: AttributeKind }>();
+  #hasResult = false;
+  #resultKind: AttributeKind | undefined;
   readonly #used = new Set<string>(['status', 'name', 'id']);
   #pending = BUILTIN_ATTRIBUTES.filter((a) => !this.#used.has(a.id));
 
@@ -147,15 +199,17 @@ export class AttributeCollector {
         this.#visitParams(v as Record<string, unknown>, id, [...path, k]);
         continue;
       }
-      const kind = v === null || v === undefined ? 'text' : kindOf(v);
+      // A missing value (null) says nothing about the kind.
+      const kind = v === null || v === undefined ? undefined : paramKindOf(v);
+      if (typeof v === 'string' && kind !== 'text') this.#paramFromText.add(id);
       const prev = this.#paramKinds.get(id);
       if (prev === undefined) {
-        this.#paramKinds.set(id, kind);
+        this.#paramKinds.set(id, kind ?? 'unknown');
         // Real keys, so parameter names that contain dots still resolve.
         this.#paramPaths.set(id, [...path, k]);
-      } else if (v !== undefined && v !== null && prev !== kind && prev !== 'text') {
+      } else if (kind !== undefined && prev !== kind && prev !== 'text') {
         // A parameter that is a number in one run and text in another is text.
-        this.#paramKinds.set(id, 'text');
+        this.#paramKinds.set(id, prev === 'unknown' ? kind : 'text');
       }
     }
   }
@@ -179,17 +233,47 @@ export class AttributeCollector {
       if (e.dependencies) for (const d of e.dependencies) this.#depNames.add(d.name);
       if (e.labels) for (const k in e.labels) this.#labelKeys.add(k);
       if (e.host?.env) for (const k in e.host.env) this.#envKeys.add(k);
+      const sacred = e.extensions?.sacred;
+      if (isObject(sacred)) {
+        if (isObject(sacred.info)) this.#visitInfo(sacred.info, []);
+        if (sacred.result !== undefined && sacred.result !== null) {
+          const kind = isObject(sacred.result) ? 'text' : kindOf(sacred.result);
+          this.#resultKind = this.#hasResult && this.#resultKind !== kind ? 'text' : kind;
+          this.#hasResult = true;
+        }
+      }
+    }
+  }
+
+  #visitInfo(obj: Record<string, unknown>, path: string[]): void {
+    for (const k in obj) {
+      const v = obj[k];
+      if (isObject(v)) {
+        this.#visitInfo(v, [...path, k]);
+        continue;
+      }
+      if (v === null || v === undefined) continue;
+      const id = `${INFO_PREFIX}.${[...path, k].join('.')}`;
+      const kind = kindOf(v);
+      const prev = this.#infoLeaves.get(id);
+      if (!prev) this.#infoLeaves.set(id, { path: [...path, k], kind });
+      else if (prev.kind !== kind) prev.kind = 'text';
     }
   }
 
   result(): Attribute[] {
     const found = new Map<string, Attribute>();
     for (const k of this.#metricKeys) for (const s of METRIC_STATS) found.set(`metrics.${k}.${s}`, metricAttribute(k, s));
-    for (const [id, kind] of this.#paramKinds) {
-      found.set(id, pathAttribute('params', this.#paramPaths.get(id) ?? [], 'parameters', kind, (e) => e.params));
+    for (const [id, seen] of this.#paramKinds) {
+      const path = this.#paramPaths.get(id) ?? [];
+      const kind = seen === 'unknown' ? 'text' : seen;
+      const typed = this.#paramFromText.has(id) && (kind === 'number' || kind === 'boolean');
+      found.set(id, typed ? typedParamAttribute(path, kind) : pathAttribute('params', path, 'parameters', kind, (e) => e.params));
     }
     for (const name of this.#depNames) found.set(`dependencies.${name}`, fixed(`dependencies.${name}`, name, 'dependencies', 'text', (x) => x.dependencies?.find((y) => y.name === name)?.version));
     for (const k of this.#labelKeys) found.set(`labels.${k}`, fixed(`labels.${k}`, k, 'labels', 'text', (x) => x.labels?.[k]));
+    for (const [id, { path, kind }] of this.#infoLeaves) found.set(id, fixed(id, `info.${path.join('.')}`, 'experiment', kind, (e) => leaf(walk(sacredOf(e)?.info, path))));
+    if (this.#hasResult) found.set(RESULT_ID, fixed(RESULT_ID, 'Result', 'experiment', this.#resultKind ?? 'text', (e) => leaf(sacredOf(e)?.result)));
     for (const k of this.#envKeys) found.set(`host.env.${k}`, fixed(`host.env.${k}`, `env ${k}`, 'host', 'text', (x) => x.host?.env?.[k]));
     const builtins = BUILTIN_ATTRIBUTES.filter((a) => this.#used.has(a.id) || (DEFAULT_COLUMNS as readonly string[]).includes(a.id)).map((a) => withNow(a, this.#now));
     return [...builtins, ...found.values()];

@@ -1,17 +1,23 @@
-import { importMlflowRun, importMlflowSearchResponse } from './importers/mlflow.js';
+// One piece (~800 lines): every request goes through #call (signal, headers, CORS and HTTP errors
+// in words), and the run list, paging, live polling and the dead-or-alive judgement share the
+// experiment list and the caches of what was read. The query translation is mlflow-search.ts.
+import { isObject } from '../shared/guards.js';
+import { readErrorDetail } from '../shared/http-error.js';
+import { importMlflowRun, importMlflowSearchResponse, judgeMlflowRun } from './importers/mlflow.js';
 import { parseJsonText, toMetricNumber } from './parse.js';
+import { toMlflowSearch, type MlflowSearch } from './mlflow-search.js';
 import { applyQuery, prepareQuery } from './query.js';
 import {
+  DEFAULT_DEAD_AFTER_MS,
   SourceError,
   type Artifact,
-  type ColumnFilter,
+  type Change,
   type Experiment,
   type ExperimentSource,
   type Page,
   type Problem,
   type Query,
   type Series,
-  type SortSpec,
   type SourceCapabilities,
   type SourceErrorKind,
 } from './types.js';
@@ -41,7 +47,27 @@ export interface MlflowSourceInit {
   pageSize?: number;
   /** How the source is named in messages; default `MLflow at <baseUrl>`. */
   label?: string;
+  /**
+   * A filter in MLflow's own search grammar (`params.model = 'bert' AND metrics.loss < 0.1`),
+   * sent with every `runs/search` on top of the query's filters.
+   */
+  filter?: string;
+  /**
+   * When a query has parts MLflow cannot do (the search text, numeric comparisons of params,
+   * negations, sorting by a param), they run in the browser over at most this many of the runs
+   * MLflow sends; the page says so (`partial`). Default 10000. A query without `page` reads all.
+   */
+  localScanLimit?: number;
+  /**
+   * A `RUNNING` run silent for longer than this is shown as `dead`. Default: five times the
+   * median gap between the run's own latest metric points, at least 2 minutes.
+   */
+  deadAfterMs?: number;
+  /** How often `subscribe()` asks for the running runs, in ms. Default 15000. */
+  pollIntervalMs?: number;
 }
+
+export { toMlflowSearch, type MlflowSearch } from './mlflow-search.js';
 
 /** `delete()` failed for some runs: which were deleted and which were not, and why. */
 export class MlflowDeleteError extends SourceError {
@@ -54,260 +80,26 @@ export class MlflowDeleteError extends SourceError {
   }
 }
 
-/** What of a {@link Query} MLflow's own search grammar can do. */
-export interface MlflowSearch {
-  /** The `filter` of `runs/search`: clauses joined by `AND`; empty when nothing translates. */
-  filter: string;
-  /** The `order_by` of `runs/search`, e.g. `metrics.accuracy DESC`. */
-  orderBy: string[];
-}
-
 const MAX_PAGE_SIZE = 50_000;
 const DEFAULT_PAGE_SIZE = 1000;
+/** A filter MLflow cannot do whole is finished in the browser over at most this many runs, by default. */
+const DEFAULT_LOCAL_SCAN_LIMIT = 10_000;
 /** `metrics/get-history` refuses more than this per request. */
 const HISTORY_PAGE_SIZE = 25_000;
 const EXPERIMENTS_PAGE_SIZE = 1000;
 /** Artifact folders are listed breadth-first up to this many requests per run. */
 const MAX_ARTIFACT_LISTINGS = 25;
 const DELETE_CONCURRENCY = 4;
-const DAY_MS = 86_400_000;
+/** Running runs whose logging rhythm is read (one history request each) per load. */
+const MAX_RHYTHM_READS = 20;
+/** How many recent gaps between a run's metric points its rhythm is the median of. */
+const RHYTHM_POINTS = 20;
+/** A running run is dead after this many of its own logging gaps without a sign of life. */
+const RHYTHM_FACTOR = 5;
+const DEFAULT_POLL_MS = 15_000;
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const nonEmpty = (v: unknown): v is string => typeof v === 'string' && v !== '';
-
-// ---- Query -> MLflow search grammar ----
-//
-// The server filter only narrows what is fetched: every record is still checked with the
-// query's own predicate afterwards (applyQuery), so the answer is exactly what client-side
-// filtering gives. A clause is sent only when it keeps every run the predicate would keep;
-// anything else (search text, negations that must keep runs lacking the field, numeric
-// comparisons of text params, ...) is left to the client.
-
-const SIMPLE_KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const NUMERIC = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?$/i;
-const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
-const ISO_LIKE = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}.*)?$/;
-
-/** MLflow run statuses by our status; `dead` is a RUNNING run that went silent. */
-const MLFLOW_STATUS: Record<string, string> = {
-  completed: 'FINISHED',
-  failed: 'FAILED',
-  running: 'RUNNING',
-  dead: 'RUNNING',
-  queued: 'SCHEDULED',
-  interrupted: 'KILLED',
-};
-
-/** A key as MLflow's grammar reads it: bare when simple, else in backticks; undefined when it cannot be written. */
-function mlflowKey(key: string): string | undefined {
-  if (key === '') return undefined;
-  if (SIMPLE_KEY.test(key)) return key;
-  if (key.includes('`')) return undefined;
-  return `\`${key}\``;
-}
-
-/** A number as the grammar's lexer reads one (`1e-7`, not `1e+21`). */
-function numberLiteral(n: number): string {
-  return String(n).replace('e+', 'e');
-}
-
-function finiteNumber(v: string | number | undefined): number | undefined {
-  if (typeof v === 'number') return Number.isFinite(v) ? v : undefined;
-  if (typeof v === 'string' && NUMERIC.test(v.trim())) return Number(v.trim());
-  return undefined;
-}
-
-/**
- * Text as a `LIKE` pattern that matches at least what the text matches, on every MLflow store:
- * quotes, backslashes and regular-expression characters become `_` (any one character), because
- * MLflow does not unescape quoted values, SQL stores treat `\` as an escape, and the file store
- * turns the pattern into a regular expression. Non-ASCII characters become `_` too, so no store's
- * idea of their upper and lower case can drop a run. `%` and `_` stay wildcards; the client refines.
- */
-function likeLiteral(text: string): string | undefined {
-  if (/[\u0000-\u001f\u007f]/.test(text)) return undefined;
-  return text.replace(/[^A-Za-z0-9 _%\-.,:;/@#~!&=<>]/gu, '_');
-}
-
-interface TimeOperand {
-  start: number;
-  /** End of the day (exclusive) for a date-only value. */
-  dayEnd?: number;
-}
-
-function timeOperand(v: string | number | undefined): TimeOperand | undefined {
-  if (typeof v === 'number') return Number.isFinite(v) ? { start: v } : undefined;
-  if (typeof v !== 'string') return undefined;
-  const s = v.trim();
-  if (!ISO_LIKE.test(s)) return undefined;
-  if (DATE_ONLY.test(s)) {
-    const start = Date.parse(`${s}T00:00:00Z`);
-    return Number.isNaN(start) ? undefined : { start, dayEnd: start + DAY_MS };
-  }
-  const withZone = /(?:Z|[+-]\d{2}:?\d{2})$/i.test(s) ? s.replace(' ', 'T') : `${s.replace(' ', 'T')}Z`;
-  const start = Date.parse(withZone);
-  return Number.isNaN(start) ? undefined : { start };
-}
-
-const firstValue = (f: ColumnFilter): string | number | undefined => (Array.isArray(f.value) ? f.value[0] : f.value);
-
-function metricClauses(key: string, f: ColumnFilter): string[] {
-  const lhs = `metrics.${key}`;
-  const n = finiteNumber(firstValue(f));
-  switch (f.op) {
-    case 'gt':
-    case 'ge':
-    case 'lt':
-    case 'le':
-    case 'eq': {
-      if (n === undefined) return [];
-      const op = { gt: '>', ge: '>=', lt: '<', le: '<=', eq: '=' }[f.op];
-      return [`${lhs} ${op} ${numberLiteral(n)}`];
-    }
-    case 'between': {
-      const hi = finiteNumber(f.value2);
-      const out: string[] = [];
-      if (n !== undefined) out.push(`${lhs} >= ${numberLiteral(n)}`);
-      if (hi !== undefined) out.push(`${lhs} <= ${numberLiteral(hi)}`);
-      return out;
-    }
-    default:
-      return [];
-  }
-}
-
-/** Params and tags are text in MLflow; our comparisons of text ignore case: `ILIKE`. */
-function textClauses(lhs: string, f: ColumnFilter): string[] {
-  const v = firstValue(f);
-  if (v === undefined) return [];
-  const text = String(v);
-  let pattern: string | undefined;
-  switch (f.op) {
-    case 'eq':
-      // A number or a time matches other spellings of itself ("1e-3" = 0.001): client only.
-      if (finiteNumber(v) !== undefined || typeof v === 'number' || timeOperand(v) !== undefined) return [];
-      pattern = likeLiteral(text);
-      break;
-    case 'contains':
-      pattern = likeLiteral(text);
-      if (pattern !== undefined) pattern = `%${pattern}%`;
-      break;
-    case 'startsWith':
-      pattern = likeLiteral(text);
-      if (pattern !== undefined) pattern = `${pattern}%`;
-      break;
-    default:
-      return [];
-  }
-  return pattern === undefined ? [] : [`${lhs} ILIKE '${pattern}'`];
-}
-
-function statusClauses(f: ColumnFilter): string[] {
-  const lhs = 'attributes.status';
-  if (f.op === 'eq' || f.op === 'in') {
-    const values = Array.isArray(f.value) ? f.value : f.value === undefined ? [] : f.op === 'in' && typeof f.value === 'string' ? f.value.split(',') : [f.value];
-    const statuses = new Set(values.map((v) => MLFLOW_STATUS[String(v).trim().toLowerCase()]));
-    // MLflow compares a status with one value only (lists are for run ids).
-    const only = statuses.size === 1 ? [...statuses][0] : undefined;
-    return only ? [`${lhs} = '${only}'`] : [];
-  }
-  if (f.op === 'ne') {
-    const s = String(firstValue(f) ?? '').toLowerCase();
-    // RUNNING covers both running and dead: excluding it would drop runs the other one keeps.
-    const mlflow = s === 'running' || s === 'dead' ? undefined : MLFLOW_STATUS[s];
-    return mlflow ? [`${lhs} != '${mlflow}'`] : [];
-  }
-  return [];
-}
-
-function startTimeClauses(f: ColumnFilter): string[] {
-  const lhs = 'attributes.start_time';
-  const o = timeOperand(firstValue(f));
-  const ms = (n: number): string => String(Math.floor(n));
-  switch (f.op) {
-    case 'gt':
-      return o ? [`${lhs} > ${ms(o.dayEnd !== undefined ? o.dayEnd - 1 : o.start)}`] : [];
-    case 'ge':
-      return o ? [`${lhs} >= ${ms(o.start)}`] : [];
-    case 'lt':
-    case 'before':
-      return o ? [`${lhs} < ${ms(o.start)}`] : [];
-    case 'le':
-      return o ? [`${lhs} <= ${ms(o.dayEnd !== undefined ? o.dayEnd - 1 : o.start)}`] : [];
-    case 'after':
-      return o ? [`${lhs} >= ${ms(o.dayEnd ?? o.start + 1)}`] : [];
-    case 'on': {
-      if (!o) return [];
-      const day = Math.floor(o.start / DAY_MS) * DAY_MS;
-      return [`${lhs} >= ${ms(day)}`, `${lhs} < ${ms(day + DAY_MS)}`];
-    }
-    case 'eq':
-      return o && o.dayEnd === undefined ? [`${lhs} = ${ms(o.start)}`] : [];
-    case 'between': {
-      const hi = timeOperand(f.value2);
-      const out: string[] = [];
-      if (o) out.push(`${lhs} >= ${ms(o.start)}`);
-      if (hi) out.push(`${lhs} <= ${ms(hi.dayEnd !== undefined ? hi.dayEnd - 1 : hi.start)}`);
-      return out;
-    }
-    default:
-      return [];
-  }
-}
-
-function filterClauses(f: ColumnFilter): string[] {
-  const a = f.attribute;
-  if (a === 'status') return statusClauses(f);
-  if (a === 'times.started') return startTimeClauses(f);
-  if (a.startsWith('metrics.') && a.endsWith('.last')) {
-    const key = mlflowKey(a.slice('metrics.'.length, -'.last'.length));
-    return key ? metricClauses(key, f) : [];
-  }
-  if (a.startsWith('params.')) {
-    const key = mlflowKey(a.slice('params.'.length));
-    return key ? textClauses(`params.${key}`, f) : [];
-  }
-  if (a.startsWith('labels.')) {
-    const key = mlflowKey(a.slice('labels.'.length));
-    return key ? textClauses(`tags.${key}`, f) : [];
-  }
-  return [];
-}
-
-function orderTerm(s: SortSpec): string | undefined {
-  const dir = s.dir === 'desc' ? 'DESC' : 'ASC';
-  const a = s.attribute;
-  let lhs: string | undefined;
-  if (a === 'times.started') lhs = 'attributes.start_time';
-  else if (a === 'times.stopped') lhs = 'attributes.end_time';
-  else if (a.startsWith('metrics.') && a.endsWith('.last')) {
-    const key = mlflowKey(a.slice('metrics.'.length, -'.last'.length));
-    if (key) lhs = `metrics.${key}`;
-  } else if (a.startsWith('params.')) {
-    const key = mlflowKey(a.slice('params.'.length));
-    if (key) lhs = `params.${key}`;
-  } else if (a.startsWith('labels.')) {
-    const key = mlflowKey(a.slice('labels.'.length));
-    if (key) lhs = `tags.${key}`;
-  }
-  return lhs ? `${lhs} ${dir}` : undefined;
-}
-
-/**
- * The part of a query MLflow's `runs/search` can do itself (`filter`, `order_by`). The rest is
- * done on the client; the server part only narrows what is fetched, never changes the answer.
- */
-export function toMlflowSearch(query: Query): MlflowSearch {
-  const filter = (query.filters ?? []).flatMap(filterClauses).join(' AND ');
-  const orderBy: string[] = [];
-  // The leading sort keys MLflow understands; the client sorts exactly afterwards anyway.
-  for (const s of query.sort ?? []) {
-    const term = orderTerm(s);
-    if (!term) break;
-    orderBy.push(term);
-  }
-  return { filter, orderBy };
-}
 
 // ---- The source ----
 
@@ -320,26 +112,6 @@ interface CallOptions {
   what: string;
 }
 
-/** The server's own explanation: MLflow answers `{error_code, message}`. */
-async function errorDetail(response: Response): Promise<string | undefined> {
-  let text: string;
-  try {
-    text = await response.text();
-  } catch {
-    return undefined;
-  }
-  try {
-    const body: unknown = JSON.parse(text);
-    if (isObject(body)) {
-      const msg = body.message ?? body.error;
-      if (typeof msg === 'string') return typeof body.error_code === 'string' ? `${msg} (${body.error_code})` : msg;
-    }
-  } catch {
-    // Not JSON: plain text is shown if short and not a web page.
-  }
-  const trimmed = text.trim();
-  return trimmed && trimmed.length <= 300 && !trimmed.startsWith('<') ? trimmed : undefined;
-}
 
 interface ArtifactFile {
   path: string;
@@ -347,13 +119,36 @@ interface ArtifactFile {
   size?: number;
 }
 
+interface SearchPage {
+  experiments: Experiment[];
+  problems: Problem[];
+  /** Runs in MLflow's answer, deleted ones included (offsets count them). */
+  count: number;
+  next?: string;
+}
+
+/** A read of the runs MLflow narrowed a query to, kept while only the page changes. */
+interface NarrowedRead {
+  key: string;
+  experiments: Experiment[];
+  problems: Problem[];
+  /** True when MLflow had more runs than the read took. */
+  cut: boolean;
+  /** The page last shown from it. */
+  index: number;
+}
+
 /**
- * Reads runs from an MLflow tracking server. Client mode: `load()` fetches every matching run
- * (following `page_token`), with the parts of the query MLflow understands sent as its `filter`
- * and `order_by`, and applies the whole query on the result. Every request carries an AbortSignal.
+ * Reads runs from an MLflow tracking server (`serverQuery`). A query MLflow's search grammar can
+ * express whole goes to `runs/search` as its `filter` and `order_by`, and a `page` of it is one
+ * `runs/search` page (`page_token`), so a filtered view of 50,000 runs reads only what it shows.
+ * The parts MLflow cannot do run in the browser over what it sends (at most `localScanLimit`
+ * runs), and the page names them (`localFilters`, `partial`). MLflow does not count matches: a
+ * page's `total` is exact on the last page and a lower bound before (`totalIsLowerBound`).
+ * Every request carries an AbortSignal.
  */
 export class MlflowSource implements ExperimentSource {
-  readonly capabilities: SourceCapabilities = { delete: true, live: false, serverQuery: false, history: true };
+  readonly capabilities: SourceCapabilities = { delete: true, live: true, serverQuery: true, history: true };
   readonly label: string;
   readonly #root: URL;
   readonly #api: URL;
@@ -361,6 +156,15 @@ export class MlflowSource implements ExperimentSource {
   readonly #fetch: typeof fetch;
   /** Experiment names by id, from the last `experiments/search`. */
   #experimentNames = new Map<string, string>();
+  /** `page_token`s of server-paged queries: by query, the token of each page index. */
+  #tokens = new Map<string, (string | undefined)[]>();
+  #narrowed: NarrowedRead | undefined;
+  /** The experiments of the last load, whose running runs `subscribe()` polls. */
+  #polled: string[] | undefined;
+  /** The runs last seen running, by id, with what they looked like: what a poll compares with. */
+  #running: Map<string, string> | undefined;
+  /** A running run's dead-after limit from its own logging rhythm, by run id. */
+  #rhythms = new Map<string, number | undefined>();
 
   constructor(init: MlflowSourceInit) {
     const root = new URL(String(init.baseUrl), globalThis.location?.href);
@@ -385,9 +189,24 @@ export class MlflowSource implements ExperimentSource {
     return headers;
   }
 
+  /** The page's origin when the server is on another one (only then can CORS be the cause). */
+  #otherOrigin(): string | undefined {
+    const here = globalThis.location?.origin;
+    return here && here !== 'null' && here !== this.#root.origin ? here : undefined;
+  }
+
   #httpError(status: number, url: URL, what: string, detail: string | undefined): SourceError {
     const opts = { location: url.href, status };
     const said = detail ? ` The server said: ${detail}` : '';
+    if (status === 403 && detail !== undefined && /cross-origin request blocked/i.test(detail)) {
+      // MLflow 3.5+ answers requests from origins it was not told to allow with this text.
+      const origin = this.#otherOrigin() ?? "this page's origin";
+      return new SourceError(
+        'blocked',
+        `The MLflow server at ${this.#root.href} blocked ${what.toLowerCase()} because it comes from another origin (${origin}): HTTP 403 "${detail}". MLflow 3.5 and newer allow only their own host by default. Start it with --cors-allowed-origins ${origin} (several origins separated by commas), or serve this page and MLflow from the same origin through a reverse proxy.`,
+        opts,
+      );
+    }
     if (status === 401 || status === 403) {
       return new SourceError(
         'not-allowed',
@@ -400,6 +219,20 @@ export class MlflowSource implements ExperimentSource {
     }
     if (status >= 500) return new SourceError('http', `The MLflow server at ${this.#root.href} failed (HTTP ${status}) on ${what.toLowerCase()}.${said} Try again later.`, opts);
     return new SourceError('http', `The MLflow server at ${this.#root.href} refused ${what.toLowerCase()} (HTTP ${status}).${said}`, opts);
+  }
+
+  /** A request that got no answer at all: from another origin that is most likely CORS. */
+  #networkError(url: URL, err: unknown): SourceError {
+    const why = (err as Error)?.message ?? String(err);
+    const origin = this.#otherOrigin();
+    if (origin) {
+      return new SourceError(
+        'network',
+        `The browser got no answer it may read from the MLflow server at ${this.#root.href} (${why}). This page is on another origin (${origin}), so the likely cause is that the server does not allow it (CORS): MLflow 3.4 and older send no CORS headers at all, so serve this page and MLflow from the same origin (a reverse proxy in front of both); MLflow 3.5 and newer need --cors-allowed-origins ${origin}. If that is not it, check the address and that the server is running.`,
+        { location: url.href, cause: err },
+      );
+    }
+    return new SourceError('network', `Could not reach the MLflow server at ${this.#root.href} (${why}). Check the address and that the server is running.`, { location: url.href, cause: err });
   }
 
   #url(path: string, params?: Record<string, string>): URL {
@@ -425,16 +258,12 @@ export class MlflowSource implements ExperimentSource {
       };
       if (options.body !== undefined) init.body = JSON.stringify(options.body);
       response = await this.#fetch(url.href, init);
-      if (!response.ok) throw this.#httpError(response.status, url, what, await errorDetail(response));
+      if (!response.ok) throw this.#httpError(response.status, url, what, await readErrorDetail(response));
       text = await response.text();
     } catch (err) {
       if (err instanceof SourceError) throw err;
       if (signal.aborted) throw new SourceError('aborted', `${what}: the request to ${url.href} was cancelled.`, { location: url.href, cause: err });
-      throw new SourceError(
-        'network',
-        `Could not reach the MLflow server at ${this.#root.href} (${(err as Error)?.message ?? String(err)}). Check the address, that the server is running and, from a web page, that it allows this page's origin (CORS).`,
-        { location: url.href, cause: err },
-      );
+      throw this.#networkError(url, err);
     }
     if (text.trim() === '') return {};
     try {
@@ -471,18 +300,28 @@ export class MlflowSource implements ExperimentSource {
   async #experimentIds(signal: AbortSignal | undefined): Promise<string[]> {
     const ids = (this.#init.experimentIds ?? []).map(String);
     const wanted = this.#init.experimentNames ?? [];
-    if (wanted.length === 0 && ids.length > 0) {
+    let names: Map<string, string> | undefined;
+    try {
+      names = await this.#listExperiments(signal);
+    } catch (err) {
       // The names only label the groups: a server that will not list experiments still serves runs.
-      try {
-        await this.#listExperiments(signal);
-      } catch (err) {
-        if (err instanceof SourceError && err.kind === 'aborted') throw err;
-      }
-      return ids;
+      if (wanted.length > 0 || ids.length === 0 || (err instanceof SourceError && err.kind === 'aborted')) throw err;
     }
-    const names = await this.#listExperiments(signal);
-    if (wanted.length === 0) return [...names.keys()];
-    const byName = new Map([...names].map(([id, name]) => [name, id]));
+    if (!names) return ids;
+    const listed = names;
+    const unknownIds = ids.filter((id) => !listed.has(id));
+    if (unknownIds.length > 0) {
+      // runs/search answers an unknown id with no runs, which would look like an empty experiment.
+      const list = unknownIds.map((id) => JSON.stringify(id)).join(', ');
+      const known = [...listed].slice(0, 10).map(([id, name]) => `${id} (${JSON.stringify(name)})`).join(', ');
+      throw new SourceError(
+        'not-found',
+        `The MLflow server at ${this.#root.href} has no active experiment with id ${list}. ${known ? `Its experiments are: ${known}${listed.size > 10 ? ', …' : ''}.` : 'It has no active experiments.'} An experiment's id is in the address of its page in the MLflow UI.`,
+        { location: this.#url('experiments/search').href },
+      );
+    }
+    if (wanted.length === 0) return ids.length > 0 ? ids : [...listed.keys()];
+    const byName = new Map([...listed].map(([id, name]) => [name, id]));
     const missing = wanted.filter((n) => !byName.has(n));
     if (missing.length > 0) {
       throw new SourceError(
@@ -496,52 +335,202 @@ export class MlflowSource implements ExperimentSource {
 
   // ---- runs ----
 
-  /** Every run matching the query: MLflow narrows what it sends, the query decides exactly. */
-  async load(query: Query = {}, signal?: AbortSignal): Promise<Page> {
+  #pageSize(): number {
+    return Math.min(MAX_PAGE_SIZE, Math.max(1, Math.floor(this.#init.pageSize ?? DEFAULT_PAGE_SIZE)));
+  }
+
+  #filterOf(search: MlflowSearch): string {
+    return [this.#init.filter?.trim(), search.filter].filter((f): f is string => Boolean(f)).join(' AND ');
+  }
+
+  /** One `runs/search` page, converted; deleted runs are hidden without being called a problem. */
+  async #searchPage(experimentIds: string[], search: MlflowSearch, size: number, token: string | undefined, offset: number, signal: AbortSignal | undefined): Promise<SearchPage> {
+    const body: Record<string, unknown> = { experiment_ids: experimentIds, run_view_type: 'ACTIVE_ONLY', max_results: size };
+    const filter = this.#filterOf(search);
+    if (filter) body.filter = filter;
+    if (search.orderBy.length > 0) body.order_by = search.orderBy;
+    if (token) body.page_token = token;
+    const answer = await this.#call('runs/search', { method: 'POST', body, signal, what: 'The run list' });
+    if (!isObject(answer) || (answer.runs !== undefined && !Array.isArray(answer.runs))) {
+      const where = this.#url('runs/search').href;
+      throw new SourceError('parse', `${where} did not answer with runs: expected {"runs": [...], "next_page_token": ...}. Check that the address is the MLflow tracking server.`, { location: where });
+    }
+    const count = Array.isArray(answer.runs) ? answer.runs.length : 0;
+    // No `now`: each running run is judged below against its own rhythm.
+    const result = importMlflowSearchResponse(answer);
+    const problems: Problem[] = [];
+    for (const p of result.problems) {
+      // A deleted run is hidden on purpose, as MLflow hides it: nothing for the user to fix.
+      if (p.severity === 'warning' && p.path.endsWith('.info.lifecycle_stage')) continue;
+      problems.push(p.index === undefined ? p : { ...p, index: p.index + offset, path: p.path.replace(/^\$\.runs\[(\d+)\]/, (_m, i: string) => `$.runs[${Number(i) + offset}]`) });
+    }
+    const experiments = await this.#judge(
+      result.experiments.map((e) => this.#finish(e)),
+      signal,
+    );
+    this.#running ??= new Map();
+    for (const e of experiments) {
+      if (e.status === 'running' || e.status === 'dead') this.#running.set(e.id, liveSignature(e));
+      else this.#running.delete(e.id);
+    }
+    const out: SearchPage = { experiments, problems, count };
+    if (result.nextPageToken) out.next = result.nextPageToken;
+    return out;
+  }
+
+  /**
+   * The runs matching the query. Without `query.page`: every one. With it: when MLflow can do
+   * the whole query, that page of MLflow's answer; otherwise the query run in the browser over
+   * the runs MLflow narrowed it to, at most `localScanLimit` of them.
+   */
+  async load(query: Query = {}, signal?: AbortSignal, onPartial?: (first: Experiment[]) => void): Promise<Page> {
     const experimentIds = await this.#experimentIds(signal);
-    const now = Date.now();
+    this.#polled = experimentIds;
     if (experimentIds.length === 0) return { experiments: [], total: 0 };
     const search = toMlflowSearch(query);
-    const size = Math.min(MAX_PAGE_SIZE, Math.max(1, Math.floor(this.#init.pageSize ?? DEFAULT_PAGE_SIZE)));
+    const page = query.page;
+    if (page && search.local.length === 0) return this.#serverPage(experimentIds, search, page, query, signal);
+    const limit = page ? Math.max(1, this.#init.localScanLimit ?? DEFAULT_LOCAL_SCAN_LIMIT) : Infinity;
+    // Early rows are shown as they come only when they need no more filtering or sorting.
+    const read = await this.#readNarrowed(experimentIds, search, limit, page?.index ?? 0, signal, page || search.local.length > 0 ? undefined : onPartial);
+    await prepareQuery(query);
+    const matched = applyQuery(read.experiments, query);
+    const out: Page = { experiments: matched.experiments, total: matched.total };
+    if (matched.nextToken) out.nextToken = matched.nextToken;
+    if (read.problems.length > 0) out.problems = read.problems;
+    if (search.local.length > 0) out.localFilters = search.local;
+    if (read.cut) out.partial = true;
+    return out;
+  }
+
+  /**
+   * Every run MLflow narrows the query to, up to `limit`. A limited read is kept while only the
+   * page changes; asking for the same page again reads afresh (a reload).
+   */
+  async #readNarrowed(experimentIds: string[], search: MlflowSearch, limit: number, index: number, signal: AbortSignal | undefined, onPartial?: (first: Experiment[]) => void): Promise<NarrowedRead> {
+    const key = JSON.stringify([experimentIds, this.#filterOf(search), search.orderBy, limit]);
+    const kept = this.#narrowed;
+    if (kept?.key === key && kept.index !== index && Number.isFinite(limit)) {
+      kept.index = index;
+      return kept;
+    }
     const experiments: Experiment[] = [];
     const problems: Problem[] = [];
     const seen = new Set<string>();
     let offset = 0;
     let token: string | undefined;
+    let cut = false;
     for (;;) {
-      const body: Record<string, unknown> = { experiment_ids: experimentIds, run_view_type: 'ACTIVE_ONLY', max_results: size };
-      if (search.filter) body.filter = search.filter;
-      if (search.orderBy.length > 0) body.order_by = search.orderBy;
-      if (token) body.page_token = token;
-      const answer = await this.#call('runs/search', { method: 'POST', body, signal, what: 'The run list' });
-      if (!isObject(answer) || (answer.runs !== undefined && !Array.isArray(answer.runs))) {
+      const size = Math.min(this.#pageSize(), Number.isFinite(limit) ? Math.max(1, limit - offset) : MAX_PAGE_SIZE);
+      const got = await this.#searchPage(experimentIds, search, size, token, offset, signal);
+      experiments.push(...got.experiments);
+      problems.push(...got.problems);
+      offset += got.count;
+      if (!got.next) break;
+      if (offset >= limit) {
+        cut = true;
+        break;
+      }
+      if (seen.has(got.next)) {
         const where = this.#url('runs/search').href;
-        throw new SourceError('parse', `${where} did not answer with runs: expected {"runs": [...], "next_page_token": ...}. Check that the address is the MLflow tracking server.`, { location: where });
+        throw new SourceError('parse', `${where} sent the same page_token twice (${JSON.stringify(got.next)}); reading would never end. The server's paging is broken.`, { location: where });
       }
-      const runs = Array.isArray(answer.runs) ? answer.runs : [];
-      const result = importMlflowSearchResponse(answer, { now });
-      for (const e of result.experiments) experiments.push(this.#finish(e));
-      for (const p of result.problems) {
-        // A deleted run is hidden on purpose, as MLflow hides it: nothing for the user to fix.
-        if (p.severity === 'warning' && p.path.endsWith('.info.lifecycle_stage')) continue;
-        problems.push(p.index === undefined ? p : { ...p, index: p.index + offset, path: p.path.replace(/^\$\.runs\[(\d+)\]/, (_m, i: string) => `$.runs[${Number(i) + offset}]`) });
-      }
-      offset += runs.length;
-      const next = result.nextPageToken;
-      if (!next) break;
-      if (seen.has(next)) {
-        const where = this.#url('runs/search').href;
-        throw new SourceError('parse', `${where} sent the same page_token twice (${JSON.stringify(next)}); reading would never end. The server's paging is broken.`, { location: where });
-      }
-      seen.add(next);
-      token = next;
+      if (experiments.length > 0) onPartial?.(experiments.slice());
+      seen.add(got.next);
+      token = got.next;
     }
-    await prepareQuery(query); // the pattern engine, when a filter uses `matches`
-    const matched = applyQuery(experiments, query);
-    const page: Page = { experiments: matched.experiments, total: matched.total };
-    if (matched.nextToken) page.nextToken = matched.nextToken;
-    if (problems.length > 0) page.problems = problems;
-    return page;
+    const read: NarrowedRead = { key, experiments, problems, cut, index };
+    if (Number.isFinite(limit)) this.#narrowed = read;
+    return read;
+  }
+
+  /** One page of a query MLflow does whole: page `index` is reached through the `page_token`s of the pages before it. */
+  async #serverPage(experimentIds: string[], search: MlflowSearch, page: NonNullable<Query['page']>, query: Query, signal: AbortSignal | undefined): Promise<Page> {
+    const size = Math.min(MAX_PAGE_SIZE, Math.max(1, Math.floor(page.size)));
+    const key = JSON.stringify([experimentIds, this.#filterOf(search), search.orderBy, size]);
+    const tokens = this.#tokens.get(key) ?? [undefined];
+    this.#tokens.set(key, tokens);
+    let index = Math.max(0, Math.floor(page.index ?? 0));
+    let token: string | undefined;
+    if (page.token !== undefined) {
+      // Our own nextToken: `<index>:<MLflow's page_token>`.
+      const m = /^(\d+):(.+)$/s.exec(page.token);
+      if (!m) throw new SourceError('parse', `The page token ${JSON.stringify(page.token)} was not made by this source; start again from the first page.`);
+      index = Number(m[1]);
+      token = m[2];
+    } else {
+      let known = Math.min(index, tokens.length - 1);
+      while (known > 0 && tokens[known] === undefined) known--;
+      token = tokens[known];
+      // The pages before the one asked for are walked once; their tokens are kept for next time.
+      for (let i = known; i < index; i++) {
+        const skipped = await this.#searchPage(experimentIds, search, size, token, i * size, signal);
+        if (!skipped.next) return { experiments: [], total: i * size + skipped.count };
+        token = skipped.next;
+        tokens[i + 1] = token;
+      }
+    }
+    const got = await this.#searchPage(experimentIds, search, size, token, index * size, signal);
+    if (got.next) tokens[index + 1] = got.next;
+    // The filters were MLflow's and are checked again only as a guard; the order is MLflow's.
+    const experiments = query.filters?.length ? applyQuery(got.experiments, { filters: query.filters }).experiments : got.experiments;
+    const out: Page = { experiments, total: index * size + got.count };
+    if (got.next) {
+      out.nextToken = `${index + 1}:${got.next}`;
+      // MLflow does not count: at least one more run follows.
+      out.total = index * size + got.count + 1;
+      out.totalIsLowerBound = true;
+    }
+    if (got.problems.length > 0) out.problems = got.problems;
+    return out;
+  }
+
+  /**
+   * Running runs judged alive or dead. Without `deadAfterMs` each is measured against its own
+   * rhythm: the history of the metric it logged last (one request, kept per run) tells how
+   * often it logs.
+   */
+  async #judge(experiments: Experiment[], signal: AbortSignal | undefined): Promise<Experiment[]> {
+    const now = Date.now();
+    let reads = 0;
+    const out: Experiment[] = [];
+    for (const e of experiments) {
+      if (e.status !== 'running') {
+        out.push(e);
+        continue;
+      }
+      let limit = this.#init.deadAfterMs ?? this.#rhythms.get(e.id);
+      let why: string | undefined;
+      if (limit === undefined && !this.#rhythms.has(e.id) && reads < MAX_RHYTHM_READS) {
+        reads++;
+        limit = await this.#rhythm(e, signal);
+        this.#rhythms.set(e.id, limit);
+      }
+      if (this.#init.deadAfterMs === undefined && limit !== undefined && limit > DEFAULT_DEAD_AFTER_MS) why = `${RHYTHM_FACTOR}× the run's usual gap between metric points`;
+      out.push(judgeMlflowRun(e, now, limit ?? DEFAULT_DEAD_AFTER_MS, why));
+    }
+    return out;
+  }
+
+  async #rhythm(e: Experiment, signal: AbortSignal | undefined): Promise<number | undefined> {
+    // The metric logged last is the one still being logged.
+    let latest: string | undefined;
+    let latestStep = -Infinity;
+    for (const [key, m] of Object.entries(e.metrics ?? {})) {
+      if ((m.lastStep ?? 0) >= latestStep) {
+        latest = key;
+        latestStep = m.lastStep ?? 0;
+      }
+    }
+    if (latest === undefined) return undefined;
+    try {
+      const series = await this.history(e.id, latest, signal);
+      return deadAfterFromRhythm((series.timestamps ?? []).map((t) => Date.parse(t)));
+    } catch (err) {
+      if (err instanceof SourceError && err.kind === 'aborted') throw err;
+      // Without a history the default limit holds.
+      return undefined;
+    }
   }
 
   /** Group names from the experiment list; a history reference on every metric whose points stayed on the server. */
@@ -566,13 +555,13 @@ export class MlflowSource implements ExperimentSource {
     const what = `Run ${JSON.stringify(id)}`;
     const answer = await this.#call('runs/get', { params: { run_id: id }, signal, what });
     const where = this.#url('runs/get', { run_id: id }).href;
-    const result = importMlflowRun(answer, { now: Date.now() });
+    const result = importMlflowRun(answer);
     if (result.hidden) throw new SourceError('not-found', `Run ${JSON.stringify(id)} is deleted in MLflow (${where}).`, { location: where });
     if (!result.experiment) {
       const why = result.problems.map((p) => `${p.path}: ${p.message}`).join('; ');
       throw new SourceError('schema', `${where} did not answer with a usable MLflow run: ${why}.`, { location: where });
     }
-    const e = this.#finish(result.experiment);
+    const [e] = (await this.#judge([this.#finish(result.experiment)], signal)) as [Experiment];
     let listing: { root?: string; files: ArtifactFile[] } | undefined;
     try {
       listing = await this.#listArtifacts(id, signal);
@@ -691,38 +680,153 @@ export class MlflowSource implements ExperimentSource {
       response = await this.#fetch(url.href, { headers: await this.#headers(false), credentials: this.#init.credentials ?? 'same-origin', signal: own });
     } catch (err) {
       if (own.aborted) throw new SourceError('aborted', `${what}: the download was cancelled.`, { location: url.href, cause: err });
-      throw new SourceError('network', `Could not reach the MLflow server at ${this.#root.href} (${(err as Error)?.message ?? String(err)}).`, { location: url.href, cause: err });
+      throw this.#networkError(url, err);
     }
-    if (!response.ok) throw this.#httpError(response.status, url, what, await errorDetail(response));
+    if (!response.ok) throw this.#httpError(response.status, url, what, await readErrorDetail(response));
     return response.blob();
   }
 
-  /**
-   * Deletes runs (`runs/delete`, MLflow's soft delete: they can be restored from the MLflow UI).
-   * Resolves once every one is deleted; otherwise rejects with an {@link MlflowDeleteError}
-   * naming which were deleted and which failed, and why.
-   */
-  async delete(ids: string[], signal?: AbortSignal): Promise<void> {
-    const deleted: string[] = [];
+  /** Runs through `runs/<action>` a few at a time; which succeeded and which failed, and why. */
+  async #eachRun(ids: string[], action: 'delete' | 'restore', signal: AbortSignal | undefined): Promise<{ done: string[]; failed: { id: string; error: SourceError }[] }> {
+    const done: string[] = [];
     const failed: { id: string; error: SourceError }[] = [];
     let next = 0;
+    const verb = action === 'delete' ? 'Deleting' : 'Restoring';
     const worker = async (): Promise<void> => {
       while (next < ids.length) {
         const id = ids[next++] as string;
         try {
-          await this.#call('runs/delete', { method: 'POST', body: { run_id: id }, signal, what: `Deleting run ${JSON.stringify(id)}` });
-          deleted.push(id);
+          await this.#call(`runs/${action}`, { method: 'POST', body: { run_id: id }, signal, what: `${verb} run ${JSON.stringify(id)}` });
+          done.push(id);
         } catch (err) {
           failed.push({ id, error: err instanceof SourceError ? err : new SourceError('http', String(err), { cause: err }) });
         }
       }
     };
     await Promise.all(Array.from({ length: Math.min(DELETE_CONCURRENCY, ids.length) }, worker));
-    if (failed.length === 0) return;
+    // What was read before no longer holds.
+    this.#narrowed = undefined;
+    this.#tokens.clear();
+    return { done, failed };
+  }
+
+  #batchError(action: 'delete' | 'restore', ids: string[], done: string[], failed: { id: string; error: SourceError }[]): MlflowDeleteError {
     const first = failed[0] as { id: string; error: SourceError };
     const kind: SourceErrorKind = failed.every((f) => f.error.kind === first.error.kind) ? first.error.kind : 'http';
     const list = failed.map((f) => `${JSON.stringify(f.id)} (${f.error.message})`).join('; ');
-    const done = deleted.length > 0 ? `${deleted.length} of ${ids.length} runs were deleted; ` : '';
-    throw new MlflowDeleteError(kind, `${done}${failed.length === 1 ? 'this run was' : `these ${failed.length} runs were`} not deleted: ${list}`, deleted, failed, this.#url('runs/delete').href);
+    const past = action === 'delete' ? 'deleted' : 'restored';
+    const doneText = done.length > 0 ? `${done.length} of ${ids.length} runs were ${past}; ` : '';
+    return new MlflowDeleteError(kind, `${doneText}${failed.length === 1 ? 'this run was' : `these ${failed.length} runs were`} not ${past}: ${list}`, done, failed, this.#url(`runs/${action}`).href);
   }
+
+  /**
+   * Deletes runs (`runs/delete`, MLflow's soft delete: `restore()` brings them back, as does the
+   * MLflow UI). Resolves once every one is deleted; otherwise rejects with an
+   * {@link MlflowDeleteError} naming which were deleted and which failed, and why.
+   */
+  async delete(ids: string[], signal?: AbortSignal): Promise<void> {
+    const { done, failed } = await this.#eachRun(ids, 'delete', signal);
+    if (failed.length > 0) throw this.#batchError('delete', ids, done, failed);
+  }
+
+  /**
+   * Brings deleted runs back (`runs/restore`). Resolves once every one is restored; otherwise
+   * rejects with an {@link MlflowDeleteError} whose `deleted` lists the runs that were restored.
+   */
+  async restore(ids: string[], signal?: AbortSignal): Promise<void> {
+    const { done, failed } = await this.#eachRun(ids, 'restore', signal);
+    if (failed.length > 0) throw this.#batchError('restore', ids, done, failed);
+  }
+
+  /**
+   * Live updates: every `pollIntervalMs` (default 15 s) asks MLflow for the running runs of the
+   * experiments last loaded (`runs/search` with `attributes.status = 'RUNNING'`) and reports
+   * those that changed, and the runs that stopped running (read with `runs/get`), as `upsert`
+   * changes; a run deleted meanwhile as a `delete`. Returns the function that stops it.
+   */
+  subscribe(onChange: (change: Change) => void): () => void {
+    let stopped = false;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let abort: AbortController | undefined;
+    const interval = Math.max(10, this.#init.pollIntervalMs ?? DEFAULT_POLL_MS);
+    const poll = async (): Promise<void> => {
+      abort = new AbortController();
+      try {
+        const { upserts, deleted } = await this.#pollRunning(abort.signal);
+        if (stopped) return;
+        if (upserts.length > 0 || deleted.length > 0) {
+          // What was read before no longer holds.
+          this.#narrowed = undefined;
+          this.#tokens.clear();
+        }
+        if (upserts.length > 0) onChange({ type: 'upsert', experiments: upserts });
+        if (deleted.length > 0) onChange({ type: 'delete', ids: deleted });
+      } catch {
+        // A failed poll (server restarting, network gone) is tried again at the next interval.
+      }
+      if (!stopped) timer = setTimeout(() => void poll(), interval);
+    };
+    timer = setTimeout(() => void poll(), interval);
+    return () => {
+      stopped = true;
+      clearTimeout(timer);
+      abort?.abort();
+    };
+  }
+
+  /** The running runs that changed since last seen (and those that stopped running), or were deleted. */
+  async #pollRunning(signal: AbortSignal): Promise<{ upserts: Experiment[]; deleted: string[] }> {
+    const experimentIds = this.#polled ?? (await this.#experimentIds(signal));
+    const upserts: Experiment[] = [];
+    const deleted: string[] = [];
+    if (experimentIds.length === 0) return { upserts, deleted };
+    // Without a load before, the first poll only learns what runs.
+    const before = this.#running === undefined ? undefined : new Map(this.#running);
+    // `run.status`, the form of the status clause the recorded MLflow servers were asked.
+    const search: MlflowSearch = { filter: "run.status = 'RUNNING'", orderBy: [], local: [] };
+    const now = new Set<string>();
+    const seen = new Set<string>();
+    let token: string | undefined;
+    for (;;) {
+      const got = await this.#searchPage(experimentIds, search, this.#pageSize(), token, 0, signal);
+      for (const e of got.experiments) {
+        now.add(e.id);
+        if (before !== undefined && before.get(e.id) !== liveSignature(e)) upserts.push(e);
+      }
+      if (!got.next || seen.has(got.next)) break;
+      seen.add(got.next);
+      token = got.next;
+    }
+    for (const id of before?.keys() ?? []) {
+      if (now.has(id)) continue;
+      // It stopped running (or was deleted): read how it ended.
+      try {
+        upserts.push(await this.get(id, signal));
+        this.#running?.delete(id);
+      } catch (err) {
+        if (err instanceof SourceError && err.kind === 'not-found') {
+          deleted.push(id);
+          this.#running?.delete(id);
+        } else throw err;
+      }
+    }
+    return { upserts, deleted };
+  }
+}
+
+/** What a poll compares to tell whether a running run changed. */
+const liveSignature = (e: Experiment): string => JSON.stringify([e.status, e.times, e.metrics, e.params, e.labels, e.tags, e.name]);
+
+/**
+ * How long a running run may stay silent, from the times of its latest metric points (epoch
+ * ms): five times the median gap between them, at least 2 minutes; undefined with fewer than
+ * two points.
+ */
+export function deadAfterFromRhythm(timestamps: number[]): number | undefined {
+  const times = [...new Set(timestamps.filter((t) => Number.isFinite(t)))].sort((a, b) => a - b).slice(-(RHYTHM_POINTS + 1));
+  if (times.length < 2) return undefined;
+  const gaps = times.slice(1).map((t, i) => t - (times[i] as number)).sort((a, b) => a - b);
+  const mid = gaps.length / 2;
+  const median = gaps.length % 2 === 1 ? (gaps[Math.floor(mid)] as number) : ((gaps[mid - 1] as number) + (gaps[mid] as number)) / 2;
+  return Math.max(DEFAULT_DEAD_AFTER_MS, RHYTHM_FACTOR * median);
 }

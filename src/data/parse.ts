@@ -100,10 +100,14 @@ export function durationMs(e: Experiment, now = Date.now()): number | undefined 
 
 /**
  * A `running` record whose last sign of life (heartbeat, else start) is older than `deadAfterMs`
- * at `now` becomes `dead`; the source's word stays in `statusDetail.raw`.
+ * at `now` becomes `dead`; the source's word stays in `statusDetail.raw`. A record that beats
+ * more slowly says how long it may stay silent in `extensions.deadAfterMs` (ms); the longer
+ * limit holds.
  */
 export function deriveStatus(e: Experiment, now: number, deadAfterMs = DEFAULT_DEAD_AFTER_MS): Experiment {
   if (e.status !== 'running') return e;
+  const own = e.extensions?.deadAfterMs;
+  if (typeof own === 'number' && own > deadAfterMs) deadAfterMs = own;
   // The latest sign of life: a heartbeat, or an update (MLflow has no heartbeat but logs metrics).
   const beats = [e.times?.heartbeat, e.times?.updated].map((t) => (t ? Date.parse(t) : Number.NaN)).filter((t) => !Number.isNaN(t));
   const at = beats.length > 0 ? Math.max(...beats) : e.times?.started ? Date.parse(e.times.started) : Number.NaN;
@@ -325,7 +329,7 @@ function parseList<T>(v: unknown, path: string, c: Collector, item: (x: unknown,
 }
 
 const DEPENDENCY_KEYS = new Set(['name', 'version', 'manager']);
-const ARTIFACT_KEYS = new Set(['name', 'uri', 'path', 'mediaType', 'digest']);
+const ARTIFACT_KEYS = new Set(['name', 'uri', 'path', 'mediaType', 'digest', 'unavailable']);
 const GIT_KEYS = new Set(['url', 'commit', 'branch']);
 
 /** True when every key is known and every value text, except the `other` keys (checked by the caller). */
@@ -368,7 +372,7 @@ function parseArtifact(x: unknown, p: LazyPath, c: Collector): Artifact | undefi
     else c.warn(`${p}.role`, `unknown role ${describe(x.role)}; expected one of ${ARTIFACT_ROLES.join(', ')}; "other" was used`);
     a.role ??= 'other';
   }
-  for (const k of ['uri', 'path', 'mediaType', 'digest'] as const) if (typeof x[k] === 'string') a[k] = x[k];
+  for (const k of ['uri', 'path', 'mediaType', 'digest', 'unavailable'] as const) if (typeof x[k] === 'string') a[k] = x[k];
   const size = optNumber(x.sizeBytes, `${p}.sizeBytes`, c);
   if (size !== undefined) a.sizeBytes = size;
   return a;

@@ -627,7 +627,8 @@ function compareValues(a: unknown, b: unknown): number {
   const rb = sortRank(b);
   if (ra !== rb) return ra - rb;
   if (ra === 0) return (a as number) - (b as number);
-  if (ra === 1) return collator.compare(a as string, b as string);
+  // Numbers logged as text (MLflow params): "0.001" before "0.01", "64" before "128".
+  if (ra === 1) return NUMERIC.test(a as string) && NUMERIC.test(b as string) ? Number(a) - Number(b) : collator.compare(a as string, b as string);
   if (ra === 2) return Number(a) - Number(b);
   if (ra === 3) return collator.compare(String(a), String(b));
   return 0;

@@ -71,6 +71,8 @@ export interface Artifact {
   sizeBytes?: number;
   mediaType?: string;
   digest?: string;
+  /** Why the file cannot be downloaded from here, in words, when the producer knows (e.g. a report made without `--inline-artifacts`). */
+  unavailable?: string;
 }
 
 export interface Host {
@@ -211,6 +213,24 @@ export interface Page {
   /** Collection-level defaults (main metric, dead threshold) when the source has them. */
   defaults?: CollectionDefaults;
   generatedAt?: string;
+  /**
+   * Set by a server-query source when its server could not do the whole query: the parts that
+   * ran in the browser over what the server sent, as the attribute id of each such filter,
+   * `search` for the search text and `sort` for the sort (e.g. MLflow cannot compare params as
+   * numbers). The rest of the query ran on the server.
+   */
+  localFilters?: string[];
+  /**
+   * True when `localFilters` ran over only part of what the server matched (the source stops
+   * reading at a limit, e.g. MLflow's `localScanLimit`): matches beyond it are missing from
+   * `experiments` and `total`. Narrowing the query with filters the server can do helps.
+   */
+  partial?: boolean;
+  /**
+   * True when `total` is a lower bound rather than a count: the server does not count matches
+   * (MLflow), and more follow (`nextToken`). Show it as "at least".
+   */
+  totalIsLowerBound?: boolean;
 }
 
 export type Change =
@@ -232,6 +252,8 @@ export interface ExperimentSource {
   artifact?(id: string, artifact: Artifact, signal?: AbortSignal): Promise<Blob | URL>;
   /** Resolves only once the deletion is durable. */
   delete?(ids: string[]): Promise<void>;
+  /** Brings deleted records back; present only when the source keeps deleted records. */
+  restore?(ids: string[], signal?: AbortSignal): Promise<void>;
   subscribe?(onChange: (change: Change) => void): () => void;
   /** Releases connections (IndexedDB, event streams) when the dashboard stops using the source. */
   close?(): void;

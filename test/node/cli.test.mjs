@@ -441,3 +441,160 @@ describe('serve', () => {
     }
   });
 });
+
+// ---- MLflow tracking servers, replayed (server/mlflow-replay.mjs answers what real MLflow 3.3 answered) ----
+
+const SACRED87 = join(FIXTURES, 'sacred-0.8.7-filestorage/runs');
+
+/** The command line without blocking this process (the replay server answers from it). */
+function cliAsync(args) {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c) => (stdout += c));
+    child.stderr.on('data', (c) => (stderr += c));
+    child.once('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe('convert from an MLflow tracking server', () => {
+  let replay;
+  let session = 0;
+  const server = () => `${replay.url}/3.3/cli-${++session}/`;
+
+  before(async () => {
+    const { startMlflowReplay } = await import('../../server/mlflow-replay.mjs');
+    replay = await startMlflowReplay();
+  });
+  after(async () => {
+    await replay?.close();
+  });
+
+  it('reads every active run of the experiments named by id, with names and metric histories', async () => {
+    const out = join(tmp, 'server.json');
+    const r = await cliAsync(['convert', server(), '--experiment', '2,1', '--experiment', '0', '-o', out]);
+    assert.equal(r.code, 0, r.stderr);
+    const collection = JSON.parse(readFileSync(out, 'utf8'));
+    const truth = JSON.parse(readFileSync(join(FIXTURES, 'mlflow-rest-recorded/truth.json'), 'utf8')).runs.filter((x) => x.info.lifecycle_stage === 'active');
+    assert.deepEqual(collection.experiments.map((e) => e.id).sort(), truth.map((x) => x.info.run_id).sort());
+    const e = collection.experiments.find((x) => x.id === '74c45e0fe62847be863dc4a4009b49e9');
+    assert.deepEqual(e.group, { id: '1', name: 'cifar-sweep' });
+    // The recorded history of its loss: 50 points, and the summary computed from them.
+    assert.equal(e.metrics.loss.count, 50);
+    assert.equal(e.metrics.loss.history.values.length, 50);
+    assert.equal(e.metrics.loss.min, Math.min(...e.metrics.loss.history.values));
+    assert.equal(e.metrics.loss.historyRef, undefined);
+    const runSearches = replay.requests.filter((q) => q.session === `cli-${session}` && q.path.endsWith('runs/search'));
+    assert.deepEqual(runSearches.map((q) => q.seq), [2]);
+  });
+
+  it('reads experiments by name, and names one the server does not have', async () => {
+    const out = join(tmp, 'server-names.json');
+    const r = await cliAsync(['convert', server(), '--experiment', 'bert-finetune', '--experiment', 'cifar-sweep,Default', '-o', out]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(JSON.parse(readFileSync(out, 'utf8')).experiments.length, 37);
+    const missing = await cliAsync(['convert', server(), '--experiment', 'nope']);
+    assert.equal(missing.code, 1);
+    assert.match(missing.stderr, /no active experiment named "nope"/);
+  });
+
+  it('a saved runs/search answer: named from a saved experiments/search answer, else the command says how to get the names', () => {
+    const lines = readFileSync(join(FIXTURES, 'mlflow-rest-recorded/exchanges-3.3.jsonl'), 'utf8').split('\n');
+    const file = join(tmp, 'search.json');
+    writeFileSync(file, JSON.stringify(JSON.parse(lines[34]).responseBody));
+    const r = cli(['convert', file, '-o', join(tmp, 'search-out.json')]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /names its experiments by id only \(1\)/);
+    assert.match(r.stderr, /Give the experiments\/search answer too/);
+    assert.equal(JSON.parse(readFileSync(join(tmp, 'search-out.json'), 'utf8')).experiments[0].group.name, undefined);
+    // With MLflow's experiments/search answer beside it, the groups have their names.
+    const experiments = join(tmp, 'experiments.json');
+    writeFileSync(experiments, JSON.stringify(JSON.parse(lines[8]).responseBody));
+    const named = cli(['convert', file, experiments, '-o', join(tmp, 'search-named.json')]);
+    assert.equal(named.code, 0, named.stderr);
+    assert.doesNotMatch(named.stderr, /by id only/);
+    const groups = new Set(JSON.parse(readFileSync(join(tmp, 'search-named.json'), 'utf8')).experiments.map((e) => e.group.name));
+    assert.deepEqual([...groups], ['cifar-sweep']);
+  });
+});
+
+describe('--dead-after', () => {
+  it('sets how long a running run may be silent, in the records and the collection defaults', () => {
+    const killed = join(SACRED87, '1');
+    // Run 1 was killed: its heartbeat stopped long ago.
+    const dflt = JSON.parse(cli(['convert', killed]).stdout);
+    assert.equal(dflt.experiments[0].status, 'dead');
+    const r = cli(['convert', killed, '--dead-after', '100000h']);
+    assert.equal(r.code, 0, r.stderr);
+    const collection = JSON.parse(r.stdout);
+    assert.equal(collection.experiments[0].status, 'running');
+    assert.equal(collection.defaults.deadAfterMs, 100000 * 3_600_000);
+    const bad = cli(['convert', killed, '--dead-after', 'soon']);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /--dead-after must be a duration like 90s, 10m or 1h/);
+  });
+});
+
+describe('artifacts of Sacred 0.8.7 runs', () => {
+  const readRuns = async () => {
+    const { loadDataLogic } = await import('../../bin/load-data-logic.mjs');
+    const { readInputs } = await import('../../bin/read-inputs.mjs');
+    return readInputs([SACRED87], await loadDataLogic());
+  };
+
+  it('--inline-artifacts embeds Sacred\'s stored copy of a resource whose original is gone, keeping the path', async () => {
+    const { inlineArtifacts } = await import('../../bin/read-inputs.mjs');
+    const read = await readRuns();
+    await inlineArtifacts(read.entries);
+    const run2 = read.entries.find((x) => x.experiment.id === '2').experiment;
+    const input = run2.artifacts.find((a) => a.role === 'input');
+    assert.equal(input.path, '/home/ada/work/proj/data/input.csv');
+    assert.equal(existsSync(input.path), false);
+    const stored = readFileSync(join(SACRED87, '_resources/input_178ba85707470c41cf680fb37ff99f7f.csv'));
+    assert.equal(input.uri, `data:text/csv;base64,${stored.toString('base64')}`);
+    const summary = run2.artifacts.find((a) => a.name === 'model_summary.txt');
+    assert.equal(summary.path, 'model_summary.txt');
+    assert.match(summary.uri, /^data:text\/plain;base64,/);
+    const source = run2.artifacts.find((a) => a.role === 'source');
+    assert.match(source.uri, /^data:text\/plain;base64,/);
+  });
+
+  it('without --inline-artifacts every artifact says why the report has no copy', async () => {
+    const { markNotCarried } = await import('../../bin/read-inputs.mjs');
+    const read = await readRuns();
+    markNotCarried(read.entries);
+    const all = read.entries.flatMap((x) => x.experiment.artifacts ?? []);
+    assert.ok(all.length > 0);
+    for (const a of all) assert.match(a.unavailable, /make it with --inline-artifacts/);
+  });
+
+  it('serve --data runs/ serves the files in the run folders', async () => {
+    const child = spawn(process.execPath, [CLI, 'serve', '--data', SACRED87, '--port', '0'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      const url = await new Promise((resolve, reject) => {
+        let out = '';
+        const timer = setTimeout(() => reject(new Error(`no "Serving" line: ${out}`)), 20_000);
+        child.stdout.on('data', (chunk) => {
+          out += chunk;
+          const m = /at (http:\/\/127\.0\.0\.1:\d+\/)/.exec(out);
+          if (m) {
+            clearTimeout(timer);
+            resolve(m[1]);
+          }
+        });
+        child.once('exit', (code) => reject(new Error(`serve exited with ${code}`)));
+      });
+      const summary = await fetch(`${url}experiments/2/artifacts/model_summary.txt`);
+      assert.equal(summary.status, 200);
+      assert.equal(await summary.text(), readFileSync(join(SACRED87, '2/model_summary.txt'), 'utf8'));
+      const source = await fetch(`${url}experiments/2/artifacts/train.py`);
+      assert.equal(source.status, 200);
+      assert.equal(await source.text(), readFileSync(join(SACRED87, '_sources/train_11dc6be7b93cd03bb820f23b6ad0719d.py'), 'utf8'));
+    } finally {
+      const exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+      child.kill('SIGTERM');
+      assert.equal(await exited, 0);
+    }
+  });
+});

@@ -1,3 +1,4 @@
+import { isObject } from '../../shared/guards.js';
 import { parseExperiment, toMetricNumber } from '../parse.js';
 import { DEFAULT_DEAD_AFTER_MS } from '../types.js';
 import type { Artifact, Experiment, GitInfo, Metric, Problem, Status, Times } from '../types.js';
@@ -17,6 +18,9 @@ import type { Artifact, Experiment, GitInfo, Metric, Problem, Status, Times } fr
  *   `model` artifacts; the parsed list is kept in `extensions.mlflow.loggedModels`) and
  *   mlflow-export-import's bookkeeping copies (`mlflow_export_import.*`, `mlflow_exim.*`), which are
  *   kept in `extensions.mlflow.exportTags` rather than flooding the column chooser.
+ * - The user's tags (not `mlflow.*`) are also the record's `tags`, as MLflow's UI shows them:
+ *   `key: value`, or the key alone when the value is empty.
+ * - A nested run keeps its parent's run id in the label `mlflow.parentRunId`: the parent reference.
  * - A deleted run (lifecycle_stage `deleted`) is hidden: no experiment, `hidden: 'deleted'` and a
  *   warning, never an error.
  */
@@ -66,7 +70,6 @@ export interface MlrunsRunFiles {
 
 type Json = Record<string, unknown>;
 
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 const nonEmpty = (v: unknown): v is string => typeof v === 'string' && v.trim() !== '';
 const describe = (v: unknown): string =>
   v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v === 'string' ? `the text ${JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v)}` : `a ${typeof v}`;
@@ -344,6 +347,12 @@ function convert(n: NormalizedRun, r: Reporter, options: MlflowImportOptions): M
     else labels[k] = v;
   }
   if (Object.keys(labels).length > 0) e.labels = labels;
+  // The user's own tags, as MLflow's UI shows them ("key: value", the key alone when empty);
+  // MLflow's system tags (`mlflow.*`) are not the user's words.
+  const userTags = Object.entries(labels)
+    .filter(([k]) => !k.startsWith('mlflow.'))
+    .map(([k, v]) => (v === '' ? k : `${k}: ${v}`));
+  if (userTags.length > 0) e.tags = userTags;
   if (Object.keys(exportTags).length > 0) mlflow.exportTags = exportTags;
 
   if (Object.keys(n.params).length > 0) e.params = { ...n.params };
@@ -378,12 +387,16 @@ function convert(n: NormalizedRun, r: Reporter, options: MlflowImportOptions): M
   const checked = parseExperiment(e, 0, 'converted record');
   for (const p of checked.problems) r.report(p.severity, p.path, p.message, false);
   let out = checked.experiment;
-  if (out?.status === 'running' && options.now !== undefined) out = judgeRunning(out, options.now, options.deadAfterMs ?? DEFAULT_DEAD_AFTER_MS);
+  if (out?.status === 'running' && options.now !== undefined) out = judgeMlflowRun(out, options.now, options.deadAfterMs ?? DEFAULT_DEAD_AFTER_MS);
   return out ? { experiment: out, problems: r.problems } : { problems: r.problems };
 }
 
-/** MLflow has no heartbeat: the start and the last metric logged are the signs of life. */
-function judgeRunning(e: Experiment, now: number, deadAfterMs: number): Experiment {
+/**
+ * A `running` MLflow run silent for longer than `deadAfterMs` at `now` becomes `dead`. MLflow has
+ * no heartbeat: the start and the last metric logged are the signs of life. `limitReason` says
+ * where the limit came from, for the status's explanation.
+ */
+export function judgeMlflowRun(e: Experiment, now: number, deadAfterMs: number, limitReason?: string): Experiment {
   const signs = [e.times?.started, e.times?.updated].map((t) => (t ? Date.parse(t) : Number.NaN)).filter((t) => !Number.isNaN(t));
   if (signs.length === 0) return e;
   const last = Math.max(...signs);
@@ -394,7 +407,7 @@ function judgeRunning(e: Experiment, now: number, deadAfterMs: number): Experime
     statusDetail: {
       ...e.statusDetail,
       derived: true,
-      reason: `MLflow says RUNNING, but nothing was logged for ${Math.round((now - last) / 1000)} s (limit ${Math.round(deadAfterMs / 1000)} s).`,
+      reason: `MLflow says RUNNING, but nothing was logged for ${Math.round((now - last) / 1000)} s (limit ${Math.round(deadAfterMs / 1000)} s${limitReason ? `: ${limitReason}` : ''}).`,
     },
   };
 }

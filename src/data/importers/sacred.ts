@@ -1,3 +1,4 @@
+import { isObject } from '../../shared/guards.js';
 import { normalizeTime, parseExperiment, parseJsonText, toMetricNumber, deriveStatus } from '../parse.js';
 import { DEFAULT_DEAD_AFTER_MS } from '../types.js';
 import type { Artifact, Dependency, Experiment, GitInfo, Host, Metric, ParamValue, Problem, Status, Times } from '../types.js';
@@ -45,7 +46,6 @@ export interface SacredMongoResult {
 
 type Json = Record<string, unknown>;
 
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 const nonEmpty = (v: unknown): v is string => typeof v === 'string' && v.trim() !== '';
 
 const STATUS_MAP: Record<string, { status: Status; reason?: string }> = {
@@ -169,6 +169,43 @@ function parseJsonFile(text: string, file: string, r: Reporter, required: boolea
     (required ? r.error.bind(r) : r.warn.bind(r))(`${file}:$`, `${file} is not valid JSON (${(err as Error).message}); ${what}`);
     return undefined;
   }
+}
+
+/**
+ * A `datetime.datetime` as jsonpickle writes it (Sacred's `meta.queue_time` of a queued run):
+ * `{"py/object": "datetime.datetime", "__reduce__": [{"py/type": ...}, ["<base64>"]]}`, the
+ * base64 being the pickle state: year (2 bytes), month, day, hour, minute, second, microsecond
+ * (3 bytes), big-endian. Sacred takes `datetime.utcnow()`, so the time is UTC.
+ */
+export function decodePickledDatetime(v: unknown): string | undefined {
+  if (!isObject(v) || v['py/object'] !== 'datetime.datetime' || !Array.isArray(v.__reduce__)) return undefined;
+  const args: unknown = v.__reduce__[1];
+  const b64: unknown = Array.isArray(args) ? args[0] : undefined;
+  if (typeof b64 !== 'string') return undefined;
+  let bytes: number[];
+  try {
+    bytes = Array.from(atob(b64), (c) => c.charCodeAt(0));
+  } catch {
+    return undefined;
+  }
+  if (bytes.length < 10) return undefined;
+  const [y1, y2, month, day, hour, minute, second, u1, u2, u3] = bytes as [number, number, number, number, number, number, number, number, number, number];
+  const micro = (u1 << 16) | (u2 << 8) | u3;
+  const ms = Date.UTC((y1 << 8) | y2, month - 1, day, hour, minute, second, Math.floor(micro / 1000));
+  return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
+}
+
+/** Sacred's heartbeat interval when `--beat-interval` is not given, in seconds. */
+const DEFAULT_BEAT_S = 10;
+/** Heartbeats a run may miss before it counts as dead. */
+const MISSED_BEATS = 3;
+
+/** The run's own heartbeat interval (`--beat-interval`), in ms, when it was set. */
+function beatIntervalMs(meta: Json | undefined): number | undefined {
+  const options = isObject(meta?.options) ? meta.options : undefined;
+  const raw = options?.['--beat-interval'];
+  const s = typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : Number.NaN;
+  return Number.isFinite(s) && s > 0 ? s * 1000 : undefined;
 }
 
 function mapTimes(run: Json, r: Reporter): Times {
@@ -372,20 +409,30 @@ function mapArtifacts(raw: unknown, r: Reporter, gridfs: Json): Artifact[] {
 }
 
 /** `[name, stored path]` (FileStorage) or `[name, GridFS id]` (Mongo). */
-function mapSources(raw: unknown, gridfs: Json): Artifact[] {
+function mapSources(raw: unknown, gridfs: Json, r: Reporter): Artifact[] {
   const out: Artifact[] = [];
-  if (!Array.isArray(raw)) return out;
-  for (const x of raw) {
-    if (!Array.isArray(x) || typeof x[0] !== 'string') continue;
+  if (raw === undefined || raw === null) return out;
+  if (!Array.isArray(raw)) {
+    r.warn('.experiment.sources', `expected an array of [name, stored copy], found ${describe(raw)}; the sources were dropped`);
+    return out;
+  }
+  raw.forEach((item, i) => {
+    // A queued run was never started: its sources are still jsonpickled tuples of [name, md5].
+    const x: unknown = isObject(item) && Array.isArray(item['py/tuple']) ? item['py/tuple'] : item;
+    if (!Array.isArray(x) || typeof x[0] !== 'string') {
+      r.warn(`.experiment.sources[${i}]`, `expected [name, stored copy], found ${describe(item)}; the source was dropped`);
+      return;
+    }
     const a: Artifact = { name: x[0], role: 'source' };
     const stored: unknown = x[1];
     if (typeof stored === 'string' && /[\\/]/.test(stored)) {
       a.path = stored;
       const m = MD5_IN_NAME.exec(stored);
       if (m?.[1]) a.digest = `md5:${m[1].toLowerCase()}`;
-    } else if (stored !== undefined) gridfs[x[0]] = stored;
+    } else if (typeof stored === 'string' && MD5.test(stored) && x !== item) a.digest = `md5:${stored.toLowerCase()}`;
+    else if (stored !== undefined) gridfs[x[0]] = stored;
     out.push(a);
-  }
+  });
   return out;
 }
 
@@ -531,7 +578,7 @@ function convertRun(run: Json, runId: string, extras: RunExtras, r: Reporter, op
   const git = mapRepositories(experiment.repositories, r);
   const gridfs = { artifacts: {} as Json, sources: {} as Json };
   const resources = mapResources(run.resources, r);
-  const artifacts = [...mapSources(experiment.sources, gridfs.sources), ...resources.artifacts, ...mapArtifacts(run.artifacts, r, gridfs.artifacts)];
+  const artifacts = [...mapSources(experiment.sources, gridfs.sources, r), ...resources.artifacts, ...mapArtifacts(run.artifacts, r, gridfs.artifacts)];
   if (resources.keepRaw) sacred.resources = run.resources;
   const exRest = Object.fromEntries(Object.entries(experiment).filter(([k]) => !['name', 'dependencies', 'repositories'].includes(k)));
   // Sources become artifacts (FileStorage: name and stored path; Mongo: name, GridFS id below).
@@ -548,11 +595,16 @@ function convertRun(run: Json, runId: string, extras: RunExtras, r: Reporter, op
     e.group = { id: exName, name: exName };
   } else e.name = `#${runId}`;
   const times = mapTimes(run, r);
-  if (Object.keys(times).length > 0) e.times = times;
-
   if (nonEmpty(run.command)) e.command = run.command;
   const meta = isObject(run.meta) ? run.meta : undefined;
   if (run.meta !== undefined && !meta) r.warn('.meta', `expected an object, found ${describe(run.meta)}; it was ignored`);
+  // A queued run's only time: `meta.queue_time`, a jsonpickled datetime.
+  if (times.queued === undefined && meta?.queue_time !== undefined) {
+    const queued = normalizeTime(meta.queue_time) ?? decodePickledDatetime(meta.queue_time);
+    if (queued) times.queued = queued;
+    else r.warn('.meta.queue_time', `expected a time (or a jsonpickled datetime), found ${describe(meta.queue_time)}; the queue time was dropped`);
+  }
+  if (Object.keys(times).length > 0) e.times = times;
   const omniboard = isObject(run.omniboard) ? run.omniboard : undefined;
   // `--comment` lands in meta.comment; Omniboard keeps its own notes and tags in the run document.
   const notes = [meta?.comment, omniboard?.notes].filter(nonEmpty);
@@ -586,6 +638,7 @@ function convertRun(run: Json, runId: string, extras: RunExtras, r: Reporter, op
 
   for (const [k, v] of Object.entries(run)) if (!MAPPED_KEYS.has(k)) sacred[k] = v;
   if (Object.keys(sacred).length > 0) e.extensions = { sacred };
+  ownDeadAfter(e, meta);
 
   const sacredDep = dependencies?.find((d) => d.name.toLowerCase() === 'sacred');
   const version = nonEmpty(meta?.sacred_version) ? meta.sacred_version : sacredDep?.version;
@@ -593,8 +646,21 @@ function convertRun(run: Json, runId: string, extras: RunExtras, r: Reporter, op
 
   const checked = finish(e, r);
   if (!checked) return undefined;
+  // deriveStatus honours the run's own limit (extensions.deadAfterMs) when it is longer.
   if (checked.status === 'running' && options.now !== undefined) return deriveStatus(checked, options.now, options.deadAfterMs ?? DEFAULT_DEAD_AFTER_MS);
   return checked;
+}
+
+/**
+ * How long the run may stay silent before it is dead: a few missed heartbeats at its own
+ * `--beat-interval`, kept on the record (`extensions.deadAfterMs`, which the dashboard's status
+ * derivation reads) when that is longer than the usual 2 minutes.
+ */
+function ownDeadAfter(e: Experiment, meta: Json | undefined): void {
+  const beat = beatIntervalMs(meta);
+  if (beat === undefined || beat === DEFAULT_BEAT_S * 1000) return;
+  const limit = MISSED_BEATS * beat;
+  if (limit > DEFAULT_DEAD_AFTER_MS) e.extensions = { ...e.extensions, deadAfterMs: limit };
 }
 
 /** Runs the record through the format v1 validator so what leaves here is always valid. */
