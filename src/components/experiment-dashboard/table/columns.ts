@@ -314,7 +314,8 @@ export function formatCell(attr: Attribute, e: Experiment): HTMLElement | Text {
     }
     return wrap;
   }
-  const text = formatWhole(attr, v);
+  // A parameter typed from text (MLflow's "1e-3") is shown as logged, sorted as a number.
+  const text = attr.text?.(e) ?? formatWhole(attr, v);
   if (text.length <= CELL_TEXT_LIMIT) return document.createTextNode(text);
   // Cut: the tooltip says so; the row's details hold the whole value.
   const cut = document.createElement('span');
