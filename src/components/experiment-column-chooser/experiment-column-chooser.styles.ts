@@ -1,25 +1,21 @@
 import { css } from 'lit';
+import { tokenStyles } from '../tokens.styles.js';
 
 /*
  * The defaults follow the dashboard's light and dark palettes through `light-dark()`: inside a
  * dark dashboard `color-scheme: dark` is inherited, so the popover matches without extra tokens.
  */
 export const columnChooserStyles = css`
+  ${tokenStyles}
+
   :host {
-    --_bg: var(--experiment-dashboard-background, light-dark(#ffffff, #14181f));
-    --_fg: var(--experiment-dashboard-color, light-dark(#1d2430, #e3e8ef));
-    --_muted: var(--experiment-dashboard-muted-color, light-dark(#5a6472, #a3adba));
-    --_border: var(--experiment-dashboard-border-color, light-dark(#d5dae1, #323a46));
-    --_accent: var(--experiment-dashboard-accent-color, light-dark(#1f5fbf, #8ab4f8));
-    --_font: var(--experiment-dashboard-font, system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif);
-    --_font-size: var(--experiment-dashboard-font-size, 13px);
     --_list-height: var(--experiment-dashboard-column-list-height, 280px);
 
     display: block;
     box-sizing: border-box;
     font-family: var(--_font);
     font-size: var(--_font-size);
-    line-height: 1.4;
+    line-height: var(--_line-height);
     color: var(--_fg);
     background: var(--_bg);
   }
@@ -170,6 +166,9 @@ export const columnChooserStyles = css`
     white-space: nowrap;
   }
   button.icon {
+    display: inline-flex;
+    align-items: center;
+    justify-content: center;
     min-width: 24px;
     padding: 0 4px;
     line-height: 1.4;

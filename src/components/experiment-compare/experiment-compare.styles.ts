@@ -52,9 +52,44 @@ export const experimentCompareStyles = css`
     font-weight: bold;
   }
 
+  /*
+   * Every section is its own table; fixed column widths make the runs' columns line up from one
+   * section to the next (the metrics' Plot column is taken out of the label column). Only a
+   * label longer than its column wraps, so "Command" is never cut into "Comman/d".
+   */
   table {
+    --_label-col: clamp(9em, 30vw, 16em);
+    --_run-col: 13em;
+    --_plot-col: 3.5em;
     width: auto;
-    min-width: 100%;
+    min-width: 0;
+  }
+
+  th,
+  td {
+    box-sizing: border-box;
+    width: var(--_run-col);
+    min-width: var(--_run-col);
+    max-width: var(--_run-col);
+  }
+
+  tr > :first-child {
+    width: var(--_label-col);
+    min-width: var(--_label-col);
+    max-width: var(--_label-col);
+  }
+
+  /* The metrics table has a Plot column (a header without a status line) after the label. */
+  .section-metrics table:has(thead th:nth-child(2):not(:has(.muted))) tr > :first-child {
+    width: calc(var(--_label-col) - var(--_plot-col));
+    min-width: calc(var(--_label-col) - var(--_plot-col));
+    max-width: calc(var(--_label-col) - var(--_plot-col));
+  }
+
+  .section-metrics table:has(thead th:nth-child(2):not(:has(.muted))) tr > :nth-child(2) {
+    width: var(--_plot-col);
+    min-width: var(--_plot-col);
+    max-width: var(--_plot-col);
   }
 
   /* The attribute name stays in view while the runs scroll sideways. */
@@ -69,8 +104,10 @@ export const experimentCompareStyles = css`
     z-index: 2;
   }
 
+  /* Run headers: the status as the table writes it ("Completed"). */
   thead th .muted {
     font-weight: normal;
+    text-transform: capitalize;
   }
 
   tr.differs > * {

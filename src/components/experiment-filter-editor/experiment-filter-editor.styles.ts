@@ -1,23 +1,18 @@
 import { css } from 'lit';
+import { tokenStyles } from '../tokens.styles.js';
 
 /* Defaults follow the dashboard's light and dark palettes through the inherited color-scheme. */
 export const filterEditorStyles = css`
+  ${tokenStyles}
+
   :host {
-    --_bg: var(--experiment-dashboard-background, light-dark(#ffffff, #14181f));
-    --_fg: var(--experiment-dashboard-color, light-dark(#1d2430, #e3e8ef));
-    --_muted: var(--experiment-dashboard-muted-color, light-dark(#5a6472, #a3adba));
-    --_border: var(--experiment-dashboard-border-color, light-dark(#d5dae1, #323a46));
-    --_accent: var(--experiment-dashboard-accent-color, light-dark(#1f5fbf, #8ab4f8));
-    --_error: var(--experiment-dashboard-error-color, light-dark(#8a1c1c, #ffb4ab));
-    --_font: var(--experiment-dashboard-font, system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif);
-    --_font-size: var(--experiment-dashboard-font-size, 13px);
     --_choices-height: var(--experiment-dashboard-filter-choices-height, 220px);
 
     display: block;
     box-sizing: border-box;
     font-family: var(--_font);
     font-size: var(--_font-size);
-    line-height: 1.4;
+    line-height: var(--_line-height);
     color: var(--_fg);
     background: var(--_bg);
   }

@@ -1,26 +1,20 @@
 import { css } from 'lit';
+import { tokenStyles } from '../tokens.styles.js';
 
 /**
  * Tokens, tables, field lists and controls shared by the detail and the compare view (the
  * compare element adopts this sheet too, so both look alike).
  */
 export const detailBaseStyles = css`
+  ${tokenStyles}
+
   :host {
-    --_fg: var(--experiment-dashboard-color, CanvasText);
-    --_bg: var(--experiment-dashboard-background, Canvas);
-    --_muted: var(--experiment-dashboard-muted-color, color-mix(in srgb, currentColor 72%, transparent));
-    --_border: var(--experiment-dashboard-border-color, color-mix(in srgb, currentColor 22%, transparent));
-    --_accent: var(--experiment-dashboard-accent-color, LinkText);
-    --_danger: var(--experiment-dashboard-status-failed, light-dark(#b3261e, #f2b8b5));
-    --_success: var(--experiment-dashboard-status-completed, light-dark(#146c2e, #6dd58c));
-    --_radius: var(--experiment-dashboard-radius, 4px);
-    --_mono: var(--experiment-dashboard-mono-font, ui-monospace, SFMono-Regular, Menlo, Consolas, monospace);
     --_diff-bg: var(--experiment-dashboard-diff-bg, color-mix(in srgb, #f5b800 24%, transparent));
     --_max-height: var(--experiment-dashboard-detail-max-height, 420px);
     color: var(--_fg);
-    font-family: var(--experiment-dashboard-font, system-ui, sans-serif);
-    font-size: var(--experiment-dashboard-font-size, 13px);
-    line-height: 1.4;
+    font-family: var(--_font);
+    font-size: var(--_font-size);
+    line-height: var(--_line-height);
     /* Inherited text settings of a table row around us must not leak in. */
     font-weight: normal;
     white-space: normal;
@@ -122,6 +116,32 @@ export const detailBaseStyles = css`
     white-space: nowrap;
   }
 
+  /* A number's header sits over it, on the same right edge (the metrics' last five columns). */
+  table.metrics thead th:nth-last-child(-n + 5) {
+    text-align: end;
+  }
+
+  /*
+   * Names (row headers: parameters, metrics, packages) keep their words whole: "break-word"
+   * does not lower the column's minimum width, so the table gives the name its full width and
+   * the values wrap instead. Only a name longer than 40 characters wraps, as a last resort.
+   */
+  tbody th {
+    overflow-wrap: break-word;
+    min-width: 6ch;
+  }
+
+  tbody th > code {
+    display: inline-block;
+    max-width: 40ch;
+  }
+
+  /* Copy, Download: one line, never squeezed into a column of letters. */
+  .inline-action {
+    flex-shrink: 0;
+    white-space: nowrap;
+  }
+
   .muted,
   .note {
     color: var(--_muted);
@@ -149,8 +169,10 @@ export const detailBaseStyles = css`
     gap: 4px;
   }
 
+  /* "Completed", as the table writes it; the record's word stays in the text for copying. */
   .status-text {
     font-weight: 600;
+    text-transform: capitalize;
   }
 
   .status-failed,
@@ -265,7 +287,7 @@ export const experimentRowDetailStyles = css`
   /* After a value cut for display: how much is shown, and Copy / Download for the whole value. */
   .cut-note {
     margin-inline-start: 0.5em;
-    font-family: var(--experiment-dashboard-font, system-ui, sans-serif);
+    font-family: var(--_font);
     white-space: normal;
   }
 

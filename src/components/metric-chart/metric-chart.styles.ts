@@ -1,16 +1,15 @@
 import { css } from 'lit';
+import { tokenStyles } from '../tokens.styles.js';
 
 export const metricChartStyles = css`
+  ${tokenStyles}
+
   :host {
-    --_fg: var(--experiment-dashboard-color, currentColor);
-    --_muted: var(--experiment-dashboard-muted-color, color-mix(in srgb, currentColor 70%, transparent));
-    --_danger: var(--experiment-dashboard-status-failed, #b3261e);
-    --_radius: var(--experiment-dashboard-radius, 4px);
     display: block;
     min-width: 0;
     color: var(--_fg);
-    font-family: var(--experiment-dashboard-font, system-ui, sans-serif);
-    font-size: var(--experiment-dashboard-font-size, 13px);
+    font-family: var(--_font);
+    font-size: var(--_font-size);
   }
 
   :host([hidden]) {
