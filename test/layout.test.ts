@@ -123,7 +123,7 @@ describe('layout', () => {
   });
 
   describe('<experiment-compare>', () => {
-    const three = (): Experiment[] => [run('a'), run('b', { params: { optimizer: { name: 'sgd' } }, metrics: { val_accuracy: { last: 0.5 } } }), run('c', { status: 'queued', mainMetric: { key: 'val_accuracy' }, metrics: {} })];
+    const three = (): Experiment[] => [run('a'), run('b', { name: 'bert-adamw-lr0.000382-bs128-with-a-much-longer-name', params: { optimizer: { name: 'sgd' } }, metrics: { val_accuracy: { last: 0.5 } } }), run('c', { status: 'queued', mainMetric: { key: 'val_accuracy' }, metrics: {} })];
 
     it('lines up the runs’ columns in every section', async () => {
       const el = await fixture<ExperimentCompare>(html`<experiment-compare .experiments=${three()}></experiment-compare>`);
@@ -133,6 +133,10 @@ describe('layout', () => {
         return headers.map((th) => Math.round(th.getBoundingClientRect().left));
       };
       const overview = lefts('overview');
+      // Each run's name stays inside its own column.
+      for (const th of root(el).querySelectorAll('section.section-overview thead th')) {
+        expect(th.scrollWidth, `"${th.textContent?.trim()}" fits its column`).to.be.at.most(th.clientWidth + 1);
+      }
       expect(overview).to.have.length(3);
       for (const id of ['params', 'metrics']) {
         lefts(id).forEach((left, i) => expect(Math.abs(left - overview[i]!), `${id}: run ${i + 1} column`).to.be.at.most(1));

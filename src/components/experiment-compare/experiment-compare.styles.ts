@@ -104,6 +104,12 @@ export const experimentCompareStyles = css`
     z-index: 2;
   }
 
+  /* A run's name wraps inside its column (at hyphens first) instead of running into the next. */
+  thead th {
+    white-space: normal;
+    vertical-align: bottom;
+  }
+
   /* Run headers: the status as the table writes it ("Completed"). */
   thead th .muted {
     font-weight: normal;
