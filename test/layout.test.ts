@@ -148,6 +148,8 @@ describe('layout', () => {
       const el = await fixture<ExperimentCompare>(html`<experiment-compare .experiments=${three()}></experiment-compare>`);
       const overview = root(el).querySelector('section.section-overview')!;
       for (const label of ['Command', 'Main metric']) expect(linesOf(textNodeWith(overview, label)), label).to.equal(1);
+      const params = root(el).querySelector('section.section-params')!;
+      for (const label of ['optimizer.name', 'data.path']) expect(linesOf(textNodeWith(params, label)), label).to.equal(1);
       const mainRow = [...overview.querySelectorAll('tbody tr')].find((tr) => tr.querySelector('th')?.textContent?.includes('Main metric'))!;
       const values = [...mainRow.querySelectorAll('td')].map((td) => td.textContent!.trim());
       expect(values).to.deep.equal(['val_accuracy = 0.913', 'val_accuracy = 0.913', 'val_accuracy: no value yet']);

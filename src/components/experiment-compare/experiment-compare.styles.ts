@@ -58,7 +58,7 @@ export const experimentCompareStyles = css`
    * label longer than its column wraps, so "Command" is never cut into "Comman/d".
    */
   table {
-    --_label-col: clamp(9em, 30vw, 16em);
+    --_label-col: clamp(10em, 42vw, 18em);
     --_run-col: 13em;
     --_plot-col: 3.5em;
     width: auto;
