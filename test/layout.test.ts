@@ -90,6 +90,16 @@ describe('layout', () => {
       }
     });
 
+    it('parameters on a wide screen: each value sits next to its name', async () => {
+      await setViewport({ width: 1280, height: 800 });
+      const el = await fixture<ExperimentRowDetail>(html`<experiment-row-detail .experiment=${run('a')}></experiment-row-detail>`);
+      await openTab(el, 'Parameters');
+      const names = [...root(el).querySelectorAll<HTMLElement>('table.params tbody th')];
+      const widest = Math.max(...names.map((th) => th.querySelector('code')!.getBoundingClientRect().width));
+      // The name column is as wide as the longest name and its padding, not half the table.
+      expect(names[0]!.getBoundingClientRect().width).to.be.at.most(widest + 24);
+    });
+
     it('writes the status as the table does: "Completed"', async () => {
       const el = await fixture<ExperimentRowDetail>(html`<experiment-row-detail .experiment=${run('a')}></experiment-row-detail>`);
       expect(root(el).querySelector<HTMLElement>('.status-text')!.innerText).to.equal('Completed');

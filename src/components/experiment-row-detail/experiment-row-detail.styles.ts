@@ -131,6 +131,12 @@ export const detailBaseStyles = css`
     min-width: 6ch;
   }
 
+  /* Parameters: the name and Copy columns as narrow as their content, the value takes the rest,
+     so a value sits next to its name on a wide screen. */
+  table.params tr > :is(:first-child, :last-child) {
+    width: 1%;
+  }
+
   tbody th > code {
     display: inline-block;
     max-width: 40ch;
