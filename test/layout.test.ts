@@ -106,6 +106,24 @@ describe('layout', () => {
     });
   });
 
+  describe('design tokens', () => {
+    it('one spacing unit scales the spacing; the colours follow the inherited color-scheme', async () => {
+      const wrap = await fixture<HTMLDivElement>(html`<div style="color-scheme: dark; --experiment-dashboard-space: 8px">
+        <experiment-row-detail .experiment=${run('a')}></experiment-row-detail>
+      </div>`);
+      const el = wrap.querySelector<ExperimentRowDetail>('experiment-row-detail')!;
+      await el.updateComplete;
+      const tab = root(el).querySelector<HTMLElement>('[role="tab"]')!;
+      expect(getComputedStyle(tab).paddingTop).to.equal('8px');
+      expect(getComputedStyle(tab).paddingLeft).to.equal('20px');
+      expect(getComputedStyle(el).color).to.equal('rgb(227, 232, 239)');
+      wrap.style.colorScheme = 'light';
+      wrap.style.removeProperty('--experiment-dashboard-space');
+      expect(getComputedStyle(tab).paddingTop).to.equal('4px');
+      expect(getComputedStyle(el).color).to.equal('rgb(29, 36, 48)');
+    });
+  });
+
   describe('<metric-chart>', () => {
     it('puts x ticks on whole steps only when every step is an integer', async () => {
       // uPlot draws its tick labels on a canvas: record what it writes.

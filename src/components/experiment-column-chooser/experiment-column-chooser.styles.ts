@@ -31,7 +31,7 @@ export const columnChooserStyles = css`
   [part='base'] {
     display: flex;
     flex-direction: column;
-    gap: 8px;
+    gap: var(--_space-3);
   }
   button,
   input {
@@ -39,7 +39,7 @@ export const columnChooserStyles = css`
     color: inherit;
   }
   button {
-    padding: 2px 8px;
+    padding: var(--_space-1) var(--_space-3);
     border: 1px solid var(--_border);
     border-radius: 4px;
     background: var(--_bg);
@@ -63,7 +63,7 @@ export const columnChooserStyles = css`
 
   [part='search'] {
     width: 100%;
-    padding: 4px 8px;
+    padding: var(--_space-2) var(--_space-3);
     border: 1px solid var(--_border);
     border-radius: 4px;
     background: var(--_bg);
@@ -77,11 +77,11 @@ export const columnChooserStyles = css`
   [part='attributes'] {
     border: 1px solid var(--_border);
     border-radius: 4px;
-    padding: 2px 6px;
+    padding: var(--_space-1) calc(var(--_space) * 1.5);
   }
   [part='category'] {
     margin: 0;
-    padding: 4px 0;
+    padding: var(--_space-2) 0;
     border: 0;
   }
   [part='category'] + [part='category'] {
@@ -97,14 +97,14 @@ export const columnChooserStyles = css`
   }
   .options {
     list-style: none;
-    margin: 2px 0 0;
+    margin: var(--_space-1) 0 0;
     padding: 0;
   }
   .option {
     display: flex;
     align-items: baseline;
-    gap: 6px;
-    padding: 1px 2px;
+    gap: calc(var(--_space) * 1.5);
+    padding: 1px var(--_space-1);
     border-radius: 3px;
     cursor: pointer;
   }
@@ -123,13 +123,13 @@ export const columnChooserStyles = css`
   .more,
   .hint,
   [part='empty'] {
-    margin: 4px 0;
+    margin: var(--_space-2) 0;
     color: var(--_muted);
   }
 
   /* Not a heading: the chooser is embedded under headings it does not know. */
   .section-title {
-    margin: 0 0 4px;
+    margin: 0 0 var(--_space-2);
     font-size: 1em;
     font-weight: bold;
   }
@@ -141,8 +141,8 @@ export const columnChooserStyles = css`
   .column {
     display: flex;
     align-items: center;
-    gap: 4px;
-    padding: 1px 2px;
+    gap: var(--_space-2);
+    padding: 1px var(--_space-1);
     border-radius: 3px;
     cursor: grab;
   }
@@ -170,7 +170,7 @@ export const columnChooserStyles = css`
     align-items: center;
     justify-content: center;
     min-width: 24px;
-    padding: 0 4px;
+    padding: 0 var(--_space-2);
     line-height: 1.4;
   }
   .actions {

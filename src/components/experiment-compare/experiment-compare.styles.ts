@@ -18,7 +18,7 @@ export const experimentCompareStyles = css`
 
   .compare > .toolbar {
     flex: none;
-    padding-bottom: 6px;
+    padding-bottom: calc(var(--_space) * 1.5);
     border-bottom: 1px solid var(--_border);
   }
 
@@ -29,12 +29,12 @@ export const experimentCompareStyles = css`
   }
 
   section {
-    margin-top: 10px;
+    margin-top: calc(var(--_space) * 2.5);
   }
 
   /* Titles are not headings: the element is embedded under headings it does not know. */
   .section-title {
-    margin: 0 0 4px;
+    margin: 0 0 var(--_space-2);
     font-size: 1.05em;
     font-weight: bold;
   }
@@ -43,11 +43,11 @@ export const experimentCompareStyles = css`
   .chart-title .muted {
     font-weight: normal;
     font-size: 0.9em;
-    margin-inline-start: 6px;
+    margin-inline-start: calc(var(--_space) * 1.5);
   }
 
   .chart-title {
-    margin: 8px 0 2px;
+    margin: var(--_space-3) 0 var(--_space-1);
     font-size: 1em;
     font-weight: bold;
   }
@@ -126,7 +126,7 @@ export const experimentCompareStyles = css`
   }
 
   .marker {
-    margin-inline-end: 4px;
+    margin-inline-end: var(--_space-2);
     font-weight: 700;
   }
 
@@ -141,6 +141,6 @@ export const experimentCompareStyles = css`
   .charts {
     display: grid;
     grid-template-columns: repeat(auto-fill, minmax(320px, 1fr));
-    gap: 8px 16px;
+    gap: var(--_space-3) var(--_space-5);
   }
 `;

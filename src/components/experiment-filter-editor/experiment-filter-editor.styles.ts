@@ -28,7 +28,7 @@ export const filterEditorStyles = css`
   [part='form'] {
     display: flex;
     flex-direction: column;
-    gap: 6px;
+    gap: calc(var(--_space) * 1.5);
     margin: 0;
   }
   [part='heading'] {
@@ -46,7 +46,7 @@ export const filterEditorStyles = css`
   input:not([type='checkbox']),
   select {
     min-width: 0;
-    padding: 2px 6px;
+    padding: var(--_space-1) calc(var(--_space) * 1.5);
     border: 1px solid var(--_border);
     border-radius: 4px;
     background: var(--_bg);
@@ -59,7 +59,7 @@ export const filterEditorStyles = css`
     margin: 0;
   }
   button {
-    padding: 2px 10px;
+    padding: var(--_space-1) calc(var(--_space) * 2.5);
     border: 1px solid var(--_border);
     border-radius: 4px;
     background: var(--_bg);
@@ -86,33 +86,33 @@ export const filterEditorStyles = css`
     display: grid;
     grid-template-columns: 5.5em minmax(0, 1fr);
     align-items: center;
-    gap: 6px;
+    gap: calc(var(--_space) * 1.5);
   }
   .values {
     display: flex;
     flex-direction: column;
-    gap: 6px;
+    gap: calc(var(--_space) * 1.5);
   }
   .inline {
     display: inline-flex;
     align-items: center;
-    gap: 6px;
+    gap: calc(var(--_space) * 1.5);
     margin-left: calc(5.5em + 6px);
   }
 
   [part='choices'] {
     margin: 0;
-    padding: 4px 6px;
+    padding: var(--_space-2) calc(var(--_space) * 1.5);
     border: 1px solid var(--_border);
     border-radius: 4px;
   }
   legend {
-    padding: 0 2px;
+    padding: 0 var(--_space-1);
   }
   .choice-actions {
     display: flex;
-    gap: 6px;
-    margin-bottom: 4px;
+    gap: calc(var(--_space) * 1.5);
+    margin-bottom: var(--_space-2);
   }
   .choice-list {
     max-height: var(--_choices-height);
@@ -125,8 +125,8 @@ export const filterEditorStyles = css`
   .choice {
     display: flex;
     align-items: center;
-    gap: 6px;
-    padding: 1px 2px;
+    gap: calc(var(--_space) * 1.5);
+    padding: 1px var(--_space-1);
     cursor: pointer;
   }
   .choice-label {
@@ -152,7 +152,7 @@ export const filterEditorStyles = css`
   .buttons {
     display: flex;
     flex-wrap: wrap;
-    gap: 6px;
+    gap: calc(var(--_space) * 1.5);
   }
   .buttons [part='cancel'] {
     margin-left: auto;

@@ -28,7 +28,7 @@ export const groupPickerStyles = css`
     display: flex;
     flex-wrap: wrap;
     align-items: center;
-    gap: 4px 8px;
+    gap: var(--_space-2) var(--_space-3);
   }
   button,
   select {
@@ -37,7 +37,7 @@ export const groupPickerStyles = css`
   }
   select {
     max-width: 16em;
-    padding: 2px 4px;
+    padding: var(--_space-1) var(--_space-2);
     border: 1px solid var(--_border);
     border-radius: 4px;
     background: var(--_bg);
@@ -50,7 +50,7 @@ export const groupPickerStyles = css`
   [part='levels'] {
     display: flex;
     flex-wrap: wrap;
-    gap: 4px;
+    gap: var(--_space-2);
     list-style: none;
     margin: 0;
     padding: 0;
@@ -58,16 +58,16 @@ export const groupPickerStyles = css`
   [part='level'] {
     display: inline-flex;
     align-items: center;
-    gap: 2px;
+    gap: var(--_space-1);
     max-width: 100%;
-    padding: 0 2px 0 8px;
+    padding: 0 var(--_space-1) 0 var(--_space-3);
     border: 1px solid var(--_border);
     border-radius: 12px;
     background: var(--_bg);
   }
   .level-label {
     min-width: 0;
-    margin-right: 2px;
+    margin-right: var(--_space-1);
     overflow: hidden;
     text-overflow: ellipsis;
     white-space: nowrap;

@@ -45,7 +45,7 @@ export const detailBaseStyles = css`
   }
 
   button {
-    padding: 1px 8px;
+    padding: 1px var(--_space-3);
     border: 1px solid var(--_border);
     border-radius: var(--_radius);
     background: transparent;
@@ -64,7 +64,7 @@ export const detailBaseStyles = css`
 
   input[type='search'] {
     min-width: 12em;
-    padding: 2px 6px;
+    padding: var(--_space-1) calc(var(--_space) * 1.5);
     border: 1px solid var(--_border);
     border-radius: var(--_radius);
     background: var(--_bg);
@@ -90,7 +90,7 @@ export const detailBaseStyles = css`
 
   th,
   td {
-    padding: 3px 8px;
+    padding: 3px var(--_space-3);
     border-bottom: 1px solid var(--_border);
     text-align: start;
     vertical-align: top;
@@ -154,7 +154,7 @@ export const detailBaseStyles = css`
   }
 
   .note {
-    margin: 4px 0;
+    margin: var(--_space-2) 0;
   }
 
   .error {
@@ -165,14 +165,14 @@ export const detailBaseStyles = css`
     display: flex;
     flex-wrap: wrap;
     align-items: center;
-    gap: 6px 12px;
-    margin-bottom: 6px;
+    gap: calc(var(--_space) * 1.5) var(--_space-4);
+    margin-bottom: calc(var(--_space) * 1.5);
   }
 
   .toolbar label {
     display: inline-flex;
     align-items: center;
-    gap: 4px;
+    gap: var(--_space-2);
   }
 
   /* "Completed", as the table writes it; the record's word stays in the text for copying. */
@@ -210,13 +210,13 @@ export const experimentRowDetailStyles = css`
   .tabs {
     display: flex;
     flex: none;
-    gap: 2px;
+    gap: var(--_space-1);
     overflow-x: auto;
     border-bottom: 1px solid var(--_border);
   }
 
   .tab {
-    padding: 4px 10px;
+    padding: var(--_space-2) calc(var(--_space) * 2.5);
     border: 0;
     border-bottom: 2px solid transparent;
     border-radius: 0;
@@ -229,7 +229,7 @@ export const experimentRowDetailStyles = css`
   }
 
   .tab .count {
-    margin-inline-start: 4px;
+    margin-inline-start: var(--_space-2);
     color: var(--_muted);
     font-size: 0.9em;
   }
@@ -238,13 +238,13 @@ export const experimentRowDetailStyles = css`
     flex: 1 1 auto;
     min-height: 0;
     overflow: auto;
-    padding: 8px 2px;
+    padding: var(--_space-3) var(--_space-1);
   }
 
   .fields {
     display: grid;
     grid-template-columns: max-content minmax(0, 1fr);
-    gap: 3px 16px;
+    gap: 3px var(--_space-5);
     margin: 0;
   }
 
@@ -259,20 +259,20 @@ export const experimentRowDetailStyles = css`
   }
 
   .fields dd .inline-action {
-    margin-inline-start: 6px;
+    margin-inline-start: calc(var(--_space) * 1.5);
   }
 
   .tags {
     display: flex;
     flex-wrap: wrap;
-    gap: 4px;
+    gap: var(--_space-2);
     margin: 0;
     padding: 0;
     list-style: none;
   }
 
   .tags li {
-    padding: 0 6px;
+    padding: 0 calc(var(--_space) * 1.5);
     border: 1px solid var(--_border);
     border-radius: 999px;
   }
@@ -287,7 +287,7 @@ export const experimentRowDetailStyles = css`
   }
 
   .error-block {
-    margin-top: 10px;
+    margin-top: calc(var(--_space) * 2.5);
   }
 
   /* After a value cut for display: how much is shown, and Copy / Download for the whole value. */
@@ -299,7 +299,7 @@ export const experimentRowDetailStyles = css`
 
   /* Section titles are not headings: the detail is embedded under headings it does not know. */
   .section-title {
-    margin: 0 0 4px;
+    margin: 0 0 var(--_space-2);
     font-size: 1em;
     font-weight: bold;
   }
@@ -308,7 +308,7 @@ export const experimentRowDetailStyles = css`
   pre.stdout {
     max-height: 220px;
     margin: 0;
-    padding: 6px 8px;
+    padding: calc(var(--_space) * 1.5) var(--_space-3);
     overflow: auto;
     border: 1px solid var(--_border);
     border-radius: var(--_radius);
@@ -316,16 +316,16 @@ export const experimentRowDetailStyles = css`
   }
 
   .chart-box {
-    margin-top: 10px;
+    margin-top: calc(var(--_space) * 2.5);
   }
 
   .repo + .repo {
-    margin-top: 10px;
+    margin-top: calc(var(--_space) * 2.5);
   }
 
   .live {
     min-height: 1.4em;
-    margin: 6px 0 0;
+    margin: calc(var(--_space) * 1.5) 0 0;
   }
 
   .live.error {
@@ -334,6 +334,6 @@ export const experimentRowDetailStyles = css`
 
   details summary {
     cursor: pointer;
-    margin-top: 8px;
+    margin-top: var(--_space-3);
   }
 `;

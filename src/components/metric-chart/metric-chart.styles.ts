@@ -19,7 +19,7 @@ export const metricChartStyles = css`
   .chart {
     display: flex;
     flex-direction: column;
-    gap: 4px;
+    gap: var(--_space-2);
     min-width: 0;
   }
 
@@ -52,14 +52,14 @@ export const metricChartStyles = css`
   }
 
   .error button {
-    margin-inline-start: 6px;
+    margin-inline-start: calc(var(--_space) * 1.5);
     font: inherit;
   }
 
   .legend {
     display: flex;
     flex-wrap: wrap;
-    gap: 2px 14px;
+    gap: var(--_space-1) 14px;
     margin: 0;
     padding: 0;
     list-style: none;
@@ -68,7 +68,7 @@ export const metricChartStyles = css`
   .legend li {
     display: inline-flex;
     align-items: center;
-    gap: 6px;
+    gap: calc(var(--_space) * 1.5);
     min-width: 0;
   }
 
