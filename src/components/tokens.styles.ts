@@ -9,9 +9,10 @@ import { css } from 'lit';
  * palettes (experiment-dashboard.styles.ts); every text colour reaches WCAG AA (4.5:1) on both
  * the background and the header background of its theme.
  *
- * A calm, dense data UI in the manner of AG Grid's Quartz theme and Primer's data table: one
- * spacing unit that everything is a multiple of, two text sizes, quiet borders, colour kept for
- * status and focus.
+ * A calm, dense data UI: as in AG Grid's Quartz theme, every padding and margin is a multiple of
+ * one spacing value (Shoelace's spacing tokens are the same base-4 scale), so one property makes
+ * the whole UI denser or airier; one base text size with a smaller and a larger step; quiet
+ * borders; colour kept for status, links and focus.
  *
  * The public properties (documented here, and in the README's Styling section):
  * @cssproperty [--experiment-dashboard-space=4px] - The spacing unit; paddings and gaps are 0.5–4 of it.
