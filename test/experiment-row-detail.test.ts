@@ -200,7 +200,7 @@ describe('<experiment-row-detail>', () => {
     const run = failedRun();
     const el = await fixture<ExperimentRowDetail>(html`<experiment-row-detail .experiment=${run}></experiment-row-detail>`);
     const p = panel(el);
-    expect(field(p, 'Status')).to.equal('failed (source status: FAILED)');
+    expect(field(p, 'Status')).to.equal('Failed (source status: FAILED)');
     expect(field(p, 'Name')).to.equal('resnet50 <b>sweep</b> #3');
     expect(p.querySelector('b'), 'names stay text').to.equal(null);
     expect(field(p, 'ID')).to.equal('run-42');
@@ -231,7 +231,7 @@ describe('<experiment-row-detail>', () => {
         times: { started: '2024-05-01T10:00:00Z', heartbeat: '2024-05-01T10:05:00Z' },
       } satisfies Experiment}
     ></experiment-row-detail>`);
-    expect(field(panel(el), 'Status')).to.equal('dead (source status: RUNNING) Derived by the dashboard: No heartbeat for 300 s (limit 120 s).');
+    expect(field(panel(el), 'Status')).to.equal('Dead (source status: RUNNING) Derived by the dashboard: No heartbeat for 300 s (limit 120 s).');
   });
 
   it('metrics: a summary table and a chart of the main metric history', async () => {

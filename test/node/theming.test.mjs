@@ -6,7 +6,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = new URL('../../src/components/', import.meta.url).pathname;
-const files = readdirSync(root).flatMap((dir) => readdirSync(join(root, dir)).filter((f) => f.endsWith('.ts')).map((f) => join(root, dir, f)));
+// Every .ts file under src/components/, including the shared ones beside the element folders
+// (tokens.styles.ts documents the tokens every element reads).
+const files = readdirSync(root, { recursive: true }).filter((f) => f.endsWith('.ts')).map((f) => join(root, f));
 const PROPERTY = /--experiment-dashboard-[a-z0-9-]+/g;
 
 function usedAndDocumented() {

@@ -3,6 +3,7 @@ import { property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { DEFAULT_COLUMNS, type Attribute, type AttributeCategory } from '../../data/attributes.js';
 import { attributeMatcher, groupByCategory, idDiffersFromLabel, type AttributeGroup } from './attribute-groups.js';
+import { iconArrowDown, iconArrowUp, iconGrip } from '../icons.js';
 import { columnChooserStyles } from './experiment-column-chooser.styles.js';
 
 export interface ColumnsChangeDetail {
@@ -300,10 +301,10 @@ export class ExperimentColumnChooser extends LitElement {
       @drop=${(e: DragEvent) => this.#onDrop(e, id)}
       @dragend=${this.#endDrag}
     >
-      <span class="handle" aria-hidden="true">⠿</span>
+      <span class="handle" aria-hidden="true">${iconGrip}</span>
       <span class="column-label" title=${id}>${label}</span>
-      <button type="button" class="icon" data-dir="up" aria-label="Move ${label} up" ?disabled=${i === 0} @click=${() => this.#move(id, -1)}>↑</button>
-      <button type="button" class="icon" data-dir="down" aria-label="Move ${label} down" ?disabled=${i === this.selected.length - 1} @click=${() => this.#move(id, 1)}>↓</button>
+      <button type="button" class="icon" data-dir="up" aria-label="Move ${label} up" ?disabled=${i === 0} @click=${() => this.#move(id, -1)}>${iconArrowUp}</button>
+      <button type="button" class="icon" data-dir="down" aria-label="Move ${label} down" ?disabled=${i === this.selected.length - 1} @click=${() => this.#move(id, 1)}>${iconArrowDown}</button>
     </li>`;
   }
 }

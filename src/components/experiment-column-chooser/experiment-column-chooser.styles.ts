@@ -1,25 +1,21 @@
 import { css } from 'lit';
+import { tokenStyles } from '../tokens.styles.js';
 
 /*
  * The defaults follow the dashboard's light and dark palettes through `light-dark()`: inside a
  * dark dashboard `color-scheme: dark` is inherited, so the popover matches without extra tokens.
  */
 export const columnChooserStyles = css`
+  ${tokenStyles}
+
   :host {
-    --_bg: var(--experiment-dashboard-background, light-dark(#ffffff, #14181f));
-    --_fg: var(--experiment-dashboard-color, light-dark(#1d2430, #e3e8ef));
-    --_muted: var(--experiment-dashboard-muted-color, light-dark(#5a6472, #a3adba));
-    --_border: var(--experiment-dashboard-border-color, light-dark(#d5dae1, #323a46));
-    --_accent: var(--experiment-dashboard-accent-color, light-dark(#1f5fbf, #8ab4f8));
-    --_font: var(--experiment-dashboard-font, system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif);
-    --_font-size: var(--experiment-dashboard-font-size, 13px);
     --_list-height: var(--experiment-dashboard-column-list-height, 280px);
 
     display: block;
     box-sizing: border-box;
     font-family: var(--_font);
     font-size: var(--_font-size);
-    line-height: 1.4;
+    line-height: var(--_line-height);
     color: var(--_fg);
     background: var(--_bg);
   }
@@ -35,7 +31,7 @@ export const columnChooserStyles = css`
   [part='base'] {
     display: flex;
     flex-direction: column;
-    gap: 8px;
+    gap: var(--_space-3);
   }
   button,
   input {
@@ -43,7 +39,7 @@ export const columnChooserStyles = css`
     color: inherit;
   }
   button {
-    padding: 2px 8px;
+    padding: var(--_space-1) var(--_space-3);
     border: 1px solid var(--_border);
     border-radius: 4px;
     background: var(--_bg);
@@ -67,7 +63,7 @@ export const columnChooserStyles = css`
 
   [part='search'] {
     width: 100%;
-    padding: 4px 8px;
+    padding: var(--_space-2) var(--_space-3);
     border: 1px solid var(--_border);
     border-radius: 4px;
     background: var(--_bg);
@@ -81,11 +77,11 @@ export const columnChooserStyles = css`
   [part='attributes'] {
     border: 1px solid var(--_border);
     border-radius: 4px;
-    padding: 2px 6px;
+    padding: var(--_space-1) calc(var(--_space) * 1.5);
   }
   [part='category'] {
     margin: 0;
-    padding: 4px 0;
+    padding: var(--_space-2) 0;
     border: 0;
   }
   [part='category'] + [part='category'] {
@@ -101,14 +97,14 @@ export const columnChooserStyles = css`
   }
   .options {
     list-style: none;
-    margin: 2px 0 0;
+    margin: var(--_space-1) 0 0;
     padding: 0;
   }
   .option {
     display: flex;
     align-items: baseline;
-    gap: 6px;
-    padding: 1px 2px;
+    gap: calc(var(--_space) * 1.5);
+    padding: 1px var(--_space-1);
     border-radius: 3px;
     cursor: pointer;
   }
@@ -127,13 +123,13 @@ export const columnChooserStyles = css`
   .more,
   .hint,
   [part='empty'] {
-    margin: 4px 0;
+    margin: var(--_space-2) 0;
     color: var(--_muted);
   }
 
   /* Not a heading: the chooser is embedded under headings it does not know. */
   .section-title {
-    margin: 0 0 4px;
+    margin: 0 0 var(--_space-2);
     font-size: 1em;
     font-weight: bold;
   }
@@ -145,8 +141,8 @@ export const columnChooserStyles = css`
   .column {
     display: flex;
     align-items: center;
-    gap: 4px;
-    padding: 1px 2px;
+    gap: var(--_space-2);
+    padding: 1px var(--_space-1);
     border-radius: 3px;
     cursor: grab;
   }
@@ -170,8 +166,11 @@ export const columnChooserStyles = css`
     white-space: nowrap;
   }
   button.icon {
+    display: inline-flex;
+    align-items: center;
+    justify-content: center;
     min-width: 24px;
-    padding: 0 4px;
+    padding: 0 var(--_space-2);
     line-height: 1.4;
   }
   .actions {

@@ -138,7 +138,7 @@ export class ExperimentCompare extends LitElement {
       ...same('Operator', e.operator),
       ...same('Command', e.command),
       ...same('Tags', e.tags?.length ? e.tags.join(', ') : undefined),
-      ...same('Main metric', e.mainMetric ? `${e.mainMetric.key} = ${formatNumber(e.mainMetric.value)}` : undefined),
+      ...same('Main metric', e.mainMetric ? `${e.mainMetric.key}${e.mainMetric.value === undefined ? ': no value yet' : ` = ${formatNumber(e.mainMetric.value)}`}` : undefined),
     ]);
   }
 

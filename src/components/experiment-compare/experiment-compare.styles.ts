@@ -18,7 +18,7 @@ export const experimentCompareStyles = css`
 
   .compare > .toolbar {
     flex: none;
-    padding-bottom: 6px;
+    padding-bottom: calc(var(--_space) * 1.5);
     border-bottom: 1px solid var(--_border);
   }
 
@@ -29,12 +29,12 @@ export const experimentCompareStyles = css`
   }
 
   section {
-    margin-top: 10px;
+    margin-top: calc(var(--_space) * 2.5);
   }
 
   /* Titles are not headings: the element is embedded under headings it does not know. */
   .section-title {
-    margin: 0 0 4px;
+    margin: 0 0 var(--_space-2);
     font-size: 1.05em;
     font-weight: bold;
   }
@@ -43,18 +43,53 @@ export const experimentCompareStyles = css`
   .chart-title .muted {
     font-weight: normal;
     font-size: 0.9em;
-    margin-inline-start: 6px;
+    margin-inline-start: calc(var(--_space) * 1.5);
   }
 
   .chart-title {
-    margin: 8px 0 2px;
+    margin: var(--_space-3) 0 var(--_space-1);
     font-size: 1em;
     font-weight: bold;
   }
 
+  /*
+   * Every section is its own table; fixed column widths make the runs' columns line up from one
+   * section to the next (the metrics' Plot column is taken out of the label column). Only a
+   * label longer than its column wraps, so "Command" is never cut into "Comman/d".
+   */
   table {
+    --_label-col: clamp(10em, 42vw, 18em);
+    --_run-col: 13em;
+    --_plot-col: 3.5em;
     width: auto;
-    min-width: 100%;
+    min-width: 0;
+  }
+
+  th,
+  td {
+    box-sizing: border-box;
+    width: var(--_run-col);
+    min-width: var(--_run-col);
+    max-width: var(--_run-col);
+  }
+
+  tr > :first-child {
+    width: var(--_label-col);
+    min-width: var(--_label-col);
+    max-width: var(--_label-col);
+  }
+
+  /* The metrics table has a Plot column (a header without a status line) after the label. */
+  .section-metrics table:has(thead th:nth-child(2):not(:has(.muted))) tr > :first-child {
+    width: calc(var(--_label-col) - var(--_plot-col));
+    min-width: calc(var(--_label-col) - var(--_plot-col));
+    max-width: calc(var(--_label-col) - var(--_plot-col));
+  }
+
+  .section-metrics table:has(thead th:nth-child(2):not(:has(.muted))) tr > :nth-child(2) {
+    width: var(--_plot-col);
+    min-width: var(--_plot-col);
+    max-width: var(--_plot-col);
   }
 
   /* The attribute name stays in view while the runs scroll sideways. */
@@ -69,8 +104,16 @@ export const experimentCompareStyles = css`
     z-index: 2;
   }
 
+  /* A run's name wraps inside its column (at hyphens first) instead of running into the next. */
+  thead th {
+    white-space: normal;
+    vertical-align: bottom;
+  }
+
+  /* Run headers: the status as the table writes it ("Completed"). */
   thead th .muted {
     font-weight: normal;
+    text-transform: capitalize;
   }
 
   tr.differs > * {
@@ -83,7 +126,7 @@ export const experimentCompareStyles = css`
   }
 
   .marker {
-    margin-inline-end: 4px;
+    margin-inline-end: var(--_space-2);
     font-weight: 700;
   }
 
@@ -98,6 +141,6 @@ export const experimentCompareStyles = css`
   .charts {
     display: grid;
     grid-template-columns: repeat(auto-fill, minmax(320px, 1fr));
-    gap: 8px 16px;
+    gap: var(--_space-3) var(--_space-5);
   }
 `;

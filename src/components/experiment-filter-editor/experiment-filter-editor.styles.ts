@@ -1,23 +1,18 @@
 import { css } from 'lit';
+import { tokenStyles } from '../tokens.styles.js';
 
 /* Defaults follow the dashboard's light and dark palettes through the inherited color-scheme. */
 export const filterEditorStyles = css`
+  ${tokenStyles}
+
   :host {
-    --_bg: var(--experiment-dashboard-background, light-dark(#ffffff, #14181f));
-    --_fg: var(--experiment-dashboard-color, light-dark(#1d2430, #e3e8ef));
-    --_muted: var(--experiment-dashboard-muted-color, light-dark(#5a6472, #a3adba));
-    --_border: var(--experiment-dashboard-border-color, light-dark(#d5dae1, #323a46));
-    --_accent: var(--experiment-dashboard-accent-color, light-dark(#1f5fbf, #8ab4f8));
-    --_error: var(--experiment-dashboard-error-color, light-dark(#8a1c1c, #ffb4ab));
-    --_font: var(--experiment-dashboard-font, system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif);
-    --_font-size: var(--experiment-dashboard-font-size, 13px);
     --_choices-height: var(--experiment-dashboard-filter-choices-height, 220px);
 
     display: block;
     box-sizing: border-box;
     font-family: var(--_font);
     font-size: var(--_font-size);
-    line-height: 1.4;
+    line-height: var(--_line-height);
     color: var(--_fg);
     background: var(--_bg);
   }
@@ -33,7 +28,7 @@ export const filterEditorStyles = css`
   [part='form'] {
     display: flex;
     flex-direction: column;
-    gap: 6px;
+    gap: calc(var(--_space) * 1.5);
     margin: 0;
   }
   [part='heading'] {
@@ -51,7 +46,7 @@ export const filterEditorStyles = css`
   input:not([type='checkbox']),
   select {
     min-width: 0;
-    padding: 2px 6px;
+    padding: var(--_space-1) calc(var(--_space) * 1.5);
     border: 1px solid var(--_border);
     border-radius: 4px;
     background: var(--_bg);
@@ -64,7 +59,7 @@ export const filterEditorStyles = css`
     margin: 0;
   }
   button {
-    padding: 2px 10px;
+    padding: var(--_space-1) calc(var(--_space) * 2.5);
     border: 1px solid var(--_border);
     border-radius: 4px;
     background: var(--_bg);
@@ -91,33 +86,33 @@ export const filterEditorStyles = css`
     display: grid;
     grid-template-columns: 5.5em minmax(0, 1fr);
     align-items: center;
-    gap: 6px;
+    gap: calc(var(--_space) * 1.5);
   }
   .values {
     display: flex;
     flex-direction: column;
-    gap: 6px;
+    gap: calc(var(--_space) * 1.5);
   }
   .inline {
     display: inline-flex;
     align-items: center;
-    gap: 6px;
+    gap: calc(var(--_space) * 1.5);
     margin-left: calc(5.5em + 6px);
   }
 
   [part='choices'] {
     margin: 0;
-    padding: 4px 6px;
+    padding: var(--_space-2) calc(var(--_space) * 1.5);
     border: 1px solid var(--_border);
     border-radius: 4px;
   }
   legend {
-    padding: 0 2px;
+    padding: 0 var(--_space-1);
   }
   .choice-actions {
     display: flex;
-    gap: 6px;
-    margin-bottom: 4px;
+    gap: calc(var(--_space) * 1.5);
+    margin-bottom: var(--_space-2);
   }
   .choice-list {
     max-height: var(--_choices-height);
@@ -130,8 +125,8 @@ export const filterEditorStyles = css`
   .choice {
     display: flex;
     align-items: center;
-    gap: 6px;
-    padding: 1px 2px;
+    gap: calc(var(--_space) * 1.5);
+    padding: 1px var(--_space-1);
     cursor: pointer;
   }
   .choice-label {
@@ -157,7 +152,7 @@ export const filterEditorStyles = css`
   .buttons {
     display: flex;
     flex-wrap: wrap;
-    gap: 6px;
+    gap: calc(var(--_space) * 1.5);
   }
   .buttons [part='cancel'] {
     margin-left: auto;

@@ -3,6 +3,7 @@ import { property } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import type { Attribute } from '../../data/attributes.js';
 import { groupByCategory, type AttributeGroup } from '../experiment-column-chooser/attribute-groups.js';
+import { iconArrowEnd, iconArrowStart, iconClose } from '../icons.js';
 import { groupPickerStyles } from './experiment-group-picker.styles.js';
 
 export interface GroupByChangeDetail {
@@ -150,9 +151,9 @@ export class ExperimentGroupPicker extends LitElement {
     const label = this.#labelOf(id);
     return html`<li part="level" data-id=${id}>
       <span class="level-label" title=${id}><span class="index">${i + 1}.</span> ${label}</span>
-      <button type="button" data-action="earlier" aria-label="Move ${label} earlier" ?disabled=${i === 0} @click=${() => this.#move(id, -1)}>←</button>
-      <button type="button" data-action="later" aria-label="Move ${label} later" ?disabled=${i === this.value.length - 1} @click=${() => this.#move(id, 1)}>→</button>
-      <button type="button" data-action="remove" aria-label="Remove grouping by ${label}" @click=${() => this.#remove(id)}>×</button>
+      <button type="button" data-action="earlier" aria-label="Move ${label} earlier" ?disabled=${i === 0} @click=${() => this.#move(id, -1)}>${iconArrowStart}</button>
+      <button type="button" data-action="later" aria-label="Move ${label} later" ?disabled=${i === this.value.length - 1} @click=${() => this.#move(id, 1)}>${iconArrowEnd}</button>
+      <button type="button" data-action="remove" aria-label="Remove grouping by ${label}" @click=${() => this.#remove(id)}>${iconClose}</button>
     </li>`;
   }
 }

@@ -1,22 +1,18 @@
 import { css } from 'lit';
+import { tokenStyles } from '../tokens.styles.js';
 
 /* Defaults follow the dashboard's light and dark palettes through the inherited color-scheme. */
 export const groupPickerStyles = css`
+  ${tokenStyles}
+
   :host {
-    --_bg: var(--experiment-dashboard-background, light-dark(#ffffff, #14181f));
-    --_fg: var(--experiment-dashboard-color, light-dark(#1d2430, #e3e8ef));
-    --_muted: var(--experiment-dashboard-muted-color, light-dark(#5a6472, #a3adba));
-    --_border: var(--experiment-dashboard-border-color, light-dark(#d5dae1, #323a46));
-    --_accent: var(--experiment-dashboard-accent-color, light-dark(#1f5fbf, #8ab4f8));
-    --_font: var(--experiment-dashboard-font, system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif);
-    --_font-size: var(--experiment-dashboard-font-size, 13px);
 
     display: inline-block;
     box-sizing: border-box;
     max-width: 100%;
     font-family: var(--_font);
     font-size: var(--_font-size);
-    line-height: 1.4;
+    line-height: var(--_line-height);
     color: var(--_fg);
   }
   :host([hidden]) {
@@ -32,7 +28,7 @@ export const groupPickerStyles = css`
     display: flex;
     flex-wrap: wrap;
     align-items: center;
-    gap: 4px 8px;
+    gap: var(--_space-2) var(--_space-3);
   }
   button,
   select {
@@ -41,7 +37,7 @@ export const groupPickerStyles = css`
   }
   select {
     max-width: 16em;
-    padding: 2px 4px;
+    padding: var(--_space-1) var(--_space-2);
     border: 1px solid var(--_border);
     border-radius: 4px;
     background: var(--_bg);
@@ -54,7 +50,7 @@ export const groupPickerStyles = css`
   [part='levels'] {
     display: flex;
     flex-wrap: wrap;
-    gap: 4px;
+    gap: var(--_space-2);
     list-style: none;
     margin: 0;
     padding: 0;
@@ -62,16 +58,16 @@ export const groupPickerStyles = css`
   [part='level'] {
     display: inline-flex;
     align-items: center;
-    gap: 2px;
+    gap: var(--_space-1);
     max-width: 100%;
-    padding: 0 2px 0 8px;
+    padding: 0 var(--_space-1) 0 var(--_space-3);
     border: 1px solid var(--_border);
     border-radius: 12px;
     background: var(--_bg);
   }
   .level-label {
     min-width: 0;
-    margin-right: 2px;
+    margin-right: var(--_space-1);
     overflow: hidden;
     text-overflow: ellipsis;
     white-space: nowrap;
@@ -80,7 +76,11 @@ export const groupPickerStyles = css`
     color: var(--_muted);
   }
   [part='level'] button {
+    display: inline-flex;
+    align-items: center;
+    justify-content: center;
     min-width: 20px;
+    min-height: 20px;
     padding: 0 3px;
     border: 1px solid transparent;
     border-radius: 10px;
@@ -94,5 +94,10 @@ export const groupPickerStyles = css`
   [part='level'] button:disabled {
     cursor: default;
     opacity: 0.4;
+  }
+
+  /* Earlier / later point along the reading direction. */
+  :host(:dir(rtl)) :is([data-action='earlier'], [data-action='later']) .svg-icon {
+    transform: scaleX(-1);
   }
 `;

@@ -1,26 +1,20 @@
 import { css } from 'lit';
+import { tokenStyles } from '../tokens.styles.js';
 
 /**
  * Tokens, tables, field lists and controls shared by the detail and the compare view (the
  * compare element adopts this sheet too, so both look alike).
  */
 export const detailBaseStyles = css`
+  ${tokenStyles}
+
   :host {
-    --_fg: var(--experiment-dashboard-color, CanvasText);
-    --_bg: var(--experiment-dashboard-background, Canvas);
-    --_muted: var(--experiment-dashboard-muted-color, color-mix(in srgb, currentColor 72%, transparent));
-    --_border: var(--experiment-dashboard-border-color, color-mix(in srgb, currentColor 22%, transparent));
-    --_accent: var(--experiment-dashboard-accent-color, LinkText);
-    --_danger: var(--experiment-dashboard-status-failed, light-dark(#b3261e, #f2b8b5));
-    --_success: var(--experiment-dashboard-status-completed, light-dark(#146c2e, #6dd58c));
-    --_radius: var(--experiment-dashboard-radius, 4px);
-    --_mono: var(--experiment-dashboard-mono-font, ui-monospace, SFMono-Regular, Menlo, Consolas, monospace);
     --_diff-bg: var(--experiment-dashboard-diff-bg, color-mix(in srgb, #f5b800 24%, transparent));
     --_max-height: var(--experiment-dashboard-detail-max-height, 420px);
     color: var(--_fg);
-    font-family: var(--experiment-dashboard-font, system-ui, sans-serif);
-    font-size: var(--experiment-dashboard-font-size, 13px);
-    line-height: 1.4;
+    font-family: var(--_font);
+    font-size: var(--_font-size);
+    line-height: var(--_line-height);
     /* Inherited text settings of a table row around us must not leak in. */
     font-weight: normal;
     white-space: normal;
@@ -51,7 +45,7 @@ export const detailBaseStyles = css`
   }
 
   button {
-    padding: 1px 8px;
+    padding: 1px var(--_space-3);
     border: 1px solid var(--_border);
     border-radius: var(--_radius);
     background: transparent;
@@ -70,7 +64,7 @@ export const detailBaseStyles = css`
 
   input[type='search'] {
     min-width: 12em;
-    padding: 2px 6px;
+    padding: var(--_space-1) calc(var(--_space) * 1.5);
     border: 1px solid var(--_border);
     border-radius: var(--_radius);
     background: var(--_bg);
@@ -96,7 +90,7 @@ export const detailBaseStyles = css`
 
   th,
   td {
-    padding: 3px 8px;
+    padding: 3px var(--_space-3);
     border-bottom: 1px solid var(--_border);
     text-align: start;
     vertical-align: top;
@@ -122,13 +116,45 @@ export const detailBaseStyles = css`
     white-space: nowrap;
   }
 
+  /* A number's header sits over it, on the same right edge (the metrics' last five columns). */
+  table.metrics thead th:nth-last-child(-n + 5) {
+    text-align: end;
+  }
+
+  /*
+   * Names (row headers: parameters, metrics, packages) keep their words whole: "break-word"
+   * does not lower the column's minimum width, so the table gives the name its full width and
+   * the values wrap instead. Only a name longer than 40 characters wraps, as a last resort.
+   */
+  tbody th {
+    overflow-wrap: break-word;
+    min-width: 6ch;
+  }
+
+  /* Parameters: the name and Copy columns as narrow as their content, the value takes the rest,
+     so a value sits next to its name on a wide screen. */
+  table.params tr > :is(:first-child, :last-child) {
+    width: 1%;
+  }
+
+  tbody th > code {
+    display: inline-block;
+    max-width: 40ch;
+  }
+
+  /* Copy, Download: one line, never squeezed into a column of letters. */
+  .inline-action {
+    flex-shrink: 0;
+    white-space: nowrap;
+  }
+
   .muted,
   .note {
     color: var(--_muted);
   }
 
   .note {
-    margin: 4px 0;
+    margin: var(--_space-2) 0;
   }
 
   .error {
@@ -139,18 +165,20 @@ export const detailBaseStyles = css`
     display: flex;
     flex-wrap: wrap;
     align-items: center;
-    gap: 6px 12px;
-    margin-bottom: 6px;
+    gap: calc(var(--_space) * 1.5) var(--_space-4);
+    margin-bottom: calc(var(--_space) * 1.5);
   }
 
   .toolbar label {
     display: inline-flex;
     align-items: center;
-    gap: 4px;
+    gap: var(--_space-2);
   }
 
+  /* "Completed", as the table writes it; the record's word stays in the text for copying. */
   .status-text {
     font-weight: 600;
+    text-transform: capitalize;
   }
 
   .status-failed,
@@ -182,13 +210,13 @@ export const experimentRowDetailStyles = css`
   .tabs {
     display: flex;
     flex: none;
-    gap: 2px;
+    gap: var(--_space-1);
     overflow-x: auto;
     border-bottom: 1px solid var(--_border);
   }
 
   .tab {
-    padding: 4px 10px;
+    padding: var(--_space-2) calc(var(--_space) * 2.5);
     border: 0;
     border-bottom: 2px solid transparent;
     border-radius: 0;
@@ -201,7 +229,7 @@ export const experimentRowDetailStyles = css`
   }
 
   .tab .count {
-    margin-inline-start: 4px;
+    margin-inline-start: var(--_space-2);
     color: var(--_muted);
     font-size: 0.9em;
   }
@@ -210,13 +238,13 @@ export const experimentRowDetailStyles = css`
     flex: 1 1 auto;
     min-height: 0;
     overflow: auto;
-    padding: 8px 2px;
+    padding: var(--_space-3) var(--_space-1);
   }
 
   .fields {
     display: grid;
     grid-template-columns: max-content minmax(0, 1fr);
-    gap: 3px 16px;
+    gap: 3px var(--_space-5);
     margin: 0;
   }
 
@@ -231,20 +259,20 @@ export const experimentRowDetailStyles = css`
   }
 
   .fields dd .inline-action {
-    margin-inline-start: 6px;
+    margin-inline-start: calc(var(--_space) * 1.5);
   }
 
   .tags {
     display: flex;
     flex-wrap: wrap;
-    gap: 4px;
+    gap: var(--_space-2);
     margin: 0;
     padding: 0;
     list-style: none;
   }
 
   .tags li {
-    padding: 0 6px;
+    padding: 0 calc(var(--_space) * 1.5);
     border: 1px solid var(--_border);
     border-radius: 999px;
   }
@@ -259,19 +287,19 @@ export const experimentRowDetailStyles = css`
   }
 
   .error-block {
-    margin-top: 10px;
+    margin-top: calc(var(--_space) * 2.5);
   }
 
   /* After a value cut for display: how much is shown, and Copy / Download for the whole value. */
   .cut-note {
     margin-inline-start: 0.5em;
-    font-family: var(--experiment-dashboard-font, system-ui, sans-serif);
+    font-family: var(--_font);
     white-space: normal;
   }
 
   /* Section titles are not headings: the detail is embedded under headings it does not know. */
   .section-title {
-    margin: 0 0 4px;
+    margin: 0 0 var(--_space-2);
     font-size: 1em;
     font-weight: bold;
   }
@@ -280,7 +308,7 @@ export const experimentRowDetailStyles = css`
   pre.stdout {
     max-height: 220px;
     margin: 0;
-    padding: 6px 8px;
+    padding: calc(var(--_space) * 1.5) var(--_space-3);
     overflow: auto;
     border: 1px solid var(--_border);
     border-radius: var(--_radius);
@@ -288,16 +316,16 @@ export const experimentRowDetailStyles = css`
   }
 
   .chart-box {
-    margin-top: 10px;
+    margin-top: calc(var(--_space) * 2.5);
   }
 
   .repo + .repo {
-    margin-top: 10px;
+    margin-top: calc(var(--_space) * 2.5);
   }
 
   .live {
     min-height: 1.4em;
-    margin: 6px 0 0;
+    margin: calc(var(--_space) * 1.5) 0 0;
   }
 
   .live.error {
@@ -306,6 +334,6 @@ export const experimentRowDetailStyles = css`
 
   details summary {
     cursor: pointer;
-    margin-top: 8px;
+    margin-top: var(--_space-3);
   }
 `;

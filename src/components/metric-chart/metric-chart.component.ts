@@ -128,6 +128,9 @@ export function alignSeries(cols: { xs: readonly number[]; ys: readonly (number 
   return [xs, ...out];
 }
 
+/** Tick spacings for a step axis whose steps are all integers: 1, 2, 5, 10, 20, 50, ... (never 0.5). */
+const INTEGER_INCRS = Array.from({ length: 16 }, (_, k) => [1, 2, 5].map((m) => m * 10 ** k)).flat();
+
 interface Drawn {
   label: string;
   color: string;
@@ -409,6 +412,8 @@ export class MetricChart extends LitElement {
     const font = `${style.fontSize || '12px'} ${style.fontFamily || 'system-ui'}`;
     const time = this.xAxis === 'time';
     const axis = { stroke: fg, font, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 } };
+    // Steps 1, 2, 3 must not get ticks at 1.5 and 2.5: no such step exists.
+    const integerSteps = !time && this.#prepared.data[0].every((x) => Number.isInteger(x));
     return {
       width: this.#width,
       height: this.height,
@@ -420,7 +425,7 @@ export class MetricChart extends LitElement {
         ...drawn.map((d) => ({ label: d.label, stroke: d.color, width: 1.5, spanGaps: true })),
       ],
       axes: [
-        axis,
+        integerSteps ? { ...axis, incrs: INTEGER_INCRS } : axis,
         {
           ...axis,
           size: (_u: uPlot, values: string[] | null) => Math.max(40, 12 + 7 * Math.max(0, ...(values ?? []).map((v) => String(v).length))),

@@ -1,16 +1,15 @@
 import { css } from 'lit';
+import { tokenStyles } from '../tokens.styles.js';
 
 export const metricChartStyles = css`
+  ${tokenStyles}
+
   :host {
-    --_fg: var(--experiment-dashboard-color, currentColor);
-    --_muted: var(--experiment-dashboard-muted-color, color-mix(in srgb, currentColor 70%, transparent));
-    --_danger: var(--experiment-dashboard-status-failed, #b3261e);
-    --_radius: var(--experiment-dashboard-radius, 4px);
     display: block;
     min-width: 0;
     color: var(--_fg);
-    font-family: var(--experiment-dashboard-font, system-ui, sans-serif);
-    font-size: var(--experiment-dashboard-font-size, 13px);
+    font-family: var(--_font);
+    font-size: var(--_font-size);
   }
 
   :host([hidden]) {
@@ -20,7 +19,7 @@ export const metricChartStyles = css`
   .chart {
     display: flex;
     flex-direction: column;
-    gap: 4px;
+    gap: var(--_space-2);
     min-width: 0;
   }
 
@@ -53,14 +52,14 @@ export const metricChartStyles = css`
   }
 
   .error button {
-    margin-inline-start: 6px;
+    margin-inline-start: calc(var(--_space) * 1.5);
     font: inherit;
   }
 
   .legend {
     display: flex;
     flex-wrap: wrap;
-    gap: 2px 14px;
+    gap: var(--_space-1) 14px;
     margin: 0;
     padding: 0;
     list-style: none;
@@ -69,7 +68,7 @@ export const metricChartStyles = css`
   .legend li {
     display: inline-flex;
     align-items: center;
-    gap: 6px;
+    gap: calc(var(--_space) * 1.5);
     min-width: 0;
   }
 
