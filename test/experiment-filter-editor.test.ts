@@ -188,6 +188,18 @@ describe('<experiment-filter-editor> text and lists', () => {
     expect(await applied(el, 'empty')).to.deep.equal({ attribute: 'name', op: 'empty' });
   });
 
+  it('names a backreference or lookaround as it is typed (patterns run in linear time) and disables Apply', async () => {
+    const el = await editor(attr('name'));
+    await setOperator(el, 'matches');
+    await type(el, 'value', '(a)\\1');
+    expect(message(el)).to.match(/^Pattern "\(a\)\\\\1" uses a backreference \(\\1\), which is not supported/);
+    expect(apply(el).disabled).to.equal(true);
+    await type(el, 'value', 'run(?=-2)');
+    expect(message(el)).to.match(/uses a lookahead/);
+    await type(el, 'value', 'run-(2|3)');
+    expect(apply(el).disabled).to.equal(false);
+  });
+
   it('explains an invalid regular expression and disables Apply', async () => {
     const el = await editor(attr('name'));
     await setOperator(el, 'matches');

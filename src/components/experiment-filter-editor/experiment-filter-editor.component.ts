@@ -3,7 +3,7 @@ import { property, state } from 'lit/decorators.js';
 import { ifDefined } from 'lit/directives/if-defined.js';
 import { live } from 'lit/directives/live.js';
 import type { Attribute, AttributeKind } from '../../data/attributes.js';
-import { MAX_PATTERN_LENGTH } from '../../data/query.js';
+import { MAX_PATTERN_LENGTH, patternProblem } from '../../data/pattern.js';
 import type { ColumnFilter, FilterOperator } from '../../data/types.js';
 import { formatFilterValue } from './describe-filter.js';
 import { filterEditorStyles } from './experiment-filter-editor.styles.js';
@@ -95,13 +95,15 @@ export function regexProblem(pattern: string): string | undefined {
   if (pattern.length > MAX_PATTERN_LENGTH) return `The pattern is longer than ${MAX_PATTERN_LENGTH} characters.`;
   try {
     new RegExp(pattern, 'i');
-    return undefined;
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     // Chromium says "Invalid regular expression: /[a-/i: Unterminated character class": keep the reason.
     const reason = /^Invalid regular expression: \/.*\/[a-z]*: (.+)$/s.exec(message)?.[1] ?? message;
     return `Not a valid regular expression: ${reason}`;
   }
+  // Valid JavaScript, but matched in linear time: backreferences and lookaround are refused.
+  const problem = patternProblem(pattern);
+  return problem && `${problem.charAt(0).toUpperCase()}${problem.slice(1)}.`;
 }
 
 const pad = (n: number): string => String(n).padStart(2, '0');
