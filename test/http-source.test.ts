@@ -9,6 +9,8 @@ import { rejection } from './helpers.js';
 
 // The reference server runs on loopback, started by server/web-test-runner-plugin.mjs.
 let api: string;
+/** The reference server's token for changes (the plugin starts it with one, as a deployment would). */
+let token: string;
 let expected: Experiment[];
 let unsubscribe: (() => void)[] = [];
 
@@ -21,7 +23,7 @@ async function hook(name: string, body?: unknown): Promise<unknown> {
 const requests = async (): Promise<string[]> => ((await hook('requests')) as { requests: string[] }).requests;
 
 function source(init: Partial<HttpSourceInit> = {}): HttpSource {
-  return new HttpSource({ baseUrl: api, retryDelayMs: 10, ...init });
+  return new HttpSource({ baseUrl: api, retryDelayMs: 10, token, ...init });
 }
 
 /** A record as a list answer shows it: histories replaced by references. */
@@ -39,8 +41,9 @@ function answering(status: number, body: string, calls: { url: string; init: Req
 }
 
 before(async () => {
-  const info = (await (await fetch('/__reference-server')).json()) as { url: string; sample: SampleOptions };
+  const info = (await (await fetch('/__reference-server')).json()) as { url: string; sample: SampleOptions; token: string };
   api = info.url;
+  token = info.token;
   expected = parseCollection(generateCollection(info.sample)).experiments;
 });
 
@@ -55,7 +58,7 @@ describe('HttpSource against the reference server', () => {
   it('client mode: loads every page, records equal to the data the server holds', async () => {
     const s = source({ mode: 'client', pageSize: 70 });
     const page = await s.load({ search: 'ignored in client mode', page: { size: 5 } });
-    expect(s.capabilities).to.deep.equal({ serverQuery: false, live: true, delete: true, history: true });
+    expect(s.capabilities).to.deep.equal({ serverQuery: false, live: true, delete: true, restore: true, history: true });
     expect(page.total).to.equal(expected.length);
     expect(page.experiments.map((e) => e.id)).to.deep.equal(expected.map((e) => e.id));
     expect(page.problems).to.equal(undefined);
@@ -92,7 +95,7 @@ describe('HttpSource against the reference server', () => {
 
   it('auto mode asks /capabilities and then lets the server query: paging, filtering, sorting', async () => {
     const s = source();
-    expect(await s.ready()).to.deep.equal({ serverQuery: true, live: true, delete: true, history: true });
+    expect(await s.ready()).to.deep.equal({ serverQuery: true, live: true, delete: true, restore: true, history: true });
     const query: Query = {
       search: 'adam',
       filters: [
@@ -129,6 +132,51 @@ describe('HttpSource against the reference server', () => {
     expect(err.kind).to.equal('http');
     expect(err.status).to.equal(400);
     expect(err.message).to.match(/filter 1 \(name matches\): "\(unclosed" is not a valid regular expression/);
+  });
+
+  it('restores deleted records: they come back as an upsert, in their place', async () => {
+    const s = source({ mode: 'client' });
+    const changes: Change[] = [];
+    unsubscribe.push(s.subscribe((c) => changes.push(c)));
+    await waitUntil(async () => (await requests()).includes('GET /changes'), 'the stream opens');
+    const [a, b] = expected as [Experiment, Experiment];
+    await s.delete([b.id, a.id]);
+    expect((await s.load({})).experiments.some((e) => e.id === a.id)).to.equal(false);
+    await s.restore([a.id, b.id]);
+    const page = await s.load({});
+    expect(page.experiments.map((e) => e.id)).to.deep.equal(expected.map((e) => e.id));
+    await waitUntil(() => changes.some((c) => c.type === 'upsert'), 'the restored records arrive live', { timeout: 5000 });
+    const upsert = changes.find((c) => c.type === 'upsert') as { experiments: Experiment[] };
+    expect(upsert.experiments.map((e) => e.id)).to.deep.equal([a.id, b.id]);
+  });
+
+  it('says what to do when the server wants a token for changes', async () => {
+    // Without a token the server's capabilities still say "delete", but the source knows it needs one.
+    const anonymous = source({ token: undefined });
+    expect((await anonymous.ready()).delete).to.equal(false);
+    const id = (expected[0] as Experiment).id;
+    const missing = await rejection(anonymous.delete([id]));
+    expect(missing.kind).to.equal('not-allowed');
+    expect(missing.status).to.equal(401);
+    expect(missing.message).to.match(/needs an access token for changes \(HTTP 401\)\. Give the source the token the server was started with/);
+    const wrong = await rejection(source({ token: `${token}-wrong` }).restore([id]));
+    expect(wrong.status).to.equal(401);
+    expect(wrong.message).to.match(/needs a different access token.*The server said: The access token is wrong/s);
+    expect((await source().get(id)).id).to.equal(id);
+  });
+
+  it('sends the token with changes only: reads and the live stream go without it', async () => {
+    const calls: { url: string; init: RequestInit }[] = [];
+    const s = new HttpSource({ baseUrl: 'https://ml.example.com/api/', mode: 'client', token: async () => 'fresh-token', fetch: answering(200, '{"experiments": [], "total": 0, "nextToken": null, "deleted": [], "notFound": []}', calls) });
+    await s.load({});
+    await s.delete(['x']);
+    await s.restore(['x']);
+    expect(calls.map((c) => [new URL(c.url).pathname.replace(/^.*\/api\//, ''), new Headers(c.init.headers).get('authorization')])).to.deep.equal([
+      ['capabilities', null],
+      ['experiments', null],
+      ['experiments/delete', 'Bearer fresh-token'],
+      ['experiments/restore', 'Bearer fresh-token'],
+    ]);
   });
 
   it('deletes only once the server confirms, and the records are gone', async () => {

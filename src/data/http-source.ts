@@ -1,3 +1,5 @@
+import { isObject } from '../shared/guards.js';
+import { readErrorDetail } from '../shared/http-error.js';
 import { formatProblem, parseCollection, parseExperiment, parseJsonText, type ParseResult } from './parse.js';
 import { queryToSearchParams } from './query.js';
 import {
@@ -21,6 +23,12 @@ import {
 export interface HttpSourceInit {
   /** The API root, e.g. `https://ml.example.com/api/` (relative URLs resolve against the page). */
   baseUrl: string | URL;
+  /**
+   * The server's access token for changes (`serve --token`): sent as `Authorization: Bearer …`
+   * with deletes and restores only, so reads and live updates (EventSource) need nothing. Keep
+   * it out of the page's markup: set it from script. A function is asked before every change.
+   */
+  token?: string | (() => string | Promise<string>);
   /** Extra request headers (e.g. `Authorization`), or a function returning them per request (token refresh). */
   headers?: HeadersInit | (() => HeadersInit | Promise<HeadersInit>);
   /** `include` sends cookies to another origin (the server must allow it). Default `same-origin`. */
@@ -57,8 +65,6 @@ export interface HttpSourceInit {
 const SSE_FAILURES_BEFORE_POLLING = 3;
 const RETRY_STATUSES = new Set([502, 503, 504]);
 const DEFAULT_PAGE_SIZE = 100;
-
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 interface RequestOptions {
   method?: 'GET' | 'POST';
@@ -125,28 +131,6 @@ function retryAfterMs(response: Response): number | undefined {
   return Number.isFinite(ms) ? Math.min(Math.max(ms, 0), 30_000) : undefined;
 }
 
-/** The server's own explanation, from `{error}` / `{message}` JSON or short plain text. */
-async function errorDetail(response: Response): Promise<string | undefined> {
-  let text: string;
-  try {
-    text = await response.text();
-  } catch {
-    return undefined;
-  }
-  try {
-    const body: unknown = JSON.parse(text);
-    if (isObject(body)) {
-      const msg = body.error ?? body.message ?? body.detail;
-      if (typeof msg === 'string') return msg;
-      if (isObject(msg) && typeof msg.message === 'string') return msg.message;
-    }
-  } catch {
-    // Not JSON: plain text is shown if short and not a web page.
-  }
-  const trimmed = text.trim();
-  return trimmed && trimmed.length <= 300 && !trimmed.startsWith('<') ? trimmed : undefined;
-}
-
 /** Shifts problem positions of one page so they count from the start of the whole list. */
 function shiftProblems(problems: Problem[], offset: number): Problem[] {
   if (offset === 0) return problems;
@@ -193,7 +177,7 @@ export class HttpSource implements ExperimentSource {
     this.#init = init;
     this.label = init.label ?? base.href;
     this.#fetch = init.fetch ?? globalThis.fetch.bind(globalThis);
-    this.#capabilities = { delete: false, live: true, serverQuery: init.mode === 'server', history: true };
+    this.#capabilities = { delete: false, restore: false, live: true, serverQuery: init.mode === 'server', history: true };
   }
 
   get capabilities(): SourceCapabilities {
@@ -220,10 +204,14 @@ export class HttpSource implements ExperimentSource {
     }
     const caps = isObject(body) ? body : {};
     if (typeof caps.maxPageSize === 'number' && Number.isInteger(caps.maxPageSize) && caps.maxPageSize > 0) this.#maxPageSize = caps.maxPageSize;
+    // A server that wants a token for changes is not offered changes without one: no button
+    // that could only fail (custom headers may carry the credentials).
+    const canAuthorize = caps.writeToken !== true || this.#init.token !== undefined || this.#init.headers !== undefined;
     this.#capabilities = {
       serverQuery: mode === 'auto' ? caps.serverQuery === true : mode === 'server',
       live: caps.live === true,
-      delete: caps.delete === true,
+      delete: caps.delete === true && canAuthorize,
+      restore: caps.restore === true && canAuthorize,
       history: caps.history !== false,
     };
     return this.#capabilities;
@@ -237,11 +225,15 @@ export class HttpSource implements ExperimentSource {
     return url;
   }
 
-  async #headers(accept: string, hasBody: boolean): Promise<Headers> {
+  async #headers(accept: string, hasBody: boolean, write: boolean): Promise<Headers> {
     const extra = typeof this.#init.headers === 'function' ? await this.#init.headers() : this.#init.headers;
     const headers = new Headers(extra);
     if (!headers.has('accept')) headers.set('accept', accept);
     if (hasBody) headers.set('content-type', 'application/json');
+    if (write && this.#init.token !== undefined) {
+      const token = typeof this.#init.token === 'function' ? await this.#init.token() : this.#init.token;
+      if (token) headers.set('authorization', `Bearer ${token}`);
+    }
     return headers;
   }
 
@@ -249,9 +241,26 @@ export class HttpSource implements ExperimentSource {
     return new SourceError('aborted', `${what}: the request to ${url.href} was cancelled.`, { location: url.href, cause });
   }
 
-  #httpError(status: number, url: URL, what: string, detail: string | undefined): SourceError {
+  #httpError(status: number, url: URL, what: string, detail: string | undefined, write: boolean): SourceError {
     const opts = { location: url.href, status };
     const said = detail ? ` The server said: ${detail}` : '';
+    if (write && status === 401) {
+      const has = this.#init.token !== undefined;
+      return new SourceError(
+        'not-allowed',
+        `${what} was refused: ${url.origin} needs ${has ? 'a different' : 'an'} access token for changes (HTTP 401). ` +
+          `Give the source the token the server was started with (new HttpSource({ baseUrl, token })); nothing was changed.${said}`,
+        opts,
+      );
+    }
+    if (write && status === 403) {
+      return new SourceError(
+        'not-allowed',
+        `${what} was refused: ${url.origin} does not accept changes from this page (HTTP 403). ` +
+          `Whoever runs the server must allow this page's origin (serve --cors-origin ${globalThis.location?.origin ?? 'ORIGIN'}) and set a token; nothing was changed.${said}`,
+        opts,
+      );
+    }
     if (status === 401 || status === 403) {
       return new SourceError('not-allowed', `You are not allowed to see these experiments: sign in or ask for access (${url.origin} answered HTTP ${status}).${said}`, opts);
     }
@@ -280,14 +289,14 @@ export class HttpSource implements ExperimentSource {
       try {
         const init: RequestInit = {
           method,
-          headers: await this.#headers(accept, options.body !== undefined),
+          headers: await this.#headers(accept, options.body !== undefined, !idempotent),
           credentials: this.#init.credentials ?? 'same-origin',
           signal: timed.signal,
         };
         if (options.body !== undefined) init.body = JSON.stringify(options.body);
         response = await this.#fetch(url.href, init);
         if (!(idempotent && RETRY_STATUSES.has(response.status) && attempt < retries)) {
-          if (!response.ok) throw this.#httpError(response.status, url, what, await errorDetail(response));
+          if (!response.ok) throw this.#httpError(response.status, url, what, await readErrorDetail(response), !idempotent);
           return { body: await read(response), response };
         }
         retryWait = retryAfterMs(response);
@@ -465,10 +474,23 @@ export class HttpSource implements ExperimentSource {
   }
 
   /** Asks the server to delete; resolves once it confirms (the server answers only when durable). Never retried. */
-  async delete(ids: string[]): Promise<void> {
+  async delete(ids: string[], signal?: AbortSignal): Promise<void> {
     if (ids.length === 0) return;
-    const url = this.#url('experiments/delete');
-    await this.#request(url, { method: 'POST', body: { ids }, what: `Deleting ${ids.length === 1 ? `experiment ${JSON.stringify(ids[0])}` : `${ids.length} experiments`}` }, 'application/json', (r) => r.text());
+    await this.#write('experiments/delete', ids, signal, `Deleting ${ids.length === 1 ? `experiment ${JSON.stringify(ids[0])}` : `${ids.length} experiments`}`);
+  }
+
+  /**
+   * Brings deleted records back (the server keeps them in its trash); resolves once that is
+   * durable. Ids the server no longer holds are skipped. Never retried. The restored records
+   * arrive as an `upsert` change.
+   */
+  async restore(ids: string[], signal?: AbortSignal): Promise<void> {
+    if (ids.length === 0) return;
+    await this.#write('experiments/restore', ids, signal, `Restoring ${ids.length === 1 ? `experiment ${JSON.stringify(ids[0])}` : `${ids.length} experiments`}`);
+  }
+
+  async #write(path: string, ids: string[], signal: AbortSignal | undefined, what: string): Promise<void> {
+    await this.#request(this.#url(path), { method: 'POST', body: { ids }, signal, what }, 'application/json', (r) => r.text());
   }
 
   // ---- live updates ----

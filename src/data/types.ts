@@ -197,6 +197,8 @@ export interface Query {
 
 export interface SourceCapabilities {
   delete: boolean;
+  /** Deleted records can be brought back with `restore()` (the source keeps them). Absent: no. */
+  restore?: boolean;
   live: boolean;
   serverQuery: boolean;
   history: boolean;
@@ -232,6 +234,11 @@ export interface ExperimentSource {
   artifact?(id: string, artifact: Artifact, signal?: AbortSignal): Promise<Blob | URL>;
   /** Resolves only once the deletion is durable. */
   delete?(ids: string[]): Promise<void>;
+  /**
+   * Brings deleted records back; present only when the source keeps deleted records
+   * (`capabilities.restore`). Resolves once that is durable; ids it no longer holds are skipped.
+   */
+  restore?(ids: string[], signal?: AbortSignal): Promise<void>;
   subscribe?(onChange: (change: Change) => void): () => void;
   /** Releases connections (IndexedDB, event streams) when the dashboard stops using the source. */
   close?(): void;
