@@ -2,6 +2,9 @@
 // The demo (`npm start`): a small static file server for the project folder on
 // http://localhost:8000 (PORT overrides; / goes to the demo page), and the reference HTTP
 // experiment service on http://localhost:8010 (API_PORT overrides) for the demo's HTTP mode.
+// The service lets in the demo page's origin only, and wants a token for deletes: a fresh one
+// per start, which this server hands to its own page at /demo/api.json.
+import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import { createReadStream, statSync } from 'node:fs';
 import { extname, join, normalize, resolve } from 'node:path';
@@ -9,6 +12,11 @@ import { extname, join, normalize, resolve } from 'node:path';
 const root = resolve(process.argv[2] ?? '.');
 const port = Number(process.env.PORT ?? 8000);
 const host = process.env.HOST ?? 'localhost';
+const apiPort = Number(process.env.API_PORT ?? 8010);
+const token = randomBytes(24).toString('hex');
+const { isLoopback, startServer } = await import('../server/reference-server.mjs');
+// Names this page may be opened under; on loopback any other Host is a rebinding attempt.
+const pageHosts = new Set([host, 'localhost', '127.0.0.1', '[::1]'].map((h) => `${h}:${port}`));
 const TYPES = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
@@ -36,7 +44,15 @@ async function sample(n, seed) {
 }
 
 const server = createServer(async (req, res) => {
+  if (isLoopback(host) && !pageHosts.has(String(req.headers.host).toLowerCase())) {
+    res.writeHead(421, { 'content-type': 'text/plain' }).end(`Open the demo at http://${host}:${port}/demo/`);
+    return;
+  }
   const url = new URL(req.url ?? '/', 'http://x');
+  if (url.pathname === '/demo/api.json') {
+    res.writeHead(200, { 'content-type': TYPES['.json'], 'cache-control': 'no-store' }).end(JSON.stringify({ token }));
+    return;
+  }
   if (url.pathname === '/') {
     res.writeHead(302, { location: '/demo/' }).end();
     return;
@@ -68,8 +84,7 @@ server.listen(port, host, () => {
 });
 
 // The HTTP mode of the demo talks to the reference server, on the same sample data.
-const apiPort = Number(process.env.API_PORT ?? 8010);
-const { startServer } = await import('../server/reference-server.mjs');
 const { generateCollection } = await import('../dist/data/sample-data.js');
-const api = await startServer({ data: generateCollection({ n: 2000, historyPoints: 20 }), port: apiPort, host, writable: true });
+const origins = [...new Set([host, 'localhost', '127.0.0.1'])].map((h) => `http://${h.includes(':') ? `[${h}]` : h}:${port}`);
+const api = await startServer({ data: generateCollection({ n: 2000, historyPoints: 20 }), port: apiPort, host, writable: true, cors: origins, token });
 console.log(`Reference experiment service (demo HTTP mode): ${api.url}`);

@@ -350,6 +350,8 @@ describe('HttpSource against the reference server', () => {
       ['/experiments/{id}/metrics/{metric}/history', 'get'],
       ['/experiments/{id}/artifacts/{artifact}', 'get'],
       ['/experiments/delete', 'post'],
+      ['/experiments/restore', 'post'],
+      ['/trash', 'get'],
       ['/changes', 'get'],
     ] as const) {
       expect(spec.paths[path]?.[method], `${method.toUpperCase()} ${path}`).to.be.an('object');
