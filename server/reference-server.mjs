@@ -7,10 +7,10 @@
 // on loopback, an optional bearer token for writes, and deletions kept in a trash file beside the
 // data so they can be restored. One file because every route shares the same state.
 import { createServer } from 'node:http';
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { readFile, rename, writeFile, stat, unlink } from 'node:fs/promises';
-import { isAbsolute, relative, resolve as resolvePath } from 'node:path';
+import { readdir, readFile, rename, writeFile, stat, unlink } from 'node:fs/promises';
+import { basename, dirname, isAbsolute, join, relative, resolve as resolvePath } from 'node:path';
 import { loadDataLogic } from '../bin/load-data-logic.mjs';
 
 export { loadDataLogic };
@@ -19,8 +19,14 @@ const MAX_PAGE_SIZE = 5000;
 const DEFAULT_PAGE_SIZE = 100;
 const MAX_BODY_BYTES = 50 * 1024 * 1024;
 const CHANGE_LOG_LENGTH = 1000;
+/** The change log is also bounded in bytes: a few large upserts must not hold the memory. */
+const CHANGE_LOG_BYTES = 8 * 1024 * 1024;
 const KEEP_ALIVE_MS = 15_000;
 const SSE_RETRY_MS = 2000;
+/** An event stream whose client leaves more than this unread is dropped (it reconnects and catches up). */
+const STREAM_BUFFER_BYTES = 1024 * 1024;
+/** How long a dropped stream may take to flush its last words before its connection is cut. */
+const DROP_GRACE_MS = 5000;
 /** Shorter tokens can be guessed by a patient script on a network: refuse them. */
 const MIN_TOKEN_LENGTH = 16;
 const ALLOWED_HEADERS = 'content-type, authorization, last-event-id';
@@ -62,6 +68,39 @@ export function trashPathOf(dataFile) {
 
 /** Write-then-rename: a crash leaves the old file or the new one, never half of one. */
 const tmpPathOf = (file) => `${file}.${process.pid}.tmp`;
+
+function processAlive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return err.code === 'EPERM';
+  }
+}
+
+/**
+ * Removes what an interrupted write left beside these files (`<file>.<pid>.tmp` of a process that
+ * is gone); a live process's file is its write in progress and stays. Returns the removed paths.
+ */
+export async function removeStrayTemporaryFiles(files) {
+  const removed = [];
+  for (const file of files) {
+    const prefix = `${basename(file)}.`;
+    let names;
+    try {
+      names = await readdir(dirname(file));
+    } catch {
+      continue;
+    }
+    for (const name of names) {
+      const pid = name.startsWith(prefix) && name.endsWith('.tmp') ? name.slice(prefix.length, -4) : '';
+      if (!/^\d+$/.test(pid) || processAlive(Number(pid))) continue;
+      const path = join(dirname(file), name);
+      if (await unlink(path).then(() => true, () => false)) removed.push(path);
+    }
+  }
+  return removed;
+}
 
 /** The indentation and final newline of a JSON text, so rewriting it changes only what changed. */
 function layoutOf(text) {
@@ -112,11 +151,12 @@ function checkOrigins(cors) {
  * @param {string[] | '*'} [options.cors] browser origins (e.g. `http://localhost:8000`) allowed to read; they may also write
  *   when a `token` is set and sent. Default none: no CORS headers at all. `*` lets any page read and is refused with `writable`.
  * @param {string} [options.token] writes need `Authorization: Bearer <token>` (at least 16 characters). Required with `writable` on a non-loopback host.
- * @param {boolean} [options.testHooks] enable /__test/* (upsert, reset, faults, requests, drop-streams); never in production
- * @returns {Promise<{url: string, port: number, problems: object[], close(): Promise<void>, upsert(experiments: unknown[]): Promise<object>}>}
+ * @param {number} [options.streamBufferBytes] an event stream with more than this waiting unread is dropped (default 1 MB)
+ * @param {boolean} [options.testHooks] enable /__test/* (upsert, reset, faults, requests, drop-streams, memory); never in production
+ * @returns {Promise<{url: string, port: number, problems: object[], removedTemporaryFiles: string[], close(): Promise<void>, upsert(experiments: unknown[]): Promise<object>}>}
  */
 export async function startServer(options = {}) {
-  const { writable = false, testHooks = false, host = '127.0.0.1', port = 0, dataFile, token } = options;
+  const { writable = false, testHooks = false, host = '127.0.0.1', port = 0, dataFile, token, streamBufferBytes = STREAM_BUFFER_BYTES } = options;
   const allowedOrigins = checkOrigins(options.cors);
   if (writable && allowedOrigins === '*') {
     throw new UnsafeConfigError('A writable server never lets every web page in (cors "*"): name the origins that may use it (--cors-origin https://dashboard.example.com) and set a token (--token).');
@@ -156,6 +196,7 @@ export async function startServer(options = {}) {
   let entries = initialEntries;
 
   const trashFile = dataFile && writable ? trashPathOf(dataFile) : undefined;
+  const strayFiles = trashFile ? await removeStrayTemporaryFiles([dataFile, trashFile]) : [];
   /** Deleted records, oldest first: {id, raw, experiment, index (its place in the file), deletedAt}. */
   let trash = trashFile ? await readTrash(trashFile) : [];
 
@@ -193,8 +234,13 @@ export async function startServer(options = {}) {
   reindex();
   const all = () => (list ??= [...records.values()]);
   const summaries = new WeakMap();
+  // Change positions are `<epoch>:<seq>`: the epoch is new at every start, so a client holding a
+  // position from before a restart is told to reload instead of being told nothing changed.
+  const epoch = randomBytes(6).toString('base64url');
   let seq = 0;
+  /** The kept changes, oldest first, serialised once: {seq, frame (SSE), json (poll), bytes}. */
   const changes = [];
+  let changeBytes = 0;
   const streams = new Set();
   let faults = [];
   const requestLog = [];
@@ -227,25 +273,50 @@ export async function startServer(options = {}) {
     return s;
   };
 
+  const position = (n = seq) => `${epoch}:${n}`;
+  const sseFrame = (id, type, data) => `${id === undefined ? '' : `id: ${id}\n`}event: ${type}\ndata: ${toJson(data)}\n\n`;
+
   function publish(type, payload) {
     seq += 1;
-    const change = { seq, type, ...payload };
-    changes.push(change);
-    if (changes.length > CHANGE_LOG_LENGTH) changes.shift();
-    for (const res of streams) writeEvent(res, change);
+    const json = toJson({ seq, type, ...payload });
+    const frame = sseFrame(position(), type, payload);
+    const bytes = json.length + frame.length;
+    changes.push({ seq, frame, json, bytes });
+    changeBytes += bytes;
+    while (changes.length > 1 && (changes.length > CHANGE_LOG_LENGTH || changeBytes > CHANGE_LOG_BYTES)) changeBytes -= changes.shift().bytes;
+    for (const res of streams) deliver(res, frame);
   }
 
-  function writeEvent(res, change) {
-    const { seq: id, type, ...data } = change;
-    res.write(`id: ${id}\nevent: ${type}\ndata: ${toJson(data)}\n\n`);
+  /** Writes to one event stream; a client that leaves too much unread is dropped, not buffered for. */
+  function deliver(res, text) {
+    res.write(text);
+    if (res.writableLength > streamBufferBytes) {
+      dropStream(res, `This client left more than ${Math.round(streamBufferBytes / 1024)} KB of changes unread, so the server stopped sending. Reconnect with Last-Event-ID to catch up.`);
+    }
   }
 
-  /** The changes after `since`, or null when they are no longer kept. */
-  function changesSince(since) {
-    if (since >= seq) return [];
+  function dropStream(res, message) {
+    if (!streams.delete(res)) return;
+    // No id: the client's Last-Event-ID stays the last change it got, which is where it resumes.
+    res.end(sseFrame(undefined, 'dropped', { reason: 'slow-client', message }));
+    // A client that reads nothing would keep the buffer forever: cut it after a grace period.
+    const cut = setTimeout(() => res.destroy(), DROP_GRACE_MS);
+    cut.unref?.();
+    res.once('close', () => clearTimeout(cut));
+  }
+
+  /**
+   * Where a client resumes from: the changes after its position, or why it must reload
+   * (`restarted`: the position is from another run of the server; `expired`: no longer kept).
+   * @returns {{changes: {seq: number, frame: string, json: string}[]} | {reload: string, message: string}}
+   */
+  function catchUp(cursor) {
+    if ((cursor.epoch !== undefined && cursor.epoch !== epoch) || cursor.seq > seq) {
+      return { reload: 'restarted', message: 'The server restarted since this client last heard from it: changes from before are gone. Load everything again.' };
+    }
     const oldest = changes[0]?.seq ?? seq + 1;
-    if (since < oldest - 1) return null;
-    return changes.filter((c) => c.seq > since);
+    if (cursor.seq < oldest - 1) return { reload: 'expired', message: 'The changes since this client last heard from the server are no longer kept. Load everything again.' };
+    return { changes: changes.filter((c) => c.seq > cursor.seq) };
   }
 
   const dataText = (list_) => {
@@ -393,7 +464,7 @@ export async function startServer(options = {}) {
     if (query.page && query.page.size > MAX_PAGE_SIZE) problems.push(`the page size must be at most ${MAX_PAGE_SIZE}, found ${query.page.size}`);
     if (problems.length > 0) throw new HttpError(400, `The query is not valid: ${problems.join('; ')}.`);
     const result = logic.applyQuery(all(), query);
-    const body = { experiments: result.experiments.map(summary), total: result.total, nextToken: result.nextToken ?? null, changeSeq: seq, defaults };
+    const body = { experiments: result.experiments.map(summary), total: result.total, nextToken: result.nextToken ?? null, changeSeq: seq, changeEpoch: epoch, defaults };
     if (generatedAt) body.generatedAt = generatedAt;
     send(req, res, 200, body);
   }
@@ -517,36 +588,43 @@ export async function startServer(options = {}) {
     send(req, res, 200, result);
   }
 
-  function parseSince(value) {
+  /** `since` / `Last-Event-ID`: `<epoch>:<seq>`, or a bare sequence number (then `epoch` may come apart). */
+  function parseCursor(value, epochParam) {
     if (value === null || value === undefined || value === '') return undefined;
-    if (!/^\d+$/.test(value)) throw new HttpError(400, `since must be a whole number (a change sequence number), found ${JSON.stringify(value)}.`);
-    return Number(value);
+    const m = /^(?:([A-Za-z0-9_-]{1,64}):)?(\d{1,15})$/.exec(value);
+    if (!m) throw new HttpError(400, `since must be a change position (as in changeEpoch:changeSeq, or a whole number), found ${JSON.stringify(value)}.`);
+    const e = m[1] ?? (epochParam || undefined);
+    return { epoch: e, seq: Number(m[2]) };
   }
 
   function changeFeed(req, res, url) {
     const wantsStream = (req.headers.accept ?? '').includes('text/event-stream');
+    const epochParam = url.searchParams.get('epoch');
     if (!wantsStream) {
-      const since = parseSince(url.searchParams.get('since'));
-      if (since === undefined) return send(req, res, 200, { changes: [], seq });
-      const found = changesSince(since);
-      return send(req, res, 200, found === null ? { changes: [], seq, reset: true } : { changes: found, seq });
+      const cursor = parseCursor(url.searchParams.get('since'), epochParam);
+      const found = cursor === undefined ? { changes: [] } : catchUp(cursor);
+      if ('reload' in found) return send(req, res, 410, { error: found.message, reload: true, reason: found.reload, seq, epoch });
+      res.writeHead(200, { ...corsHeaders(req), 'cache-control': 'no-store', 'content-type': 'application/json; charset=utf-8' });
+      res.end(`{"changes":[${found.changes.map((c) => c.json).join(',')}],"seq":${seq},"epoch":${JSON.stringify(epoch)}}`);
+      return undefined;
     }
-    const since = parseSince(url.searchParams.get('since') ?? req.headers['last-event-id']) ?? seq;
+    const cursor = parseCursor(url.searchParams.get('since') ?? req.headers['last-event-id'], epochParam) ?? { epoch, seq };
     res.writeHead(200, { ...corsHeaders(req), 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no' });
-    res.write(`retry: ${SSE_RETRY_MS}\n\n`);
-    const missed = changesSince(since);
-    if (missed === null) writeEvent(res, { seq, type: 'reload' });
-    else for (const c of missed) writeEvent(res, c);
     streams.add(res);
-    const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), KEEP_ALIVE_MS);
+    deliver(res, `retry: ${SSE_RETRY_MS}\n\n`);
+    const found = catchUp(cursor);
+    if ('reload' in found) deliver(res, sseFrame(position(), 'reload', { reason: found.reload, message: found.message }));
+    else for (const c of found.changes) if (streams.has(res)) deliver(res, c.frame);
+    const keepAlive = setInterval(() => streams.has(res) && deliver(res, ': keep-alive\n\n'), KEEP_ALIVE_MS);
     req.on('close', () => {
       clearInterval(keepAlive);
       streams.delete(res);
     });
+    return undefined;
   }
 
   async function testHook(req, res, name) {
-    if (req.method !== 'POST' && !(req.method === 'GET' && name === 'requests')) throw new HttpError(405, 'Test hooks take POST (GET for /__test/requests).');
+    if (req.method !== 'POST' && !(req.method === 'GET' && (name === 'requests' || name === 'memory'))) throw new HttpError(405, 'Test hooks take POST (GET for /__test/requests and /__test/memory).');
     switch (name) {
       case 'upsert': {
         const body = await readJson(req);
@@ -561,7 +639,7 @@ export async function startServer(options = {}) {
         faults = [];
         requestLog.length = 0;
         publish('reload', {});
-        return send(req, res, 200, { total: records.size, changeSeq: seq });
+        return send(req, res, 200, { total: records.size, changeSeq: seq, changeEpoch: epoch });
       case 'faults': {
         // [{method, path, status, delayMs, count}]: the next `count` matching requests are delayed and/or fail.
         const body = await readJson(req);
@@ -576,6 +654,12 @@ export async function startServer(options = {}) {
         for (const stream of streams) stream.destroy();
         streams.clear();
         return send(req, res, 200, { dropped });
+      }
+      case 'memory': {
+        // After a full collection when the process allows it (node --expose-gc), for memory tests.
+        globalThis.gc?.();
+        const { rss, heapUsed, external, arrayBuffers } = process.memoryUsage();
+        return send(req, res, 200, { rss, heapUsed, external, arrayBuffers, streams: streams.size, changes: changes.length, changeBytes });
       }
       default:
         throw new HttpError(404, `No test hook ${JSON.stringify(name)}.`);
@@ -672,6 +756,7 @@ export async function startServer(options = {}) {
     url,
     port: address.port,
     problems: initial.problems,
+    removedTemporaryFiles: strayFiles,
     upsert,
     close: () =>
       new Promise((resolve) => {

@@ -61,13 +61,36 @@ export interface HttpSourceInit {
   label?: string;
 }
 
+/**
+ * The state of a source's live connection, for a line such as "offline, last updated 10:42".
+ * Read it from `HttpSource.connection`; the source fires `connectionchange` when it changes.
+ */
+export interface ConnectionState {
+  /** `connecting`: first contact; `online`: changes arrive; `offline`: the server does not answer, and the source keeps trying. */
+  status: 'connecting' | 'online' | 'offline';
+  /** How changes arrive: a Server-Sent Events stream, or polling. */
+  transport: 'sse' | 'poll';
+  /** When the source last knew it had every change (ms since 1970); absent before the first contact. */
+  lastUpdated?: number;
+  /** Why the source is offline, in words. */
+  reason?: string;
+  /** When the next attempt is due (ms since 1970), while offline. */
+  retryAt?: number;
+}
+
 /** After this many EventSource failures in a row, live updates switch to polling. */
 const SSE_FAILURES_BEFORE_POLLING = 3;
+/** The longest wait between two reconnection attempts. */
+const MAX_RECONNECT_MS = 30_000;
+/** While polling because the stream failed, the stream is tried again after this long. */
+const SSE_RETRY_AFTER_MS = 30_000;
 const RETRY_STATUSES = new Set([502, 503, 504]);
 const DEFAULT_PAGE_SIZE = 100;
 
 interface RequestOptions {
   method?: 'GET' | 'POST';
+  /** Error statuses whose body the caller reads itself (e.g. 410 of `/changes`). */
+  okStatuses?: readonly number[];
   body?: unknown;
   signal?: AbortSignal | undefined;
   /** What is being fetched, for messages: "The experiment list", `Experiment "x"`. */
@@ -147,8 +170,10 @@ function shiftProblems(problems: Problem[], offset: number): Problem[] {
  *
  * In `auto` mode `capabilities` is a guess until `ready()` (or the first `load()`) has asked
  * `/capabilities`; await `ready()` before deciding how to query.
+ *
+ * @fires connectionchange - the live connection's state (`connection`) changed: online, offline, how.
  */
-export class HttpSource implements ExperimentSource {
+export class HttpSource extends EventTarget implements ExperimentSource {
   readonly label: string;
   readonly #base: URL;
   readonly #init: HttpSourceInit;
@@ -159,12 +184,15 @@ export class HttpSource implements ExperimentSource {
   #ready: Promise<SourceCapabilities> | undefined;
   #defaults: CollectionDefaults | undefined;
   #generatedAt: string | undefined;
-  /** The last change sequence number seen (from a list answer or the change feed). */
+  /** The last change position seen (from a list answer or the change feed): the server's run, and a number in it. */
+  #epoch: string | undefined;
   #seq: number | undefined;
+  #connection: ConnectionState = { status: 'connecting', transport: 'sse' };
   readonly #listeners = new Set<(change: Change) => void>();
   #stopFeed: (() => void) | undefined;
 
   constructor(init: HttpSourceInit) {
+    super();
     const raw = String(init.baseUrl);
     let base: URL;
     try {
@@ -182,6 +210,34 @@ export class HttpSource implements ExperimentSource {
 
   get capabilities(): SourceCapabilities {
     return this.#capabilities;
+  }
+
+  /** The live connection's state (meaningful while subscribed); `connectionchange` tells when it changes. */
+  get connection(): ConnectionState {
+    return this.#connection;
+  }
+
+  #setConnection(next: ConnectionState): void {
+    const was = this.#connection;
+    this.#connection = next;
+    if (was.status !== next.status || was.transport !== next.transport || was.reason !== next.reason || was.retryAt !== next.retryAt) {
+      this.dispatchEvent(new Event('connectionchange'));
+    }
+  }
+
+  /** Takes a change position; one from another run of the server replaces ours instead of being compared. */
+  #setPosition(epoch: unknown, seq: unknown): void {
+    if (typeof seq !== 'number' || !Number.isFinite(seq)) return;
+    if (typeof epoch === 'string' && epoch !== this.#epoch) {
+      this.#epoch = epoch;
+      this.#seq = seq;
+    } else this.#seq = Math.max(this.#seq ?? 0, seq);
+  }
+
+  /** The position to resume from, as `since`: `epoch:seq` (or the bare number from a server without epochs). */
+  #since(): string | undefined {
+    if (this.#seq === undefined) return undefined;
+    return this.#epoch === undefined ? String(this.#seq) : `${this.#epoch}:${this.#seq}`;
   }
 
   /** Asks `/capabilities` once; a backend without it is a plain list (client mode, read-only). */
@@ -296,7 +352,7 @@ export class HttpSource implements ExperimentSource {
         if (options.body !== undefined) init.body = JSON.stringify(options.body);
         response = await this.#fetch(url.href, init);
         if (!(idempotent && RETRY_STATUSES.has(response.status) && attempt < retries)) {
-          if (!response.ok) throw this.#httpError(response.status, url, what, await readErrorDetail(response), !idempotent);
+          if (!response.ok && !options.okStatuses?.includes(response.status)) throw this.#httpError(response.status, url, what, await readErrorDetail(response), !idempotent);
           return { body: await read(response), response };
         }
         retryWait = retryAfterMs(response);
@@ -359,7 +415,7 @@ export class HttpSource implements ExperimentSource {
     if (isObject(body)) {
       if (typeof body.total === 'number') result.total = body.total;
       if (typeof body.nextToken === 'string' && body.nextToken !== '') result.nextToken = body.nextToken;
-      if (typeof body.changeSeq === 'number') this.#seq = Math.max(this.#seq ?? 0, body.changeSeq);
+      this.#setPosition(body.changeEpoch, body.changeSeq);
     }
     if (Object.keys(parsed.defaults).length > 0) this.#defaults = parsed.defaults;
     if (parsed.generatedAt) this.#generatedAt = parsed.generatedAt;
@@ -496,8 +552,11 @@ export class HttpSource implements ExperimentSource {
   // ---- live updates ----
 
   /**
-   * Live changes from `/changes`: Server-Sent Events, reconnecting with backoff (and replaying
-   * what was missed); polling when EventSource is missing, cannot authenticate, or keeps failing.
+   * Live changes from `/changes`: Server-Sent Events, reconnecting with backoff (at most 30 s
+   * apart) and catching up from the last change seen; polling when EventSource is missing,
+   * cannot authenticate, or keeps failing, and back to the stream once it works again. When the
+   * server cannot tell what was missed (it restarted, or the changes are no longer kept) the
+   * change is a `reload` with the reason. `connection` / `connectionchange` tell whether it is online.
    */
   subscribe(onChange: (change: Change) => void): () => void {
     this.#listeners.add(onChange);
@@ -521,10 +580,11 @@ export class HttpSource implements ExperimentSource {
     }
   }
 
-  #onChangeData(type: string, data: unknown, seq: number | undefined): void {
-    if (seq !== undefined && Number.isFinite(seq)) this.#seq = Math.max(this.#seq ?? 0, seq);
-    if (type === 'reload') this.#emit({ type: 'reload' });
-    else if (type === 'delete' && isObject(data) && Array.isArray(data.ids)) {
+  #onChangeData(type: string, data: unknown): void {
+    if (type === 'reload') {
+      const reason = isObject(data) && typeof data.message === 'string' ? data.message : undefined;
+      this.#emit(reason ? { type: 'reload', reason } : { type: 'reload' });
+    } else if (type === 'delete' && isObject(data) && Array.isArray(data.ids)) {
       const ids = data.ids.filter((x): x is string => typeof x === 'string');
       if (ids.length > 0) this.#emit({ type: 'delete', ids });
     } else if (type === 'upsert' && isObject(data) && Array.isArray(data.experiments)) {
@@ -539,22 +599,39 @@ export class HttpSource implements ExperimentSource {
     let source: EventSource | undefined;
     let poller: AbortController | undefined;
     let failures = 0;
+    /** When live updates fell back from the stream to polling (undefined: not fallen back). */
+    let fellBackAt: number | undefined;
     const ES = this.#init.EventSource ?? globalThis.EventSource;
     const live = this.#init.live ?? 'auto';
     const useSse = live !== 'poll' && typeof ES === 'function' && !(live === 'auto' && this.#init.headers);
     const base = this.#init.retryDelayMs ?? 300;
     const interval = this.#init.pollIntervalMs ?? 5000;
+    const backoff = (first: number, n: number) => Math.min(first * 2 ** n, MAX_RECONNECT_MS) * (0.75 + Math.random() / 4);
+
+    const online = (transport: 'sse' | 'poll') => this.#setConnection({ status: 'online', transport, lastUpdated: Date.now() });
+    const offline = (transport: 'sse' | 'poll', reason: string, wait: number) => {
+      const was = this.#connection;
+      // Everything up to the moment the connection was lost had arrived.
+      const lastUpdated = was.status === 'online' ? Date.now() : was.lastUpdated;
+      const next: ConnectionState = { status: 'offline', transport, reason, retryAt: Date.now() + wait };
+      if (lastUpdated !== undefined) next.lastUpdated = lastUpdated;
+      this.#setConnection(next);
+    };
 
     const openStream = () => {
       if (stopped) return;
       const url = this.#url('changes');
-      if (this.#seq !== undefined) url.searchParams.set('since', String(this.#seq));
+      const since = this.#since();
+      if (since !== undefined) url.searchParams.set('since', since);
       const es = new ES(url.href, { withCredentials: this.#init.credentials === 'include' });
       source = es;
+      let dropped = false;
       es.onopen = () => {
         failures = 0;
+        fellBackAt = undefined;
+        online('sse');
       };
-      for (const type of ['upsert', 'delete', 'reload']) {
+      for (const type of ['upsert', 'delete', 'reload', 'dropped']) {
         es.addEventListener(type, (event) => {
           const message = event as MessageEvent<string>;
           let data: unknown;
@@ -563,19 +640,33 @@ export class HttpSource implements ExperimentSource {
           } catch {
             return; // A garbled event is skipped; the next reload or upsert brings the state back.
           }
-          this.#onChangeData(type, data, message.lastEventId ? Number(message.lastEventId) : undefined);
+          const m = /^(?:([\w-]+):)?(\d+)$/.exec(message.lastEventId ?? '');
+          if (m) this.#setPosition(m[1] ?? this.#epoch, Number(m[2]));
+          if (this.#connection.status === 'online') this.#connection = { ...this.#connection, lastUpdated: Date.now() };
+          // The server dropped this stream (the client fell behind): reconnect at once and catch up.
+          if (type === 'dropped') dropped = true;
+          else this.#onChangeData(type, data);
         });
       }
       es.onerror = () => {
-        // Our own backoff instead of the browser's fixed retry; reconnect replays from #seq.
+        // Our own backoff instead of the browser's fixed retry; reconnect replays from the last position.
         es.close();
         source = undefined;
         if (stopped) return;
+        if (dropped) {
+          timer = setTimeout(openStream, base);
+          return;
+        }
         failures += 1;
         if (failures >= SSE_FAILURES_BEFORE_POLLING) {
           failures = 0;
+          fellBackAt = Date.now();
           poll();
-        } else timer = setTimeout(openStream, Math.min(base * 2 ** failures, 30_000));
+        } else {
+          const wait = backoff(base, failures);
+          offline('sse', `The live connection to ${this.#base.origin} was lost; reconnecting.`, wait);
+          timer = setTimeout(openStream, wait);
+        }
       };
     };
 
@@ -583,26 +674,47 @@ export class HttpSource implements ExperimentSource {
       if (stopped) return;
       poller = new AbortController();
       const params = new URLSearchParams();
-      if (this.#seq !== undefined) params.set('since', String(this.#seq));
-      this.#getJson('changes', { signal: poller.signal, what: 'The list of changes' }, params)
-        .then((body) => {
+      const since = this.#since();
+      if (since !== undefined) params.set('since', since);
+      const url = this.#url('changes', params);
+      this.#request(url, { signal: poller.signal, what: 'The list of changes', okStatuses: [410] }, 'application/json', async (r) => ({ status: r.status, text: await r.text() }))
+        .then(({ body: answer }) => {
           failures = 0;
-          if (!isObject(body)) return;
-          const next = typeof body.seq === 'number' ? body.seq : undefined;
-          if (body.reset === true) this.#onChangeData('reload', {}, next);
-          else if (Array.isArray(body.changes)) {
-            for (const c of body.changes) if (isObject(c) && typeof c.type === 'string') this.#onChangeData(c.type, c, typeof c.seq === 'number' ? c.seq : undefined);
+          online('poll');
+          let body: unknown;
+          try {
+            body = parseJsonText(answer.text);
+          } catch {
+            return;
           }
-          if (next !== undefined) this.#seq = next;
+          if (!isObject(body)) return;
+          // 410 (or `reset: true`, from servers of the first contract version).
+          if (answer.status === 410 || body.reset === true) {
+            // The server cannot say what was missed: start over from where it stands now.
+            this.#epoch = undefined;
+            this.#seq = undefined;
+            this.#setPosition(body.epoch, body.seq);
+            this.#onChangeData('reload', { message: typeof body.error === 'string' ? body.error : 'The server cannot tell what changed: load everything again.' });
+            return;
+          }
+          if (Array.isArray(body.changes)) for (const c of body.changes) if (isObject(c) && typeof c.type === 'string') this.#onChangeData(c.type, c);
+          this.#setPosition(body.epoch ?? this.#epoch, body.seq);
         })
-        .catch(() => {
+        .catch((err: unknown) => {
           failures += 1;
+          if (!stopped) offline('poll', err instanceof Error ? err.message : String(err), backoff(interval, failures));
         })
         .finally(() => {
-          if (!stopped) timer = setTimeout(poll, failures === 0 ? interval : Math.min(interval * 2 ** failures, 5 * 60_000));
+          if (stopped) return;
+          if (failures === 0 && fellBackAt !== undefined && Date.now() - fellBackAt >= SSE_RETRY_AFTER_MS) {
+            // The stream may work again (a proxy restarted): it is cheaper and immediate.
+            fellBackAt = undefined;
+            openStream();
+          } else timer = setTimeout(poll, failures === 0 ? interval : backoff(interval, failures));
         });
     };
 
+    this.#setConnection({ ...this.#connection, status: 'connecting', transport: useSse ? 'sse' : 'poll' });
     if (useSse) openStream();
     else poll();
     return () => {

@@ -218,7 +218,8 @@ export interface Page {
 export type Change =
   | { type: 'upsert'; experiments: Experiment[] }
   | { type: 'delete'; ids: string[] }
-  | { type: 'reload' };
+  /** Load everything again: the source cannot tell what changed (`reason` says why, in words). */
+  | { type: 'reload'; reason?: string };
 
 export interface ExperimentSource {
   readonly capabilities: SourceCapabilities;
