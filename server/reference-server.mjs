@@ -26,7 +26,7 @@ const SSE_RETRY_MS = 2000;
 /** An event stream whose client leaves more than this unread is dropped (it reconnects and catches up). */
 const STREAM_BUFFER_BYTES = 1024 * 1024;
 /** How long a dropped stream may take to flush its last words before its connection is cut. */
-const DROP_GRACE_MS = 5000;
+const DROP_GRACE_MS = 10_000;
 /** Shorter tokens can be guessed by a patient script on a network: refuse them. */
 const MIN_TOKEN_LENGTH = 16;
 const ALLOWED_HEADERS = 'content-type, authorization, last-event-id';
@@ -152,11 +152,12 @@ function checkOrigins(cors) {
  *   when a `token` is set and sent. Default none: no CORS headers at all. `*` lets any page read and is refused with `writable`.
  * @param {string} [options.token] writes need `Authorization: Bearer <token>` (at least 16 characters). Required with `writable` on a non-loopback host.
  * @param {number} [options.streamBufferBytes] an event stream with more than this waiting unread is dropped (default 1 MB)
- * @param {boolean} [options.testHooks] enable /__test/* (upsert, reset, faults, requests, drop-streams, memory); never in production
+ * @param {number} [options.dropGraceMs] a dropped stream's connection is cut when it has not taken its last words after this long (default 10 s)
+ * @param {boolean} [options.testHooks] enable /__test/* (upsert, reset, faults, requests, drop-streams, restart, memory); never in production
  * @returns {Promise<{url: string, port: number, problems: object[], removedTemporaryFiles: string[], close(): Promise<void>, upsert(experiments: unknown[]): Promise<object>}>}
  */
 export async function startServer(options = {}) {
-  const { writable = false, testHooks = false, host = '127.0.0.1', port = 0, dataFile, token, streamBufferBytes = STREAM_BUFFER_BYTES } = options;
+  const { writable = false, testHooks = false, host = '127.0.0.1', port = 0, dataFile, token, streamBufferBytes = STREAM_BUFFER_BYTES, dropGraceMs = DROP_GRACE_MS } = options;
   const allowedOrigins = checkOrigins(options.cors);
   if (writable && allowedOrigins === '*') {
     throw new UnsafeConfigError('A writable server never lets every web page in (cors "*"): name the origins that may use it (--cors-origin https://dashboard.example.com) and set a token (--token).');
@@ -236,7 +237,7 @@ export async function startServer(options = {}) {
   const summaries = new WeakMap();
   // Change positions are `<epoch>:<seq>`: the epoch is new at every start, so a client holding a
   // position from before a restart is told to reload instead of being told nothing changed.
-  const epoch = randomBytes(6).toString('base64url');
+  let epoch = randomBytes(6).toString('base64url');
   let seq = 0;
   /** The kept changes, oldest first, serialised once: {seq, frame (SSE), json (poll), bytes}. */
   const changes = [];
@@ -300,7 +301,7 @@ export async function startServer(options = {}) {
     // No id: the client's Last-Event-ID stays the last change it got, which is where it resumes.
     res.end(sseFrame(undefined, 'dropped', { reason: 'slow-client', message }));
     // A client that reads nothing would keep the buffer forever: cut it after a grace period.
-    const cut = setTimeout(() => res.destroy(), DROP_GRACE_MS);
+    const cut = setTimeout(() => res.destroy(), dropGraceMs);
     cut.unref?.();
     res.once('close', () => clearTimeout(cut));
   }
@@ -648,6 +649,16 @@ export async function startServer(options = {}) {
       }
       case 'requests':
         return send(req, res, 200, { requests: requestLog });
+      case 'restart': {
+        // What a restart does to the change feed: a new epoch, an empty log, every stream cut.
+        epoch = randomBytes(6).toString('base64url');
+        seq = 0;
+        changes.length = 0;
+        changeBytes = 0;
+        for (const stream of streams) stream.destroy();
+        streams.clear();
+        return send(req, res, 200, { changeEpoch: epoch, changeSeq: seq });
+      }
       case 'drop-streams': {
         // Ends every change stream, as a proxy timeout or a server restart would.
         const dropped = streams.size;

@@ -270,6 +270,58 @@ describe('HttpSource against the reference server', () => {
     }
   });
 
+  it('after a server restart the stream says "reload", with the reason, and the source is online again', async () => {
+    const s = source({ mode: 'client', live: 'sse' });
+    await s.load({});
+    const changes: Change[] = [];
+    const states: string[] = [];
+    s.addEventListener('connectionchange', () => states.push(s.connection.status));
+    unsubscribe.push(s.subscribe((c) => changes.push(c)));
+    await waitUntil(() => s.connection.status === 'online', 'the stream opens', { timeout: 5000 });
+    await hook('upsert', { experiments: [{ id: 'live-1', status: 'running' }] });
+    await waitUntil(() => changes.length === 1, 'a change before the restart');
+    await hook('restart');
+    await waitUntil(() => changes.some((c) => c.type === 'reload'), 'the reload after the restart', { timeout: 10000 });
+    const reload = changes.find((c) => c.type === 'reload') as { reason?: string };
+    expect(reload.reason).to.match(/restarted since this client last heard from it.*Load everything again/);
+    expect(changes.filter((c) => c.type === 'upsert')).to.have.length(1, 'nothing from before the restart is replayed as new');
+    await waitUntil(() => s.connection.status === 'online', 'online again');
+    expect(states).to.deep.equal(['online', 'offline', 'online']);
+    // After the reload the feed goes on from the new run's positions.
+    await hook('upsert', { experiments: [{ id: 'live-2', status: 'running' }] });
+    await waitUntil(() => changes.some((c) => c.type === 'upsert' && c.experiments[0]?.id === 'live-2'), 'a change after the restart');
+  });
+
+  it('polling: a 410 from /changes becomes a reload with the reason, never an empty list', async () => {
+    const s = source({ mode: 'client', live: 'poll', pollIntervalMs: 50 });
+    await s.load({});
+    const changes: Change[] = [];
+    unsubscribe.push(s.subscribe((c) => changes.push(c)));
+    await waitUntil(() => s.connection.status === 'online', 'polling starts', { timeout: 5000 });
+    await hook('restart');
+    await hook('upsert', { experiments: [{ id: 'live-3', status: 'running' }] });
+    await waitUntil(() => changes.some((c) => c.type === 'reload'), 'the reload', { timeout: 5000 });
+    expect((changes.find((c) => c.type === 'reload') as { reason?: string }).reason).to.match(/The server restarted/);
+    await hook('upsert', { experiments: [{ id: 'live-4', status: 'running' }] });
+    await waitUntil(() => changes.some((c) => c.type === 'upsert' && c.experiments[0]?.id === 'live-4'), 'polling goes on from the new position', { timeout: 5000 });
+  });
+
+  it('reports offline (with the reason, the last update and the next attempt) and online again', async () => {
+    const s = source({ live: 'poll', pollIntervalMs: 50, retries: 0 });
+    unsubscribe.push(s.subscribe(() => undefined));
+    await waitUntil(() => s.connection.status === 'online', 'polling starts', { timeout: 5000 });
+    const onlineAt = s.connection.lastUpdated as number;
+    expect(onlineAt).to.be.a('number');
+    await hook('faults', [{ method: 'GET', path: '/changes', status: 503, count: 2 }]);
+    await waitUntil(() => s.connection.status === 'offline', 'offline', { timeout: 5000 });
+    const state = s.connection;
+    expect(state.transport).to.equal('poll');
+    expect(state.reason).to.match(/failed \(HTTP 503\)/);
+    expect(state.lastUpdated).to.be.at.least(onlineAt);
+    expect(state.retryAt).to.be.greaterThan(state.lastUpdated as number);
+    await waitUntil(() => s.connection.status === 'online', 'online again once the server answers', { timeout: 5000 });
+  });
+
   it('retries a GET after 503 but never retries a POST', async () => {
     const s = source({ mode: 'server' });
     await hook('faults', [{ method: 'GET', path: '/experiments', status: 503, count: 2 }]);
