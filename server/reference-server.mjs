@@ -154,7 +154,7 @@ function checkOrigins(cors) {
  * @param {number} [options.streamBufferBytes] an event stream with more than this waiting unread is dropped (default 1 MB)
  * @param {number} [options.dropGraceMs] a dropped stream's connection is cut when it has not taken its last words after this long (default 10 s)
  * @param {boolean} [options.testHooks] enable /__test/* (upsert, reset, faults, requests, drop-streams, restart, memory); never in production
- * @returns {Promise<{url: string, port: number, problems: object[], removedTemporaryFiles: string[], close(): Promise<void>, upsert(experiments: unknown[]): Promise<object>}>}
+ * @returns {Promise<{url: string, port: number, problems: object[], removedTemporaryFiles: string[], trashFile?: string, close(): Promise<void>, upsert(experiments: unknown[]): Promise<object>}>}
  */
 export async function startServer(options = {}) {
   const { writable = false, testHooks = false, host = '127.0.0.1', port = 0, dataFile, token, streamBufferBytes = STREAM_BUFFER_BYTES, dropGraceMs = DROP_GRACE_MS } = options;
@@ -768,6 +768,8 @@ export async function startServer(options = {}) {
     port: address.port,
     problems: initial.problems,
     removedTemporaryFiles: strayFiles,
+    /** Where deleted records are kept (writable servers on a data file). */
+    trashFile,
     upsert,
     close: () =>
       new Promise((resolve) => {
