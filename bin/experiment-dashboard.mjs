@@ -333,6 +333,9 @@ async function serve(argv) {
   }
   for (const p of server.problems ?? []) err(`${what}: ${p.severity}: ${p.path}: ${p.message}`);
   for (const f of server.removedTemporaryFiles ?? []) err(`${PROGRAM}: removed ${shown(f)}, left by an interrupted write.`);
+  if (options.writable && options.cors.length > 0 && !token) {
+    err(`${PROGRAM}: pages from ${options.cors.join(', ')} may read but not delete: changes from web pages need a token (--token or EXPERIMENT_DASHBOARD_TOKEN).`);
+  }
   if (options.writable && options.dataFile) err(`${PROGRAM}: deleted experiments are kept in ${shown(server.trashFile)}; POST /experiments/restore brings them back.`);
   const access = options.writable ? `writable${token ? ', changes need the token' : ''}` : 'read-only';
   const pages = options.cors.length > 0 ? `; pages from ${options.cors.join(', ')} may use it` : '';
