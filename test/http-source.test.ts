@@ -308,7 +308,8 @@ describe('HttpSource against the reference server', () => {
 
   it('reports offline (with the reason, the last update and the next attempt) and online again', async () => {
     const s = source({ live: 'poll', pollIntervalMs: 50, retries: 0 });
-    unsubscribe.push(s.subscribe(() => undefined));
+    const seen: string[] = [];
+    unsubscribe.push(s.subscribe(() => undefined, (state) => seen.push(`${state.status} ${state.transport}`)));
     await waitUntil(() => s.connection.status === 'online', 'polling starts', { timeout: 5000 });
     const onlineAt = s.connection.lastUpdated as number;
     expect(onlineAt).to.be.a('number');
@@ -320,6 +321,9 @@ describe('HttpSource against the reference server', () => {
     expect(state.lastUpdated).to.be.at.least(onlineAt);
     expect(state.retryAt).to.be.greaterThan(state.lastUpdated as number);
     await waitUntil(() => s.connection.status === 'online', 'online again once the server answers', { timeout: 5000 });
+    // The first report at once; offline reported again with each new retry time, until a poll answers.
+    expect(seen.filter((x, i) => x !== seen[i - 1])).to.deep.equal(['connecting poll', 'online poll', 'offline poll', 'online poll']);
+    expect(seen.filter((x) => x === 'offline poll')).to.have.length(2, 'two failed polls, two retry times');
   });
 
   it('retries a GET after 503 but never retries a POST', async () => {

@@ -556,12 +556,19 @@ export class HttpSource extends EventTarget implements ExperimentSource {
    * apart) and catching up from the last change seen; polling when EventSource is missing,
    * cannot authenticate, or keeps failing, and back to the stream once it works again. When the
    * server cannot tell what was missed (it restarted, or the changes are no longer kept) the
-   * change is a `reload` with the reason. `connection` / `connectionchange` tell whether it is online.
+   * change is a `reload` with the reason. `onConnection` (or `connection` and the
+   * `connectionchange` event) tells whether it is online: called at once, then on every change.
    */
-  subscribe(onChange: (change: Change) => void): () => void {
+  subscribe(onChange: (change: Change) => void, onConnection?: (state: ConnectionState) => void): () => void {
     this.#listeners.add(onChange);
     this.#stopFeed ??= this.#startFeed();
+    const forward = onConnection && (() => onConnection(this.#connection));
+    if (forward) {
+      this.addEventListener('connectionchange', forward);
+      forward();
+    }
     return () => {
+      if (forward) this.removeEventListener('connectionchange', forward);
       this.#listeners.delete(onChange);
       if (this.#listeners.size === 0) {
         this.#stopFeed?.();
