@@ -203,8 +203,9 @@ describe('bounded event streams', () => {
       assert.equal(peak.streams, 49, 'the slow client was dropped, the others kept');
       assert.ok(readers.every((r) => !r.closed));
       assert.ok(peak.changeBytes <= 8 * 1024 * 1024);
-      // Unbounded, the slow client's buffer would hold what the kernel did not take of 40 MB (~30 MB here).
-      assert.ok(growth(peak) - peak.changeBytes < 8 * 1024 * 1024, `memory grew by ${mb(growth(peak))} MB`);
+      // Unbounded, the slow client's buffer holds what the kernel did not take of 40 MB: +35 MB
+      // beyond the change log when measured; bounded, +1.6 to +4.7 MB.
+      assert.ok(growth(peak) - peak.changeBytes < 12 * 1024 * 1024, `memory grew by ${mb(growth(peak))} MB`);
 
       // The client reads again (within the grace period): it gets what was buffered, then the reason.
       const chunks = [];
