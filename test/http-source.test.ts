@@ -270,6 +270,29 @@ describe('HttpSource against the reference server', () => {
     }
   });
 
+  it('goes back to the event stream once it works again, after falling back to polling', async () => {
+    let attempts = 0;
+    // The first three streams fail at once (a proxy that is restarting); later ones are real.
+    const Flaky = function (url: string | URL, init?: EventSourceInit) {
+      attempts += 1;
+      if (attempts > 3) return new EventSource(url, init);
+      const broken = new EventTarget() as EventSource;
+      Object.assign(broken, { close: () => undefined, onerror: null, onopen: null });
+      setTimeout(() => broken.onerror?.(new Event('error')), 5);
+      return broken;
+    } as unknown as typeof EventSource;
+    const s = source({ EventSource: Flaky, pollIntervalMs: 30 });
+    const seen: string[] = [];
+    unsubscribe.push(s.subscribe(() => undefined, (state) => seen.push(`${state.status} ${state.transport}`)));
+    await waitUntil(() => s.connection.status === 'online' && s.connection.transport === 'sse', 'back on the stream', { timeout: 10000 });
+    expect(attempts).to.equal(4);
+    expect(seen.filter((x, i) => x !== seen[i - 1])).to.deep.equal(['connecting sse', 'offline sse', 'online poll', 'online sse']);
+    const changes: Change[] = [];
+    unsubscribe.push(s.subscribe((c) => changes.push(c)));
+    await hook('upsert', { experiments: [{ id: 'live-5', status: 'running' }] });
+    await waitUntil(() => changes.some((c) => c.type === 'upsert'), 'a change over the stream');
+  });
+
   it('after a server restart the stream says "reload", with the reason, and the source is online again', async () => {
     const s = source({ mode: 'client', live: 'sse' });
     await s.load({});

@@ -49,7 +49,8 @@ export interface HttpSourceInit {
   /** Records per request when loading everything (client mode). Default: the server's `maxPageSize` up to 5000, else 2000. */
   pageSize?: number;
   /**
-   * Live updates: `sse` (EventSource on `/changes`, polling when it keeps failing), `poll`, or
+   * Live updates: `sse` (EventSource on `/changes`; polling when it keeps failing, and the stream
+   * again after six answered polls), `poll`, or
    * `auto` (default: SSE unless custom `headers` are set, which EventSource cannot send).
    */
   live?: 'auto' | 'sse' | 'poll';
@@ -82,8 +83,8 @@ export interface ConnectionState {
 const SSE_FAILURES_BEFORE_POLLING = 3;
 /** The longest wait between two reconnection attempts. */
 const MAX_RECONNECT_MS = 30_000;
-/** While polling because the stream failed, the stream is tried again after this long. */
-const SSE_RETRY_AFTER_MS = 30_000;
+/** While polling because the stream failed, the stream is tried again after this many answered polls (30 s at the default interval). */
+const SSE_RETRY_AFTER_POLLS = 6;
 const RETRY_STATUSES = new Set([502, 503, 504]);
 const DEFAULT_PAGE_SIZE = 100;
 
@@ -606,8 +607,8 @@ export class HttpSource extends EventTarget implements ExperimentSource {
     let source: EventSource | undefined;
     let poller: AbortController | undefined;
     let failures = 0;
-    /** When live updates fell back from the stream to polling (undefined: not fallen back). */
-    let fellBackAt: number | undefined;
+    /** Answered polls since live updates fell back from the stream to polling (undefined: not fallen back). */
+    let pollsSinceFallBack: number | undefined;
     const ES = this.#init.EventSource ?? globalThis.EventSource;
     const live = this.#init.live ?? 'auto';
     const useSse = live !== 'poll' && typeof ES === 'function' && !(live === 'auto' && this.#init.headers);
@@ -635,7 +636,7 @@ export class HttpSource extends EventTarget implements ExperimentSource {
       let dropped = false;
       es.onopen = () => {
         failures = 0;
-        fellBackAt = undefined;
+        pollsSinceFallBack = undefined;
         online('sse');
       };
       for (const type of ['upsert', 'delete', 'reload', 'dropped']) {
@@ -667,7 +668,7 @@ export class HttpSource extends EventTarget implements ExperimentSource {
         failures += 1;
         if (failures >= SSE_FAILURES_BEFORE_POLLING) {
           failures = 0;
-          fellBackAt = Date.now();
+          pollsSinceFallBack = 0;
           poll();
         } else {
           const wait = backoff(base, failures);
@@ -687,6 +688,7 @@ export class HttpSource extends EventTarget implements ExperimentSource {
       this.#request(url, { signal: poller.signal, what: 'The list of changes', okStatuses: [410] }, 'application/json', async (r) => ({ status: r.status, text: await r.text() }))
         .then(({ body: answer }) => {
           failures = 0;
+          if (pollsSinceFallBack !== undefined) pollsSinceFallBack += 1;
           online('poll');
           let body: unknown;
           try {
@@ -713,9 +715,9 @@ export class HttpSource extends EventTarget implements ExperimentSource {
         })
         .finally(() => {
           if (stopped) return;
-          if (failures === 0 && fellBackAt !== undefined && Date.now() - fellBackAt >= SSE_RETRY_AFTER_MS) {
+          if (failures === 0 && pollsSinceFallBack !== undefined && pollsSinceFallBack >= SSE_RETRY_AFTER_POLLS) {
             // The stream may work again (a proxy restarted): it is cheaper and immediate.
-            fellBackAt = undefined;
+            pollsSinceFallBack = undefined;
             openStream();
           } else timer = setTimeout(poll, failures === 0 ? interval : backoff(interval, failures));
         });
