@@ -1,3 +1,5 @@
+// The HTTP adapter: one class, because requests, record validation and the live feed share its
+// state (capabilities, the change position, the retry policy, the token).
 import { isObject } from '../shared/guards.js';
 import { readErrorDetail } from '../shared/http-error.js';
 import { formatProblem, parseCollection, parseExperiment, parseJsonText, type ParseResult } from './parse.js';
