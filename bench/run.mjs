@@ -694,7 +694,8 @@ async function main() {
       console.log(`\n== ${size.toLocaleString('en-US')} experiments: ${(data.bytes / 1024 / 1024).toFixed(1)} MB of JSON, ${Math.round(data.perRecord)} bytes/record (generated in ${(data.ms / 1000).toFixed(1)} s)`);
 
       const { startServer } = await import(pathToFileURL(join(ROOT, 'server/reference-server.mjs')).href);
-      env.api = await startServer({ data: data.text });
+      // The bench page is on the static server's origin: the only one the API lets read.
+      env.api = await startServer({ data: data.text, cors: [new URL(env.base).origin] });
       data.text = undefined;
       let idbReady = false;
       try {

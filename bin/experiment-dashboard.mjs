@@ -90,9 +90,20 @@ server). Point <experiment-dashboard endpoint="http://HOST:PORT/"> at it.
 Options:
   --data FILE|DIR            a collection file, or any input "convert" reads (default: sample data)
   --port N                   the port (default 8010; 0 picks a free one)
-  --host NAME                the interface to listen on (default 127.0.0.1)
-  --writable                 allow deleting experiments (written back to a collection file)
-  -h, --help                 this help`,
+  --host NAME                the interface to listen on (default 127.0.0.1: this machine only)
+  --writable                 allow deleting experiments (written back to a collection file; deleted
+                             ones move to FILE.trash.json and POST /experiments/restore brings them back)
+  --cors-origin ORIGIN       let web pages from ORIGIN (e.g. http://localhost:8000) read; repeat for
+                             more. They may change data only when --token is set and they send it.
+                             Default: no page of another origin may use the server.
+  --token TOKEN              changes need "Authorization: Bearer TOKEN" (16+ characters; prefer the
+                             EXPERIMENT_DASHBOARD_TOKEN environment variable: a flag shows in "ps").
+                             Required with --writable on any --host other than loopback.
+  -h, --help                 this help
+
+Security: reads are open to whoever can reach the port; on 127.0.0.1 requests addressed to another
+host name are refused (DNS rebinding). To share with a team, put it behind a reverse proxy with
+TLS, see README "Security".`,
 };
 
 class UsageError extends Error {}
@@ -312,6 +323,8 @@ async function serve(argv) {
     port: { type: 'string' },
     host: { type: 'string' },
     writable: { type: 'boolean' },
+    'cors-origin': { type: 'string', multiple: true },
+    token: { type: 'string' },
   });
   if (values.help) {
     out(HELP.serve);
@@ -326,7 +339,8 @@ async function serve(argv) {
     return 1;
   }
   const { startServer } = await import(serverFile.href);
-  const options = { host: values.host ?? '127.0.0.1', port, writable: Boolean(values.writable) };
+  const token = values.token ?? (process.env.EXPERIMENT_DASHBOARD_TOKEN || undefined);
+  const options = { host: values.host ?? '127.0.0.1', port, writable: Boolean(values.writable), cors: values['cors-origin'] ?? [], token };
   let what;
   if (values.data === undefined) {
     const logic = await loadDataLogic();
@@ -361,11 +375,22 @@ async function serve(argv) {
   try {
     server = await startServer(options);
   } catch (e) {
+    if (e?.name === 'UnsafeConfigError') {
+      err(`${PROGRAM} serve: ${e.message}`);
+      return 2;
+    }
     err(`${PROGRAM}: could not start the server on ${options.host}:${port} (${e.code === 'EADDRINUSE' ? 'the port is in use: choose another with --port' : e.message}).`);
     return 1;
   }
   for (const p of server.problems ?? []) err(`${what}: ${p.severity}: ${p.path}: ${p.message}`);
-  out(`Serving ${what} at ${server.url} (${options.writable ? 'writable' : 'read-only'}). Press Ctrl+C to stop.`);
+  for (const f of server.removedTemporaryFiles ?? []) err(`${PROGRAM}: removed ${shown(f)}, left by an interrupted write.`);
+  if (options.writable && options.cors.length > 0 && !token) {
+    err(`${PROGRAM}: pages from ${options.cors.join(', ')} may read but not delete: changes from web pages need a token (--token or EXPERIMENT_DASHBOARD_TOKEN).`);
+  }
+  if (options.writable && options.dataFile) err(`${PROGRAM}: deleted experiments are kept in ${shown(server.trashFile)}; POST /experiments/restore brings them back.`);
+  const access = options.writable ? `writable${token ? ', changes need the token' : ''}` : 'read-only';
+  const pages = options.cors.length > 0 ? `; pages from ${options.cors.join(', ')} may use it` : '';
+  out(`Serving ${what} at ${server.url} (${access}${pages}). Press Ctrl+C to stop.`);
   await new Promise((resolveStop) => {
     const stop = () => resolveStop();
     process.once('SIGINT', stop);

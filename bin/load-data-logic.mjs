@@ -1,12 +1,14 @@
-// The TypeScript data code the command line needs (importers, validation, report, CSV) as one
-// module: bundled in memory by esbuild from src/data/ when the source is there (a checkout: no
-// build step), else the compiled modules of the published package.
+// The TypeScript data code the command line and the reference server need (importers,
+// validation, queries, report, CSV) as one module: bundled in memory by esbuild from src/data/
+// when the source is there (a checkout: no build step), else the compiled modules of the
+// published package. The one loader of bin/ and server/.
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const ENTRY = `
 export * from './importers/index.ts';
 export * from './parse.ts';
+export * from './query.ts';
 export * from './export.ts';
 export { MlflowSource } from './mlflow-source.ts';
 export { summarizeSeries } from './series-summary.ts';
@@ -48,11 +50,11 @@ async function load() {
     }
   }
   const dist = new URL('../dist/data/', import.meta.url);
-  const files = ['importers/index.js', 'parse.js', 'export.js', 'sample-data.js', 'mlflow-source.js', 'series-summary.js'];
+  const files = ['importers/index.js', 'parse.js', 'query.js', 'export.js', 'sample-data.js', 'mlflow-source.js', 'series-summary.js'];
   const missing = files.filter((f) => !existsSync(fileURLToPath(new URL(f, dist))));
   if (missing.length > 0) {
     throw new Error(`This installation lacks the compiled data modules (${missing.map((f) => `dist/data/${f}`).join(', ')}). Run "npm run build" in the package folder.`);
   }
-  const [importers, parse, exporter, sample, mlflow, series, yaml] = await Promise.all([...files.map((f) => import(new URL(f, dist).href)), import('yaml')]);
-  return { ...importers, ...parse, ...exporter, collectionToJson: sample.collectionToJson, generateCollection: sample.generateCollection, MlflowSource: mlflow.MlflowSource, summarizeSeries: series.summarizeSeries, parseYaml: yaml.parse };
+  const [importers, parse, query, exporter, sample, mlflow, series, yaml] = await Promise.all([...files.map((f) => import(new URL(f, dist).href)), import('yaml')]);
+  return { ...importers, ...parse, ...query, ...exporter, collectionToJson: sample.collectionToJson, generateCollection: sample.generateCollection, MlflowSource: mlflow.MlflowSource, summarizeSeries: series.summarizeSeries, parseYaml: yaml.parse };
 }

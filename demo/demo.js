@@ -19,7 +19,9 @@ dashboard.theme = theme;
 const sampleUrl = `./sample.json?n=${n}&seed=${seed}`;
 
 if (sourceKind === 'http') {
-  dashboard.endpoint = apiUrl;
+  // The reference server wants a token for deletes: the demo server hands it to its own page.
+  const { token } = await (await fetch('./api.json')).json();
+  dashboard.source = new window.ExperimentDashboard.HttpSource({ baseUrl: apiUrl, token });
 } else if (sourceKind === 'indexeddb') {
   const source = new IndexedDbSource('experiment-dashboard-demo');
   const first = await source.load({});

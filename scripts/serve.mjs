@@ -2,6 +2,9 @@
 // The demo (`npm start`): a small static file server for the project folder on
 // http://localhost:8000 (PORT overrides; / goes to the demo page), and the reference HTTP
 // experiment service on http://localhost:8010 (API_PORT overrides) for the demo's HTTP mode.
+// The services let in the demo page's origin only, and want a token for deletes: a fresh one
+// per start, which this server hands to its own page at /demo/api.json.
+import { randomBytes } from 'node:crypto';
 import { createServer, request } from 'node:http';
 import { createReadStream, statSync } from 'node:fs';
 import { extname, join, normalize, resolve } from 'node:path';
@@ -9,6 +12,13 @@ import { extname, join, normalize, resolve } from 'node:path';
 const root = resolve(process.argv[2] ?? '.');
 const port = Number(process.env.PORT ?? 8000);
 const host = process.env.HOST ?? 'localhost';
+const apiPort = Number(process.env.API_PORT ?? 8010);
+const token = randomBytes(24).toString('hex');
+const { isLoopback, startServer } = await import('../server/reference-server.mjs');
+// Names this page may be opened under; on loopback any other Host is a rebinding attempt.
+const pageHosts = new Set([host, 'localhost', '127.0.0.1', '[::1]'].map((h) => `${h}:${port}`));
+// The page's own origins: the only ones the reference servers let read, and write with the token.
+const origins = [...new Set([host, 'localhost', '127.0.0.1'])].map((h) => `http://${h.includes(':') ? `[${h}]` : h}:${port}`);
 const TYPES = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
@@ -37,15 +47,14 @@ async function sample(n, seed) {
 
 // The demo's HTTP mode at the count and seed the page chose: /demo/api/<n>/<seed>/<path> goes to a
 // reference server holding that sample (started on first use, on a free port; a few are kept).
-// Same origin as the page, so the demo needs no CORS.
+// Same origin as the page; the page's Origin header is passed on, so writes need the token.
 const apis = new Map();
 async function apiFor(n, seed) {
   const key = `${n}:${seed}`;
   if (!apis.has(key)) {
-    const { startServer } = await import('../server/reference-server.mjs');
     const { generateCollection } = await import('../dist/data/sample-data.js');
     const data = generateCollection({ n, seed, historyPoints: n > 20000 ? 0 : 20 });
-    apis.set(key, startServer({ data, port: 0, host: '127.0.0.1', writable: true }));
+    apis.set(key, startServer({ data, port: 0, host: '127.0.0.1', writable: true, cors: origins, token }));
     if (apis.size > 3) {
       const [oldest, started] = apis.entries().next().value;
       apis.delete(oldest);
@@ -67,11 +76,19 @@ function proxyToApi(req, res, api, path) {
 }
 
 const server = createServer(async (req, res) => {
+  if (isLoopback(host) && !pageHosts.has(String(req.headers.host).toLowerCase())) {
+    res.writeHead(421, { 'content-type': 'text/plain' }).end(`Open the demo at http://${host}:${port}/demo/`);
+    return;
+  }
   const url = new URL(req.url ?? '/', 'http://x');
   const apiPath = /^\/demo\/api\/(\d+)\/(\d+)\/(.*)$/.exec(url.pathname);
   if (apiPath) {
     const api = await apiFor(Math.min(200000, Number(apiPath[1])), Number(apiPath[2]) || 42);
     proxyToApi(req, res, api, `${apiPath[3]}${url.search}`);
+    return;
+  }
+  if (url.pathname === '/demo/api.json') {
+    res.writeHead(200, { 'content-type': TYPES['.json'], 'cache-control': 'no-store' }).end(JSON.stringify({ token }));
     return;
   }
   if (url.pathname === '/') {
@@ -106,8 +123,6 @@ server.listen(port, host, () => {
 
 // The reference server on a fixed port, for clients other than the demo page (`?api=` points the
 // demo at any other server).
-const apiPort = Number(process.env.API_PORT ?? 8010);
-const { startServer } = await import('../server/reference-server.mjs');
 const { generateCollection } = await import('../dist/data/sample-data.js');
-const api = await startServer({ data: generateCollection({ n: 2000, historyPoints: 20 }), port: apiPort, host, writable: true });
+const api = await startServer({ data: generateCollection({ n: 2000, historyPoints: 20 }), port: apiPort, host, writable: true, cors: origins, token });
 console.log(`Reference experiment service (demo HTTP mode): ${api.url}`);

@@ -1,96 +1,261 @@
 // The reference backend of openapi/experiment-dashboard.openapi.yaml: plain Node `http`, no
 // framework. It filters, sorts and pages with the very code the browser uses
-// (src/data/query.ts), bundled in memory by esbuild at start-up, so it runs without a build.
+// (src/data/query.ts), loaded by bin/load-data-logic.mjs, so it runs without a build.
+//
+// Safe by default (see README "Security"): no CORS headers unless origins are named, writes only
+// as JSON and never from a page whose origin was not named, a Host check against DNS rebinding
+// on loopback, an optional bearer token for writes, and deletions kept in a trash file beside the
+// data so they can be restored. One file because every route shares the same state.
 import { createServer } from 'node:http';
-import { existsSync } from 'node:fs';
-import { readFile, rename, writeFile, stat } from 'node:fs/promises';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { isAbsolute, relative, resolve as resolvePath } from 'node:path';
+import { readdir, readFile, rename, writeFile, stat, unlink } from 'node:fs/promises';
+import { basename, dirname, isAbsolute, join, relative, resolve as resolvePath } from 'node:path';
+import { loadDataLogic } from '../bin/load-data-logic.mjs';
+
+export { loadDataLogic };
 
 const MAX_PAGE_SIZE = 5000;
 const DEFAULT_PAGE_SIZE = 100;
 const MAX_BODY_BYTES = 50 * 1024 * 1024;
 const CHANGE_LOG_LENGTH = 1000;
+/** The change log is also bounded in bytes: a few large upserts must not hold the memory. */
+const CHANGE_LOG_BYTES = 8 * 1024 * 1024;
 const KEEP_ALIVE_MS = 15_000;
 const SSE_RETRY_MS = 2000;
-
-let dataLogic;
-
-/**
- * query.ts + parse.ts as one module: bundled from the TypeScript source when it is there (no
- * build step, tests), else the compiled files of the published package.
- */
-export function loadDataLogic() {
-  dataLogic ??= (async () => {
-    const srcDir = fileURLToPath(new URL('../src/data/', import.meta.url));
-    if (existsSync(`${srcDir}query.ts`)) {
-      const { build } = await import('esbuild');
-      const out = await build({
-        stdin: { contents: "export * from './query.ts';\nexport * from './parse.ts';", resolveDir: srcDir, loader: 'ts', sourcefile: 'data-logic.ts' },
-        bundle: true,
-        write: false,
-        format: 'esm',
-        platform: 'neutral',
-        target: 'node20',
-        logLevel: 'silent',
-      });
-      const code = out.outputFiles[0].text;
-      return import(`data:text/javascript;base64,${Buffer.from(code).toString('base64')}`);
-    }
-    const [query, parse] = await Promise.all([import('../dist/data/query.js'), import('../dist/data/parse.js')]);
-    return { ...query, ...parse };
-  })();
-  return dataLogic;
-}
+/** An event stream whose client leaves more than this unread is dropped (it reconnects and catches up). */
+const STREAM_BUFFER_BYTES = 1024 * 1024;
+/** How long a dropped stream may take to flush its last words before its connection is cut. */
+const DROP_GRACE_MS = 10_000;
+/** Shorter tokens can be guessed by a patient script on a network: refuse them. */
+const MIN_TOKEN_LENGTH = 16;
+const ALLOWED_HEADERS = 'content-type, authorization, last-event-id';
 
 /** JSON with non-finite numbers as the strings of format v1. */
-const toJson = (value) => JSON.stringify(value, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v));
+const toJson = (value, space) => JSON.stringify(value, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v), space);
+
+const isObject = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 class HttpError extends Error {
-  constructor(status, message) {
+  constructor(status, message, headers = {}) {
     super(message);
     this.status = status;
+    this.headers = headers;
   }
+}
+
+/** A configuration the server refuses to start with; `message` says why and what to do. */
+export class UnsafeConfigError extends Error {
+  name = 'UnsafeConfigError';
+}
+
+/** True for an interface only this machine can reach. */
+export function isLoopback(host) {
+  return /^(?:localhost|127(?:\.\d{1,3}){3}|::1|\[::1\]|::ffff:127(?:\.\d{1,3}){3})$/i.test(host);
+}
+
+/** Constant-time comparison of two secrets of any length (hashes first, so lengths leak nothing). */
+function sameSecret(given, expected) {
+  const a = createHash('sha256').update(given, 'utf8').digest();
+  const b = createHash('sha256').update(expected, 'utf8').digest();
+  return timingSafeEqual(a, b);
+}
+
+/** `runs.json` -> `runs.trash.json`: deleted records wait there until restored. */
+export function trashPathOf(dataFile) {
+  return dataFile.replace(/(\.json)?$/i, '.trash.json');
+}
+
+/** Write-then-rename: a crash leaves the old file or the new one, never half of one. */
+const tmpPathOf = (file) => `${file}.${process.pid}.tmp`;
+
+function processAlive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return err.code === 'EPERM';
+  }
+}
+
+/**
+ * Removes what an interrupted write left beside these files (`<file>.<pid>.tmp` of a process that
+ * is gone); a live process's file is its write in progress and stays. Returns the removed paths.
+ */
+export async function removeStrayTemporaryFiles(files) {
+  const removed = [];
+  for (const file of files) {
+    const prefix = `${basename(file)}.`;
+    let names;
+    try {
+      names = await readdir(dirname(file));
+    } catch {
+      continue;
+    }
+    for (const name of names) {
+      const pid = name.startsWith(prefix) && name.endsWith('.tmp') ? name.slice(prefix.length, -4) : '';
+      if (!/^\d+$/.test(pid) || processAlive(Number(pid))) continue;
+      const path = join(dirname(file), name);
+      if (await unlink(path).then(() => true, () => false)) removed.push(path);
+    }
+  }
+  return removed;
+}
+
+/** The indentation and final newline of a JSON text, so rewriting it changes only what changed. */
+function layoutOf(text) {
+  const m = typeof text === 'string' ? /^[[{]\r?\n([ \t]+)\S/.exec(text) : null;
+  return { indent: m ? m[1] : undefined, eol: typeof text === 'string' && text.endsWith('\n') ? '\n' : '' };
+}
+
+/**
+ * Pairs the raw records of a document with what parseCollection made of them: records it left
+ * out keep their raw form (they stay in the file untouched), and every kept record is checked to
+ * be the raw record with the same id. Null when the pairing cannot be proven.
+ */
+function pairRecords(rawList, parsed) {
+  const rejected = new Set();
+  for (const p of parsed.problems) if (p.severity === 'error' && p.index !== undefined) rejected.add(p.index);
+  let k = 0;
+  const entries = rawList.map((raw, i) => (rejected.has(i) ? { raw } : { raw, experiment: parsed.experiments[k++] }));
+  const proven = k === parsed.experiments.length && entries.every((en) => !en.experiment || (isObject(en.raw) && String(en.raw.id) === en.experiment.id));
+  return proven ? entries : null;
+}
+
+function checkOrigins(cors) {
+  if (cors === '*') return '*';
+  const list = cors === undefined || cors === null ? [] : Array.isArray(cors) ? cors : [cors];
+  for (const origin of list) {
+    let parsed;
+    try {
+      parsed = new URL(origin);
+    } catch {
+      parsed = undefined;
+    }
+    if (!parsed || parsed.origin !== origin) {
+      throw new UnsafeConfigError(`${JSON.stringify(origin)} is not an origin: give scheme, host and port only, e.g. http://localhost:8000 (no path, no trailing slash).`);
+    }
+  }
+  return new Set(list);
 }
 
 /**
  * Starts the reference server.
  * @param {object} options
  * @param {unknown} [options.data] a format-v1 collection (object or JSON text) or an array of experiments
- * @param {string} [options.dataFile] read the collection from this file (and write deletions back when writable)
+ * @param {string} [options.dataFile] read the collection from this file (and write deletions back when writable; deleted records go to `<name>.trash.json`)
  * @param {number} [options.port] 0 (default) picks a free port
  * @param {string} [options.host] default 127.0.0.1
- * @param {boolean} [options.writable] allow POST /experiments/delete (default false)
+ * @param {boolean} [options.writable] allow POST /experiments/delete and /experiments/restore (default false)
  * @param {string} [options.artifactRoot] folder that artifacts with a relative `path` are served from
- * @param {'*' | string[]} [options.cors] allowed browser origins; `*` (default) allows any origin without cookies
- * @param {boolean} [options.testHooks] enable /__test/* (upsert, reset, faults, requests, drop-streams); never in production
- * @returns {Promise<{url: string, port: number, problems: object[], close(): Promise<void>, upsert(experiments: unknown[]): Promise<object>}>}
+ * @param {string[] | '*'} [options.cors] browser origins (e.g. `http://localhost:8000`) allowed to read; they may also write
+ *   when a `token` is set and sent. Default none: no CORS headers at all. `*` lets any page read and is refused with `writable`.
+ * @param {string} [options.token] writes need `Authorization: Bearer <token>` (at least 16 characters). Required with `writable` on a non-loopback host.
+ * @param {number} [options.streamBufferBytes] an event stream with more than this waiting unread is dropped (default 1 MB)
+ * @param {number} [options.dropGraceMs] a dropped stream's connection is cut when it has not taken its last words after this long (default 10 s)
+ * @param {boolean} [options.testHooks] enable /__test/* (upsert, reset, faults, requests, drop-streams, restart, memory); never in production
+ * @returns {Promise<{url: string, port: number, problems: object[], removedTemporaryFiles: string[], trashFile?: string, close(): Promise<void>, upsert(experiments: unknown[]): Promise<object>}>}
  */
 export async function startServer(options = {}) {
+  const { writable = false, testHooks = false, host = '127.0.0.1', port = 0, dataFile, token, streamBufferBytes = STREAM_BUFFER_BYTES, dropGraceMs = DROP_GRACE_MS } = options;
+  const allowedOrigins = checkOrigins(options.cors);
+  if (writable && allowedOrigins === '*') {
+    throw new UnsafeConfigError('A writable server never lets every web page in (cors "*"): name the origins that may use it (--cors-origin https://dashboard.example.com) and set a token (--token).');
+  }
+  if (token !== undefined && (typeof token !== 'string' || token.length < MIN_TOKEN_LENGTH)) {
+    throw new UnsafeConfigError(`The token must be at least ${MIN_TOKEN_LENGTH} characters, so it cannot be guessed; make one with "openssl rand -hex 32".`);
+  }
+  const loopback = isLoopback(host);
+  if (writable && !token && !loopback) {
+    throw new UnsafeConfigError(
+      `Refusing to start: a writable server on ${host} can be reached by other machines, and without a token anyone who reaches it could delete experiments. ` +
+        'Set a token (--token or the EXPERIMENT_DASHBOARD_TOKEN environment variable), or listen on 127.0.0.1 only.',
+    );
+  }
   const logic = await loadDataLogic();
   // The linear-time engine of `matches` patterns (loaded lazily in browsers): here once, up front.
   await logic.prepareQuery();
-  const { writable = false, testHooks = false, host = '127.0.0.1', port = 0, cors = '*', dataFile } = options;
   const artifactRoot = options.artifactRoot ? resolvePath(options.artifactRoot) : undefined;
+  const origin = dataFile ?? 'the server data';
 
   let input = options.data;
   if (input === undefined && dataFile) input = await readFile(dataFile, 'utf8');
-  const initial = logic.parseCollection(input ?? [], { origin: dataFile ?? 'the server data' });
+  input ??= [];
+  let doc = input;
+  if (typeof input === 'string') {
+    try {
+      doc = logic.parseJsonText(input);
+    } catch {
+      logic.parseCollection(input, { origin }); // throws the collection reader's message
+    }
+  }
+  const initial = logic.parseCollection(doc, { origin });
   const defaults = initial.defaults;
   const generatedAt = initial.generatedAt;
+  const layout = layoutOf(typeof input === 'string' ? input : undefined);
+  const rawList = Array.isArray(doc) ? doc : Array.isArray(doc?.experiments) ? doc.experiments : [];
+  // The file as it is, records in file order; when pairing fails the valid records stand for it.
+  const initialEntries = pairRecords(rawList, initial) ?? initial.experiments.map((e) => ({ raw: e, experiment: e }));
+  let entries = initialEntries;
+
+  const trashFile = dataFile && writable ? trashPathOf(dataFile) : undefined;
+  const strayFiles = trashFile ? await removeStrayTemporaryFiles([dataFile, trashFile]) : [];
+  /** Deleted records, oldest first: {id, raw, experiment, index (its place in the file), deletedAt}. */
+  let trash = trashFile ? await readTrash(trashFile) : [];
+
+  async function readTrash(file) {
+    let text;
+    try {
+      text = await readFile(file, 'utf8');
+    } catch (err) {
+      if (err.code === 'ENOENT') return [];
+      throw err;
+    }
+    let t;
+    try {
+      t = logic.parseJsonText(text);
+    } catch {
+      t = undefined;
+    }
+    const ok = isObject(t) && Array.isArray(t.experiments) && Array.isArray(t.deleted) && t.deleted.length === t.experiments.length;
+    const parsed = ok ? logic.parseCollection({ defaults, experiments: t.experiments }, { origin: file }) : undefined;
+    const paired = parsed ? pairRecords(t.experiments, parsed) : null;
+    if (!paired || paired.some((en, i) => !en.experiment || !isObject(t.deleted[i]) || t.deleted[i].id !== en.experiment.id)) {
+      throw new UnsafeConfigError(`The trash file ${file} (deleted experiments kept for restoring) is not one this server wrote or is damaged: move it aside and start again. Nothing was changed.`);
+    }
+    return paired.map((en, i) => ({ id: en.experiment.id, raw: en.raw, experiment: en.experiment, index: Number(t.deleted[i].index) || 0, deletedAt: String(t.deleted[i].deletedAt ?? '') }));
+  }
 
   /** @type {Map<string, object>} */
-  let records = new Map(initial.experiments.map((e) => [e.id, e]));
+  let records = new Map();
   let list;
+  const reindex = () => {
+    records = new Map();
+    for (const en of entries) if (en.experiment) records.set(en.experiment.id, en.experiment);
+    list = undefined;
+  };
+  reindex();
   const all = () => (list ??= [...records.values()]);
   const summaries = new WeakMap();
+  // Change positions are `<epoch>:<seq>`: the epoch is new at every start, so a client holding a
+  // position from before a restart is told to reload instead of being told nothing changed.
+  let epoch = randomBytes(6).toString('base64url');
   let seq = 0;
+  /** The kept changes, oldest first, serialised once: {seq, frame (SSE), json (poll), bytes}. */
   const changes = [];
+  let changeBytes = 0;
   const streams = new Set();
   let faults = [];
   const requestLog = [];
-  let writing = Promise.resolve();
+  /** Changes run one at a time: each computes from the state the previous one left. */
+  let mutating = Promise.resolve();
+  const exclusive = (fn) => {
+    const run = mutating.then(fn);
+    mutating = run.catch(() => undefined);
+    return run;
+  };
+  /** Filled in once listening (the port is known then). */
+  const allowedHosts = new Set();
 
   // List answers leave histories out and point at the history endpoint.
   const summary = (e) => {
@@ -111,58 +276,159 @@ export async function startServer(options = {}) {
     return s;
   };
 
+  const position = (n = seq) => `${epoch}:${n}`;
+  const sseFrame = (id, type, data) => `${id === undefined ? '' : `id: ${id}\n`}event: ${type}\ndata: ${toJson(data)}\n\n`;
+
   function publish(type, payload) {
     seq += 1;
-    const change = { seq, type, ...payload };
-    changes.push(change);
-    if (changes.length > CHANGE_LOG_LENGTH) changes.shift();
-    for (const res of streams) writeEvent(res, change);
+    const json = toJson({ seq, type, ...payload });
+    const frame = sseFrame(position(), type, payload);
+    const bytes = json.length + frame.length;
+    changes.push({ seq, frame, json, bytes });
+    changeBytes += bytes;
+    while (changes.length > 1 && (changes.length > CHANGE_LOG_LENGTH || changeBytes > CHANGE_LOG_BYTES)) changeBytes -= changes.shift().bytes;
+    for (const res of streams) deliver(res, frame);
   }
 
-  function writeEvent(res, change) {
-    const { seq: id, type, ...data } = change;
-    res.write(`id: ${id}\nevent: ${type}\ndata: ${toJson(data)}\n\n`);
-  }
-
-  /** The changes after `since`, or null when they are no longer kept. */
-  function changesSince(since) {
-    if (since >= seq) return [];
-    const oldest = changes[0]?.seq ?? seq + 1;
-    if (since < oldest - 1) return null;
-    return changes.filter((c) => c.seq > since);
-  }
-
-  async function persist() {
-    if (!dataFile || !writable) return;
-    const collection = { schemaVersion: '1.0', kind: 'ExperimentCollection', defaults, experiments: all() };
-    if (generatedAt) collection.generatedAt = generatedAt;
-    const text = toJson(collection);
-    // Write-then-rename: a crash leaves the old file or the new one, never half of one.
-    writing = writing.catch(() => undefined).then(async () => {
-      const tmp = `${dataFile}.${process.pid}.tmp`;
-      await writeFile(tmp, text, 'utf8');
-      await rename(tmp, dataFile);
-    });
-    await writing;
-  }
-
-  async function upsert(raw) {
-    const parsed = logic.parseCollection({ defaults, experiments: raw }, { origin: 'the update' });
-    for (const e of parsed.experiments) records.set(e.id, e);
-    list = undefined;
-    if (parsed.experiments.length > 0) {
-      await persist();
-      publish('upsert', { experiments: parsed.experiments.map(summary) });
+  /** Writes to one event stream; a client that leaves too much unread is dropped, not buffered for. */
+  function deliver(res, text) {
+    res.write(text);
+    if (res.writableLength > streamBufferBytes) {
+      dropStream(res, `This client left more than ${Math.round(streamBufferBytes / 1024)} KB of changes unread, so the server stopped sending. Reconnect with Last-Event-ID to catch up.`);
     }
-    return { upserted: parsed.experiments.length, problems: parsed.problems };
+  }
+
+  function dropStream(res, message) {
+    if (!streams.delete(res)) return;
+    // No id: the client's Last-Event-ID stays the last change it got, which is where it resumes.
+    res.end(sseFrame(undefined, 'dropped', { reason: 'slow-client', message }));
+    // A client that reads nothing would keep the buffer forever: cut it after a grace period.
+    const cut = setTimeout(() => res.destroy(), dropGraceMs);
+    cut.unref?.();
+    res.once('close', () => clearTimeout(cut));
+  }
+
+  /**
+   * Where a client resumes from: the changes after its position, or why it must reload
+   * (`restarted`: the position is from another run of the server; `expired`: no longer kept).
+   * @returns {{changes: {seq: number, frame: string, json: string}[]} | {reload: string, message: string}}
+   */
+  function catchUp(cursor) {
+    if ((cursor.epoch !== undefined && cursor.epoch !== epoch) || cursor.seq > seq) {
+      return { reload: 'restarted', message: 'The server restarted since this client last heard from it: changes from before are gone. Load everything again.' };
+    }
+    const oldest = changes[0]?.seq ?? seq + 1;
+    if (cursor.seq < oldest - 1) return { reload: 'expired', message: 'The changes since this client last heard from the server are no longer kept. Load everything again.' };
+    return { changes: changes.filter((c) => c.seq > cursor.seq) };
+  }
+
+  const dataText = (list_) => {
+    const experiments = list_.map((en) => en.raw);
+    return toJson(Array.isArray(doc) ? experiments : { ...doc, experiments }, layout.indent) + layout.eol;
+  };
+  const trashText = (items) =>
+    toJson(
+      {
+        schemaVersion: '1.0',
+        kind: 'ExperimentCollection',
+        source: { type: 'experiment-dashboard-trash', note: `Experiments deleted from ${dataFile}; POST /experiments/restore {"ids": [...]} brings them back.` },
+        experiments: items.map((t) => t.raw),
+        deleted: items.map((t) => ({ id: t.id, index: t.index, deletedAt: t.deletedAt })),
+      },
+      layout.indent,
+    ) + layout.eol;
+
+  async function writeAtomic(file, text) {
+    const tmp = tmpPathOf(file);
+    try {
+      await writeFile(tmp, text, 'utf8');
+      await rename(tmp, file);
+    } catch (err) {
+      await unlink(tmp).catch(() => undefined);
+      throw err;
+    }
+  }
+
+  /**
+   * Writes the data file and the trash file together: the one that gains records first, so a
+   * crash in between leaves a record in both, never in neither. When the second write fails the
+   * first is put back: a failed change leaves both files as they were.
+   * @param {{file: string, text: string, undo: () => string}[]} steps
+   */
+  async function saveFiles(steps) {
+    if (!dataFile || !writable) return;
+    const done = [];
+    try {
+      for (const step of steps) {
+        await writeAtomic(step.file, step.text);
+        done.push(step);
+      }
+    } catch (err) {
+      for (const step of done.reverse()) await writeAtomic(step.file, step.undo()).catch(() => undefined);
+      throw err;
+    }
+  }
+
+  const dataStep = (next, before) => ({ file: dataFile, text: dataText(next), undo: () => dataText(before) });
+  const trashStep = (next, before) => ({ file: trashFile, text: trashText(next), undo: () => trashText(before) });
+
+  function upsert(raw) {
+    return exclusive(async () => {
+      const parsed = logic.parseCollection({ defaults, experiments: raw }, { origin: 'the update' });
+      if (parsed.experiments.length > 0) {
+        const next = [...entries];
+        const at = new Map(next.map((en, i) => [en.experiment?.id, i]));
+        for (const e of parsed.experiments) {
+          const i = at.get(e.id);
+          if (i === undefined) next.push({ raw: e, experiment: e });
+          else next[i] = { raw: e, experiment: e };
+        }
+        await saveFiles([dataStep(next, entries)]);
+        entries = next;
+        reindex();
+        publish('upsert', { experiments: parsed.experiments.map(summary) });
+      }
+      return { upserted: parsed.experiments.length, problems: parsed.problems };
+    });
+  }
+
+  /** May a request from this page (its Origin header) change data? Why not, when not. */
+  function writeRefusal(req) {
+    const pageOrigin = req.headers.origin;
+    if (pageOrigin === undefined) return undefined;
+    if (!(allowedOrigins instanceof Set && allowedOrigins.has(pageOrigin))) {
+      return `Changes from the web page at ${pageOrigin} are not allowed: this server accepts them only from origins it was started with (--cors-origin), together with a token (--token).`;
+    }
+    if (!token) return `Changes from the web page at ${pageOrigin} need a token: start the server with --token (or EXPERIMENT_DASHBOARD_TOKEN) and give the page that token.`;
+    return undefined;
+  }
+
+  /** Every write passes here before its body is read: refusals change nothing. */
+  function guardWrite(req) {
+    if (!writable) throw new HttpError(405, 'This server is read-only: changing data is not allowed. Start it with writable: true (--writable) to allow it.');
+    const refusal = writeRefusal(req);
+    if (refusal) throw new HttpError(403, `${refusal} Nothing was changed.`);
+    if (token) {
+      const m = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(req.headers.authorization ?? '');
+      if (!m || !sameSecret(m[1], token)) {
+        const why = m ? 'The access token is wrong' : 'This server needs an access token to change data';
+        throw new HttpError(401, `${why}: send "Authorization: Bearer <token>" with the token the server was started with (--token). Nothing was changed.`, {
+          'www-authenticate': 'Bearer realm="experiment-dashboard"',
+        });
+      }
+    }
+    const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+    if (type !== 'application/json') {
+      throw new HttpError(415, `Changes must be sent as JSON (content-type: application/json), found ${type ? JSON.stringify(type) : 'no content type'}. Nothing was changed.`);
+    }
   }
 
   function corsHeaders(req) {
-    const origin = req.headers.origin;
-    if (!origin) return {};
-    if (cors === '*') return { 'access-control-allow-origin': '*' };
-    if (Array.isArray(cors) && cors.includes(origin)) return { 'access-control-allow-origin': origin, 'access-control-allow-credentials': 'true', vary: 'Origin' };
-    return {};
+    const pageOrigin = req.headers.origin;
+    if (!pageOrigin) return {};
+    if (allowedOrigins === '*') return { 'access-control-allow-origin': '*' };
+    if (allowedOrigins.has(pageOrigin)) return { 'access-control-allow-origin': pageOrigin, 'access-control-allow-credentials': 'true', vary: 'Origin' };
+    return { vary: 'Origin' };
   }
 
   function send(req, res, status, body, headers = {}) {
@@ -201,7 +467,7 @@ export async function startServer(options = {}) {
     if (query.page && query.page.size > MAX_PAGE_SIZE) problems.push(`the page size must be at most ${MAX_PAGE_SIZE}, found ${query.page.size}`);
     if (problems.length > 0) throw new HttpError(400, `The query is not valid: ${problems.join('; ')}.`);
     const result = logic.applyQuery(all(), query);
-    const body = { experiments: result.experiments.map(summary), total: result.total, nextToken: result.nextToken ?? null, changeSeq: seq, defaults };
+    const body = { experiments: result.experiments.map(summary), total: result.total, nextToken: result.nextToken ?? null, changeSeq: seq, changeEpoch: epoch, defaults };
     if (generatedAt) body.generatedAt = generatedAt;
     send(req, res, 200, body);
   }
@@ -251,63 +517,117 @@ export async function startServer(options = {}) {
     throw new HttpError(404, `The artifact ${JSON.stringify(a.name)} has no file this server can serve (only its description is known).`);
   }
 
-  async function deleteExperiments(req, res) {
-    if (!writable) throw new HttpError(405, 'This server is read-only: deleting is not allowed. Start it with writable: true (--writable) to allow it.');
+  async function readIds(req) {
     const body = await readJson(req);
     const ids = body?.ids;
     if (!Array.isArray(ids) || ids.length === 0 || ids.length > 10000 || !ids.every((x) => typeof x === 'string' && x !== '')) {
       throw new HttpError(400, 'The body must be {"ids": [...]}: 1 to 10000 experiment ids as text.');
     }
-    const deleted = [];
-    const notFound = [];
-    const before = records;
-    records = new Map(records);
-    for (const id of ids) (records.delete(id) ? deleted : notFound).push(id);
-    if (deleted.length > 0) {
-      list = undefined;
-      // Durable before the answer: the client removes rows only once we confirm.
-      try {
-        await persist();
-      } catch (err) {
-        records = before;
-        list = undefined;
-        throw new HttpError(500, `The data file could not be written (${err.message}); nothing was deleted. Check the disk and try again.`);
-      }
-      publish('delete', { ids: deleted });
-    }
-    send(req, res, 200, { deleted, notFound });
+    return ids;
   }
 
-  function parseSince(value) {
+  async function deleteExperiments(req, res) {
+    guardWrite(req);
+    const ids = await readIds(req);
+    const result = await exclusive(async () => {
+      const wanted = new Set(ids);
+      const deletedAt = new Date().toISOString();
+      const keep = [];
+      const removed = [];
+      entries.forEach((en, index) => {
+        if (en.experiment && wanted.has(en.experiment.id)) removed.push({ id: en.experiment.id, raw: en.raw, experiment: en.experiment, index, deletedAt });
+        else keep.push(en);
+      });
+      const deleted = removed.map((t) => t.id);
+      const gone = new Set(deleted);
+      const notFound = [...wanted].filter((id) => !gone.has(id));
+      if (removed.length > 0) {
+        const nextTrash = [...trash, ...removed];
+        // Durable before the answer: the client removes rows only once we confirm.
+        try {
+          await saveFiles([trashStep(nextTrash, trash), dataStep(keep, entries)]);
+        } catch (err) {
+          throw new HttpError(500, `The data file could not be written (${err.message}); nothing was deleted. Check the disk and try again.`);
+        }
+        entries = keep;
+        trash = nextTrash;
+        reindex();
+        publish('delete', { ids: deleted });
+      }
+      return { deleted, notFound };
+    });
+    send(req, res, 200, result);
+  }
+
+  async function restoreExperiments(req, res) {
+    guardWrite(req);
+    const ids = await readIds(req);
+    const result = await exclusive(async () => {
+      const wanted = new Set(ids);
+      const alreadyPresent = [...wanted].filter((id) => records.has(id));
+      // The latest deletion of each id comes back; an id deleted twice keeps its older copy in the trash.
+      const picked = new Map();
+      for (const t of trash) if (wanted.has(t.id) && !records.has(t.id)) picked.set(t.id, t);
+      const notFound = [...wanted].filter((id) => !picked.has(id) && !records.has(id));
+      const back = [...picked.values()].sort((x, y) => x.index - y.index);
+      if (back.length > 0) {
+        const next = [...entries];
+        // Ascending places: each record goes back where it was, so delete + restore is a no-op.
+        for (const t of back) next.splice(Math.min(t.index, next.length), 0, { raw: t.raw, experiment: t.experiment });
+        const chosen = new Set(back);
+        const nextTrash = trash.filter((t) => !chosen.has(t));
+        try {
+          await saveFiles([dataStep(next, entries), trashStep(nextTrash, trash)]);
+        } catch (err) {
+          throw new HttpError(500, `The data file could not be written (${err.message}); nothing was restored. Check the disk and try again.`);
+        }
+        entries = next;
+        trash = nextTrash;
+        reindex();
+        publish('upsert', { experiments: back.map((t) => summary(t.experiment)) });
+      }
+      return { restored: back.map((t) => t.id), notFound, alreadyPresent };
+    });
+    send(req, res, 200, result);
+  }
+
+  /** `since` / `Last-Event-ID`: `<epoch>:<seq>`, or a bare sequence number (then `epoch` may come apart). */
+  function parseCursor(value, epochParam) {
     if (value === null || value === undefined || value === '') return undefined;
-    if (!/^\d+$/.test(value)) throw new HttpError(400, `since must be a whole number (a change sequence number), found ${JSON.stringify(value)}.`);
-    return Number(value);
+    const m = /^(?:([A-Za-z0-9_-]{1,64}):)?(\d{1,15})$/.exec(value);
+    if (!m) throw new HttpError(400, `since must be a change position (as in changeEpoch:changeSeq, or a whole number), found ${JSON.stringify(value)}.`);
+    const e = m[1] ?? (epochParam || undefined);
+    return { epoch: e, seq: Number(m[2]) };
   }
 
   function changeFeed(req, res, url) {
     const wantsStream = (req.headers.accept ?? '').includes('text/event-stream');
+    const epochParam = url.searchParams.get('epoch');
     if (!wantsStream) {
-      const since = parseSince(url.searchParams.get('since'));
-      if (since === undefined) return send(req, res, 200, { changes: [], seq });
-      const found = changesSince(since);
-      return send(req, res, 200, found === null ? { changes: [], seq, reset: true } : { changes: found, seq });
+      const cursor = parseCursor(url.searchParams.get('since'), epochParam);
+      const found = cursor === undefined ? { changes: [] } : catchUp(cursor);
+      if ('reload' in found) return send(req, res, 410, { error: found.message, reload: true, reason: found.reload, seq, epoch });
+      res.writeHead(200, { ...corsHeaders(req), 'cache-control': 'no-store', 'content-type': 'application/json; charset=utf-8' });
+      res.end(`{"changes":[${found.changes.map((c) => c.json).join(',')}],"seq":${seq},"epoch":${JSON.stringify(epoch)}}`);
+      return undefined;
     }
-    const since = parseSince(url.searchParams.get('since') ?? req.headers['last-event-id']) ?? seq;
+    const cursor = parseCursor(url.searchParams.get('since') ?? req.headers['last-event-id'], epochParam) ?? { epoch, seq };
     res.writeHead(200, { ...corsHeaders(req), 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no' });
-    res.write(`retry: ${SSE_RETRY_MS}\n\n`);
-    const missed = changesSince(since);
-    if (missed === null) writeEvent(res, { seq, type: 'reload' });
-    else for (const c of missed) writeEvent(res, c);
     streams.add(res);
-    const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), KEEP_ALIVE_MS);
+    deliver(res, `retry: ${SSE_RETRY_MS}\n\n`);
+    const found = catchUp(cursor);
+    if ('reload' in found) deliver(res, sseFrame(position(), 'reload', { reason: found.reload, message: found.message }));
+    else for (const c of found.changes) if (streams.has(res)) deliver(res, c.frame);
+    const keepAlive = setInterval(() => streams.has(res) && deliver(res, ': keep-alive\n\n'), KEEP_ALIVE_MS);
     req.on('close', () => {
       clearInterval(keepAlive);
       streams.delete(res);
     });
+    return undefined;
   }
 
   async function testHook(req, res, name) {
-    if (req.method !== 'POST' && !(req.method === 'GET' && name === 'requests')) throw new HttpError(405, 'Test hooks take POST (GET for /__test/requests).');
+    if (req.method !== 'POST' && !(req.method === 'GET' && (name === 'requests' || name === 'memory'))) throw new HttpError(405, 'Test hooks take POST (GET for /__test/requests and /__test/memory).');
     switch (name) {
       case 'upsert': {
         const body = await readJson(req);
@@ -316,12 +636,13 @@ export async function startServer(options = {}) {
         return send(req, res, 200, await upsert(raw));
       }
       case 'reset':
-        records = new Map(initial.experiments.map((e) => [e.id, e]));
-        list = undefined;
+        entries = initialEntries;
+        trash = [];
+        reindex();
         faults = [];
         requestLog.length = 0;
         publish('reload', {});
-        return send(req, res, 200, { total: records.size, changeSeq: seq });
+        return send(req, res, 200, { total: records.size, changeSeq: seq, changeEpoch: epoch });
       case 'faults': {
         // [{method, path, status, delayMs, count}]: the next `count` matching requests are delayed and/or fail.
         const body = await readJson(req);
@@ -330,12 +651,28 @@ export async function startServer(options = {}) {
       }
       case 'requests':
         return send(req, res, 200, { requests: requestLog });
+      case 'restart': {
+        // What a restart does to the change feed: a new epoch, an empty log, every stream cut.
+        epoch = randomBytes(6).toString('base64url');
+        seq = 0;
+        changes.length = 0;
+        changeBytes = 0;
+        for (const stream of streams) stream.destroy();
+        streams.clear();
+        return send(req, res, 200, { changeEpoch: epoch, changeSeq: seq });
+      }
       case 'drop-streams': {
         // Ends every change stream, as a proxy timeout or a server restart would.
         const dropped = streams.size;
         for (const stream of streams) stream.destroy();
         streams.clear();
         return send(req, res, 200, { dropped });
+      }
+      case 'memory': {
+        // After a full collection when the process allows it (node --expose-gc), for memory tests.
+        globalThis.gc?.();
+        const { rss, heapUsed, external, arrayBuffers } = process.memoryUsage();
+        return send(req, res, 200, { rss, heapUsed, external, arrayBuffers, streams: streams.size, changes: changes.length, changeBytes });
       }
       default:
         throw new HttpError(404, `No test hook ${JSON.stringify(name)}.`);
@@ -356,12 +693,22 @@ export async function startServer(options = {}) {
   }
 
   async function route(req, res) {
+    // DNS rebinding: a page on evil.example whose name now points at 127.0.0.1 reaches this
+    // server as same-origin, but its requests still say Host: evil.example.
+    if (loopback && req.headers.host !== undefined && !allowedHosts.has(req.headers.host.toLowerCase())) {
+      throw new HttpError(421, `This server answers only to ${[...allowedHosts][0]} (this request was addressed to ${JSON.stringify(req.headers.host)}). Use its own address.`);
+    }
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (req.method === 'OPTIONS') {
+      const cors = corsHeaders(req);
+      if (req.headers.origin !== undefined && !cors['access-control-allow-origin']) {
+        throw new HttpError(403, `The web page at ${req.headers.origin} may not use this server: start it with --cors-origin ${req.headers.origin} to allow it.`);
+      }
       res.writeHead(204, {
-        ...corsHeaders(req),
+        ...cors,
         'access-control-allow-methods': 'GET, POST, OPTIONS',
-        'access-control-allow-headers': req.headers['access-control-request-headers'] ?? 'content-type, authorization, last-event-id',
+        // The page is one the operator named: it may send what headers it needs (auth proxies).
+        'access-control-allow-headers': req.headers['access-control-request-headers'] ?? ALLOWED_HEADERS,
         'access-control-max-age': '600',
       });
       res.end();
@@ -381,11 +728,17 @@ export async function startServer(options = {}) {
     const [head, id, sub, key, tail, ...rest] = parts;
     const get = req.method === 'GET' || req.method === 'HEAD';
     if (rest.length === 0) {
-      if (head === 'capabilities' && !id && get) return send(req, res, 200, { serverQuery: true, live: true, delete: writable, history: true, maxPageSize: MAX_PAGE_SIZE, formatVersion: '1.0' });
+      if (head === 'capabilities' && !id && get) {
+        // What this page can do: a page whose origin may not write is not offered deleting.
+        const canWrite = writable && !writeRefusal(req);
+        return send(req, res, 200, { serverQuery: true, live: true, delete: canWrite, restore: canWrite, writeToken: Boolean(token), history: true, maxPageSize: MAX_PAGE_SIZE, formatVersion: '1.0' });
+      }
+      if (head === 'trash' && !id && get) return send(req, res, 200, { deleted: trash.map((t) => ({ id: t.id, deletedAt: t.deletedAt })) });
       if (head === 'changes' && !id && get) return changeFeed(req, res, url);
       if (head === 'experiments') {
         if (!id && get) return listExperiments(req, res, url);
         if (id === 'delete' && !sub && req.method === 'POST') return deleteExperiments(req, res);
+        if (id === 'restore' && !sub && req.method === 'POST') return restoreExperiments(req, res);
         if (id && !sub && get) return send(req, res, 200, findExperiment(id));
         if (id && sub === 'metrics' && key && tail === 'history' && get) return history(req, res, id, key);
         if (id && sub === 'artifacts' && key && !tail && get) return artifact(req, res, id, key);
@@ -396,7 +749,7 @@ export async function startServer(options = {}) {
 
   const server = createServer((req, res) => {
     route(req, res).catch((err) => {
-      if (err instanceof HttpError) send(req, res, err.status, { error: err.message });
+      if (err instanceof HttpError) send(req, res, err.status, { error: err.message }, err.headers);
       else send(req, res, 500, { error: `The server failed: ${err?.message ?? err}` });
     });
   });
@@ -407,11 +760,18 @@ export async function startServer(options = {}) {
   const address = server.address();
   const shownHost = host.includes(':') ? `[${host}]` : host;
   const url = `http://${shownHost}:${address.port}/`;
+  for (const name of new Set([shownHost.toLowerCase(), 'localhost', '127.0.0.1', '[::1]'])) {
+    allowedHosts.add(`${name}:${address.port}`);
+    if (address.port === 80) allowedHosts.add(name);
+  }
 
   return {
     url,
     port: address.port,
     problems: initial.problems,
+    removedTemporaryFiles: strayFiles,
+    /** Where deleted records are kept (writable servers on a data file). */
+    trashFile,
     upsert,
     close: () =>
       new Promise((resolve) => {

@@ -1,29 +1,27 @@
 // @web/test-runner plugin: starts the reference server (with its test hooks) on a free loopback
 // port the first time a test asks for it, and tells tests where it is: GET /__reference-server
-// on the test page's own origin answers {url, sample}. The server holds the sample collection
-// generateCollection(sample) (src/data/sample-data.ts), so tests can compute expected answers.
-import { fileURLToPath } from 'node:url';
+// on the test page's own origin answers {url, sample, token}. The server holds the sample
+// collection generateCollection(sample) (src/data/sample-data.ts), so tests can compute expected
+// answers. It is configured as a real deployment would be: the test page's origin is the one
+// allowed origin, and deleting or restoring needs the token.
+import { randomBytes } from 'node:crypto';
+import { loadDataLogic } from '../bin/load-data-logic.mjs';
 import { startServer } from './reference-server.mjs';
-
-async function importTypeScript(path) {
-  const { build } = await import('esbuild');
-  const out = await build({ entryPoints: [fileURLToPath(new URL(path, import.meta.url))], bundle: true, write: false, format: 'esm', platform: 'neutral', target: 'node20', logLevel: 'silent' });
-  return import(`data:text/javascript;base64,${Buffer.from(out.outputFiles[0].text).toString('base64')}`);
-}
 
 export function referenceServerPlugin({ sample = { n: 300, seed: 7, historyPoints: 20 } } = {}) {
   let server;
-  const start = async () => {
-    const { generateCollection } = await importTypeScript('../src/data/sample-data.ts');
-    return startServer({ data: generateCollection(sample), writable: true, testHooks: true });
+  const token = randomBytes(24).toString('hex');
+  const start = async (pageOrigin) => {
+    const { generateCollection } = await loadDataLogic();
+    return startServer({ data: generateCollection(sample), writable: true, testHooks: true, cors: [pageOrigin], token });
   };
   return {
     name: 'reference-server',
     async serve(context) {
       if (context.path !== '/__reference-server') return undefined;
-      server ??= start();
+      server ??= start(context.origin);
       const { url } = await server;
-      return { body: JSON.stringify({ url, sample }), type: 'application/json', headers: { 'cache-control': 'no-store' } };
+      return { body: JSON.stringify({ url, sample, token }), type: 'application/json', headers: { 'cache-control': 'no-store' } };
     },
     async serverStop() {
       if (server) await (await server).close();

@@ -9,6 +9,8 @@ import { rejection } from './helpers.js';
 
 // The reference server runs on loopback, started by server/web-test-runner-plugin.mjs.
 let api: string;
+/** The reference server's token for changes (the plugin starts it with one, as a deployment would). */
+let token: string;
 let expected: Experiment[];
 let unsubscribe: (() => void)[] = [];
 
@@ -21,7 +23,7 @@ async function hook(name: string, body?: unknown): Promise<unknown> {
 const requests = async (): Promise<string[]> => ((await hook('requests')) as { requests: string[] }).requests;
 
 function source(init: Partial<HttpSourceInit> = {}): HttpSource {
-  return new HttpSource({ baseUrl: api, retryDelayMs: 10, ...init });
+  return new HttpSource({ baseUrl: api, retryDelayMs: 10, token, ...init });
 }
 
 /** A record as a list answer shows it: histories replaced by references. */
@@ -39,8 +41,9 @@ function answering(status: number, body: string, calls: { url: string; init: Req
 }
 
 before(async () => {
-  const info = (await (await fetch('/__reference-server')).json()) as { url: string; sample: SampleOptions };
+  const info = (await (await fetch('/__reference-server')).json()) as { url: string; sample: SampleOptions; token: string };
   api = info.url;
+  token = info.token;
   expected = parseCollection(generateCollection(info.sample)).experiments;
 });
 
@@ -55,7 +58,7 @@ describe('HttpSource against the reference server', () => {
   it('client mode: loads every page, records equal to the data the server holds', async () => {
     const s = source({ mode: 'client', pageSize: 70 });
     const page = await s.load({ search: 'ignored in client mode', page: { size: 5 } });
-    expect(s.capabilities).to.deep.equal({ serverQuery: false, live: true, delete: true, history: true });
+    expect(s.capabilities).to.deep.equal({ serverQuery: false, live: true, delete: true, restore: true, history: true });
     expect(page.total).to.equal(expected.length);
     expect(page.experiments.map((e) => e.id)).to.deep.equal(expected.map((e) => e.id));
     expect(page.problems).to.equal(undefined);
@@ -92,7 +95,7 @@ describe('HttpSource against the reference server', () => {
 
   it('auto mode asks /capabilities and then lets the server query: paging, filtering, sorting', async () => {
     const s = source();
-    expect(await s.ready()).to.deep.equal({ serverQuery: true, live: true, delete: true, history: true });
+    expect(await s.ready()).to.deep.equal({ serverQuery: true, live: true, delete: true, restore: true, history: true });
     const query: Query = {
       search: 'adam',
       filters: [
@@ -129,6 +132,51 @@ describe('HttpSource against the reference server', () => {
     expect(err.kind).to.equal('http');
     expect(err.status).to.equal(400);
     expect(err.message).to.match(/filter 1 \(name matches\): "\(unclosed" is not a valid regular expression/);
+  });
+
+  it('restores deleted records: they come back as an upsert, in their place', async () => {
+    const s = source({ mode: 'client' });
+    const changes: Change[] = [];
+    unsubscribe.push(s.subscribe((c) => changes.push(c)));
+    await waitUntil(async () => (await requests()).includes('GET /changes'), 'the stream opens');
+    const [a, b] = expected as [Experiment, Experiment];
+    await s.delete([b.id, a.id]);
+    expect((await s.load({})).experiments.some((e) => e.id === a.id)).to.equal(false);
+    await s.restore([a.id, b.id]);
+    const page = await s.load({});
+    expect(page.experiments.map((e) => e.id)).to.deep.equal(expected.map((e) => e.id));
+    await waitUntil(() => changes.some((c) => c.type === 'upsert'), 'the restored records arrive live', { timeout: 5000 });
+    const upsert = changes.find((c) => c.type === 'upsert') as { experiments: Experiment[] };
+    expect(upsert.experiments.map((e) => e.id)).to.deep.equal([a.id, b.id]);
+  });
+
+  it('says what to do when the server wants a token for changes', async () => {
+    // Without a token the server's capabilities still say "delete", but the source knows it needs one.
+    const anonymous = source({ token: undefined });
+    expect((await anonymous.ready()).delete).to.equal(false);
+    const id = (expected[0] as Experiment).id;
+    const missing = await rejection(anonymous.delete([id]));
+    expect(missing.kind).to.equal('not-allowed');
+    expect(missing.status).to.equal(401);
+    expect(missing.message).to.match(/needs an access token for changes \(HTTP 401\)\. Give the source the token the server was started with/);
+    const wrong = await rejection(source({ token: `${token}-wrong` }).restore([id]));
+    expect(wrong.status).to.equal(401);
+    expect(wrong.message).to.match(/needs a different access token.*The server said: The access token is wrong/s);
+    expect((await source().get(id)).id).to.equal(id);
+  });
+
+  it('sends the token with changes only: reads and the live stream go without it', async () => {
+    const calls: { url: string; init: RequestInit }[] = [];
+    const s = new HttpSource({ baseUrl: 'https://ml.example.com/api/', mode: 'client', token: async () => 'fresh-token', fetch: answering(200, '{"experiments": [], "total": 0, "nextToken": null, "deleted": [], "notFound": []}', calls) });
+    await s.load({});
+    await s.delete(['x']);
+    await s.restore(['x']);
+    expect(calls.map((c) => [new URL(c.url).pathname.replace(/^.*\/api\//, ''), new Headers(c.init.headers).get('authorization')])).to.deep.equal([
+      ['capabilities', null],
+      ['experiments', null],
+      ['experiments/delete', 'Bearer fresh-token'],
+      ['experiments/restore', 'Bearer fresh-token'],
+    ]);
   });
 
   it('deletes only once the server confirms, and the records are gone', async () => {
@@ -222,6 +270,85 @@ describe('HttpSource against the reference server', () => {
     }
   });
 
+  it('goes back to the event stream once it works again, after falling back to polling', async () => {
+    let attempts = 0;
+    // The first three streams fail at once (a proxy that is restarting); later ones are real.
+    const Flaky = function (url: string | URL, init?: EventSourceInit) {
+      attempts += 1;
+      if (attempts > 3) return new EventSource(url, init);
+      const broken = new EventTarget() as EventSource;
+      Object.assign(broken, { close: () => undefined, onerror: null, onopen: null });
+      setTimeout(() => broken.onerror?.(new Event('error')), 5);
+      return broken;
+    } as unknown as typeof EventSource;
+    const s = source({ EventSource: Flaky, pollIntervalMs: 30 });
+    const seen: string[] = [];
+    unsubscribe.push(s.subscribe(() => undefined, (state) => seen.push(`${state.status} ${state.transport}`)));
+    await waitUntil(() => s.connection.status === 'online' && s.connection.transport === 'sse', 'back on the stream', { timeout: 10000 });
+    expect(attempts).to.equal(4);
+    expect(seen.filter((x, i) => x !== seen[i - 1])).to.deep.equal(['connecting sse', 'offline sse', 'online poll', 'online sse']);
+    const changes: Change[] = [];
+    unsubscribe.push(s.subscribe((c) => changes.push(c)));
+    await hook('upsert', { experiments: [{ id: 'live-5', status: 'running' }] });
+    await waitUntil(() => changes.some((c) => c.type === 'upsert'), 'a change over the stream');
+  });
+
+  it('after a server restart the stream says "reload", with the reason, and the source is online again', async () => {
+    const s = source({ mode: 'client', live: 'sse' });
+    await s.load({});
+    const changes: Change[] = [];
+    const states: string[] = [];
+    s.addEventListener('connectionchange', () => states.push(s.connection.status));
+    unsubscribe.push(s.subscribe((c) => changes.push(c)));
+    await waitUntil(() => s.connection.status === 'online', 'the stream opens', { timeout: 5000 });
+    await hook('upsert', { experiments: [{ id: 'live-1', status: 'running' }] });
+    await waitUntil(() => changes.length === 1, 'a change before the restart');
+    await hook('restart');
+    await waitUntil(() => changes.some((c) => c.type === 'reload'), 'the reload after the restart', { timeout: 10000 });
+    const reload = changes.find((c) => c.type === 'reload') as { reason?: string };
+    expect(reload.reason).to.match(/restarted since this client last heard from it.*Load everything again/);
+    expect(changes.filter((c) => c.type === 'upsert')).to.have.length(1, 'nothing from before the restart is replayed as new');
+    await waitUntil(() => s.connection.status === 'online', 'online again');
+    expect(states).to.deep.equal(['online', 'offline', 'online']);
+    // After the reload the feed goes on from the new run's positions.
+    await hook('upsert', { experiments: [{ id: 'live-2', status: 'running' }] });
+    await waitUntil(() => changes.some((c) => c.type === 'upsert' && c.experiments[0]?.id === 'live-2'), 'a change after the restart');
+  });
+
+  it('polling: a 410 from /changes becomes a reload with the reason, never an empty list', async () => {
+    const s = source({ mode: 'client', live: 'poll', pollIntervalMs: 50 });
+    await s.load({});
+    const changes: Change[] = [];
+    unsubscribe.push(s.subscribe((c) => changes.push(c)));
+    await waitUntil(() => s.connection.status === 'online', 'polling starts', { timeout: 5000 });
+    await hook('restart');
+    await hook('upsert', { experiments: [{ id: 'live-3', status: 'running' }] });
+    await waitUntil(() => changes.some((c) => c.type === 'reload'), 'the reload', { timeout: 5000 });
+    expect((changes.find((c) => c.type === 'reload') as { reason?: string }).reason).to.match(/The server restarted/);
+    await hook('upsert', { experiments: [{ id: 'live-4', status: 'running' }] });
+    await waitUntil(() => changes.some((c) => c.type === 'upsert' && c.experiments[0]?.id === 'live-4'), 'polling goes on from the new position', { timeout: 5000 });
+  });
+
+  it('reports offline (with the reason, the last update and the next attempt) and online again', async () => {
+    const s = source({ live: 'poll', pollIntervalMs: 50, retries: 0 });
+    const seen: string[] = [];
+    unsubscribe.push(s.subscribe(() => undefined, (state) => seen.push(`${state.status} ${state.transport}`)));
+    await waitUntil(() => s.connection.status === 'online', 'polling starts', { timeout: 5000 });
+    const onlineAt = s.connection.lastUpdated as number;
+    expect(onlineAt).to.be.a('number');
+    await hook('faults', [{ method: 'GET', path: '/changes', status: 503, count: 2 }]);
+    await waitUntil(() => s.connection.status === 'offline', 'offline', { timeout: 5000 });
+    const state = s.connection;
+    expect(state.transport).to.equal('poll');
+    expect(state.reason).to.match(/failed \(HTTP 503\)/);
+    expect(state.lastUpdated).to.be.at.least(onlineAt);
+    expect(state.retryAt).to.be.greaterThan(state.lastUpdated as number);
+    await waitUntil(() => s.connection.status === 'online', 'online again once the server answers', { timeout: 5000 });
+    // The first report at once; offline reported again with each new retry time, until a poll answers.
+    expect(seen.filter((x, i) => x !== seen[i - 1])).to.deep.equal(['connecting poll', 'online poll', 'offline poll', 'online poll']);
+    expect(seen.filter((x) => x === 'offline poll')).to.have.length(2, 'two failed polls, two retry times');
+  });
+
   it('retries a GET after 503 but never retries a POST', async () => {
     const s = source({ mode: 'server' });
     await hook('faults', [{ method: 'GET', path: '/experiments', status: 503, count: 2 }]);
@@ -302,6 +429,8 @@ describe('HttpSource against the reference server', () => {
       ['/experiments/{id}/metrics/{metric}/history', 'get'],
       ['/experiments/{id}/artifacts/{artifact}', 'get'],
       ['/experiments/delete', 'post'],
+      ['/experiments/restore', 'post'],
+      ['/trash', 'get'],
       ['/changes', 'get'],
     ] as const) {
       expect(spec.paths[path]?.[method], `${method.toUpperCase()} ${path}`).to.be.an('object');

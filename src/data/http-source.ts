@@ -1,3 +1,7 @@
+// The HTTP adapter: one class, because requests, record validation and the live feed share its
+// state (capabilities, the change position, the retry policy, the token).
+import { isObject } from '../shared/guards.js';
+import { readErrorDetail } from '../shared/http-error.js';
 import { formatProblem, parseCollection, parseExperiment, parseJsonText, type ParseResult } from './parse.js';
 import { queryToSearchParams } from './query.js';
 import {
@@ -21,6 +25,12 @@ import {
 export interface HttpSourceInit {
   /** The API root, e.g. `https://ml.example.com/api/` (relative URLs resolve against the page). */
   baseUrl: string | URL;
+  /**
+   * The server's access token for changes (`serve --token`): sent as `Authorization: Bearer …`
+   * with deletes and restores only, so reads and live updates (EventSource) need nothing. Keep
+   * it out of the page's markup: set it from script. A function is asked before every change.
+   */
+  token?: string | (() => string | Promise<string>);
   /** Extra request headers (e.g. `Authorization`), or a function returning them per request (token refresh). */
   headers?: HeadersInit | (() => HeadersInit | Promise<HeadersInit>);
   /** `include` sends cookies to another origin (the server must allow it). Default `same-origin`. */
@@ -41,7 +51,8 @@ export interface HttpSourceInit {
   /** Records per request when loading everything (client mode). Default: the server's `maxPageSize` up to 5000, else 2000. */
   pageSize?: number;
   /**
-   * Live updates: `sse` (EventSource on `/changes`, polling when it keeps failing), `poll`, or
+   * Live updates: `sse` (EventSource on `/changes`; polling when it keeps failing, and the stream
+   * again after six answered polls), `poll`, or
    * `auto` (default: SSE unless custom `headers` are set, which EventSource cannot send).
    */
   live?: 'auto' | 'sse' | 'poll';
@@ -53,15 +64,36 @@ export interface HttpSourceInit {
   label?: string;
 }
 
+/**
+ * The state of a source's live connection, for a line such as "offline, last updated 10:42".
+ * Read it from `HttpSource.connection`; the source fires `connectionchange` when it changes.
+ */
+export interface ConnectionState {
+  /** `connecting`: first contact; `online`: changes arrive; `offline`: the server does not answer, and the source keeps trying. */
+  status: 'connecting' | 'online' | 'offline';
+  /** How changes arrive: a Server-Sent Events stream, or polling. */
+  transport: 'sse' | 'poll';
+  /** When the source last knew it had every change (ms since 1970); absent before the first contact. */
+  lastUpdated?: number;
+  /** Why the source is offline, in words. */
+  reason?: string;
+  /** When the next attempt is due (ms since 1970), while offline. */
+  retryAt?: number;
+}
+
 /** After this many EventSource failures in a row, live updates switch to polling. */
 const SSE_FAILURES_BEFORE_POLLING = 3;
+/** The longest wait between two reconnection attempts. */
+const MAX_RECONNECT_MS = 30_000;
+/** While polling because the stream failed, the stream is tried again after this many answered polls (30 s at the default interval). */
+const SSE_RETRY_AFTER_POLLS = 6;
 const RETRY_STATUSES = new Set([502, 503, 504]);
 const DEFAULT_PAGE_SIZE = 100;
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-
 interface RequestOptions {
   method?: 'GET' | 'POST';
+  /** Error statuses whose body the caller reads itself (e.g. 410 of `/changes`). */
+  okStatuses?: readonly number[];
   body?: unknown;
   signal?: AbortSignal | undefined;
   /** What is being fetched, for messages: "The experiment list", `Experiment "x"`. */
@@ -125,28 +157,6 @@ function retryAfterMs(response: Response): number | undefined {
   return Number.isFinite(ms) ? Math.min(Math.max(ms, 0), 30_000) : undefined;
 }
 
-/** The server's own explanation, from `{error}` / `{message}` JSON or short plain text. */
-async function errorDetail(response: Response): Promise<string | undefined> {
-  let text: string;
-  try {
-    text = await response.text();
-  } catch {
-    return undefined;
-  }
-  try {
-    const body: unknown = JSON.parse(text);
-    if (isObject(body)) {
-      const msg = body.error ?? body.message ?? body.detail;
-      if (typeof msg === 'string') return msg;
-      if (isObject(msg) && typeof msg.message === 'string') return msg.message;
-    }
-  } catch {
-    // Not JSON: plain text is shown if short and not a web page.
-  }
-  const trimmed = text.trim();
-  return trimmed && trimmed.length <= 300 && !trimmed.startsWith('<') ? trimmed : undefined;
-}
-
 /** Shifts problem positions of one page so they count from the start of the whole list. */
 function shiftProblems(problems: Problem[], offset: number): Problem[] {
   if (offset === 0) return problems;
@@ -163,8 +173,10 @@ function shiftProblems(problems: Problem[], offset: number): Problem[] {
  *
  * In `auto` mode `capabilities` is a guess until `ready()` (or the first `load()`) has asked
  * `/capabilities`; await `ready()` before deciding how to query.
+ *
+ * @fires connectionchange - the live connection's state (`connection`) changed: online, offline, how.
  */
-export class HttpSource implements ExperimentSource {
+export class HttpSource extends EventTarget implements ExperimentSource {
   readonly label: string;
   readonly #base: URL;
   readonly #init: HttpSourceInit;
@@ -175,12 +187,15 @@ export class HttpSource implements ExperimentSource {
   #ready: Promise<SourceCapabilities> | undefined;
   #defaults: CollectionDefaults | undefined;
   #generatedAt: string | undefined;
-  /** The last change sequence number seen (from a list answer or the change feed). */
+  /** The last change position seen (from a list answer or the change feed): the server's run, and a number in it. */
+  #epoch: string | undefined;
   #seq: number | undefined;
+  #connection: ConnectionState = { status: 'connecting', transport: 'sse' };
   readonly #listeners = new Set<(change: Change) => void>();
   #stopFeed: (() => void) | undefined;
 
   constructor(init: HttpSourceInit) {
+    super();
     const raw = String(init.baseUrl);
     let base: URL;
     try {
@@ -193,11 +208,39 @@ export class HttpSource implements ExperimentSource {
     this.#init = init;
     this.label = init.label ?? base.href;
     this.#fetch = init.fetch ?? globalThis.fetch.bind(globalThis);
-    this.#capabilities = { delete: false, live: true, serverQuery: init.mode === 'server', history: true };
+    this.#capabilities = { delete: false, restore: false, live: true, serverQuery: init.mode === 'server', history: true };
   }
 
   get capabilities(): SourceCapabilities {
     return this.#capabilities;
+  }
+
+  /** The live connection's state (meaningful while subscribed); `connectionchange` tells when it changes. */
+  get connection(): ConnectionState {
+    return this.#connection;
+  }
+
+  #setConnection(next: ConnectionState): void {
+    const was = this.#connection;
+    this.#connection = next;
+    if (was.status !== next.status || was.transport !== next.transport || was.reason !== next.reason || was.retryAt !== next.retryAt) {
+      this.dispatchEvent(new Event('connectionchange'));
+    }
+  }
+
+  /** Takes a change position; one from another run of the server replaces ours instead of being compared. */
+  #setPosition(epoch: unknown, seq: unknown): void {
+    if (typeof seq !== 'number' || !Number.isFinite(seq)) return;
+    if (typeof epoch === 'string' && epoch !== this.#epoch) {
+      this.#epoch = epoch;
+      this.#seq = seq;
+    } else this.#seq = Math.max(this.#seq ?? 0, seq);
+  }
+
+  /** The position to resume from, as `since`: `epoch:seq` (or the bare number from a server without epochs). */
+  #since(): string | undefined {
+    if (this.#seq === undefined) return undefined;
+    return this.#epoch === undefined ? String(this.#seq) : `${this.#epoch}:${this.#seq}`;
   }
 
   /** Asks `/capabilities` once; a backend without it is a plain list (client mode, read-only). */
@@ -220,10 +263,14 @@ export class HttpSource implements ExperimentSource {
     }
     const caps = isObject(body) ? body : {};
     if (typeof caps.maxPageSize === 'number' && Number.isInteger(caps.maxPageSize) && caps.maxPageSize > 0) this.#maxPageSize = caps.maxPageSize;
+    // A server that wants a token for changes is not offered changes without one: no button
+    // that could only fail (custom headers may carry the credentials).
+    const canAuthorize = caps.writeToken !== true || this.#init.token !== undefined || this.#init.headers !== undefined;
     this.#capabilities = {
       serverQuery: mode === 'auto' ? caps.serverQuery === true : mode === 'server',
       live: caps.live === true,
-      delete: caps.delete === true,
+      delete: caps.delete === true && canAuthorize,
+      restore: caps.restore === true && canAuthorize,
       history: caps.history !== false,
     };
     return this.#capabilities;
@@ -237,11 +284,15 @@ export class HttpSource implements ExperimentSource {
     return url;
   }
 
-  async #headers(accept: string, hasBody: boolean): Promise<Headers> {
+  async #headers(accept: string, hasBody: boolean, write: boolean): Promise<Headers> {
     const extra = typeof this.#init.headers === 'function' ? await this.#init.headers() : this.#init.headers;
     const headers = new Headers(extra);
     if (!headers.has('accept')) headers.set('accept', accept);
     if (hasBody) headers.set('content-type', 'application/json');
+    if (write && this.#init.token !== undefined) {
+      const token = typeof this.#init.token === 'function' ? await this.#init.token() : this.#init.token;
+      if (token) headers.set('authorization', `Bearer ${token}`);
+    }
     return headers;
   }
 
@@ -249,9 +300,26 @@ export class HttpSource implements ExperimentSource {
     return new SourceError('aborted', `${what}: the request to ${url.href} was cancelled.`, { location: url.href, cause });
   }
 
-  #httpError(status: number, url: URL, what: string, detail: string | undefined): SourceError {
+  #httpError(status: number, url: URL, what: string, detail: string | undefined, write: boolean): SourceError {
     const opts = { location: url.href, status };
     const said = detail ? ` The server said: ${detail}` : '';
+    if (write && status === 401) {
+      const has = this.#init.token !== undefined;
+      return new SourceError(
+        'not-allowed',
+        `${what} was refused: ${url.origin} needs ${has ? 'a different' : 'an'} access token for changes (HTTP 401). ` +
+          `Give the source the token the server was started with (new HttpSource({ baseUrl, token })); nothing was changed.${said}`,
+        opts,
+      );
+    }
+    if (write && status === 403) {
+      return new SourceError(
+        'not-allowed',
+        `${what} was refused: ${url.origin} does not accept changes from this page (HTTP 403). ` +
+          `Whoever runs the server must allow this page's origin (serve --cors-origin ${globalThis.location?.origin ?? 'ORIGIN'}) and set a token; nothing was changed.${said}`,
+        opts,
+      );
+    }
     if (status === 401 || status === 403) {
       return new SourceError('not-allowed', `You are not allowed to see these experiments: sign in or ask for access (${url.origin} answered HTTP ${status}).${said}`, opts);
     }
@@ -280,14 +348,14 @@ export class HttpSource implements ExperimentSource {
       try {
         const init: RequestInit = {
           method,
-          headers: await this.#headers(accept, options.body !== undefined),
+          headers: await this.#headers(accept, options.body !== undefined, !idempotent),
           credentials: this.#init.credentials ?? 'same-origin',
           signal: timed.signal,
         };
         if (options.body !== undefined) init.body = JSON.stringify(options.body);
         response = await this.#fetch(url.href, init);
         if (!(idempotent && RETRY_STATUSES.has(response.status) && attempt < retries)) {
-          if (!response.ok) throw this.#httpError(response.status, url, what, await errorDetail(response));
+          if (!response.ok && !options.okStatuses?.includes(response.status)) throw this.#httpError(response.status, url, what, await readErrorDetail(response), !idempotent);
           return { body: await read(response), response };
         }
         retryWait = retryAfterMs(response);
@@ -350,7 +418,7 @@ export class HttpSource implements ExperimentSource {
     if (isObject(body)) {
       if (typeof body.total === 'number') result.total = body.total;
       if (typeof body.nextToken === 'string' && body.nextToken !== '') result.nextToken = body.nextToken;
-      if (typeof body.changeSeq === 'number') this.#seq = Math.max(this.#seq ?? 0, body.changeSeq);
+      this.#setPosition(body.changeEpoch, body.changeSeq);
     }
     if (Object.keys(parsed.defaults).length > 0) this.#defaults = parsed.defaults;
     if (parsed.generatedAt) this.#generatedAt = parsed.generatedAt;
@@ -465,22 +533,45 @@ export class HttpSource implements ExperimentSource {
   }
 
   /** Asks the server to delete; resolves once it confirms (the server answers only when durable). Never retried. */
-  async delete(ids: string[]): Promise<void> {
+  async delete(ids: string[], signal?: AbortSignal): Promise<void> {
     if (ids.length === 0) return;
-    const url = this.#url('experiments/delete');
-    await this.#request(url, { method: 'POST', body: { ids }, what: `Deleting ${ids.length === 1 ? `experiment ${JSON.stringify(ids[0])}` : `${ids.length} experiments`}` }, 'application/json', (r) => r.text());
+    await this.#write('experiments/delete', ids, signal, `Deleting ${ids.length === 1 ? `experiment ${JSON.stringify(ids[0])}` : `${ids.length} experiments`}`);
+  }
+
+  /**
+   * Brings deleted records back (the server keeps them in its trash); resolves once that is
+   * durable. Ids the server no longer holds are skipped. Never retried. The restored records
+   * arrive as an `upsert` change.
+   */
+  async restore(ids: string[], signal?: AbortSignal): Promise<void> {
+    if (ids.length === 0) return;
+    await this.#write('experiments/restore', ids, signal, `Restoring ${ids.length === 1 ? `experiment ${JSON.stringify(ids[0])}` : `${ids.length} experiments`}`);
+  }
+
+  async #write(path: string, ids: string[], signal: AbortSignal | undefined, what: string): Promise<void> {
+    await this.#request(this.#url(path), { method: 'POST', body: { ids }, signal, what }, 'application/json', (r) => r.text());
   }
 
   // ---- live updates ----
 
   /**
-   * Live changes from `/changes`: Server-Sent Events, reconnecting with backoff (and replaying
-   * what was missed); polling when EventSource is missing, cannot authenticate, or keeps failing.
+   * Live changes from `/changes`: Server-Sent Events, reconnecting with backoff (at most 30 s
+   * apart) and catching up from the last change seen; polling when EventSource is missing,
+   * cannot authenticate, or keeps failing, and back to the stream once it works again. When the
+   * server cannot tell what was missed (it restarted, or the changes are no longer kept) the
+   * change is a `reload` with the reason. `onConnection` (or `connection` and the
+   * `connectionchange` event) tells whether it is online: called at once, then on every change.
    */
-  subscribe(onChange: (change: Change) => void): () => void {
+  subscribe(onChange: (change: Change) => void, onConnection?: (state: ConnectionState) => void): () => void {
     this.#listeners.add(onChange);
     this.#stopFeed ??= this.#startFeed();
+    const forward = onConnection && (() => onConnection(this.#connection));
+    if (forward) {
+      this.addEventListener('connectionchange', forward);
+      forward();
+    }
     return () => {
+      if (forward) this.removeEventListener('connectionchange', forward);
       this.#listeners.delete(onChange);
       if (this.#listeners.size === 0) {
         this.#stopFeed?.();
@@ -499,10 +590,11 @@ export class HttpSource implements ExperimentSource {
     }
   }
 
-  #onChangeData(type: string, data: unknown, seq: number | undefined): void {
-    if (seq !== undefined && Number.isFinite(seq)) this.#seq = Math.max(this.#seq ?? 0, seq);
-    if (type === 'reload') this.#emit({ type: 'reload' });
-    else if (type === 'delete' && isObject(data) && Array.isArray(data.ids)) {
+  #onChangeData(type: string, data: unknown): void {
+    if (type === 'reload') {
+      const reason = isObject(data) && typeof data.message === 'string' ? data.message : undefined;
+      this.#emit(reason ? { type: 'reload', reason } : { type: 'reload' });
+    } else if (type === 'delete' && isObject(data) && Array.isArray(data.ids)) {
       const ids = data.ids.filter((x): x is string => typeof x === 'string');
       if (ids.length > 0) this.#emit({ type: 'delete', ids });
     } else if (type === 'upsert' && isObject(data) && Array.isArray(data.experiments)) {
@@ -517,22 +609,39 @@ export class HttpSource implements ExperimentSource {
     let source: EventSource | undefined;
     let poller: AbortController | undefined;
     let failures = 0;
+    /** Answered polls since live updates fell back from the stream to polling (undefined: not fallen back). */
+    let pollsSinceFallBack: number | undefined;
     const ES = this.#init.EventSource ?? globalThis.EventSource;
     const live = this.#init.live ?? 'auto';
     const useSse = live !== 'poll' && typeof ES === 'function' && !(live === 'auto' && this.#init.headers);
     const base = this.#init.retryDelayMs ?? 300;
     const interval = this.#init.pollIntervalMs ?? 5000;
+    const backoff = (first: number, n: number) => Math.min(first * 2 ** n, MAX_RECONNECT_MS) * (0.75 + Math.random() / 4);
+
+    const online = (transport: 'sse' | 'poll') => this.#setConnection({ status: 'online', transport, lastUpdated: Date.now() });
+    const offline = (transport: 'sse' | 'poll', reason: string, wait: number) => {
+      const was = this.#connection;
+      // Everything up to the moment the connection was lost had arrived.
+      const lastUpdated = was.status === 'online' ? Date.now() : was.lastUpdated;
+      const next: ConnectionState = { status: 'offline', transport, reason, retryAt: Date.now() + wait };
+      if (lastUpdated !== undefined) next.lastUpdated = lastUpdated;
+      this.#setConnection(next);
+    };
 
     const openStream = () => {
       if (stopped) return;
       const url = this.#url('changes');
-      if (this.#seq !== undefined) url.searchParams.set('since', String(this.#seq));
+      const since = this.#since();
+      if (since !== undefined) url.searchParams.set('since', since);
       const es = new ES(url.href, { withCredentials: this.#init.credentials === 'include' });
       source = es;
+      let dropped = false;
       es.onopen = () => {
         failures = 0;
+        pollsSinceFallBack = undefined;
+        online('sse');
       };
-      for (const type of ['upsert', 'delete', 'reload']) {
+      for (const type of ['upsert', 'delete', 'reload', 'dropped']) {
         es.addEventListener(type, (event) => {
           const message = event as MessageEvent<string>;
           let data: unknown;
@@ -541,19 +650,33 @@ export class HttpSource implements ExperimentSource {
           } catch {
             return; // A garbled event is skipped; the next reload or upsert brings the state back.
           }
-          this.#onChangeData(type, data, message.lastEventId ? Number(message.lastEventId) : undefined);
+          const m = /^(?:([\w-]+):)?(\d+)$/.exec(message.lastEventId ?? '');
+          if (m) this.#setPosition(m[1] ?? this.#epoch, Number(m[2]));
+          if (this.#connection.status === 'online') this.#connection = { ...this.#connection, lastUpdated: Date.now() };
+          // The server dropped this stream (the client fell behind): reconnect at once and catch up.
+          if (type === 'dropped') dropped = true;
+          else this.#onChangeData(type, data);
         });
       }
       es.onerror = () => {
-        // Our own backoff instead of the browser's fixed retry; reconnect replays from #seq.
+        // Our own backoff instead of the browser's fixed retry; reconnect replays from the last position.
         es.close();
         source = undefined;
         if (stopped) return;
+        if (dropped) {
+          timer = setTimeout(openStream, base);
+          return;
+        }
         failures += 1;
         if (failures >= SSE_FAILURES_BEFORE_POLLING) {
           failures = 0;
+          pollsSinceFallBack = 0;
           poll();
-        } else timer = setTimeout(openStream, Math.min(base * 2 ** failures, 30_000));
+        } else {
+          const wait = backoff(base, failures);
+          offline('sse', `The live connection to ${this.#base.origin} was lost; reconnecting.`, wait);
+          timer = setTimeout(openStream, wait);
+        }
       };
     };
 
@@ -561,26 +684,48 @@ export class HttpSource implements ExperimentSource {
       if (stopped) return;
       poller = new AbortController();
       const params = new URLSearchParams();
-      if (this.#seq !== undefined) params.set('since', String(this.#seq));
-      this.#getJson('changes', { signal: poller.signal, what: 'The list of changes' }, params)
-        .then((body) => {
+      const since = this.#since();
+      if (since !== undefined) params.set('since', since);
+      const url = this.#url('changes', params);
+      this.#request(url, { signal: poller.signal, what: 'The list of changes', okStatuses: [410] }, 'application/json', async (r) => ({ status: r.status, text: await r.text() }))
+        .then(({ body: answer }) => {
           failures = 0;
-          if (!isObject(body)) return;
-          const next = typeof body.seq === 'number' ? body.seq : undefined;
-          if (body.reset === true) this.#onChangeData('reload', {}, next);
-          else if (Array.isArray(body.changes)) {
-            for (const c of body.changes) if (isObject(c) && typeof c.type === 'string') this.#onChangeData(c.type, c, typeof c.seq === 'number' ? c.seq : undefined);
+          if (pollsSinceFallBack !== undefined) pollsSinceFallBack += 1;
+          online('poll');
+          let body: unknown;
+          try {
+            body = parseJsonText(answer.text);
+          } catch {
+            return;
           }
-          if (next !== undefined) this.#seq = next;
+          if (!isObject(body)) return;
+          // 410 (or `reset: true`, from servers of the first contract version).
+          if (answer.status === 410 || body.reset === true) {
+            // The server cannot say what was missed: start over from where it stands now.
+            this.#epoch = undefined;
+            this.#seq = undefined;
+            this.#setPosition(body.epoch, body.seq);
+            this.#onChangeData('reload', { message: typeof body.error === 'string' ? body.error : 'The server cannot tell what changed: load everything again.' });
+            return;
+          }
+          if (Array.isArray(body.changes)) for (const c of body.changes) if (isObject(c) && typeof c.type === 'string') this.#onChangeData(c.type, c);
+          this.#setPosition(body.epoch ?? this.#epoch, body.seq);
         })
-        .catch(() => {
+        .catch((err: unknown) => {
           failures += 1;
+          if (!stopped) offline('poll', err instanceof Error ? err.message : String(err), backoff(interval, failures));
         })
         .finally(() => {
-          if (!stopped) timer = setTimeout(poll, failures === 0 ? interval : Math.min(interval * 2 ** failures, 5 * 60_000));
+          if (stopped) return;
+          if (failures === 0 && pollsSinceFallBack !== undefined && pollsSinceFallBack >= SSE_RETRY_AFTER_POLLS) {
+            // The stream may work again (a proxy restarted): it is cheaper and immediate.
+            pollsSinceFallBack = undefined;
+            openStream();
+          } else timer = setTimeout(poll, failures === 0 ? interval : backoff(interval, failures));
         });
     };
 
+    this.#setConnection({ ...this.#connection, status: 'connecting', transport: useSse ? 'sse' : 'poll' });
     if (useSse) openStream();
     else poll();
     return () => {

@@ -148,7 +148,7 @@ interface NarrowedRead {
  * Every request carries an AbortSignal.
  */
 export class MlflowSource implements ExperimentSource {
-  readonly capabilities: SourceCapabilities = { delete: true, live: true, serverQuery: true, history: true };
+  readonly capabilities: SourceCapabilities = { delete: true, live: true, serverQuery: true, history: true, restore: true };
   readonly label: string;
   readonly #root: URL;
   readonly #api: URL;

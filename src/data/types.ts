@@ -199,6 +199,8 @@ export interface Query {
 
 export interface SourceCapabilities {
   delete: boolean;
+  /** Deleted records can be brought back with `restore()` (the source keeps them). Absent: no. */
+  restore?: boolean;
   live: boolean;
   serverQuery: boolean;
   history: boolean;
@@ -236,7 +238,8 @@ export interface Page {
 export type Change =
   | { type: 'upsert'; experiments: Experiment[] }
   | { type: 'delete'; ids: string[] }
-  | { type: 'reload' };
+  /** Load everything again: the source cannot tell what changed (`reason` says why, in words). */
+  | { type: 'reload'; reason?: string };
 
 export interface ExperimentSource {
   readonly capabilities: SourceCapabilities;
@@ -252,7 +255,10 @@ export interface ExperimentSource {
   artifact?(id: string, artifact: Artifact, signal?: AbortSignal): Promise<Blob | URL>;
   /** Resolves only once the deletion is durable. */
   delete?(ids: string[]): Promise<void>;
-  /** Brings deleted records back; present only when the source keeps deleted records. */
+  /**
+   * Brings deleted records back; present only when the source keeps deleted records
+   * (`capabilities.restore`). Resolves once that is durable; ids it no longer holds are skipped.
+   */
   restore?(ids: string[], signal?: AbortSignal): Promise<void>;
   subscribe?(onChange: (change: Change) => void): () => void;
   /** Releases connections (IndexedDB, event streams) when the dashboard stops using the source. */
