@@ -176,9 +176,20 @@ export const dashboardStyles = css`
     font-weight: 600;
   }
   .status-icon {
+    display: inline-flex;
+    flex: none;
+  }
+  /* The table's icons (table/icons.ts): 1em, in the text's colour, sitting on its baseline. */
+  .svg-icon {
     display: inline-block;
-    width: 1.1em;
-    text-align: center;
+    flex: none;
+    vertical-align: -0.125em;
+  }
+  .details-button .icon-chevron {
+    transition: transform 0.1s;
+  }
+  .details-button[aria-expanded='true'] .icon-chevron {
+    transform: rotate(90deg);
   }
   .status-completed {
     color: var(--_completed);

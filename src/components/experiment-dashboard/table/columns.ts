@@ -4,9 +4,13 @@ import type { CellComponent, ColumnDefinition, RowComponent } from 'tabulator-ta
 import type { Attribute, AttributeValue } from '../../../data/attributes.js';
 import { clipText, formatDuration, formatNumber, formatTime } from '../../../data/format.js';
 import type { Experiment, Goal, Status } from '../../../data/types.js';
+import { chevronIcon, funnelIcon, statusIcon, trashIcon } from './icons.js';
 import { EMPTY_GROUP, compareValues, groupAggregate, rankValue } from './ranks.js';
 
-/** Text symbols, so status reads as text + icon, never colour alone. */
+/**
+ * Text symbols of the statuses, for plain-text places. The table and anything that can hold an
+ * element use statusIcon (icons.ts): these symbols depend on the fonts a machine has.
+ */
 export const STATUS_ICONS: Record<Status, string> = {
   completed: '✓',
   failed: '✗',
@@ -64,21 +68,6 @@ function formatWhole(attr: Attribute, v: AttributeValue): string {
   return typeof v === 'string' ? v : String(v);
 }
 
-const SVG = 'http://www.w3.org/2000/svg';
-
-/** A funnel drawn in SVG: no icon font to load, same on every system. */
-function funnelIcon(): SVGSVGElement {
-  const svg = document.createElementNS(SVG, 'svg');
-  svg.setAttribute('viewBox', '0 0 16 16');
-  svg.setAttribute('width', '12');
-  svg.setAttribute('height', '12');
-  svg.setAttribute('aria-hidden', 'true');
-  const path = svg.appendChild(document.createElementNS(SVG, 'path'));
-  path.setAttribute('d', 'M1 2h14l-5.5 6.5V14l-3-1.5V8.5z');
-  path.setAttribute('fill', 'currentColor');
-  return svg;
-}
-
 /** A column title that screen readers read and the narrow header does not show. */
 function hiddenText(text: string): HTMLElement {
   const s = document.createElement('span');
@@ -96,13 +85,13 @@ function ownEvents<T extends HTMLElement>(el: T): T {
   return el;
 }
 
-function button(label: string, text: string, className: string): HTMLButtonElement {
+function button(label: string, icon: SVGSVGElement, className: string): HTMLButtonElement {
   const b = document.createElement('button');
   b.type = 'button';
   b.className = className;
   b.setAttribute('aria-label', clipText(label, LABEL_LIMIT));
   b.title = clipText(label, LABEL_LIMIT);
-  b.textContent = text;
+  b.append(icon);
   return ownEvents(b);
 }
 
@@ -205,7 +194,7 @@ interface RowActions {
 export function detailsColumn(nameOf: (e: Experiment) => string, expanded: ReadonlySet<string>, actions: RowActions): ColumnDefinition {
   return controlColumn(DETAILS_COLUMN, 'Details', 36, () => hiddenText('Details'), (e) => {
     const open = expanded.has(e.id);
-    const b = button(`Details ${nameOf(e)}`, open ? '▾' : '▸', 'details-button');
+    const b = button(`Details ${nameOf(e)}`, chevronIcon(), 'details-button');
     b.setAttribute('aria-expanded', String(open));
     b.addEventListener('click', () => actions.onToggleDetails?.(e));
     return b;
@@ -214,7 +203,7 @@ export function detailsColumn(nameOf: (e: Experiment) => string, expanded: Reado
 
 export function deleteColumn(nameOf: (e: Experiment) => string, actions: RowActions): ColumnDefinition {
   return controlColumn(DELETE_COLUMN, 'Delete', 44, () => hiddenText('Delete'), (e) => {
-    const b = button(`Delete ${nameOf(e)}`, '🗑', 'delete-button');
+    const b = button(`Delete ${nameOf(e)}`, trashIcon(), 'delete-button');
     b.addEventListener('click', () => actions.onDeleteRequest?.(e));
     return b;
   });
@@ -272,8 +261,7 @@ export function attributeColumn(
         ev.stopPropagation();
         onSortKey(attr);
       });
-      const b = button(`Filter ${attr.label}`, '', 'filter-button');
-      b.append(funnelIcon());
+      const b = button(`Filter ${attr.label}`, funnelIcon(), 'filter-button');
       b.dataset.attribute = attr.id;
       const on = filtered.has(attr.id);
       b.classList.toggle('filter-on', on);
@@ -297,9 +285,10 @@ export function formatCell(attr: Attribute, e: Experiment): HTMLElement | Text {
     badge.setAttribute('part', `status status-${e.status}`);
     const icon = badge.appendChild(document.createElement('span'));
     icon.className = 'status-icon';
-    icon.setAttribute('aria-hidden', 'true');
-    icon.textContent = STATUS_ICONS[e.status];
-    badge.append(STATUS_LABELS[e.status]);
+    icon.append(statusIcon(e.status));
+    const label = badge.appendChild(document.createElement('span'));
+    label.className = 'status-label';
+    label.textContent = STATUS_LABELS[e.status] ?? String(e.status);
     const raw = e.statusDetail?.raw;
     if (raw && raw.toLowerCase() !== e.status) badge.title = clipText(`${STATUS_LABELS[e.status]} (source: ${raw})${e.statusDetail?.reason ? ` ${e.statusDetail.reason}` : ''}`, LABEL_LIMIT);
     return badge;
