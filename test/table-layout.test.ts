@@ -166,9 +166,9 @@ describe('the controls in the table', () => {
 describe('group headers', () => {
   it('print the best and mean main metric with the precision of the column beside them', async function () {
     this.timeout(30000);
-    const e = (id: string, value: number): Experiment => ({ id, name: id, status: 'completed', operator: 'ada', mainMetric: { key: 'acc', value, goal: 'maximize' } });
+    const e = (id: string, value: number): Experiment => ({ id, name: id, status: 'completed', operator: 'ada', metrics: { acc: { last: value } }, mainMetric: { key: 'acc', value, goal: 'maximize' } });
     const el = await dashboardAt(1280, 800, [e('a', 0.5), e('b', 0.25), e('c', 0.26)], { 'group-by': 'operator', 'main-metric': 'acc:max' });
-    await waitUntil(() => el.shadowRoot!.querySelector('.group-agg'), 'group header');
+    await waitUntil(() => el.shadowRoot!.querySelector('.group-agg'), `group header: ${el.shadowRoot!.querySelector('.tabulator-group')?.textContent}`);
     const cells = rows(el).map((r) => cell(r, 'mainMetric').textContent);
     expect(cells).to.have.members(['0.5', '0.25', '0.26']);
     expect(el.shadowRoot!.querySelector('.group-agg')!.textContent).to.equal(' · best 0.5 · mean 0.34');

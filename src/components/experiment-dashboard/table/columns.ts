@@ -118,9 +118,35 @@ export function groupHeader(attr: Attribute, value: unknown, count: number, data
   if (agg.best !== undefined) {
     const a = el.appendChild(document.createElement('span'));
     a.className = 'group-agg';
-    a.textContent = ` · best ${formatNumber(agg.best)} · mean ${formatNumber(agg.mean)}`;
+    // The best is one of the column's values, printed as its cell prints it; the mean no finer
+    // than the values it is the mean of (0.5, 0.25, 0.26 → 0.34, not 0.336667).
+    a.textContent = ` · best ${formatNumber(agg.best)} · mean ${formatAtMost(agg.mean, shownDecimals(data))}`;
   }
   return el;
+}
+
+/** Values read to find how many decimals a column shows: a group may hold 100,000 records. */
+const DECIMALS_SAMPLE = 1000;
+
+/** Decimals the main-metric cells of (up to DECIMALS_SAMPLE of) `data` show at most. */
+function shownDecimals(data: readonly Experiment[]): number {
+  let most = 0;
+  for (let i = 0; i < data.length && i < DECIMALS_SAMPLE; i++) {
+    const v = data[i]?.mainMetric?.value;
+    if (typeof v !== 'number' || !Number.isFinite(v) || Number.isInteger(v)) continue;
+    const text = formatNumber(v);
+    const dot = text.indexOf('.');
+    if (text.includes('e')) return Infinity;
+    if (dot >= 0) most = Math.max(most, text.length - dot - 1);
+  }
+  return most;
+}
+
+/** `value` as formatNumber prints it, with at most `decimals` decimals. */
+function formatAtMost(value: number | undefined, decimals: number): string {
+  if (value === undefined || !Number.isFinite(value) || decimals === Infinity) return formatNumber(value);
+  const rounded = Number(value.toFixed(Math.min(decimals, 20)));
+  return formatNumber(rounded);
 }
 
 /** A narrow column of per-row controls: fixed, not sortable, not resizable. */
