@@ -494,15 +494,51 @@ export const dashboardStyles = css`
   .tabulator-row.row-expanded {
     background-color: var(--_bg);
   }
+  /* The detail under an expanded row: as wide as the part of the table in view and held at its
+     left edge while the columns scroll sideways; as tall as its content, up to about the table's
+     visible height (taller rows break Tabulator's virtual renderer: TABULATOR.md), then it scrolls
+     inside. The row is re-measured whenever the detail changes size (table-controller.ts). */
   .row-detail {
+    --_detail-max: min(var(--experiment-dashboard-detail-max-height, 640px), max(200px, var(--_visible-height, 640px) - 72px));
     display: block;
+    position: sticky;
+    left: 0;
     box-sizing: border-box;
-    width: 100%;
-    max-height: var(--experiment-dashboard-detail-max-height, 420px);
+    width: var(--_visible-width, 100%);
+    max-height: var(--_detail-max);
     overflow: auto;
     border-top: 1px solid var(--_border);
+    background: var(--_bg);
     white-space: normal;
     cursor: auto;
+  }
+  .row-detail > experiment-row-detail {
+    max-height: var(--_detail-max);
+  }
+  /* Columns frozen at the left (status, name, the row's controls) and at the right (Delete):
+     Tabulator's own rules for them are trimmed from its stylesheet (scripts/css-text.mjs). */
+  .tabulator .tabulator-header .tabulator-frozen,
+  .tabulator-row .tabulator-cell.tabulator-frozen {
+    z-index: 11;
+  }
+  .tabulator .tabulator-frozen.tabulator-frozen-left {
+    border-right: 2px solid var(--_border);
+  }
+  .tabulator .tabulator-frozen.tabulator-frozen-right {
+    border-left: 2px solid var(--_border);
+  }
+  /* On a phone (table/columns.ts NARROW_TABLE): the status is its icon, its word kept for
+     screen readers and in the cell's tooltip. */
+  .narrow .status-label {
+    position: absolute;
+    width: 1px;
+    height: 1px;
+    overflow: hidden;
+    clip: rect(0 0 0 0);
+    white-space: nowrap;
+  }
+  .narrow .status-icon {
+    font-size: 1.15em;
   }
   .group-header {
     display: inline-flex;

@@ -32,6 +32,28 @@ export const STATUS_LABELS: Record<Status, string> = {
 /** Default widths by attribute id, then by kind: fixed widths avoid Tabulator's costly auto-fit. */
 const WIDTHS: Record<string, number> = { status: 130, name: 260, mainMetric: 130, operator: 150, 'times.started': 160, duration: 110, group: 220, tags: 180 };
 const KIND_WIDTHS: Record<string, number> = { number: 120, date: 160, text: 170, enum: 130, list: 180, boolean: 90 };
+/** Below this width (px) the table is laid out for a phone: narrow columns, status as its icon. */
+export const NARROW_TABLE = 600;
+/** Widths on a phone: status, name and main metric fit beside the row's controls in 360 px. */
+const NARROW_WIDTHS: Record<string, number> = { status: 36, name: 116, mainMetric: 92 };
+const NARROW_OTHER = 110;
+
+/** A column's width on a phone: the narrow one, or the user's when that is narrower. */
+export function narrowWidth(attr: Attribute, chosen: number | undefined): number {
+  const narrow = NARROW_WIDTHS[attr.id] ?? Math.min(NARROW_OTHER, KIND_WIDTHS[attr.kind] ?? NARROW_OTHER);
+  return chosen === undefined ? narrow : Math.min(chosen, narrow);
+}
+
+/** Columns that stay at the left while the table scrolls sideways, when they lead. */
+const FROZEN = new Set(['status', 'name']);
+
+/** How many of the leading columns (ids in order) stay at the left: status and name, when first. */
+export function frozenPrefix(ids: readonly string[]): number {
+  let n = 0;
+  while (n < ids.length && FROZEN.has(ids[n] as string)) n++;
+  return n;
+}
+
 const SELECT_COLUMN = '__select';
 const DETAILS_COLUMN = '__details';
 export const DELETE_COLUMN = '__delete';
@@ -317,6 +339,8 @@ export function formatCell(attr: Attribute, e: Experiment): HTMLElement | Text {
     label.textContent = STATUS_LABELS[e.status] ?? String(e.status);
     const raw = e.statusDetail?.raw;
     if (raw && raw.toLowerCase() !== e.status) badge.title = clipText(`${STATUS_LABELS[e.status]} (source: ${raw})${e.statusDetail?.reason ? ` ${e.statusDetail.reason}` : ''}`, LABEL_LIMIT);
+    // On a phone the word is hidden (styles: .narrow): the tooltip says it.
+    else badge.title = label.textContent;
     return badge;
   }
   const v = attr.get(e);
@@ -330,6 +354,13 @@ export function formatCell(attr: Attribute, e: Experiment): HTMLElement | Text {
     return wrap;
   }
   const text = formatWhole(attr, v);
+  if (attr.id === 'name' && text.length <= CELL_TEXT_LIMIT) {
+    // A name cut by its column (on a phone, or a long one) can still be read whole.
+    const name = document.createElement('span');
+    name.textContent = text;
+    name.title = text;
+    return name;
+  }
   if (text.length <= CELL_TEXT_LIMIT) return document.createTextNode(text);
   // Cut: the tooltip says so; the row's details hold the whole value.
   const cut = document.createElement('span');
