@@ -48,6 +48,10 @@ export const dashboardStyles = css`
     --_min-height: var(--experiment-dashboard-min-height, 420px);
     --_cell-padding: var(--experiment-dashboard-cell-padding, 4px 6px);
     --_row-height: var(--experiment-dashboard-row-height, 0);
+    /* States derived from the palette (so a custom palette keeps them readable): a hovered
+       header or group, and a selected row. Text on them keeps 4.5:1 in both themes. */
+    --_header-hover: color-mix(in srgb, var(--_header-bg), var(--_fg) 8%);
+    --_selected: color-mix(in srgb, var(--_bg), var(--_accent) 11%);
 
     display: block;
     box-sizing: border-box;
@@ -268,9 +272,24 @@ export const dashboardStyles = css`
     transform: rotate(180deg);
   }
 
+  .tabulator-row.row-selected,
+  .tabulator-row.row-selected .tabulator-cell {
+    background-color: var(--_selected);
+  }
   .tabulator-row.row-active,
   .tabulator-row.row-active .tabulator-cell {
     background-color: var(--_hover);
+  }
+  /* Tabulator's hover colours are fixed light greys (#cdcdcd under the dark theme's near-white
+     text is 1.2:1): the palette's instead. */
+  @media (hover: hover) and (pointer: fine) {
+    .tabulator .tabulator-header .tabulator-col.tabulator-sortable.tabulator-col-sorter-element:hover,
+    .tabulator .tabulator-row.tabulator-group:hover {
+      background-color: var(--_header-hover);
+    }
+  }
+  .tabulator .tabulator-header .tabulator-col:focus-within {
+    background-color: var(--_header-hover);
   }
   .tabulator:focus-visible .tabulator-row.row-active {
     outline: 2px solid var(--_accent);

@@ -218,6 +218,7 @@ export function selectColumn(nameOf: (e: Experiment) => string, selected: Set<st
       box.addEventListener('change', () => {
         if (box.checked) selected.add(e.id);
         else selected.delete(e.id);
+        box.closest('.tabulator-row')?.classList.toggle('row-selected', box.checked);
         changed(false);
       });
       return box;
@@ -227,7 +228,10 @@ export function selectColumn(nameOf: (e: Experiment) => string, selected: Set<st
 
 /** The checkboxes drawn in `root` show `selected`; the header's is cleared with the selection. */
 export function refreshSelectCells(root: HTMLElement, selected: ReadonlySet<string>): void {
-  for (const box of root.querySelectorAll<HTMLInputElement>('input.select-row')) box.checked = selected.has(box.dataset.id ?? '');
+  for (const box of root.querySelectorAll<HTMLInputElement>('input.select-row')) {
+    box.checked = selected.has(box.dataset.id ?? '');
+    box.closest('.tabulator-row')?.classList.toggle('row-selected', box.checked);
+  }
   const all = root.querySelector<HTMLInputElement>('input.select-all');
   if (all && selected.size === 0) all.checked = false;
 }

@@ -504,6 +504,7 @@ export class TableController {
     const el = row.getElement();
     const e = row.getData() as Experiment;
     el.setAttribute('aria-rowindex', String(row.getPosition() || ''));
+    el.classList.toggle('row-selected', this.#selected.has(e.id));
     // Idempotent: runs again on reformat/update, which do not clear the row (TABULATOR.md).
     const existing = el.querySelector(':scope > .row-detail');
     if (this.#expanded.has(e.id)) {
