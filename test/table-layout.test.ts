@@ -123,6 +123,29 @@ describe('the inline detail', () => {
   });
 });
 
+describe('the inline detail, taller than the table', () => {
+  it('scrolls inside itself, and no row shows above its table header', async function () {
+    this.timeout(30000);
+    const el = await dashboardAt(1280, 480);
+    const row = rows(el)[1]!;
+    row.querySelector<HTMLButtonElement>('button.details-button')!.click();
+    await waitUntil(() => row.querySelector('experiment-row-detail')?.shadowRoot?.querySelector('[role="tab"]'), 'detail rendered', { timeout: 10000 });
+    const d = row.querySelector('experiment-row-detail')!;
+    [...d.shadowRoot!.querySelectorAll<HTMLElement>('[role="tab"]')].find((t) => /metrics/i.test(t.textContent ?? ''))!.click();
+    await waitUntil(() => d.shadowRoot!.querySelector('table.metrics tbody tr'), 'metrics shown');
+    const panel = [...d.shadowRoot!.querySelectorAll<HTMLElement>('[role="tabpanel"]')].find((p) => p.offsetParent)!;
+    await waitUntil(() => panel.scrollHeight > panel.clientHeight, 'the panel scrolls');
+    // Capped near the table's height, so the row stays workable in the virtual table.
+    expect(row.querySelector('.row-detail')!.getBoundingClientRect().height).to.be.at.most(holder(el).clientHeight);
+    panel.scrollTop = 45;
+    await frames(2);
+    const top = panel.getBoundingClientRect().top + panel.clientTop;
+    const th = d.shadowRoot!.querySelector('table.metrics thead th')!.getBoundingClientRect();
+    const peeking = [...d.shadowRoot!.querySelectorAll('table.metrics tbody tr')].map((r) => r.getBoundingClientRect()).reduce((sum, r) => sum + Math.max(0, Math.min(r.bottom, th.top) - Math.max(r.top, top)), 0);
+    expect(peeking, 'px of rows above the sticky header').to.equal(0);
+  });
+});
+
 describe('the columns at 1280 px', () => {
   it('show every default header whole, and each row keeps its Delete button in view', async function () {
     this.timeout(30000);

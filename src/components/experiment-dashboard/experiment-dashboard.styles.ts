@@ -534,6 +534,13 @@ export const dashboardStyles = css`
   .row-detail > experiment-row-detail {
     max-height: var(--_detail-max);
   }
+  /* A sticky table header inside the detail sticks at the panel's padding edge: with a top
+     padding, rows scrolled under it peek out above it. The same space as a border, outside the
+     scrolling area, keeps the look. */
+  .row-detail > experiment-row-detail::part(section) {
+    padding-top: 0;
+    border-top: 8px solid transparent;
+  }
   /* Columns frozen at the left (status, name, the row's controls) and at the right (Delete):
      Tabulator's own rules for them are trimmed from its stylesheet (scripts/css-text.mjs). */
   .tabulator .tabulator-header .tabulator-frozen,
