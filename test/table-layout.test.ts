@@ -214,4 +214,14 @@ describe('on a phone (360 px)', () => {
     }
     expect(document.documentElement.scrollWidth).to.be.at.most(360);
   });
+
+  it('wraps a long group header within the screen', async function () {
+    this.timeout(30000);
+    const el = await dashboardAt(360, 740, undefined, { 'group-by': 'params.optimizer' });
+    await waitUntil(() => el.shadowRoot!.querySelector('.tabulator-group .group-agg'), 'group header');
+    await frames(2);
+    const group = el.shadowRoot!.querySelector<HTMLElement>('.tabulator-group')!;
+    inside(group.querySelector('.group-agg')!.getBoundingClientRect(), { left: 0, top: 0, right: 360, bottom: 740 }, 'group numbers');
+    expect(group.scrollWidth).to.be.at.most(group.clientWidth);
+  });
 });

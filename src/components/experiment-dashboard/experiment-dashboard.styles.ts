@@ -566,10 +566,12 @@ export const dashboardStyles = css`
   .narrow .status-icon {
     font-size: 1.15em;
   }
+  /* Inline text, so a long header wraps like a sentence. */
   .group-header {
-    display: inline-flex;
-    gap: 0.3em;
-    align-items: baseline;
+    display: inline;
+  }
+  .tabulator .tabulator-row.tabulator-group .group-header span {
+    margin-left: 0;
   }
   .group-attr,
   .group-count,
@@ -582,7 +584,16 @@ export const dashboardStyles = css`
   .group-value {
     unicode-bidi: isolate;
   }
+  /* A group header stays in view while the columns scroll sideways, and a long group value
+     (a JSON object, a path) wraps within it instead of running off the right edge. */
   .tabulator .tabulator-row.tabulator-group {
+    position: sticky;
+    left: 0;
+    box-sizing: border-box;
+    width: var(--_visible-width, 100%);
+    min-width: 0;
+    white-space: normal;
+    overflow-wrap: anywhere;
     background: var(--_header-bg);
     color: var(--_fg);
     border-color: var(--_border);
