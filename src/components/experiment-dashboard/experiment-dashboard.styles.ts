@@ -523,7 +523,7 @@ export const dashboardStyles = css`
     position: sticky;
     left: 0;
     box-sizing: border-box;
-    width: var(--_visible-width, 100%);
+    width: min(var(--_visible-width, 100%), 100%);
     max-height: var(--_detail-max);
     overflow: auto;
     border-top: 1px solid var(--_border);
@@ -590,7 +590,7 @@ export const dashboardStyles = css`
     position: sticky;
     left: 0;
     box-sizing: border-box;
-    width: var(--_visible-width, 100%);
+    width: min(var(--_visible-width, 100%), 100%);
     min-width: 0;
     white-space: normal;
     overflow-wrap: anywhere;
