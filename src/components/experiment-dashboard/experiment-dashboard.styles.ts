@@ -189,6 +189,11 @@ export const dashboardStyles = css`
     flex: none;
     vertical-align: -0.125em;
   }
+  /* Solid shapes read better than outlines at text size. */
+  .icon-status-running path,
+  .icon-status-interrupted path {
+    fill: currentColor;
+  }
   .details-button .icon-chevron {
     transition: transform 0.1s;
   }
