@@ -213,6 +213,8 @@ describe('on a phone (360 px)', () => {
       expect(cell(row, 'status').textContent).to.match(/Completed|Failed|Running|Dead|Queued|Interrupted/);
     }
     expect(document.documentElement.scrollWidth).to.be.at.most(360);
+    // The cut main-metric title is whole in its tooltip.
+    expect(el.shadowRoot!.querySelector<HTMLElement>('.tabulator-col[tabulator-field="mainMetric"] .col-title-text')!.title).to.equal('val_accuracy (max) (mainMetric)');
   });
 
   it('wraps a long group header within the screen', async function () {

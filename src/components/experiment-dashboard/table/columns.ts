@@ -302,7 +302,8 @@ export function attributeColumn(
       const text = wrap.appendChild(document.createElement('span'));
       text.className = 'col-title-text';
       text.textContent = attr.label;
-      text.title = clipText(attr.id, LABEL_LIMIT);
+      // The whole title when the column cuts it (on a phone), with the attribute it shows.
+      text.title = clipText(attr.label === attr.id ? attr.id : `${attr.label} (${attr.id})`, LABEL_LIMIT);
       // Sorting from the keyboard: Tabulator's headers only sort on a click.
       text.tabIndex = 0;
       text.setAttribute('role', 'button');
