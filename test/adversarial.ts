@@ -233,6 +233,16 @@ export interface ScanResult {
  * than the filter button's icon, links and URL attributes that are not http(s)/blob (or a data:
  * download of a non-document type), style attributes that load or run anything.
  */
+/**
+ * One of the elements' own icons (table/icons.ts): decorative, marked `svg-icon`, nothing in it
+ * but paths with a `d` (the filter button's older icon: a filled path).
+ */
+function ownIcon(svg: Element): boolean {
+  if (svg.getAttribute('aria-hidden') !== 'true' || !(svg.classList.contains('svg-icon') || svg.parentElement?.matches('button.filter-button'))) return false;
+  const inner = [...svg.querySelectorAll('*')];
+  return inner.length > 0 && inner.every((p) => p.localName === 'path' && p.parentElement === svg && [...p.attributes].every((a) => a.name === 'd' || a.name === 'fill'));
+}
+
 export function scan(root: Element): ScanResult {
   const problems: string[] = [];
   const texts: string[] = [];
@@ -252,10 +262,9 @@ export function scan(root: Element): ScanResult {
       const where = `<${tag}${element.id ? `#${element.id}` : ''}${element.getAttribute('class') ? `.${element.getAttribute('class')!.split(/\s+/).join('.')}` : ''}>`;
       if (!ALLOWED_TAGS.has(tag)) problems.push(`unexpected element ${where}`);
       if (tag === 'svg' || (element.namespaceURI === 'http://www.w3.org/2000/svg' && tag !== 'path')) {
-        const ours = tag === 'svg' && element.getAttribute('aria-hidden') === 'true' && element.parentElement?.matches('button.filter-button') && element.querySelectorAll('*').length === 1 && element.firstElementChild?.localName === 'path';
-        if (!ours) problems.push(`svg outside the filter icon: ${where}`);
+        if (!(tag === 'svg' && ownIcon(element))) problems.push(`svg other than our icons: ${where}`);
       }
-      if (tag === 'path' && !(element.parentElement?.localName === 'svg' && element.parentElement.parentElement?.matches('button.filter-button'))) problems.push(`path outside the filter icon: ${where}`);
+      if (tag === 'path' && !(element.parentElement?.localName === 'svg' && ownIcon(element.parentElement))) problems.push(`path outside our icons: ${where}`);
       for (const attr of [...element.attributes]) {
         const name = attr.name.toLowerCase();
         if (name.startsWith('on')) problems.push(`event handler attribute ${name}=${JSON.stringify(attr.value.slice(0, 60))} on ${where}`);

@@ -22,7 +22,7 @@ describe('<experiment-dashboard endpoint> (HTTP, server-query mode)', () => {
     await waitUntil(() => cellTexts(el)[0]?.[1] !== firstPage[0], 'second page rows');
     el.setViewState({ filters: [{ attribute: 'status', op: 'in', value: ['failed'] }] });
     await waitUntil(() => pager(el)!.textContent!.includes('Page 1 of'));
-    await waitUntil(() => cellTexts(el).length > 0 && cellTexts(el).every((r) => r[0] === '✗Failed'), 'only failed runs from the server');
+    await waitUntil(() => cellTexts(el).length > 0 && cellTexts(el).every((r) => r[0] === 'Failed'), 'only failed runs from the server');
   });
 
   it('shows a named error when the service is unreachable', async () => {

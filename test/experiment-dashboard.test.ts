@@ -16,13 +16,13 @@ describe('<experiment-dashboard> from the src URL', () => {
     await waitForRows(el, 6);
     expect(headerTitles(el)).to.deep.equal(['Status', 'Name', 'accuracy (max)', 'Operator', 'Started', 'Duration', 'Group', 'Tags']);
     const byName = new Map(cellTexts(el).map((r) => [r[1], r]));
-    expect(byName.get('baseline')?.[0]).to.equal('✓Completed');
-    expect(byName.get('bigger model')?.[0]).to.equal('✗Failed');
-    expect(byName.get('long sweep')?.[0]).to.equal('▶Running');
+    expect(byName.get('baseline')?.[0]).to.equal('Completed');
+    expect(byName.get('bigger model')?.[0]).to.equal('Failed');
+    expect(byName.get('long sweep')?.[0]).to.equal('Running');
     // Heartbeat 90 min before generatedAt: dead, measured against the snapshot, not the clock.
-    expect(byName.get('silent')?.[0]).to.equal('†Dead');
-    expect(byName.get('waiting')?.[0]).to.equal('◷Queued');
-    expect(byName.get('stopped by hand')?.[0]).to.equal('■Interrupted');
+    expect(byName.get('silent')?.[0]).to.equal('Dead');
+    expect(byName.get('waiting')?.[0]).to.equal('Queued');
+    expect(byName.get('stopped by hand')?.[0]).to.equal('Interrupted');
     expect(byName.get('baseline')?.[2]).to.equal('0.91');
     expect(byName.get('baseline')?.[5]).to.equal('1 h 30 min');
     // Running: counted up to generatedAt (12:00), not to today.
@@ -222,7 +222,7 @@ describe('the self-contained bundle', () => {
     const el = frame.contentDocument!.querySelector('experiment-dashboard') as ExperimentDashboard;
     await waitUntil(() => el.shadowRoot?.querySelectorAll('.tabulator-row').length === 6, 'bundle rendered 6 rows', { timeout: 10000 });
     const statuses = [...el.shadowRoot!.querySelectorAll('.status')].map((s) => s.textContent);
-    expect(statuses).to.include('✓Completed');
+    expect(statuses).to.include('Completed');
     expect(errors).to.deep.equal([]);
     frame.remove();
   });

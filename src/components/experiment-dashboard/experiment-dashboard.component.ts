@@ -158,7 +158,7 @@ type Popover =
  * @cssproperty [--experiment-dashboard-min-height=420px] - Minimum height of the whole element.
  * @cssproperty [--experiment-dashboard-cell-padding=4px 6px] - Padding of table cells (the `density` attribute sets it).
  * @cssproperty [--experiment-dashboard-row-height=0] - Minimum height of a table row.
- * @cssproperty [--experiment-dashboard-detail-max-height=420px] - Height cap of an inline row detail (it scrolls inside).
+ * @cssproperty [--experiment-dashboard-detail-max-height=640px] - Height cap of an inline row detail (and at most about the table's visible height); it scrolls inside beyond.
  */
 export class ExperimentDashboard extends LitElement {
   static override styles = [unsafeCSS(tabulatorCss), dashboardStyles];

@@ -48,6 +48,10 @@ export const dashboardStyles = css`
     --_min-height: var(--experiment-dashboard-min-height, 420px);
     --_cell-padding: var(--experiment-dashboard-cell-padding, 4px 6px);
     --_row-height: var(--experiment-dashboard-row-height, 0);
+    /* States derived from the palette (so a custom palette keeps them readable): a hovered
+       header or group, and a selected row. Text on them keeps 4.5:1 in both themes. */
+    --_header-hover: color-mix(in srgb, var(--_header-bg), var(--_fg) 8%);
+    --_selected: color-mix(in srgb, var(--_bg), var(--_accent) 11%);
 
     display: block;
     box-sizing: border-box;
@@ -176,9 +180,25 @@ export const dashboardStyles = css`
     font-weight: 600;
   }
   .status-icon {
+    display: inline-flex;
+    flex: none;
+  }
+  /* The table's icons (table/icons.ts): 1em, in the text's colour, sitting on its baseline. */
+  .svg-icon {
     display: inline-block;
-    width: 1.1em;
-    text-align: center;
+    flex: none;
+    vertical-align: -0.125em;
+  }
+  /* Solid shapes read better than outlines at text size. */
+  .icon-status-running path,
+  .icon-status-interrupted path {
+    fill: currentColor;
+  }
+  .details-button .icon-chevron {
+    transition: transform 0.1s;
+  }
+  .details-button[aria-expanded='true'] .icon-chevron {
+    transform: rotate(90deg);
   }
   .status-completed {
     color: var(--_completed);
@@ -257,9 +277,24 @@ export const dashboardStyles = css`
     transform: rotate(180deg);
   }
 
+  .tabulator-row.row-selected,
+  .tabulator-row.row-selected .tabulator-cell {
+    background-color: var(--_selected);
+  }
   .tabulator-row.row-active,
   .tabulator-row.row-active .tabulator-cell {
     background-color: var(--_hover);
+  }
+  /* Tabulator's hover colours are fixed light greys (#cdcdcd under the dark theme's near-white
+     text is 1.2:1): the palette's instead. */
+  @media (hover: hover) and (pointer: fine) {
+    .tabulator .tabulator-header .tabulator-col.tabulator-sortable.tabulator-col-sorter-element:hover,
+    .tabulator .tabulator-row.tabulator-group:hover {
+      background-color: var(--_header-hover);
+    }
+  }
+  .tabulator .tabulator-header .tabulator-col:focus-within {
+    background-color: var(--_header-hover);
   }
   .tabulator:focus-visible .tabulator-row.row-active {
     outline: 2px solid var(--_accent);
@@ -483,20 +518,65 @@ export const dashboardStyles = css`
   .tabulator-row.row-expanded {
     background-color: var(--_bg);
   }
+  /* The detail under an expanded row: as wide as the part of the table in view and held at its
+     left edge while the columns scroll sideways; as tall as its content, up to about the table's
+     visible height (taller rows break Tabulator's virtual renderer: TABULATOR.md), then it scrolls
+     inside. The row is re-measured whenever the detail changes size (table-controller.ts). */
   .row-detail {
+    --_detail-max: min(var(--experiment-dashboard-detail-max-height, 640px), max(200px, var(--_visible-height, 640px) - 72px));
     display: block;
+    position: sticky;
+    left: 0;
     box-sizing: border-box;
-    width: 100%;
-    max-height: var(--experiment-dashboard-detail-max-height, 420px);
+    width: min(var(--_visible-width, 100%), 100%);
+    max-height: var(--_detail-max);
     overflow: auto;
     border-top: 1px solid var(--_border);
+    background: var(--_bg);
     white-space: normal;
     cursor: auto;
   }
+  .row-detail > experiment-row-detail {
+    max-height: var(--_detail-max);
+  }
+  /* A sticky table header inside the detail sticks at the panel's padding edge: with a top
+     padding, rows scrolled under it peek out above it. The same space as a border, outside the
+     scrolling area, keeps the look. */
+  .row-detail > experiment-row-detail::part(section) {
+    padding-top: 0;
+    border-top: 8px solid transparent;
+  }
+  /* Columns frozen at the left (status, name, the row's controls) and at the right (Delete):
+     Tabulator's own rules for them are trimmed from its stylesheet (scripts/css-text.mjs). */
+  .tabulator .tabulator-header .tabulator-frozen,
+  .tabulator-row .tabulator-cell.tabulator-frozen {
+    z-index: 11;
+  }
+  .tabulator .tabulator-frozen.tabulator-frozen-left {
+    border-right: 2px solid var(--_border);
+  }
+  .tabulator .tabulator-frozen.tabulator-frozen-right {
+    border-left: 2px solid var(--_border);
+  }
+  /* On a phone (table/columns.ts NARROW_TABLE): the status is its icon, its word kept for
+     screen readers and in the cell's tooltip. */
+  .narrow .status-label {
+    position: absolute;
+    width: 1px;
+    height: 1px;
+    overflow: hidden;
+    clip: rect(0 0 0 0);
+    white-space: nowrap;
+  }
+  .narrow .status-icon {
+    font-size: 1.15em;
+  }
+  /* Inline text, so a long header wraps like a sentence. */
   .group-header {
-    display: inline-flex;
-    gap: 0.3em;
-    align-items: baseline;
+    display: inline;
+  }
+  .tabulator .tabulator-row.tabulator-group .group-header span {
+    margin-left: 0;
   }
   .group-attr,
   .group-count,
@@ -509,7 +589,16 @@ export const dashboardStyles = css`
   .group-value {
     unicode-bidi: isolate;
   }
+  /* A group header stays in view while the columns scroll sideways, and a long group value
+     (a JSON object, a path) wraps within it instead of running off the right edge. */
   .tabulator .tabulator-row.tabulator-group {
+    position: sticky;
+    left: 0;
+    box-sizing: border-box;
+    width: min(var(--_visible-width, 100%), 100%);
+    min-width: 0;
+    white-space: normal;
+    overflow-wrap: anywhere;
     background: var(--_header-bg);
     color: var(--_fg);
     border-color: var(--_border);

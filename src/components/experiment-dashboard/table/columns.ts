@@ -4,9 +4,13 @@ import type { CellComponent, ColumnDefinition, RowComponent } from 'tabulator-ta
 import type { Attribute, AttributeValue } from '../../../data/attributes.js';
 import { clipText, formatDuration, formatNumber, formatTime } from '../../../data/format.js';
 import type { Experiment, Goal, Status } from '../../../data/types.js';
+import { chevronIcon, funnelIcon, statusIcon, trashIcon } from './icons.js';
 import { EMPTY_GROUP, compareValues, groupAggregate, rankValue } from './ranks.js';
 
-/** Text symbols, so status reads as text + icon, never colour alone. */
+/**
+ * Text symbols of the statuses, for plain-text places. The table and anything that can hold an
+ * element use statusIcon (icons.ts): these symbols depend on the fonts a machine has.
+ */
 export const STATUS_ICONS: Record<Status, string> = {
   completed: '✓',
   failed: '✗',
@@ -28,6 +32,28 @@ export const STATUS_LABELS: Record<Status, string> = {
 /** Default widths by attribute id, then by kind: fixed widths avoid Tabulator's costly auto-fit. */
 const WIDTHS: Record<string, number> = { status: 130, name: 260, mainMetric: 130, operator: 150, 'times.started': 160, duration: 110, group: 220, tags: 180 };
 const KIND_WIDTHS: Record<string, number> = { number: 120, date: 160, text: 170, enum: 130, list: 180, boolean: 90 };
+/** Below this width (px) the table is laid out for a phone: narrow columns, status as its icon. */
+export const NARROW_TABLE = 600;
+/** Widths on a phone: status, name and main metric fit beside the row's controls in 360 px. */
+const NARROW_WIDTHS: Record<string, number> = { status: 36, name: 116, mainMetric: 92 };
+const NARROW_OTHER = 110;
+
+/** A column's width on a phone: the narrow one, or the user's when that is narrower. */
+export function narrowWidth(attr: Attribute, chosen: number | undefined): number {
+  const narrow = NARROW_WIDTHS[attr.id] ?? Math.min(NARROW_OTHER, KIND_WIDTHS[attr.kind] ?? NARROW_OTHER);
+  return chosen === undefined ? narrow : Math.min(chosen, narrow);
+}
+
+/** Columns that stay at the left while the table scrolls sideways, when they lead. */
+const FROZEN = new Set(['status', 'name']);
+
+/** How many of the leading columns (ids in order) stay at the left: status and name, when first. */
+export function frozenPrefix(ids: readonly string[]): number {
+  let n = 0;
+  while (n < ids.length && FROZEN.has(ids[n] as string)) n++;
+  return n;
+}
+
 const SELECT_COLUMN = '__select';
 const DETAILS_COLUMN = '__details';
 export const DELETE_COLUMN = '__delete';
@@ -64,21 +90,6 @@ function formatWhole(attr: Attribute, v: AttributeValue): string {
   return typeof v === 'string' ? v : String(v);
 }
 
-const SVG = 'http://www.w3.org/2000/svg';
-
-/** A funnel drawn in SVG: no icon font to load, same on every system. */
-function funnelIcon(): SVGSVGElement {
-  const svg = document.createElementNS(SVG, 'svg');
-  svg.setAttribute('viewBox', '0 0 16 16');
-  svg.setAttribute('width', '12');
-  svg.setAttribute('height', '12');
-  svg.setAttribute('aria-hidden', 'true');
-  const path = svg.appendChild(document.createElementNS(SVG, 'path'));
-  path.setAttribute('d', 'M1 2h14l-5.5 6.5V14l-3-1.5V8.5z');
-  path.setAttribute('fill', 'currentColor');
-  return svg;
-}
-
 /** A column title that screen readers read and the narrow header does not show. */
 function hiddenText(text: string): HTMLElement {
   const s = document.createElement('span');
@@ -96,13 +107,13 @@ function ownEvents<T extends HTMLElement>(el: T): T {
   return el;
 }
 
-function button(label: string, text: string, className: string): HTMLButtonElement {
+function button(label: string, icon: SVGSVGElement, className: string): HTMLButtonElement {
   const b = document.createElement('button');
   b.type = 'button';
   b.className = className;
   b.setAttribute('aria-label', clipText(label, LABEL_LIMIT));
   b.title = clipText(label, LABEL_LIMIT);
-  b.textContent = text;
+  b.append(icon);
   return ownEvents(b);
 }
 
@@ -129,9 +140,35 @@ export function groupHeader(attr: Attribute, value: unknown, count: number, data
   if (agg.best !== undefined) {
     const a = el.appendChild(document.createElement('span'));
     a.className = 'group-agg';
-    a.textContent = ` · best ${formatNumber(agg.best)} · mean ${formatNumber(agg.mean)}`;
+    // The best is one of the column's values, printed as its cell prints it; the mean no finer
+    // than the values it is the mean of (0.5, 0.25, 0.26 → 0.34, not 0.336667).
+    a.textContent = ` · best ${formatNumber(agg.best)} · mean ${formatAtMost(agg.mean, shownDecimals(data))}`;
   }
   return el;
+}
+
+/** Values read to find how many decimals a column shows: a group may hold 100,000 records. */
+const DECIMALS_SAMPLE = 1000;
+
+/** Decimals the main-metric cells of (up to DECIMALS_SAMPLE of) `data` show at most. */
+function shownDecimals(data: readonly Experiment[]): number {
+  let most = 0;
+  for (let i = 0; i < data.length && i < DECIMALS_SAMPLE; i++) {
+    const v = data[i]?.mainMetric?.value;
+    if (typeof v !== 'number' || !Number.isFinite(v) || Number.isInteger(v)) continue;
+    const text = formatNumber(v);
+    const dot = text.indexOf('.');
+    if (text.includes('e')) return Infinity;
+    if (dot >= 0) most = Math.max(most, text.length - dot - 1);
+  }
+  return most;
+}
+
+/** `value` as formatNumber prints it, with at most `decimals` decimals. */
+function formatAtMost(value: number | undefined, decimals: number): string {
+  if (value === undefined || !Number.isFinite(value) || decimals === Infinity) return formatNumber(value);
+  const rounded = Number(value.toFixed(Math.min(decimals, 20)));
+  return formatNumber(rounded);
 }
 
 /** A narrow column of per-row controls: fixed, not sortable, not resizable. */
@@ -181,6 +218,7 @@ export function selectColumn(nameOf: (e: Experiment) => string, selected: Set<st
       box.addEventListener('change', () => {
         if (box.checked) selected.add(e.id);
         else selected.delete(e.id);
+        box.closest('.tabulator-row')?.classList.toggle('row-selected', box.checked);
         changed(false);
       });
       return box;
@@ -190,7 +228,10 @@ export function selectColumn(nameOf: (e: Experiment) => string, selected: Set<st
 
 /** The checkboxes drawn in `root` show `selected`; the header's is cleared with the selection. */
 export function refreshSelectCells(root: HTMLElement, selected: ReadonlySet<string>): void {
-  for (const box of root.querySelectorAll<HTMLInputElement>('input.select-row')) box.checked = selected.has(box.dataset.id ?? '');
+  for (const box of root.querySelectorAll<HTMLInputElement>('input.select-row')) {
+    box.checked = selected.has(box.dataset.id ?? '');
+    box.closest('.tabulator-row')?.classList.toggle('row-selected', box.checked);
+  }
   const all = root.querySelector<HTMLInputElement>('input.select-all');
   if (all && selected.size === 0) all.checked = false;
 }
@@ -205,7 +246,7 @@ interface RowActions {
 export function detailsColumn(nameOf: (e: Experiment) => string, expanded: ReadonlySet<string>, actions: RowActions): ColumnDefinition {
   return controlColumn(DETAILS_COLUMN, 'Details', 36, () => hiddenText('Details'), (e) => {
     const open = expanded.has(e.id);
-    const b = button(`Details ${nameOf(e)}`, open ? '▾' : '▸', 'details-button');
+    const b = button(`Details ${nameOf(e)}`, chevronIcon(), 'details-button');
     b.setAttribute('aria-expanded', String(open));
     b.addEventListener('click', () => actions.onToggleDetails?.(e));
     return b;
@@ -214,7 +255,7 @@ export function detailsColumn(nameOf: (e: Experiment) => string, expanded: Reado
 
 export function deleteColumn(nameOf: (e: Experiment) => string, actions: RowActions): ColumnDefinition {
   return controlColumn(DELETE_COLUMN, 'Delete', 44, () => hiddenText('Delete'), (e) => {
-    const b = button(`Delete ${nameOf(e)}`, '🗑', 'delete-button');
+    const b = button(`Delete ${nameOf(e)}`, trashIcon(), 'delete-button');
     b.addEventListener('click', () => actions.onDeleteRequest?.(e));
     return b;
   });
@@ -261,7 +302,8 @@ export function attributeColumn(
       const text = wrap.appendChild(document.createElement('span'));
       text.className = 'col-title-text';
       text.textContent = attr.label;
-      text.title = clipText(attr.id, LABEL_LIMIT);
+      // The whole title when the column cuts it (on a phone), with the attribute it shows.
+      text.title = clipText(attr.label === attr.id ? attr.id : `${attr.label} (${attr.id})`, LABEL_LIMIT);
       // Sorting from the keyboard: Tabulator's headers only sort on a click.
       text.tabIndex = 0;
       text.setAttribute('role', 'button');
@@ -272,8 +314,7 @@ export function attributeColumn(
         ev.stopPropagation();
         onSortKey(attr);
       });
-      const b = button(`Filter ${attr.label}`, '', 'filter-button');
-      b.append(funnelIcon());
+      const b = button(`Filter ${attr.label}`, funnelIcon(), 'filter-button');
       b.dataset.attribute = attr.id;
       const on = filtered.has(attr.id);
       b.classList.toggle('filter-on', on);
@@ -297,11 +338,14 @@ export function formatCell(attr: Attribute, e: Experiment): HTMLElement | Text {
     badge.setAttribute('part', `status status-${e.status}`);
     const icon = badge.appendChild(document.createElement('span'));
     icon.className = 'status-icon';
-    icon.setAttribute('aria-hidden', 'true');
-    icon.textContent = STATUS_ICONS[e.status];
-    badge.append(STATUS_LABELS[e.status]);
+    icon.append(statusIcon(e.status));
+    const label = badge.appendChild(document.createElement('span'));
+    label.className = 'status-label';
+    label.textContent = STATUS_LABELS[e.status] ?? String(e.status);
     const raw = e.statusDetail?.raw;
     if (raw && raw.toLowerCase() !== e.status) badge.title = clipText(`${STATUS_LABELS[e.status]} (source: ${raw})${e.statusDetail?.reason ? ` ${e.statusDetail.reason}` : ''}`, LABEL_LIMIT);
+    // On a phone the word is hidden (styles: .narrow): the tooltip says it.
+    else badge.title = label.textContent;
     return badge;
   }
   const v = attr.get(e);
@@ -316,6 +360,13 @@ export function formatCell(attr: Attribute, e: Experiment): HTMLElement | Text {
   }
   // A parameter typed from text (MLflow's "1e-3") is shown as logged, sorted as a number.
   const text = attr.text?.(e) ?? formatWhole(attr, v);
+  if (attr.id === 'name' && text.length <= CELL_TEXT_LIMIT) {
+    // A name cut by its column (on a phone, or a long one) can still be read whole.
+    const name = document.createElement('span');
+    name.textContent = text;
+    name.title = text;
+    return name;
+  }
   if (text.length <= CELL_TEXT_LIMIT) return document.createTextNode(text);
   // Cut: the tooltip says so; the row's details hold the whole value.
   const cut = document.createElement('span');

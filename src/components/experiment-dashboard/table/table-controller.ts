@@ -3,7 +3,7 @@ import type { Attribute } from '../../../data/attributes.js';
 import type { Experiment, Goal, SortSpec } from '../../../data/types.js';
 // Tabulator first: the table's modules then follow it in a bundle, close enough for gzip to share their words.
 import { lightHeightChanges, tabulatorClass, useRankedSort, withCheapAdd, type DashboardTabulator } from './tabulator.js';
-import { DELETE_COLUMN, attributeColumn, deleteColumn, detailsColumn, groupHeader, markFilterButtons, refreshSelectCells, selectColumn, type TableColumns } from './columns.js';
+import { DELETE_COLUMN, NARROW_TABLE, attributeColumn, deleteColumn, detailsColumn, frozenPrefix, groupHeader, markFilterButtons, narrowWidth, refreshSelectCells, selectColumn, type TableColumns } from './columns.js';
 import { setUpKeyboard } from './keyboard.js';
 import { computeRanks, groupKey, rankSteps, tagOrdinal } from './ranks.js';
 
@@ -56,6 +56,13 @@ export class TableController {
   #goal: Goal = 'maximize';
   /** Set by a press on a column header: the next sort is the user's. */
   #userSort = false;
+  /** The table is phone-narrow (below NARROW_TABLE px): narrow columns, none frozen. */
+  #narrow = false;
+  /** Whether the columns in the table were laid out narrow. */
+  #laidOutNarrow = false;
+  #sizes?: ResizeObserver;
+  /** Each inline detail's row, re-measured when the detail changes size. */
+  #detailRows = new WeakMap<Element, RowComponent>();
 
   constructor(
     private readonly element: HTMLElement,
@@ -88,6 +95,7 @@ export class TableController {
         return attr ? this.#rankFor(attr) : undefined;
       });
       lightHeightChanges(table);
+      this.#watchSizes();
       resolveBuilt();
     });
     // Only what the user did is reported: filtering, grouping and new data re-sort too.
@@ -131,17 +139,22 @@ export class TableController {
     this.#columns = columns;
     const table = this.#table;
     if (!table) return;
+    this.#narrow = this.#isNarrow();
+    this.element.classList.toggle('narrow', this.#narrow);
     // Showing or hiding one column is the common change: Tabulator adds or removes it in place,
     // where setColumns would rebuild every column and re-render every row.
     const before = previous.attributes.map((a) => a.id);
     const after = columns.attributes.map((a) => a.id);
-    const sameControls = previous.deletable === columns.deletable && table.getColumns().length > 0;
+    const sameControls = previous.deletable === columns.deletable && table.getColumns().length > 0 && this.#laidOutNarrow === this.#narrow;
+    // Frozen columns must stay one run at the left: a change there rebuilds the columns.
+    const frozen = this.#narrow ? 0 : frozenPrefix(after);
+    const sameFrozen = (this.#narrow ? 0 : frozenPrefix(before)) === frozen && after.slice(0, frozen).join('\u0001') === before.slice(0, frozen).join('\u0001');
     const removed = before.filter((id) => !after.includes(id));
     const kept = before.filter((id) => after.includes(id));
     const labelsSame = columns.attributes.every((a) => previous.attributes.find((p) => p.id === a.id)?.label === a.label || !before.includes(a.id));
-    if (sameControls && labelsSame && kept.join('\u0001') === after.filter((id) => before.includes(id)).join('\u0001')) {
+    if (sameControls && sameFrozen && labelsSame && kept.join('\u0001') === after.filter((id) => before.includes(id)).join('\u0001')) {
       const added = after.filter((id) => !before.includes(id));
-      if (removed.length + added.length <= 2) {
+      if (removed.length + added.length <= 2 && added.every((id) => after.indexOf(id) >= frozen)) {
         for (const id of removed) await table.deleteColumn(id);
         for (const id of added) {
           const index = after.indexOf(id);
@@ -151,6 +164,7 @@ export class TableController {
           const def = this.#columnDefinition(attr, columns.widths?.[id]);
           await withCheapAdd(table, id, () => (next ? table.addColumn(def, true, next) : columns.deletable ? table.addColumn(def, true, DELETE_COLUMN) : table.addColumn(def, false)));
         }
+        this.#fitTitles();
         return;
       }
     }
@@ -164,13 +178,73 @@ export class TableController {
       ...columns.attributes.map((a) => this.#columnDefinition(a, columns.widths?.[a.id])),
     ];
     if (columns.deletable) defs.push(deleteColumn(nameOf, this.callbacks));
+    // Wide tables keep the row's controls, status and name at the left and Delete at the right
+    // while scrolling sideways; on a phone frozen columns would take the whole width.
+    if (!this.#narrow) {
+      const frozen = frozenPrefix(after) + 2;
+      for (const [i, def] of defs.entries()) if (i < frozen || def.field === DELETE_COLUMN) def.frozen = true;
+    }
+    this.#laidOutNarrow = this.#narrow;
     table.setColumns(defs);
+    this.#fitTitles();
+  }
+
+  /**
+   * Widens the columns whose title is cut (a long main-metric key, "Duration" beside its
+   * buttons) to show it whole; widths the user chose stay. Not on a phone: there the columns
+   * are narrow on purpose, and the title keeps its tooltip.
+   */
+  #fitTitles(): void {
+    const table = this.#table;
+    if (!table || this.#narrow) return;
+    const chosen = this.#columns.widths ?? {};
+    const wider: [ColumnComponent, number][] = [];
+    // All reads first, then all writes: one layout.
+    for (const column of table.getColumns()) {
+      const field = column.getField();
+      if (!field || field.startsWith('__') || chosen[field] !== undefined) continue;
+      const title = column.getElement().querySelector<HTMLElement>('.col-title-text');
+      const cut = title ? title.scrollWidth - title.clientWidth : 0;
+      if (cut > 0) wider.push([column, column.getWidth() + cut + 2]);
+    }
+    for (const [column, width] of wider) void column.setWidth(width);
+  }
+
+  #isNarrow(): boolean {
+    const width = this.element.clientWidth;
+    return width > 0 && width < NARROW_TABLE;
+  }
+
+  /**
+   * Follows the table's size: the visible part of the scroll area (an inline detail is as wide
+   * and at most about as tall), and whether the table is phone-narrow (the columns change).
+   */
+  #watchSizes(): void {
+    const holder = this.element.querySelector<HTMLElement>('.tabulator-tableholder');
+    this.#sizes = new ResizeObserver((entries) => {
+      for (const entry of entries) {
+        const target = entry.target as HTMLElement;
+        if (target === holder) {
+          this.element.style.setProperty('--_visible-width', `${holder.clientWidth}px`);
+          this.element.style.setProperty('--_visible-height', `${holder.clientHeight}px`);
+        } else if (target === this.element) {
+          if (this.#isNarrow() !== this.#narrow) void this.setColumns(this.#columns);
+        } else {
+          // A detail grew or shrank (it loaded, a tab changed): Tabulator's virtual renderer
+          // places the rows below by the row's measured height.
+          const row = this.#detailRows.get(target);
+          if (row && target.isConnected) row.normalizeHeight();
+        }
+      }
+    });
+    if (holder) this.#sizes.observe(holder);
+    this.#sizes.observe(this.element);
   }
 
   #columnDefinition(attr: Attribute, width?: number): ColumnDefinition {
     return attributeColumn(
       attr,
-      width,
+      this.#narrow ? narrowWidth(attr, width) : width,
       (a) => this.#rankFor(a),
       this.#filterActive,
       (a) => {
@@ -421,6 +495,7 @@ export class TableController {
   }
 
   destroy(): void {
+    this.#sizes?.disconnect();
     this.#table?.destroy();
     this.#table = undefined;
   }
@@ -429,6 +504,7 @@ export class TableController {
     const el = row.getElement();
     const e = row.getData() as Experiment;
     el.setAttribute('aria-rowindex', String(row.getPosition() || ''));
+    el.classList.toggle('row-selected', this.#selected.has(e.id));
     // Idempotent: runs again on reformat/update, which do not clear the row (TABULATOR.md).
     const existing = el.querySelector(':scope > .row-detail');
     if (this.#expanded.has(e.id)) {
@@ -440,9 +516,12 @@ export class TableController {
         for (const ev of ['click', 'mousedown', 'keydown', 'dblclick']) holder.addEventListener(ev, (x) => x.stopPropagation());
         holder.append(this.callbacks.renderDetail(e));
         el.append(holder);
+        this.#detailRows.set(holder, row);
+        this.#sizes?.observe(holder);
       }
     } else {
       el.classList.remove('row-expanded');
+      if (existing) this.#sizes?.unobserve(existing);
       existing?.remove();
     }
   }

@@ -1,4 +1,4 @@
-import { GroupRowsModule, Module, MoveColumnsModule, ResizeColumnsModule, ResizeTableModule, SortModule, Tabulator } from 'tabulator-tables';
+import { FrozenColumnsModule, GroupRowsModule, Module, MoveColumnsModule, ResizeColumnsModule, ResizeTableModule, SortModule, Tabulator } from 'tabulator-tables';
 import type { CellComponent, ColumnComponent } from 'tabulator-tables';
 import type { Experiment } from '../../../data/types.js';
 import { ordinalOf, orderByRanks } from './ranks.js';
@@ -124,6 +124,8 @@ class CellClicks extends Module {
 export const TABLE_MODULES = {
   CellClicks,
   CellNodes,
+  // Status, name and the row's controls stay in view while the table scrolls sideways (+1.1 KB min+gzip).
+  FrozenColumnsModule,
   GroupRowsModule,
   MoveColumnsModule,
   ResizeColumnsModule,
