@@ -364,7 +364,7 @@ export function formatCell(attr: Attribute, e: Experiment): HTMLElement | Text {
     // A name cut by its column (on a phone, or a long one) can still be read whole.
     const name = document.createElement('span');
     name.textContent = text;
-    name.title = text;
+    name.title = clipText(text, LABEL_LIMIT);
     return name;
   }
   if (text.length <= CELL_TEXT_LIMIT) return document.createTextNode(text);
