@@ -12,6 +12,7 @@ import {
   type Series,
   type Times,
 } from './types.js';
+import { isObject } from '../shared/guards.js';
 
 /**
  * Record format v1 validation. A focused hand-written validator (no `eval`/`new Function`, so
@@ -61,7 +62,6 @@ const METRIC_NUMBER_KEYS = new Set(['last', 'min', 'max', 'count', 'lastStep']);
 const ISO = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)(Z|[+-]\d{2}:?\d{2})?$/i;
 
 const CANONICAL_TIME = /^\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d\.\d{3}Z$/;
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**
  * Normalises a timestamp to ISO-8601 UTC with `Z`. Naive times are UTC; numbers are epoch ms.
@@ -137,11 +137,12 @@ class Collector {
   constructor(
     private readonly index: number | undefined,
     private readonly id: string | undefined,
-    /** The record's path; `$.experiments[index]` when not given (built only for a message). */
+    /** The record's path; `<list>[index]` when not given (built only for a message). */
     private readonly given?: string,
+    private readonly list = '$.experiments',
   ) {}
   private get base(): string {
-    return this.given ?? `$.experiments[${this.index}]`;
+    return this.given ?? `${this.list}[${this.index}]`;
   }
   warn(path: string, message: string): void {
     this.push('warning', path, message);
@@ -558,11 +559,14 @@ function capNesting(v: object, depth: number, path: () => string, c: Collector):
   return out ?? v;
 }
 
-/** Validates one record; returns the normalised record or undefined when it must be left out. */
-export function parseExperiment(raw: unknown, index: number, base?: string): { experiment?: Experiment; problems: Problem[] } {
+/**
+ * Validates one record; returns the normalised record or undefined when it must be left out.
+ * Problem paths start at `base`, else at `<list>[index]` (default `$.experiments[index]`).
+ */
+export function parseExperiment(raw: unknown, index: number, base?: string, list?: string): { experiment?: Experiment; problems: Problem[] } {
   const rawId = isObject(raw) ? raw.id : undefined;
   const id = typeof rawId === 'string' && rawId !== '' ? rawId : typeof rawId === 'number' ? String(rawId) : undefined;
-  const c = new Collector(index, id, base);
+  const c = new Collector(index, id, base, list);
   if (!isObject(raw)) {
     c.error('', `expected an experiment object, found ${describe(raw)}; the record was left out`);
     return { problems: c.problems };
@@ -794,6 +798,83 @@ export function nextTask(): Promise<void> {
   });
 }
 
+/**
+ * Records this module returned (validated, normalised, status derived). Handing them back (the
+ * dashboard's records given to an element on its own) costs a lookup, not a second validation.
+ */
+const PARSED = new WeakSet<object>();
+
+interface RecordContext {
+  now: number;
+  deadAfter: number;
+  options: ParseOptions;
+  mainSpec: { key: string; goal?: 'maximize' | 'minimize' } | undefined;
+  /** Path of the list, `$.experiments` by default. */
+  list?: string;
+  /** Problem path of a record given on its own, not in a list. */
+  single?: string;
+}
+
+/** Validates the records of a list: the valid ones, normalised, in order; every problem named. */
+function* checkRecords(records: readonly unknown[], ctx: RecordContext, problems: Problem[]): Generator<void, Experiment[]> {
+  const experiments: Experiment[] = [];
+  const seen = new Map<string, number>();
+  for (let i = 0; i < records.length; i++) {
+    if (i > 0 && i % PARSE_SLICE === 0) yield;
+    const raw = records[i];
+    let e: Experiment;
+    // Already ours: only what depends on this call's options is applied again, on a copy.
+    const ours = isObject(raw) && PARSED.has(raw);
+    if (ours) e = raw as unknown as Experiment;
+    else {
+      const r = parseExperiment(raw, i, ctx.single, ctx.list);
+      for (const p of r.problems) problems.push(p);
+      if (!r.experiment) continue;
+      e = r.experiment;
+    }
+    const prev = seen.get(e.id);
+    if (prev !== undefined) {
+      problems.push({
+        severity: 'error',
+        index: i,
+        id: e.id,
+        path: `${ctx.single ?? `${ctx.list ?? '$.experiments'}[${i}]`}.id`,
+        message: `duplicate id: record ${prev} already has it; this record was left out`,
+      });
+      continue;
+    }
+    seen.set(e.id, i);
+    const derived = deriveStatus(e, ctx.now, ctx.deadAfter);
+    const mm = mainMetricOf(derived, ctx.mainSpec, ctx.options.mainMetric !== undefined);
+    if (mm && mm !== derived.mainMetric) {
+      // A fresh record of ours is filled in place (no copy per record); one handed in is copied.
+      if (derived === raw) e = { ...derived, mainMetric: mm };
+      else (e = derived).mainMetric = mm;
+    } else e = derived;
+    if (e !== raw) PARSED.add(e);
+    experiments.push(e);
+  }
+  return experiments;
+}
+
+/**
+ * Validates experiment records given directly, as `parseCollection` validates those of a file:
+ * one record, or an array of records (problem paths `$` and `$[index]`). Records that came out
+ * of this module already (e.g. the dashboard's) are not validated again.
+ */
+export function parseRecords(input: unknown, options: ParseOptions = {}): { experiments: Experiment[]; problems: Problem[] } {
+  const problems: Problem[] = [];
+  const single = !Array.isArray(input);
+  const records = single ? [input] : input;
+  const ctx: RecordContext = { now: options.now ?? Date.now(), deadAfter: DEFAULT_DEAD_AFTER_MS, options, mainSpec: options.mainMetric, list: '$' };
+  if (single) ctx.single = '$';
+  const steps = checkRecords(records, ctx, problems);
+  for (;;) {
+    const next = steps.next();
+    if (next.done) return { experiments: next.value, problems };
+  }
+}
+
 function* parseSteps(input: unknown, options: ParseOptions): Generator<void, ParseResult> {
   const origin = options.origin ? ` in ${options.origin}` : '';
   let doc: unknown = input;
@@ -837,33 +918,7 @@ function* parseSteps(input: unknown, options: ParseOptions): Generator<void, Par
   }
 
   const now = options.now ?? (generatedAt ? Date.parse(generatedAt) : Date.now());
-  const deadAfter = defaults.deadAfterMs ?? DEFAULT_DEAD_AFTER_MS;
-  const mainSpec = options.mainMetric ?? defaults.mainMetric;
-  const experiments: Experiment[] = [];
-  const seen = new Map<string, number>();
-  for (let i = 0; i < records.length; i++) {
-    if (i > 0 && i % PARSE_SLICE === 0) yield;
-    const r = parseExperiment(records[i], i);
-    for (const p of r.problems) problems.push(p);
-    if (!r.experiment) continue;
-    const prev = seen.get(r.experiment.id);
-    if (prev !== undefined) {
-      problems.push({
-        severity: 'error',
-        index: i,
-        id: r.experiment.id,
-        path: `$.experiments[${i}].id`,
-        message: `duplicate id: record ${prev} already has it; this record was left out`,
-      });
-      continue;
-    }
-    seen.set(r.experiment.id, i);
-    const e = deriveStatus(r.experiment, now, deadAfter);
-    // The record is our own fresh object: fill the main metric in place, no copy per record.
-    const mm = mainMetricOf(e, mainSpec, options.mainMetric !== undefined);
-    if (mm) e.mainMetric = mm;
-    experiments.push(e);
-  }
+  const experiments = yield* checkRecords(records, { now, deadAfter: defaults.deadAfterMs ?? DEFAULT_DEAD_AFTER_MS, options, mainSpec: options.mainMetric ?? defaults.mainMetric }, problems);
   const result: ParseResult = { experiments, problems, defaults };
   if (generatedAt) result.generatedAt = generatedAt;
   if (source) result.source = source;
