@@ -165,6 +165,51 @@ describe('<experiment-row-detail>', () => {
     await expect(el).to.be.accessible();
   });
 
+  it('a record straight from a valid file (nulls, raw times, "NaN", a malformed field) shows, with its problems named', async () => {
+    // As `npx experiment-dashboard validate` reads it: valid, so the element must show it.
+    const raw = JSON.parse(`{
+      "id": "raw-1", "status": "COMPLETED", "name": "from a file", "operator": null, "command": null,
+      "times": {"started": "2024-05-01T10:00:00", "stopped": 1714561200000},
+      "tags": ["a"],
+      "metrics": {"loss": {"history": {"steps": [0, 1, 2], "values": [2.5, "NaN", 0.5]}}, "acc": 0.9},
+      "dependencies": ["numpy==1.26.4"],
+      "artifacts": [{"name": "model.pt", "digest": {}, "uri": "https://example.org/m.pt"}]
+    }`) as unknown as Experiment;
+    const el = await fixture<ExperimentRowDetail>(html`<experiment-row-detail .experiment=${raw} .now=${Date.parse('2024-06-01T00:00:00Z')}></experiment-row-detail>`);
+    expect(tabs(el).map(text)).to.deep.equal(['Overview', 'Metrics2', 'Dependencies1', 'Artifacts1']);
+    expect(field(panel(el), 'Status')).to.equal('completed');
+    expect(field(panel(el), 'Operator')).to.equal(undefined);
+    expect(root(el).querySelector('time')!.getAttribute('datetime')).to.equal('2024-05-01T10:00:00.000Z');
+    expect(field(panel(el), 'Duration')).to.equal('1h 0m');
+    const problems = root(el).querySelector('details[part="problems"]')!;
+    expect(text(problems.querySelector('summary'))).to.equal('1 problem in the data: 0 record(s) left out');
+    expect([...problems.querySelectorAll('li')].map(text)).to.deep.equal([
+      'record 0 (id "raw-1"), $.artifacts[0].digest: expected text, found an object; the field was dropped',
+    ]);
+    el.section = 'artifacts';
+    await el.updateComplete;
+    expect(text(panel(el).querySelector('tbody th'))).to.equal('model.pt');
+    el.section = 'metrics';
+    await el.updateComplete;
+    const chart = await chartOf(el);
+    expect(chart.lines.map((l) => l.series?.values.map(String))).to.deep.equal([['2.5', 'NaN', '0.5']]);
+    expect(text(panel(el).querySelector('tbody tr'))).to.contain('loss');
+  });
+
+  it('a record that cannot be shown says why instead of showing nothing', async () => {
+    const el = await fixture<ExperimentRowDetail>(html`<experiment-row-detail .experiment=${{ id: '', status: 'done' } as unknown as Experiment}></experiment-row-detail>`);
+    expect(text(root(el).querySelector('[part~="empty"]'))).to.equal('No experiment to show.');
+    expect([...root(el).querySelectorAll('[part="problems"] li')].map(text)).to.deep.equal([
+      'record 0, $.id: "id" must be non-empty text, found the text ""; the record was left out',
+      'record 0, $.status: unknown status the text "done"; expected one of completed, failed, running, dead, queued, interrupted; the record was left out',
+    ]);
+    // A valid record replaces it; the problems go with the record they were about.
+    el.experiment = failedRun();
+    await el.updateComplete;
+    expect(root(el).querySelector('[part="problems"]')).to.equal(null);
+    expect(tabs(el).length).to.equal(8);
+  });
+
   it('offers only the sections the record has, as keyboard-operable tabs', async () => {
     const el = await fixture<ExperimentRowDetail>(html`<experiment-row-detail .experiment=${failedRun()}></experiment-row-detail>`);
     expect(root(el).querySelector('[role="tablist"]')!.getAttribute('aria-label')).to.equal('Details of resnet50 <b>sweep</b> #3');

@@ -130,7 +130,7 @@ describe('the shipped JSON Schema', () => {
     const exp = schema.$defs.experiment;
     expect(exp.required).to.deep.equal(['id', 'status']);
     expect(schema.$defs.status.enum).to.deep.equal([...STATUSES]);
-    expect(schema.$defs.artifact.properties.role.enum).to.deep.equal([...ARTIFACT_ROLES]);
+    expect(schema.$defs.role.enum).to.deep.equal([...ARTIFACT_ROLES]);
     // Every top-level field of a generated record is described by the schema.
     const sample = generateCollection({ n: 30 });
     for (const e of sample.experiments) for (const k of Object.keys(e)) expect(exp.properties, k).to.have.property(k);
