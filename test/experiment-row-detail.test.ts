@@ -180,7 +180,7 @@ describe('<experiment-row-detail>', () => {
     expect(field(panel(el), 'Status')).to.equal('completed');
     expect(field(panel(el), 'Operator')).to.equal(undefined);
     expect(root(el).querySelector('time')!.getAttribute('datetime')).to.equal('2024-05-01T10:00:00.000Z');
-    expect(field(panel(el), 'Duration')).to.equal('1h 0m');
+    expect(field(panel(el), 'Duration')).to.equal('1 h 00 min');
     const problems = root(el).querySelector('details[part="problems"]')!;
     expect(text(problems.querySelector('summary'))).to.equal('1 problem in the data: 0 record(s) left out');
     expect([...problems.querySelectorAll('li')].map(text)).to.deep.equal([
@@ -252,7 +252,8 @@ describe('<experiment-row-detail>', () => {
     expect(field(p, 'Group')).to.equal('lr sweep');
     expect(field(p, 'Started')).to.equal(formatTime('2024-05-01T10:00:00Z'));
     expect(field(p, 'Stopped')).to.equal(formatTime('2024-05-01T12:03:05Z'));
-    expect(p.querySelector('time')!.getAttribute('datetime')).to.equal('2024-05-01T09:58:00Z');
+    // The record is read as the dashboard reads it: times in canonical UTC.
+    expect(p.querySelector('time')!.getAttribute('datetime')).to.equal('2024-05-01T09:58:00.000Z');
     expect(field(p, 'Duration')).to.equal('2 h 03 min');
     expect(field(p, 'Operator')).to.equal('ada');
     expect(field(p, 'Command')).to.match(/^python train\.py with optimizer\.lr=0\.001/);
