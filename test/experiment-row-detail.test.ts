@@ -2,7 +2,7 @@ import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import '../src/components/experiment-row-detail/experiment-row-detail.js';
 import { DETAIL_TEXT_LIMIT, OUTPUT_TEXT_LIMIT, type ExperimentRowDetail } from '../src/components/experiment-row-detail/experiment-row-detail.component.js';
-import { alignSeries, type MetricChart } from '../src/components/metric-chart/metric-chart.component.js';
+import { alignSeries, type ChartLine, type MetricChart } from '../src/components/metric-chart/metric-chart.component.js';
 import { formatTime } from '../src/data/format.js';
 import { SourceError, type Artifact, type Experiment, type ExperimentSource, type Series } from '../src/data/types.js';
 
@@ -718,6 +718,26 @@ describe('<metric-chart> (the chart of the detail and compare views)', () => {
     expect(text(chart.shadowRoot!.querySelector('[part~="empty"]'))).to.equal('No metric chosen to plot.');
     expect(chart.shadowRoot!.querySelector('.uplot'), 'the plot is destroyed').to.equal(null);
     await expect(chart).to.be.accessible();
+  });
+
+  it('takes histories as in a format-v1 file: "NaN", no steps, naive times; a broken one is named, the others drawn', async () => {
+    const raw = JSON.parse(`[
+      {"label": "loss", "series": {"values": [2, "NaN", 1, "Infinity", 0.5], "timestamps": ["2024-01-01T00:00:00", "2024-01-01T00:01:00", "2024-01-01T00:02:00", "2024-01-01T00:03:00", "2024-01-01T00:04:00"]}},
+      {"label": "acc", "series": {"steps": [0, 1], "values": [0.5, {}]}},
+      {"label": "lr", "series": 5}
+    ]`) as ChartLine[];
+    const chart = await fixture<MetricChart>(html`<metric-chart .lines=${raw} x-axis="time"></metric-chart>`);
+    await waitForCanvas(chart);
+    expect([...chart.shadowRoot!.querySelectorAll('.legend .label')].map(text)).to.deep.equal(['loss']);
+    const problems = chart.shadowRoot!.querySelector('details[part="problems"]')!;
+    expect([...problems.querySelectorAll('li')].map(text)).to.deep.equal([
+      'lines[1].series.values[1]: expected a number, found an object; the history was dropped',
+      'lines[2].series: expected an object {steps, values}, found a number; the history was dropped',
+    ]);
+    expect(raw[0]!.series!.values, 'the caller\'s data is not changed').to.deep.equal([2, 'NaN', 1, 'Infinity', 0.5]);
+    chart.lines = [raw[0]!];
+    await chart.updateComplete;
+    expect(chart.shadowRoot!.querySelector('[part="problems"]')).to.equal(null);
   });
 
   it('reports a line it cannot load when there is no source', async () => {

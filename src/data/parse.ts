@@ -277,6 +277,17 @@ function parseSeries(v: unknown, path: PathLike, c: Collector): Series | undefin
   return series;
 }
 
+/**
+ * Validates a metric history given on its own (e.g. a chart line's) as a record's history is
+ * validated: the series, normalised, or none when it cannot be used; every problem named, with
+ * paths starting at `base`.
+ */
+export function parseHistory(raw: unknown, base = '$'): { series?: Series; problems: Problem[] } {
+  const c = new Collector(undefined, undefined, base);
+  const series = parseSeries(raw, '', c);
+  return series ? { series, problems: c.problems } : { problems: c.problems };
+}
+
 /** `.metrics["key"]`, built only when a message needs it. */
 class MetricPath {
   constructor(
@@ -1046,6 +1057,8 @@ function* parseSteps(input: unknown, options: ParseOptions): Generator<void, Par
 
 /** A problem as one line of text, e.g. for the UI or a CLI. */
 export function formatProblem(p: Problem): string {
+  // Outside a collection (a chart line's history): the path says where.
+  if (p.index === undefined && !p.path.startsWith('$')) return `${p.path}: ${p.message}`;
   const where = p.index !== undefined ? `record ${p.index}${p.id !== undefined ? ` (id ${JSON.stringify(p.id)})` : ''}` : 'collection';
   return `${where}, ${p.path}: ${p.message}`;
 }
