@@ -74,6 +74,7 @@ type SectionId = 'overview' | 'params' | 'metrics' | 'host' | 'git' | 'dependenc
  * @csspart row - A table row; a row whose values differ also has `row-differs`.
  * @csspart chart - A metric chart (`<metric-chart>`), one per chosen metric.
  * @csspart empty - Shown with fewer than two experiments.
+ * @csspart problems - What was wrong with the records given (a closed `<details>`), as the dashboard lists it.
  *
  * @cssproperty [--experiment-dashboard-compare-max-height=640px] - Height cap; the body scrolls inside.
  * @cssproperty [--experiment-dashboard-diff-bg] - Background of rows whose values differ.

@@ -94,6 +94,7 @@ interface CopyNotice {
  * @csspart stdout - The captured standard output.
  * @csspart download - A download link or button.
  * @csspart copy-status - The "Copied" confirmation or copy failure message.
+ * @csspart problems - What was wrong with the records given (a closed `<details>`), as the dashboard lists it.
  *
  * @cssproperty [--experiment-dashboard-detail-max-height=420px] - Height cap; the panel scrolls inside.
  * @cssproperty [--experiment-dashboard-font=system-ui] - Font family.

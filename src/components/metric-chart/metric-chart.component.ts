@@ -163,6 +163,7 @@ interface Load {
  * @csspart error - A failure message (with a Retry button for a history).
  * @csspart empty - Shown when there is nothing to draw.
  * @csspart note - What was left out of the chart and why (no timestamps, values ≤ 0 on a log scale).
+ * @csspart problems - What was wrong with the histories given (a closed `<details>`), as the dashboard lists it.
  *
  * @cssproperty [--experiment-dashboard-font=system-ui] - Font family.
  * @cssproperty [--experiment-dashboard-font-size=13px] - Base font size.
