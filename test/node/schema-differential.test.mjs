@@ -163,6 +163,9 @@ describe('the validator agrees with the JSON Schema', () => {
     assert.deepEqual(r.problems, []);
     assert.equal(r.experiments.length, 1);
     assert.ok(all.length > 1000, `${all.length} mutated records`);
+    const rejected = all.filter((c) => !validateSchema(c.doc)).length;
+    // Both kinds are many: the test says something about each reader.
+    assert.ok(rejected > 300 && all.length - rejected > 300, `${rejected} of ${all.length} rejected by the schema`);
   });
 
   it('every record the schema rejects gets a problem naming the path', () => {
