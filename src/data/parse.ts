@@ -868,7 +868,7 @@ export function applyMainMetric(e: Experiment, spec: { key: string; goal?: 'maxi
   const mm = mainMetricOf(e, spec, force);
   if (!mm || mm === e.mainMetric) return e;
   const copy = { ...e, mainMetric: mm };
-  if (PARSED.has(e)) PARSED.add(copy);
+  if (isParsed(e)) markParsed(copy);
   return copy;
 }
 
@@ -920,10 +920,16 @@ export function nextTask(): Promise<void> {
 }
 
 /**
- * Records this module returned (validated, normalised, status derived). Handing them back (the
- * dashboard's records given to an element on its own) costs a lookup, not a second validation.
+ * Marks the records this module returned (validated, normalised, status derived): handing them
+ * back (the dashboard's records given to an element on its own) costs a lookup, not a second
+ * validation. A non-enumerable own symbol: copies (`{...e}`), JSON and structured clones do not
+ * carry it, so a changed copy is validated again. (A WeakSet of 100,000 records made garbage
+ * collection measurably slower.)
  */
-const PARSED = new WeakSet<object>();
+const PARSED = Symbol('experiment-dashboard: validated record');
+const PARSED_MARK: PropertyDescriptor = { value: true };
+const markParsed = (e: object): void => void Object.defineProperty(e, PARSED, PARSED_MARK);
+const isParsed = (v: unknown): boolean => typeof v === 'object' && v !== null && (v as { [PARSED]?: unknown })[PARSED] === true;
 
 interface RecordContext {
   now: number;
@@ -947,7 +953,7 @@ function* checkRecords(records: readonly unknown[], ctx: RecordContext, problems
     const raw = records[i];
     let e: Experiment;
     // Already ours: only what depends on this call's options is applied again, on a copy.
-    const ours = isObject(raw) && PARSED.has(raw);
+    const ours = isParsed(raw);
     if (ours) e = raw as unknown as Experiment;
     else {
       const r = parseExperiment(raw, i, ctx.single, ctx.list);
@@ -978,7 +984,7 @@ function* checkRecords(records: readonly unknown[], ctx: RecordContext, problems
       if (derived === raw) e = { ...derived, mainMetric: mm };
       else (e = derived).mainMetric = mm;
     } else e = derived;
-    if (e !== raw) PARSED.add(e);
+    if (e !== raw) markParsed(e);
     experiments.push(e);
   }
   return experiments;
