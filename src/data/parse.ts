@@ -652,6 +652,7 @@ function capNesting(v: object, depth: number, path: () => string, c: Collector):
 const NULL_IS_UNSET = new Set(['name', 'group', 'statusDetail', 'times', 'operator', 'command', 'notes', 'tags', 'labels', 'mainMetric', 'metrics', 'params', 'dependencies', 'artifacts', 'host', 'git', 'error', 'output', 'source', 'extensions']);
 const STATUS_DETAIL_KEYS = new Set(['raw', 'derived', 'reason']);
 const GROUP_KEYS = new Set(['id', 'name']);
+const MAIN_METRIC_KEYS = new Set(['key', 'value', 'goal']);
 
 /** A goal, `maximize` or `minimize`; anything else is dropped, named. */
 function goalOf(v: unknown, path: string, c: Collector): 'maximize' | 'minimize' | undefined {
@@ -776,7 +777,12 @@ export function parseExperiment(raw: unknown, index: number, base?: string, list
         break;
       case 'mainMetric':
         if (isObject(v) && typeof v.key === 'string') {
-          const mm: NonNullable<Experiment['mainMetric']> = { key: v.key };
+          if ((v.value === undefined || typeof v.value === 'number') && (v.goal === undefined || v.goal === 'maximize' || v.goal === 'minimize')) {
+            e.mainMetric = v;
+            break;
+          }
+          const mm = unknownFields(v, MAIN_METRIC_KEYS) as NonNullable<Experiment['mainMetric']>;
+          mm.key = v.key;
           const n = optNumber(v.value, '.mainMetric.value', c);
           if (n !== undefined) mm.value = n;
           const goal = goalOf(v.goal, '.mainMetric.goal', c);
@@ -858,8 +864,10 @@ function mainMetricOf(e: Experiment, spec: { key: string; goal?: 'maximize' | 'm
   const goal = (force ? spec?.goal : e.mainMetric?.goal) ?? spec?.goal ?? 'maximize';
   const value = !force && e.mainMetric?.key === key && e.mainMetric.value !== undefined ? e.mainMetric.value : e.metrics?.[key]?.last;
   if (e.mainMetric && e.mainMetric.key === key && e.mainMetric.goal === goal && e.mainMetric.value === value) return e.mainMetric;
-  const mm: NonNullable<Experiment['mainMetric']> = { key, goal };
+  // The record's own fields of its main metric stay (unknown ones included).
+  const mm: NonNullable<Experiment['mainMetric']> = e.mainMetric?.key === key ? { ...e.mainMetric, goal } : { key, goal };
   if (value !== undefined) mm.value = value;
+  else delete mm.value;
   return mm;
 }
 

@@ -1,6 +1,7 @@
 // The validator (src/data/parse.ts, what the dashboard and `validate` use) and the shipped JSON
 // Schema (what producers in other languages check against) must agree: a rich valid record has
-// every one of its values, at every depth, replaced by each other JSON type, and
+// every one of its values, at every depth, replaced by each other JSON type (and an unknown field
+// added to every object), and
 // - every record the schema rejects gets a problem from parseCollection naming that path;
 // - every record the schema accepts is kept, with no problem about that path and the value kept.
 import { describe, it, before } from 'node:test';
@@ -138,6 +139,12 @@ function cases() {
       const doc = richCollection();
       setAt(doc, p, structuredClone(m));
       out.push({ path: pathText(p), p, value: m, doc });
+    }
+    // An unknown field in any object: the format keeps those.
+    if (original !== null && typeof original === 'object' && !Array.isArray(original)) {
+      const doc = richCollection();
+      getAt(doc, p)['x-extra'] = 1;
+      out.push({ path: pathText([...p, 'x-extra']), p: [...p, 'x-extra'], value: 1, doc });
     }
   }
   return out;
