@@ -10,7 +10,7 @@ export { ExperimentGroupPicker } from './components/experiment-group-picker/expe
 export { ExperimentFilterEditor } from './components/experiment-filter-editor/experiment-filter-editor.component.js';
 export { describeFilter } from './components/experiment-filter-editor/describe-filter.js';
 export { formatDuration, formatBytes, formatNumber, formatTime, safeHref, flattenParams } from './data/format.js';
-export { parseCollection, parseExperiment, parseJsonText, normalizeTime, deriveStatus, durationMs, formatProblem } from './data/parse.js';
+export { parseCollection, parseExperiment, parseHistory, parseJsonText, parseRecords, normalizeTime, deriveStatus, durationMs, formatProblem } from './data/parse.js';
 export type { ParseOptions, ParseResult } from './data/parse.js';
 export { StaticSource } from './data/static-source.js';
 export { HttpSource } from './data/http-source.js';

@@ -2,6 +2,7 @@ import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import '../src/components/experiment-compare/experiment-compare.js';
 import type { ExperimentCompare } from '../src/components/experiment-compare/experiment-compare.component.js';
 import type { MetricChart } from '../src/components/metric-chart/metric-chart.component.js';
+import { formatTime } from '../src/data/format.js';
 import type { Experiment, ExperimentSource, Series } from '../src/data/types.js';
 
 const GiB = 1024 ** 3;
@@ -86,6 +87,35 @@ describe('<experiment-compare>', () => {
     expect(text(root(el).querySelector('[part~="empty"]'))).to.equal('Choose two or more experiments to compare.');
     await expect(el).to.be.accessible();
     expect(uplotFetched(), 'uPlot is imported only when a chart is drawn').to.equal(false);
+  });
+
+  it('takes records straight from a file: validated as the dashboard does, problems named, never a throw', async () => {
+    const raw = JSON.parse(`[
+      {"id": "f1", "status": "COMPLETED", "operator": null, "group": {"id": {}}, "times": {"started": "2024-05-01T10:00:00"},
+       "params": {"lr": 0.1}, "metrics": {"loss": {"history": {"values": [1, "NaN", 0.5]}}}, "dependencies": ["torch==2.3.0"]},
+      {"id": 7, "status": "failed", "operator": 5, "params": {"lr": 0.2}, "metrics": {"loss": 0.7}, "artifacts": [{"name": "m", "digest": {}}]},
+      {"id": "broken"}
+    ]`) as Experiment[];
+    const el = await fixture<ExperimentCompare>(html`<experiment-compare .experiments=${raw}></experiment-compare>`);
+    expect([...section(el, 'overview').querySelectorAll('thead th')].map(text)).to.deep.equal(['Attribute', 'f1 completed', '7 failed']);
+    expect(rows(el, 'params')).to.deep.equal([['lr', '0.1', '0.2']]);
+    expect(rows(el, 'overview')).to.deep.include(['Operator', '—', '5']);
+    expect(rows(el, 'overview')).to.deep.include(['Started', formatTime('2024-05-01T10:00:00Z'), '—']);
+    expect(rows(el, 'dependencies')).to.deep.equal([['torch', '2.3.0', '—']]);
+    const problems = root(el).querySelector('details[part="problems"]')!;
+    expect(text(problems.querySelector('summary'))).to.equal('4 problems in the data: 1 record(s) left out');
+    expect([...problems.querySelectorAll('li')].map(text)).to.deep.equal([
+      'record 0 (id "f1"), $[0].group.id: expected text, found an object; the field was dropped',
+      'record 1 (id "7"), $[1].operator: expected text, found a number; it was read as the text "5"',
+      'record 1 (id "7"), $[1].artifacts[0].digest: expected text, found an object; the field was dropped',
+      'record 2 (id "broken"), $[2].status: the required "status" is missing; the record was left out',
+    ]);
+    // Fewer than two usable records: the problems still say why.
+    el.experiments = raw.slice(1);
+    await el.updateComplete;
+    expect(text(root(el).querySelector('[part~="empty"]'))).to.equal('Choose two or more experiments to compare.');
+    expect(root(el).querySelectorAll('[part="problems"] li').length).to.equal(3);
+    await expect(el).to.be.accessible();
   });
 
   it('puts runs side by side and highlights exactly the differing parameters', async () => {

@@ -2,7 +2,7 @@ import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import '../src/components/experiment-row-detail/experiment-row-detail.js';
 import { DETAIL_TEXT_LIMIT, OUTPUT_TEXT_LIMIT, type ExperimentRowDetail } from '../src/components/experiment-row-detail/experiment-row-detail.component.js';
-import { alignSeries, type MetricChart } from '../src/components/metric-chart/metric-chart.component.js';
+import { alignSeries, type ChartLine, type MetricChart } from '../src/components/metric-chart/metric-chart.component.js';
 import { formatTime } from '../src/data/format.js';
 import { SourceError, type Artifact, type Experiment, type ExperimentSource, type Series } from '../src/data/types.js';
 
@@ -165,6 +165,51 @@ describe('<experiment-row-detail>', () => {
     await expect(el).to.be.accessible();
   });
 
+  it('a record straight from a valid file (nulls, raw times, "NaN", a malformed field) shows, with its problems named', async () => {
+    // As `npx experiment-dashboard validate` reads it: valid, so the element must show it.
+    const raw = JSON.parse(`{
+      "id": "raw-1", "status": "COMPLETED", "name": "from a file", "operator": null, "command": null,
+      "times": {"started": "2024-05-01T10:00:00", "stopped": 1714561200000},
+      "tags": ["a"],
+      "metrics": {"loss": {"history": {"steps": [0, 1, 2], "values": [2.5, "NaN", 0.5]}}, "acc": 0.9},
+      "dependencies": ["numpy==1.26.4"],
+      "artifacts": [{"name": "model.pt", "digest": {}, "uri": "https://example.org/m.pt"}]
+    }`) as unknown as Experiment;
+    const el = await fixture<ExperimentRowDetail>(html`<experiment-row-detail .experiment=${raw} .now=${Date.parse('2024-06-01T00:00:00Z')}></experiment-row-detail>`);
+    expect(tabs(el).map(text)).to.deep.equal(['Overview', 'Metrics2', 'Dependencies1', 'Artifacts1']);
+    expect(field(panel(el), 'Status')).to.equal('Completed');
+    expect(field(panel(el), 'Operator')).to.equal(undefined);
+    expect(root(el).querySelector('time')!.getAttribute('datetime')).to.equal('2024-05-01T10:00:00.000Z');
+    expect(field(panel(el), 'Duration')).to.equal('1 h 00 min');
+    const problems = root(el).querySelector('details[part="problems"]')!;
+    expect(text(problems.querySelector('summary'))).to.equal('1 problem in the data: 0 record(s) left out');
+    expect([...problems.querySelectorAll('li')].map(text)).to.deep.equal([
+      'record 0 (id "raw-1"), $.artifacts[0].digest: expected text, found an object; the field was dropped',
+    ]);
+    el.section = 'artifacts';
+    await el.updateComplete;
+    expect(text(panel(el).querySelector('tbody th'))).to.equal('model.pt');
+    el.section = 'metrics';
+    await el.updateComplete;
+    const chart = await chartOf(el);
+    expect(chart.lines.map((l) => l.series?.values.map(String))).to.deep.equal([['2.5', 'NaN', '0.5']]);
+    expect(text(panel(el).querySelector('tbody tr'))).to.contain('loss');
+  });
+
+  it('a record that cannot be shown says why instead of showing nothing', async () => {
+    const el = await fixture<ExperimentRowDetail>(html`<experiment-row-detail .experiment=${{ id: '', status: 'done' } as unknown as Experiment}></experiment-row-detail>`);
+    expect(text(root(el).querySelector('[part~="empty"]'))).to.equal('No experiment to show.');
+    expect([...root(el).querySelectorAll('[part="problems"] li')].map(text)).to.deep.equal([
+      'record 0, $.id: "id" must be non-empty text, found the text ""; the record was left out',
+      'record 0, $.status: unknown status the text "done"; expected one of completed, failed, running, dead, queued, interrupted; the record was left out',
+    ]);
+    // A valid record replaces it; the problems go with the record they were about.
+    el.experiment = failedRun();
+    await el.updateComplete;
+    expect(root(el).querySelector('[part="problems"]')).to.equal(null);
+    expect(tabs(el).length).to.equal(8);
+  });
+
   it('offers only the sections the record has, as keyboard-operable tabs', async () => {
     const el = await fixture<ExperimentRowDetail>(html`<experiment-row-detail .experiment=${failedRun()}></experiment-row-detail>`);
     expect(root(el).querySelector('[role="tablist"]')!.getAttribute('aria-label')).to.equal('Details of resnet50 <b>sweep</b> #3');
@@ -207,7 +252,8 @@ describe('<experiment-row-detail>', () => {
     expect(field(p, 'Group')).to.equal('lr sweep');
     expect(field(p, 'Started')).to.equal(formatTime('2024-05-01T10:00:00Z'));
     expect(field(p, 'Stopped')).to.equal(formatTime('2024-05-01T12:03:05Z'));
-    expect(p.querySelector('time')!.getAttribute('datetime')).to.equal('2024-05-01T09:58:00Z');
+    // The record is read as the dashboard reads it: times in canonical UTC.
+    expect(p.querySelector('time')!.getAttribute('datetime')).to.equal('2024-05-01T09:58:00.000Z');
     expect(field(p, 'Duration')).to.equal('2 h 03 min');
     expect(field(p, 'Operator')).to.equal('ada');
     expect(field(p, 'Command')).to.match(/^python train\.py with optimizer\.lr=0\.001/);
@@ -672,6 +718,26 @@ describe('<metric-chart> (the chart of the detail and compare views)', () => {
     expect(text(chart.shadowRoot!.querySelector('[part~="empty"]'))).to.equal('No metric chosen to plot.');
     expect(chart.shadowRoot!.querySelector('.uplot'), 'the plot is destroyed').to.equal(null);
     await expect(chart).to.be.accessible();
+  });
+
+  it('takes histories as in a format-v1 file: "NaN", no steps, naive times; a broken one is named, the others drawn', async () => {
+    const raw = JSON.parse(`[
+      {"label": "loss", "series": {"values": [2, "NaN", 1, "Infinity", 0.5], "timestamps": ["2024-01-01T00:00:00", "2024-01-01T00:01:00", "2024-01-01T00:02:00", "2024-01-01T00:03:00", "2024-01-01T00:04:00"]}},
+      {"label": "acc", "series": {"steps": [0, 1], "values": [0.5, {}]}},
+      {"label": "lr", "series": 5}
+    ]`) as ChartLine[];
+    const chart = await fixture<MetricChart>(html`<metric-chart .lines=${raw} x-axis="time"></metric-chart>`);
+    await waitForCanvas(chart);
+    expect([...chart.shadowRoot!.querySelectorAll('.legend .label')].map(text)).to.deep.equal(['loss']);
+    const problems = chart.shadowRoot!.querySelector('details[part="problems"]')!;
+    expect([...problems.querySelectorAll('li')].map(text)).to.deep.equal([
+      'lines[1].series.values[1]: expected a number, found an object; the history was dropped',
+      'lines[2].series: expected an object {steps, values}, found a number; the history was dropped',
+    ]);
+    expect(raw[0]!.series!.values, 'the caller\'s data is not changed').to.deep.equal([2, 'NaN', 1, 'Infinity', 0.5]);
+    chart.lines = [raw[0]!];
+    await chart.updateComplete;
+    expect(chart.shadowRoot!.querySelector('[part="problems"]')).to.equal(null);
   });
 
   it('reports a line it cannot load when there is no source', async () => {

@@ -1,5 +1,5 @@
 import { expect } from '@open-wc/testing';
-import { parseCollection, parseJsonText, normalizeTime, deriveStatus, formatProblem } from '../src/data/parse.js';
+import { applyMainMetric, parseCollection, parseHistory, parseJsonText, parseRecords, normalizeTime, deriveStatus, formatProblem } from '../src/data/parse.js';
 import { generateCollection } from '../src/data/sample-data.js';
 import { ARTIFACT_ROLES, STATUSES } from '../src/data/types.js';
 
@@ -124,13 +124,91 @@ describe('parseCollection', () => {
   });
 });
 
+describe('parseRecords', () => {
+  it('validates one record or an array as parseCollection does, with paths from $', () => {
+    const one = parseRecords({ id: 'a', status: 'RUNNING', operator: null, times: { started: 1714557600000 }, tags: ['x', 3, null] }, { now: Date.parse('2024-05-01T10:01:00Z') });
+    expect(one.experiments).to.deep.equal([{ id: 'a', status: 'running', times: { started: '2024-05-01T10:00:00.000Z' }, tags: ['x', '3'] }]);
+    expect(one.problems.map(formatProblem)).to.deep.equal([
+      'record 0 (id "a"), $.tags[1]: expected text, found a number; it was read as the text "3"',
+      'record 0 (id "a"), $.tags[2]: expected text, found null; the field was dropped',
+    ]);
+    const many = parseRecords([{ id: 'a', status: 'completed' }, { id: 'a', status: 'failed' }, 'nope']);
+    expect(many.experiments.map((e) => e.id)).to.deep.equal(['a']);
+    expect(many.problems.map((p) => p.path)).to.deep.equal(['$[1].id', '$[2]']);
+  });
+
+  it('passes records it already returned as they are, without a second validation', () => {
+    const { experiments } = parseCollection(generateCollection({ n: 50, seed: 3 }));
+    // Changed behind the parser's back: a second validation would name it; a pass-through keeps it.
+    (experiments[0] as unknown as Record<string, unknown>).operator = 5;
+    const again = parseRecords(experiments);
+    expect(again.problems).to.deep.equal([]);
+    expect(again.experiments.every((e, i) => e === experiments[i])).to.equal(true);
+    expect(parseRecords(experiments[1]).experiments[0]).to.equal(experiments[1]);
+    // A copy with another main metric (the dashboard's) is still one of ours.
+    const switched = applyMainMetric(experiments[2]!, { key: 'loss', goal: 'minimize' }, true);
+    expect(switched).to.not.equal(experiments[2]);
+    expect(parseRecords(switched).experiments[0]).to.equal(switched);
+    // A record that only looks like one of ours is validated.
+    expect(parseRecords({ ...experiments[0] }).problems.map((p) => p.path)).to.deep.equal(['$.operator']);
+  });
+});
+
+describe('parseHistory', () => {
+  it('reads a history as in a file, without changing the caller\'s arrays, and names what is wrong', () => {
+    const values = [1, 2, 3];
+    const raw = { steps: [0, 1], values };
+    const { series, problems } = parseHistory(raw, 'lines[0].series');
+    expect(series).to.deep.equal({ steps: [0, 1], values: [1, 2] });
+    expect(values).to.deep.equal([1, 2, 3]);
+    expect(problems.map(formatProblem)).to.deep.equal(['lines[0].series: steps has 2 entries but values has 3; the shorter length was kept']);
+    expect(parseHistory({ steps: [], values: [1, 'NaN'], timestamps: [] })).to.deep.equal({ series: { steps: [0, 1], values: [1, Number.NaN], timestamps: [] }, problems: [] });
+    expect(parseHistory({ steps: [1, 2], values: [] })).to.deep.equal({ series: { steps: [], values: [] }, problems: [] });
+    expect(parseHistory({}).problems.map((p) => p.message)).to.deep.equal(['expected an array of numbers, found nothing; the history was dropped']);
+  });
+});
+
+describe('the validator, field by field', () => {
+  it('null is "not set"; text and booleans of the wrong type are named; unknown fields survive a rebuilt object', () => {
+    const { experiments, problems } = parseRecords({
+      id: 'a',
+      status: 'completed',
+      name: 5,
+      group: { id: {}, name: 'g', extra: 1 },
+      statusDetail: null,
+      git: { url: 'https://x', dirty: 'yes', host: 'x' },
+      artifacts: [{ name: 'm', digest: {}, checksumType: 'sha' }],
+      metrics: { acc: { last: 1, unit: '%', historyRef: 7 } },
+      times: { started: 1e20 },
+    });
+    expect(experiments[0]).to.deep.equal({
+      id: 'a',
+      status: 'completed',
+      name: '5',
+      group: { name: 'g', extra: 1 },
+      git: [{ url: 'https://x', host: 'x' }],
+      artifacts: [{ name: 'm', checksumType: 'sha' }],
+      metrics: { acc: { last: 1, unit: '%', historyRef: '7' } },
+      times: {},
+    });
+    expect(problems.map((p) => `${p.path}: ${p.message}`)).to.deep.equal([
+      '$.name: expected text, found a number; it was read as the text "5"',
+      '$.group.id: expected text, found an object; the field was dropped',
+      '$.git[0].dirty: expected true or false, found the text "yes"; the field was dropped',
+      '$.artifacts[0].digest: expected text, found an object; the field was dropped',
+      '$.metrics["acc"].historyRef: expected text, found a number; it was read as the text "7"',
+      '$.times.started: expected an ISO-8601 time like 2024-05-01T12:00:00Z, found a number; the field was dropped',
+    ]);
+  });
+});
+
 describe('the shipped JSON Schema', () => {
   it('describes the same required fields, statuses and roles as the reader', async () => {
     const schema = await (await fetch('/schema/experiment-collection.v1.schema.json')).json();
     const exp = schema.$defs.experiment;
     expect(exp.required).to.deep.equal(['id', 'status']);
     expect(schema.$defs.status.enum).to.deep.equal([...STATUSES]);
-    expect(schema.$defs.artifact.properties.role.enum).to.deep.equal([...ARTIFACT_ROLES]);
+    expect(schema.$defs.role.enum).to.deep.equal([...ARTIFACT_ROLES]);
     // Every top-level field of a generated record is described by the schema.
     const sample = generateCollection({ n: 30 });
     for (const e of sample.experiments) for (const k of Object.keys(e)) expect(exp.properties, k).to.have.property(k);

@@ -12,6 +12,7 @@ import {
   type Series,
   type Times,
 } from './types.js';
+import { isObject } from '../shared/guards.js';
 
 /**
  * Record format v1 validation. A focused hand-written validator (no `eval`/`new Function`, so
@@ -61,14 +62,14 @@ const METRIC_NUMBER_KEYS = new Set(['last', 'min', 'max', 'count', 'lastStep']);
 const ISO = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)(Z|[+-]\d{2}:?\d{2})?$/i;
 
 const CANONICAL_TIME = /^\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d\.\d{3}Z$/;
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**
  * Normalises a timestamp to ISO-8601 UTC with `Z`. Naive times are UTC; numbers are epoch ms.
  * Returns undefined when the value is not a time.
  */
 export function normalizeTime(value: unknown): string | undefined {
-  if (typeof value === 'number' && Number.isFinite(value)) return new Date(value).toISOString();
+  // Beyond ±8.64e15 ms a Date is invalid (toISOString would throw).
+  if (typeof value === 'number') return Math.abs(value) <= 8.64e15 ? new Date(value).toISOString() : undefined;
   if (typeof value !== 'string') return undefined;
   // Already canonical (what we write): no Date round trip, the same string is kept.
   if (CANONICAL_TIME.test(value)) return value;
@@ -141,11 +142,12 @@ class Collector {
   constructor(
     private readonly index: number | undefined,
     private readonly id: string | undefined,
-    /** The record's path; `$.experiments[index]` when not given (built only for a message). */
+    /** The record's path; `<list>[index]` when not given (built only for a message). */
     private readonly given?: string,
+    private readonly list = '$.experiments',
   ) {}
   private get base(): string {
-    return this.given ?? `$.experiments[${this.index}]`;
+    return this.given ?? `${this.list}[${this.index}]`;
   }
   warn(path: string, message: string): void {
     this.push('warning', path, message);
@@ -162,8 +164,37 @@ class Collector {
 }
 
 const describe = (v: unknown): string =>
-  v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v === 'string' ? `the text ${JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v)}` : `a ${typeof v}`;
+  v === undefined ? 'nothing' : v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v === 'string' ? `the text ${JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v)}` : typeof v === 'object' ? 'an object' : `a ${typeof v}`;
 
+
+/**
+ * Text where text belongs. A number or boolean becomes its text, named; anything else is dropped,
+ * named. `null` is "not set" in a named field (`nullable`), a problem in a list or a map.
+ */
+function textOf(v: unknown, path: string, c: Collector, nullable = true): string | undefined {
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' || typeof v === 'boolean') {
+    const s = String(v);
+    c.warn(path, `expected text, found ${describe(v)}; it was read as the text ${JSON.stringify(s)}`);
+    return s;
+  }
+  if (v !== undefined && !(v === null && nullable)) c.warn(path, `expected text, found ${describe(v)}; the field was dropped`);
+  return undefined;
+}
+
+/** A boolean field: anything else but "not set" is dropped, named. */
+function booleanOf(v: unknown, path: string, c: Collector): boolean | undefined {
+  if (typeof v === 'boolean') return v;
+  if (v !== undefined && v !== null) c.warn(path, `expected true or false, found ${describe(v)}; the field was dropped`);
+  return undefined;
+}
+
+/** A copy of the fields a rebuilt object does not check: unknown fields survive, as everywhere in the format. */
+function unknownFields(x: Record<string, unknown>, known: ReadonlySet<string>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const k in x) if (!known.has(k)) setOwn(out, k, x[k]);
+  return out;
+}
 
 function optNumber(v: unknown, path: string, c: Collector): number | undefined {
   if (v === undefined || v === null) return undefined;
@@ -172,9 +203,12 @@ function optNumber(v: unknown, path: string, c: Collector): number | undefined {
   return n;
 }
 
-function numberArray(v: unknown, path: string, c: Collector): number[] | undefined {
+/** A path for messages: text, or an object that spells it out only when a message needs it. */
+type PathLike = string | { toString(): string };
+
+function numberArray(v: unknown, path: PathLike, key: string, c: Collector): number[] | undefined {
   if (!Array.isArray(v)) {
-    c.warn(path, `expected an array of numbers, found ${describe(v)}; the history was dropped`);
+    c.warn(`${path}${key}`, `expected an array of numbers, found ${describe(v)}; the history was dropped`);
     return undefined;
   }
   // Already numbers (the common case): keep the array, no copy.
@@ -190,7 +224,7 @@ function numberArray(v: unknown, path: string, c: Collector): number[] | undefin
   for (let i = 0; i < v.length; i++) {
     const n = toMetricNumber(v[i]);
     if (n === undefined) {
-      c.warn(`${path}[${i}]`, `expected a number, found ${describe(v[i])}; the history was dropped`);
+      c.warn(`${path}${key}[${i}]`, `expected a number, found ${describe(v[i])}; the history was dropped`);
       return undefined;
     }
     out[i] = n;
@@ -198,45 +232,80 @@ function numberArray(v: unknown, path: string, c: Collector): number[] | undefin
   return out;
 }
 
-function parseSeries(v: unknown, path: string, c: Collector): Series | undefined {
+const SERIES_KEYS = new Set(['steps', 'values', 'timestamps']);
+const isCanonicalTime = (t: unknown): boolean => typeof t === 'string' && CANONICAL_TIME.test(t);
+
+/**
+ * A metric history. Empty `steps` or `timestamps` are "not recorded" (steps: positions 0, 1, 2,
+ * ...); an empty `values` is a history without points.
+ */
+function parseSeries(v: unknown, path: PathLike, c: Collector): Series | undefined {
   if (!isObject(v)) {
-    c.warn(path, `expected an object {steps, values}, found ${describe(v)}; the history was dropped`);
+    c.warn(`${path}`, `expected an object {steps, values}, found ${describe(v)}; the history was dropped`);
     return undefined;
   }
-  const values = numberArray(v.values, `${path}.values`, c);
+  let values = numberArray(v.values, path, '.values', c);
   if (!values) return undefined;
-  let steps = v.steps === undefined ? values.map((_, i) => i) : numberArray(v.steps, `${path}.steps`, c);
-  if (!steps) return undefined;
-  if (steps.length !== values.length) {
-    c.warn(path, `steps has ${steps.length} entries but values has ${values.length}; the shorter length was kept`);
-    const n = Math.min(steps.length, values.length);
-    steps = steps.slice(0, n);
-    values.length = n;
+  const n = values.length;
+  const rawSteps = v.steps;
+  let steps: number[] | undefined;
+  if (rawSteps === undefined || rawSteps === null || (Array.isArray(rawSteps) && rawSteps.length === 0)) steps = n === 0 ? [] : values.map((_, i) => i);
+  else {
+    steps = numberArray(rawSteps, path, '.steps', c);
+    if (!steps) return undefined;
+    if (n === 0) steps = [];
+    else if (steps.length !== n) {
+      c.warn(`${path}`, `steps has ${steps.length} entries but values has ${n}; the shorter length was kept`);
+      const m = Math.min(steps.length, n);
+      // Copies: the arrays may be the caller's own.
+      steps = steps.slice(0, m);
+      values = values.slice(0, m);
+    }
   }
-  if (steps === v.steps && values === v.values && (v.timestamps === undefined || (Array.isArray(v.timestamps) && v.timestamps.length === values.length && v.timestamps.every((t) => typeof t === 'string' && CANONICAL_TIME.test(t))))) {
+  const ts = v.timestamps;
+  const tsValid = ts === undefined || (Array.isArray(ts) && (ts.length === 0 || (ts.length === values.length && ts.every(isCanonicalTime))));
+  if (steps === rawSteps && values === v.values && tsValid) {
     let known = true;
-    for (const k in v) if (k !== 'steps' && k !== 'values' && k !== 'timestamps') known = false;
+    for (const k in v) if (!SERIES_KEYS.has(k)) known = false;
     // Valid as it is: keep the object and its arrays.
     if (known) return v as unknown as Series;
   }
-  const series: Series = { steps, values };
-  if (Array.isArray(v.timestamps)) {
-    const ts = v.timestamps.map(normalizeTime);
-    if (ts.length === values.length && ts.every((t) => t !== undefined)) series.timestamps = ts as string[];
+  const series = unknownFields(v, SERIES_KEYS) as unknown as Series;
+  series.steps = steps;
+  series.values = values;
+  if (Array.isArray(ts)) {
+    const times = ts.length === 0 ? [] : ts.map(normalizeTime);
+    if (times.length === 0 || (times.length === values.length && times.every((t) => t !== undefined))) series.timestamps = times as string[];
     else c.warn(`${path}.timestamps`, 'timestamps are not ISO-8601 times, one per value; they were dropped');
-  }
+  } else if (ts !== undefined && ts !== null) c.warn(`${path}.timestamps`, `expected an array of ISO-8601 times, found ${describe(ts)}; they were dropped`);
   return series;
+}
+
+/**
+ * Validates a metric history given on its own (e.g. a chart line's) as a record's history is
+ * validated: the series, normalised, or none when it cannot be used; every problem named, with
+ * paths starting at `base`.
+ */
+export function parseHistory(raw: unknown, base = '$'): { series?: Series; problems: Problem[] } {
+  const c = new Collector(undefined, undefined, base);
+  const series = parseSeries(raw, '', c);
+  return series ? { series, problems: c.problems } : { problems: c.problems };
 }
 
 /** `.metrics["key"]`, built only when a message needs it. */
 class MetricPath {
-  constructor(private readonly key: string) {}
+  constructor(
+    private readonly key: string,
+    private readonly suffix = '',
+  ) {}
   toString(): string {
-    return `.metrics[${JSON.stringify(this.key)}]`;
+    return `.metrics[${JSON.stringify(this.key)}]${this.suffix}`;
   }
 }
 
-function parseMetric(v: unknown, path: MetricPath, c: Collector): Metric | undefined {
+const METRIC_FIELDS = new Set([...METRIC_NUMBER_KEYS, 'history', 'historyRef']);
+
+function parseMetric(v: unknown, path: MetricPath, key: string, c: Collector): Metric | undefined {
   // A bare number is accepted as the last value: producers often write {"acc": 0.9}.
   const bare = toMetricNumber(v);
   if (bare !== undefined) return { last: bare, count: 1 };
@@ -244,48 +313,54 @@ function parseMetric(v: unknown, path: MetricPath, c: Collector): Metric | undef
     c.warn(`${path}`, `expected a metric object {last, min, max, ...} or a number, found ${describe(v)}; the metric was dropped`);
     return undefined;
   }
+  const rawHistory = v.history;
+  const history = rawHistory === undefined || rawHistory === null ? undefined : parseSeries(rawHistory, new MetricPath(key, '.history'), c);
   // A summary of plain numbers (with a valid history, if any, and nothing left to fill in) is
   // already valid: keep the object.
-  let plain = v.last !== undefined || v.history === undefined;
-  for (const k in v) {
-    const x = v[k];
-    if (METRIC_NUMBER_KEYS.has(k) ? typeof x !== 'number' : k === 'historyRef' ? typeof x !== 'string' : k !== 'history' || parseSeries(x, `${path}.history`, c) !== x) {
-      plain = false;
-      break;
+  let plain = history === rawHistory;
+  if (plain) {
+    let numbers = 0;
+    for (const k in v) {
+      const x = v[k];
+      if (METRIC_NUMBER_KEYS.has(k)) {
+        if (typeof x !== 'number') plain = false;
+        numbers++;
+      } else if (k === 'historyRef' && typeof x !== 'string') plain = false;
+      if (!plain) break;
     }
+    if (plain && (history === undefined || numbers === METRIC_NUMBER_KEYS.size)) return v as Metric;
   }
-  if (plain && (v.history === undefined || METRIC_NUMBER_KEYS.size === Object.keys(v).filter((k) => METRIC_NUMBER_KEYS.has(k)).length)) return v as Metric;
-  const m: Metric = {};
+  const m = unknownFields(v, METRIC_FIELDS) as Metric;
   for (const k of ['last', 'min', 'max', 'count', 'lastStep'] as const) {
     const n = optNumber(v[k], `${path}.${k}`, c);
     if (n !== undefined) m[k] = n;
   }
-  if (v.history !== undefined && v.history !== null) {
-    const h = parseSeries(v.history, `${path}.history`, c);
-    if (h) {
-      m.history = h;
-      const n = h.values.length;
-      if (n > 0) {
-        // Fill the summary from the history where the producer left it out.
-        m.last ??= h.values[n - 1];
-        m.lastStep ??= h.steps[n - 1];
-        m.count ??= n;
-        if (m.min === undefined || m.max === undefined) {
-          let lo = Infinity;
-          let hi = -Infinity;
-          for (const x of h.values) {
-            if (x < lo) lo = x;
-            if (x > hi) hi = x;
-          }
-          m.min ??= lo;
-          m.max ??= hi;
+  if (history) {
+    m.history = history;
+    const n = history.values.length;
+    if (n > 0) {
+      // Fill the summary from the history where the producer left it out.
+      m.last ??= history.values[n - 1];
+      m.lastStep ??= history.steps[n - 1];
+      m.count ??= n;
+      if (m.min === undefined || m.max === undefined) {
+        let lo = Infinity;
+        let hi = -Infinity;
+        for (const x of history.values) {
+          if (x < lo) lo = x;
+          if (x > hi) hi = x;
         }
+        m.min ??= lo;
+        m.max ??= hi;
       }
     }
   }
-  if (typeof v.historyRef === 'string') m.historyRef = v.historyRef;
+  const ref = textOf(v.historyRef, `${path}.historyRef`, c);
+  if (ref !== undefined) m.historyRef = ref;
   return m;
 }
+
+const TIME_KEY_SET = new Set<string>(TIME_KEYS);
 
 function parseTimes(v: unknown, c: Collector): Times | undefined {
   if (!isObject(v)) {
@@ -294,14 +369,13 @@ function parseTimes(v: unknown, c: Collector): Times | undefined {
   }
   let canonical = true;
   for (const k in v) {
-    const x = v[k];
-    if (!(TIME_KEYS as readonly string[]).includes(k) || typeof x !== 'string' || !CANONICAL_TIME.test(x)) {
+    if (!TIME_KEY_SET.has(k) || !isCanonicalTime(v[k])) {
       canonical = false;
       break;
     }
   }
   if (canonical) return v as Times;
-  const t: Times = {};
+  const t = unknownFields(v, TIME_KEY_SET) as Times;
   for (const k of TIME_KEYS) {
     if (v[k] === undefined || v[k] === null) continue;
     const iso = normalizeTime(v[k]);
@@ -331,6 +405,8 @@ function parseList<T>(v: unknown, path: string, c: Collector, item: (x: unknown,
 const DEPENDENCY_KEYS = new Set(['name', 'version', 'manager']);
 const ARTIFACT_KEYS = new Set(['name', 'uri', 'path', 'mediaType', 'digest', 'unavailable']);
 const GIT_KEYS = new Set(['url', 'commit', 'branch']);
+const ARTIFACT_FIELDS = new Set([...ARTIFACT_KEYS, 'role', 'sizeBytes']);
+const GIT_FIELDS = new Set([...GIT_KEYS, 'dirty']);
 
 /** True when every key is known and every value text, except the `other` keys (checked by the caller). */
 function onlyStrings(x: Record<string, unknown>, keys: Set<string>, other: readonly string[] = []): boolean {
@@ -345,16 +421,19 @@ function parseDependency(x: unknown, p: LazyPath, c: Collector): Dependency | un
   if (typeof x === 'string') {
     // `name==version` as Sacred writes it.
     const [name, version] = x.split('==', 2);
-    return name ? (version ? { name, version } : { name }) : undefined;
+    if (name) return version ? { name, version } : { name };
   }
   if (!isObject(x) || typeof x.name !== 'string') {
     c.warn(`${p}`, `expected {name, version} or "name==version", found ${describe(x)}; the dependency was dropped`);
     return undefined;
   }
   if (onlyStrings(x, DEPENDENCY_KEYS)) return x as unknown as Dependency;
-  const d: Dependency = { name: x.name };
-  if (x.version != null) d.version = String(x.version);
-  if (typeof x.manager === 'string') d.manager = x.manager;
+  const d = unknownFields(x, DEPENDENCY_KEYS) as unknown as Dependency;
+  d.name = x.name;
+  const version = textOf(x.version, `${p}.version`, c);
+  if (version !== undefined) d.version = version;
+  const manager = textOf(x.manager, `${p}.manager`, c);
+  if (manager !== undefined) d.manager = manager;
   return d;
 }
 
@@ -366,13 +445,17 @@ function parseArtifact(x: unknown, p: LazyPath, c: Collector): Artifact | undefi
   if ((x.role === undefined || (typeof x.role === 'string' && ROLE_SET.has(x.role))) && (x.sizeBytes === undefined || typeof x.sizeBytes === 'number') && onlyStrings(x, ARTIFACT_KEYS, ['role', 'sizeBytes'])) {
     return x as unknown as Artifact;
   }
-  const a: Artifact = { name: x.name };
-  if (x.role !== undefined) {
+  const a = unknownFields(x, ARTIFACT_FIELDS) as unknown as Artifact;
+  a.name = x.name;
+  if (x.role !== undefined && x.role !== null) {
     if (typeof x.role === 'string' && ROLE_SET.has(x.role)) a.role = x.role as Artifact['role'];
     else c.warn(`${p}.role`, `unknown role ${describe(x.role)}; expected one of ${ARTIFACT_ROLES.join(', ')}; "other" was used`);
     a.role ??= 'other';
   }
-  for (const k of ['uri', 'path', 'mediaType', 'digest', 'unavailable'] as const) if (typeof x[k] === 'string') a[k] = x[k];
+  for (const k of ['uri', 'path', 'mediaType', 'digest', 'unavailable'] as const) {
+    const t = textOf(x[k], `${p}.${k}`, c);
+    if (t !== undefined) a[k] = t;
+  }
   const size = optNumber(x.sizeBytes, `${p}.sizeBytes`, c);
   if (size !== undefined) a.sizeBytes = size;
   return a;
@@ -384,9 +467,13 @@ function parseGit(x: unknown, p: LazyPath, c: Collector): GitInfo | undefined {
     return undefined;
   }
   if ((x.dirty === undefined || typeof x.dirty === 'boolean') && onlyStrings(x, GIT_KEYS, ['dirty'])) return x as GitInfo;
-  const g: GitInfo = {};
-  for (const k of ['url', 'commit', 'branch'] as const) if (typeof x[k] === 'string') g[k] = x[k];
-  if (typeof x.dirty === 'boolean') g.dirty = x.dirty;
+  const g = unknownFields(x, GIT_FIELDS) as GitInfo;
+  for (const k of ['url', 'commit', 'branch'] as const) {
+    const t = textOf(x[k], `${p}.${k}`, c);
+    if (t !== undefined) g[k] = t;
+  }
+  const dirty = booleanOf(x.dirty, `${p}.dirty`, c);
+  if (dirty !== undefined) g.dirty = dirty;
   return g;
 }
 
@@ -411,6 +498,7 @@ const HOST_SHAPE: Shape = {
 const ERROR_SHAPE: Shape = { message: 'text', trace: 'text' };
 const OUTPUT_SHAPE: Shape = { stdout: 'text', stdoutRef: 'text' };
 const SOURCE_SHAPE: Shape = { type: 'text', nativeId: 'text', producer: 'text' };
+const COLLECTION_SOURCE_SHAPE: Shape = { type: 'text', producer: 'text' };
 const TOP_SHAPES: Record<string, Shape> = { host: HOST_SHAPE, error: ERROR_SHAPE, output: OUTPUT_SHAPE, source: SOURCE_SHAPE };
 
 /** Sets an own property, also for the key `__proto__` (an assignment would replace the prototype). */
@@ -458,9 +546,8 @@ function coerceShape(v: Record<string, unknown>, shape: Shape, path: string, c: 
       continue;
     }
     if (want === 'text') {
-      if (typeof x === 'string') setOwn(out, k, x);
-      else if (typeof x === 'number' || typeof x === 'boolean') setOwn(out, k, String(x));
-      else c.warn(at, `expected text, found ${describe(x)}; the field was dropped`);
+      const t = textOf(x, at, c);
+      if (t !== undefined) setOwn(out, k, t);
     } else if (want === 'number') {
       const n = toMetricNumber(x);
       if (n !== undefined) setOwn(out, k, n);
@@ -473,14 +560,7 @@ function coerceShape(v: Record<string, unknown>, shape: Shape, path: string, c: 
         c.warn(at, `expected an object of text, found ${describe(x)}; the field was dropped`);
         continue;
       }
-      const texts: Record<string, unknown> = {};
-      for (const ek in x) {
-        const ev = x[ek];
-        if (typeof ev === 'string') setOwn(texts, ek, ev);
-        else if (typeof ev === 'number' || typeof ev === 'boolean') setOwn(texts, ek, String(ev));
-        else if (ev !== undefined && ev !== null) c.warn(keyPath(at, ek), `expected text, found ${describe(ev)}; the value was dropped`);
-      }
-      setOwn(out, k, texts);
+      setOwn(out, k, textMap(x, at, c));
     } else if (Array.isArray(want)) {
       if (!Array.isArray(x)) {
         c.warn(at, `expected an array, found ${describe(x)}; the field was dropped`);
@@ -496,6 +576,16 @@ function coerceShape(v: Record<string, unknown>, shape: Shape, path: string, c: 
     else c.warn(at, `expected an object, found ${describe(x)}; the field was dropped`);
   }
   return out;
+}
+
+/** An object of text values (labels, environment variables): the others made text or dropped, named. */
+function textMap(x: Record<string, unknown>, path: string, c: Collector): Record<string, string> {
+  const texts: Record<string, string> = {};
+  for (const k in x) {
+    const t = typeof x[k] === 'string' ? (x[k] as string) : textOf(x[k], keyPath(path, k), c, false);
+    if (t !== undefined) setOwn(texts, k, t);
+  }
+  return texts;
 }
 
 // ---- Nesting ----
@@ -562,11 +652,27 @@ function capNesting(v: object, depth: number, path: () => string, c: Collector):
   return out ?? v;
 }
 
-/** Validates one record; returns the normalised record or undefined when it must be left out. */
-export function parseExperiment(raw: unknown, index: number, base?: string): { experiment?: Experiment; problems: Problem[] } {
+/** Optional fields of a record in which `null` means "not set". */
+const NULL_IS_UNSET = new Set(['name', 'group', 'statusDetail', 'times', 'operator', 'command', 'notes', 'tags', 'labels', 'mainMetric', 'metrics', 'params', 'dependencies', 'artifacts', 'host', 'git', 'error', 'output', 'source', 'extensions']);
+const STATUS_DETAIL_KEYS = new Set(['raw', 'derived', 'reason']);
+const GROUP_KEYS = new Set(['id', 'name']);
+const MAIN_METRIC_KEYS = new Set(['key', 'value', 'goal']);
+
+/** A goal, `maximize` or `minimize`; anything else is dropped, named. */
+function goalOf(v: unknown, path: string, c: Collector): 'maximize' | 'minimize' | undefined {
+  if (v === 'maximize' || v === 'minimize') return v;
+  if (v !== undefined && v !== null) c.warn(path, `unknown goal ${describe(v)}; expected maximize or minimize; it was ignored`);
+  return undefined;
+}
+
+/**
+ * Validates one record; returns the normalised record or undefined when it must be left out.
+ * Problem paths start at `base`, else at `<list>[index]` (default `$.experiments[index]`).
+ */
+export function parseExperiment(raw: unknown, index: number, base?: string, list?: string): { experiment?: Experiment; problems: Problem[] } {
   const rawId = isObject(raw) ? raw.id : undefined;
   const id = typeof rawId === 'string' && rawId !== '' ? rawId : typeof rawId === 'number' ? String(rawId) : undefined;
-  const c = new Collector(index, id, base);
+  const c = new Collector(index, id, base, list);
   if (!isObject(raw)) {
     c.error('', `expected an experiment object, found ${describe(raw)}; the record was left out`);
     return { problems: c.problems };
@@ -591,7 +697,8 @@ export function parseExperiment(raw: unknown, index: number, base?: string): { e
   const e: Record<string, unknown> = {};
   for (const k in raw) {
     const v = raw[k];
-    if (v === undefined) continue;
+    // `null` in a field of the format is "not set" (Python writes None so); an unknown field keeps it.
+    if (v === undefined || (v === null && NULL_IS_UNSET.has(k))) continue;
     switch (k) {
       case 'id':
         e.id = id;
@@ -603,19 +710,23 @@ export function parseExperiment(raw: unknown, index: number, base?: string): { e
       case 'operator':
       case 'command':
       case 'notes':
-        if (v === null) break;
         if (typeof v === 'string') e[k] = v;
-        else if (typeof v === 'number' || typeof v === 'boolean') e[k] = String(v);
-        else c.warn(`.${k}`, `expected text, found ${describe(v)}; the field was dropped`);
+        else {
+          const t = textOf(v, `.${k}`, c);
+          if (t !== undefined) e[k] = t;
+        }
         break;
       case 'statusDetail':
         if (isObject(v)) {
           if ((v.raw === undefined || typeof v.raw === 'string') && (v.derived === undefined || typeof v.derived === 'boolean') && (v.reason === undefined || typeof v.reason === 'string')) e.statusDetail = v;
           else {
-            const sd: NonNullable<Experiment['statusDetail']> = {};
-            if (typeof v.raw === 'string') sd.raw = v.raw;
-            if (typeof v.derived === 'boolean') sd.derived = v.derived;
-            if (typeof v.reason === 'string') sd.reason = v.reason;
+            const sd = unknownFields(v, STATUS_DETAIL_KEYS) as NonNullable<Experiment['statusDetail']>;
+            const rawWord = textOf(v.raw, '.statusDetail.raw', c);
+            if (rawWord !== undefined) sd.raw = rawWord;
+            const derived = booleanOf(v.derived, '.statusDetail.derived', c);
+            if (derived !== undefined) sd.derived = derived;
+            const reason = textOf(v.reason, '.statusDetail.reason', c);
+            if (reason !== undefined) sd.reason = reason;
             e.statusDetail = sd;
           }
         } else c.warn('.statusDetail', `expected {raw, derived, reason}, found ${describe(v)}; it was dropped`);
@@ -624,13 +735,15 @@ export function parseExperiment(raw: unknown, index: number, base?: string): { e
         if (isObject(v)) {
           if ((v.id === undefined || typeof v.id === 'string') && (v.name === undefined || typeof v.name === 'string')) e.group = v;
           else {
-            const g: NonNullable<Experiment['group']> = {};
-            if (v.id != null) g.id = String(v.id);
-            if (v.name != null) g.name = String(v.name);
+            const g = unknownFields(v, GROUP_KEYS) as NonNullable<Experiment['group']>;
+            const gid = textOf(v.id, '.group.id', c);
+            if (gid !== undefined) g.id = gid;
+            const gname = textOf(v.name, '.group.name', c);
+            if (gname !== undefined) g.name = gname;
             e.group = g;
           }
         } else if (typeof v === 'string') e.group = { id: v, name: v };
-        else c.warn('.group', `expected {id, name}, found ${describe(v)}; it was dropped`);
+        else c.warn('.group', `expected {id, name} or text, found ${describe(v)}; it was dropped`);
         break;
       case 'times': {
         const t = parseTimes(v, c);
@@ -638,11 +751,20 @@ export function parseExperiment(raw: unknown, index: number, base?: string): { e
         break;
       }
       case 'tags':
-        if (Array.isArray(v)) e.tags = v.every((t) => typeof t === 'string') ? v : v.filter((t) => t !== null && t !== undefined).map(String);
-        else c.warn('.tags', `expected an array of text, found ${describe(v)}; the tags were dropped`);
+        if (Array.isArray(v)) {
+          if (v.every((t) => typeof t === 'string')) e.tags = v;
+          else {
+            const tags: string[] = [];
+            v.forEach((t, i) => {
+              const text = textOf(t, `.tags[${i}]`, c, false);
+              if (text !== undefined) tags.push(text);
+            });
+            e.tags = tags;
+          }
+        } else c.warn('.tags', `expected an array of text, found ${describe(v)}; the tags were dropped`);
         break;
       case 'labels':
-        if (isObject(v)) e.labels = Object.values(v).every((x) => typeof x === 'string') ? v : Object.fromEntries(Object.entries(v).map(([lk, lv]) => [lk, String(lv)]));
+        if (isObject(v)) e.labels = Object.values(v).every((x) => typeof x === 'string') ? v : textMap(v, '.labels', c);
         else c.warn('.labels', `expected an object of text, found ${describe(v)}; the labels were dropped`);
         break;
       case 'metrics':
@@ -650,7 +772,7 @@ export function parseExperiment(raw: unknown, index: number, base?: string): { e
           const metrics: Record<string, Metric> = {};
           let same = true;
           for (const mk in v) {
-            const m = parseMetric(v[mk], new MetricPath(mk), c);
+            const m = parseMetric(v[mk], new MetricPath(mk), mk, c);
             if (m !== v[mk]) same = false;
             if (m) setOwn(metrics, mk, m);
           }
@@ -659,10 +781,16 @@ export function parseExperiment(raw: unknown, index: number, base?: string): { e
         break;
       case 'mainMetric':
         if (isObject(v) && typeof v.key === 'string') {
-          const mm: NonNullable<Experiment['mainMetric']> = { key: v.key };
+          if ((v.value === undefined || typeof v.value === 'number') && (v.goal === undefined || v.goal === 'maximize' || v.goal === 'minimize')) {
+            e.mainMetric = v;
+            break;
+          }
+          const mm = unknownFields(v, MAIN_METRIC_KEYS) as NonNullable<Experiment['mainMetric']>;
+          mm.key = v.key;
           const n = optNumber(v.value, '.mainMetric.value', c);
           if (n !== undefined) mm.value = n;
-          if (v.goal === 'maximize' || v.goal === 'minimize') mm.goal = v.goal;
+          const goal = goalOf(v.goal, '.mainMetric.goal', c);
+          if (goal) mm.goal = goal;
           e.mainMetric = mm;
         } else c.warn('.mainMetric', `expected {key, value, goal}, found ${describe(v)}; it was dropped`);
         break;
@@ -692,12 +820,12 @@ export function parseExperiment(raw: unknown, index: number, base?: string): { e
       case 'source': {
         const shape = TOP_SHAPES[k] as Shape;
         if (isObject(v)) e[k] = fitsShape(v, shape) ? v : coerceShape(v, shape, `.${k}`, c);
-        else if (v !== null) c.warn(`.${k}`, `expected an object, found ${describe(v)}; the field was dropped`);
+        else c.warn(`.${k}`, `expected an object, found ${describe(v)}; the field was dropped`);
         break;
       }
       case 'extensions':
         if (isObject(v)) e[k] = v;
-        else if (v !== null) c.warn(`.${k}`, `expected an object, found ${describe(v)}; the field was dropped`);
+        else c.warn(`.${k}`, `expected an object, found ${describe(v)}; the field was dropped`);
         break;
       case '__proto__':
         // An own "__proto__" key (JSON.parse makes one) assigned here would replace the record's
@@ -715,21 +843,21 @@ export function parseExperiment(raw: unknown, index: number, base?: string): { e
   return { experiment: e as unknown as Experiment, problems: c.problems };
 }
 
-function parseDefaults(v: unknown, problems: Problem[]): CollectionDefaults {
+function parseDefaults(v: unknown, c: Collector): CollectionDefaults {
   const d: CollectionDefaults = {};
-  if (v === undefined) return d;
+  if (v === undefined || v === null) return d;
   if (!isObject(v)) {
-    problems.push({ severity: 'warning', path: '$.defaults', message: `expected {mainMetric, deadAfterMs}, found ${describe(v)}; it was ignored` });
+    c.warn('.defaults', `expected {mainMetric, deadAfterMs}, found ${describe(v)}; it was ignored`);
     return d;
   }
-  if (v.mainMetric !== undefined) {
+  if (v.mainMetric !== undefined && v.mainMetric !== null) {
     const mm = v.mainMetric;
-    if (isObject(mm) && typeof mm.key === 'string') d.mainMetric = { key: mm.key, goal: mm.goal === 'minimize' ? 'minimize' : 'maximize' };
-    else problems.push({ severity: 'warning', path: '$.defaults.mainMetric', message: `expected {key, goal}, found ${describe(mm)}; it was ignored` });
+    if (isObject(mm) && typeof mm.key === 'string') d.mainMetric = { key: mm.key, goal: goalOf(mm.goal, '.defaults.mainMetric.goal', c) ?? 'maximize' };
+    else c.warn('.defaults.mainMetric', `expected {key, goal}, found ${describe(mm)}; it was ignored`);
   }
-  if (v.deadAfterMs !== undefined) {
+  if (v.deadAfterMs !== undefined && v.deadAfterMs !== null) {
     if (typeof v.deadAfterMs === 'number' && v.deadAfterMs > 0) d.deadAfterMs = v.deadAfterMs;
-    else problems.push({ severity: 'warning', path: '$.defaults.deadAfterMs', message: `expected a positive number of milliseconds, found ${describe(v.deadAfterMs)}; ${DEFAULT_DEAD_AFTER_MS} was used` });
+    else c.warn('.defaults.deadAfterMs', `expected a positive number of milliseconds, found ${describe(v.deadAfterMs)}; ${DEFAULT_DEAD_AFTER_MS} was used`);
   }
   return d;
 }
@@ -740,15 +868,20 @@ function mainMetricOf(e: Experiment, spec: { key: string; goal?: 'maximize' | 'm
   const goal = (force ? spec?.goal : e.mainMetric?.goal) ?? spec?.goal ?? 'maximize';
   const value = !force && e.mainMetric?.key === key && e.mainMetric.value !== undefined ? e.mainMetric.value : e.metrics?.[key]?.last;
   if (e.mainMetric && e.mainMetric.key === key && e.mainMetric.goal === goal && e.mainMetric.value === value) return e.mainMetric;
-  const mm: NonNullable<Experiment['mainMetric']> = { key, goal };
+  // The record's own fields of its main metric stay (unknown ones included).
+  const mm: NonNullable<Experiment['mainMetric']> = e.mainMetric?.key === key ? { ...e.mainMetric, goal } : { key, goal };
   if (value !== undefined) mm.value = value;
+  else delete mm.value;
   return mm;
 }
 
 /** Fills `mainMetric.value` (and goal) from the metrics when the record names the key only. */
 export function applyMainMetric(e: Experiment, spec: { key: string; goal?: 'maximize' | 'minimize' } | undefined, force = false): Experiment {
   const mm = mainMetricOf(e, spec, force);
-  return mm && mm !== e.mainMetric ? { ...e, mainMetric: mm } : e;
+  if (!mm || mm === e.mainMetric) return e;
+  const copy = { ...e, mainMetric: mm };
+  if (isParsed(e)) markParsed(copy);
+  return copy;
 }
 
 /**
@@ -798,6 +931,95 @@ export function nextTask(): Promise<void> {
   });
 }
 
+/**
+ * Marks the records this module returned (validated, normalised, status derived): handing them
+ * back (the dashboard's records given to an element on its own) costs a lookup, not a second
+ * validation. A non-enumerable own symbol: copies (`{...e}`), JSON and structured clones do not
+ * carry it, so a changed copy is validated again. (A WeakSet of 100,000 records made garbage
+ * collection measurably slower.)
+ */
+const PARSED = Symbol('experiment-dashboard: validated record');
+const PARSED_MARK: PropertyDescriptor = { value: true };
+const markParsed = (e: object): void => void Object.defineProperty(e, PARSED, PARSED_MARK);
+const isParsed = (v: unknown): boolean => typeof v === 'object' && v !== null && (v as { [PARSED]?: unknown })[PARSED] === true;
+
+interface RecordContext {
+  now: number;
+  deadAfter: number;
+  options: ParseOptions;
+  mainSpec: { key: string; goal?: 'maximize' | 'minimize' } | undefined;
+  /** Path of the list, `$.experiments` by default. */
+  list?: string;
+  /** Problem path of a record given on its own, not in a list. */
+  single?: string;
+  /** Records of ours are kept exactly as they are (their status was derived when they were read). */
+  keepOurs?: boolean;
+}
+
+/** Validates the records of a list: the valid ones, normalised, in order; every problem named. */
+function* checkRecords(records: readonly unknown[], ctx: RecordContext, problems: Problem[]): Generator<void, Experiment[]> {
+  const experiments: Experiment[] = [];
+  const seen = new Map<string, number>();
+  for (let i = 0; i < records.length; i++) {
+    if (i > 0 && i % PARSE_SLICE === 0) yield;
+    const raw = records[i];
+    let e: Experiment;
+    // Already ours: only what depends on this call's options is applied again, on a copy.
+    const ours = isParsed(raw);
+    if (ours) e = raw as unknown as Experiment;
+    else {
+      const r = parseExperiment(raw, i, ctx.single, ctx.list);
+      for (const p of r.problems) problems.push(p);
+      if (!r.experiment) continue;
+      e = r.experiment;
+    }
+    const prev = seen.get(e.id);
+    if (prev !== undefined) {
+      problems.push({
+        severity: 'error',
+        index: i,
+        id: e.id,
+        path: `${ctx.single ?? `${ctx.list ?? '$.experiments'}[${i}]`}.id`,
+        message: `duplicate id: record ${prev} already has it; this record was left out`,
+      });
+      continue;
+    }
+    seen.set(e.id, i);
+    if (ours && ctx.keepOurs) {
+      experiments.push(e);
+      continue;
+    }
+    const derived = deriveStatus(e, ctx.now, ctx.deadAfter);
+    const mm = mainMetricOf(derived, ctx.mainSpec, ctx.options.mainMetric !== undefined);
+    if (mm && mm !== derived.mainMetric) {
+      // A fresh record of ours is filled in place (no copy per record); one handed in is copied.
+      if (derived === raw) e = { ...derived, mainMetric: mm };
+      else (e = derived).mainMetric = mm;
+    } else e = derived;
+    if (e !== raw) markParsed(e);
+    experiments.push(e);
+  }
+  return experiments;
+}
+
+/**
+ * Validates experiment records given directly, as `parseCollection` validates those of a file:
+ * one record, or an array of records (problem paths `$` and `$[index]`). Records that came out
+ * of this module already (e.g. the dashboard's) are kept as they are, not validated again.
+ */
+export function parseRecords(input: unknown, options: ParseOptions = {}): { experiments: Experiment[]; problems: Problem[] } {
+  const problems: Problem[] = [];
+  const single = !Array.isArray(input);
+  const records = single ? [input] : input;
+  const ctx: RecordContext = { now: options.now ?? Date.now(), deadAfter: DEFAULT_DEAD_AFTER_MS, options, mainSpec: options.mainMetric, list: '$', keepOurs: true };
+  if (single) ctx.single = '$';
+  const steps = checkRecords(records, ctx, problems);
+  for (;;) {
+    const next = steps.next();
+    if (next.done) return { experiments: next.value, problems };
+  }
+}
+
 function* parseSteps(input: unknown, options: ParseOptions): Generator<void, ParseResult> {
   const origin = options.origin ? ` in ${options.origin}` : '';
   let doc: unknown = input;
@@ -830,44 +1052,21 @@ function* parseSteps(input: unknown, options: ParseOptions): Generator<void, Par
       });
       records = [];
     } else records = doc.experiments;
-    defaults = parseDefaults(doc.defaults, problems);
-    if (doc.generatedAt !== undefined) {
+    const c = new Collector(undefined, undefined, '$');
+    defaults = parseDefaults(doc.defaults, c);
+    if (doc.generatedAt !== undefined && doc.generatedAt !== null) {
       generatedAt = normalizeTime(doc.generatedAt);
-      if (!generatedAt) problems.push({ severity: 'warning', path: '$.generatedAt', message: `expected an ISO-8601 time, found ${describe(doc.generatedAt)}; it was ignored` });
+      if (!generatedAt) c.warn('.generatedAt', `expected an ISO-8601 time, found ${describe(doc.generatedAt)}; it was ignored`);
     }
-    if (isObject(doc.source)) source = doc.source;
+    if (isObject(doc.source)) source = fitsShape(doc.source, COLLECTION_SOURCE_SHAPE) ? doc.source : coerceShape(doc.source, COLLECTION_SOURCE_SHAPE, '.source', c);
+    else if (doc.source !== undefined && doc.source !== null) c.warn('.source', `expected an object {type, producer}, found ${describe(doc.source)}; it was ignored`);
+    for (const p of c.problems) problems.push(p);
   } else {
     throw new TypeError(`The data${origin} is ${describe(doc)}, not an experiment collection: expected {"kind": "ExperimentCollection", "experiments": [...]} or an array of experiments.`);
   }
 
   const now = options.now ?? (generatedAt ? Date.parse(generatedAt) : Date.now());
-  const deadAfter = defaults.deadAfterMs ?? DEFAULT_DEAD_AFTER_MS;
-  const mainSpec = options.mainMetric ?? defaults.mainMetric;
-  const experiments: Experiment[] = [];
-  const seen = new Map<string, number>();
-  for (let i = 0; i < records.length; i++) {
-    if (i > 0 && i % PARSE_SLICE === 0) yield;
-    const r = parseExperiment(records[i], i);
-    for (const p of r.problems) problems.push(p);
-    if (!r.experiment) continue;
-    const prev = seen.get(r.experiment.id);
-    if (prev !== undefined) {
-      problems.push({
-        severity: 'error',
-        index: i,
-        id: r.experiment.id,
-        path: `$.experiments[${i}].id`,
-        message: `duplicate id: record ${prev} already has it; this record was left out`,
-      });
-      continue;
-    }
-    seen.set(r.experiment.id, i);
-    const e = deriveStatus(r.experiment, now, deadAfter);
-    // The record is our own fresh object: fill the main metric in place, no copy per record.
-    const mm = mainMetricOf(e, mainSpec, options.mainMetric !== undefined);
-    if (mm) e.mainMetric = mm;
-    experiments.push(e);
-  }
+  const experiments = yield* checkRecords(records, { now, deadAfter: defaults.deadAfterMs ?? DEFAULT_DEAD_AFTER_MS, options, mainSpec: options.mainMetric ?? defaults.mainMetric }, problems);
   const result: ParseResult = { experiments, problems, defaults };
   if (generatedAt) result.generatedAt = generatedAt;
   if (source) result.source = source;
@@ -876,6 +1075,8 @@ function* parseSteps(input: unknown, options: ParseOptions): Generator<void, Par
 
 /** A problem as one line of text, e.g. for the UI or a CLI. */
 export function formatProblem(p: Problem): string {
+  // Outside a collection (a chart line's history): the path says where.
+  if (p.index === undefined && !p.path.startsWith('$')) return `${p.path}: ${p.message}`;
   const where = p.index !== undefined ? `record ${p.index}${p.id !== undefined ? ` (id ${JSON.stringify(p.id)})` : ''}` : 'collection';
   return `${where}, ${p.path}: ${p.message}`;
 }

@@ -1,10 +1,11 @@
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import { durationMs } from '../../data/parse.js';
+import { durationMs, parseRecords } from '../../data/parse.js';
 import { clipText, describeHost, flattenParams, formatDuration, formatNumber, formatTime, gpuModels } from '../../data/format.js';
-import type { Experiment, ExperimentSource, Series } from '../../data/types.js';
+import type { Experiment, ExperimentSource, Problem, Series } from '../../data/types.js';
 import { canChart, type ChartLine, type ChartXAxis } from '../metric-chart/metric-chart.component.js';
 import { detailBaseStyles } from '../experiment-row-detail/experiment-row-detail.styles.js';
+import { problemList, problemListStyles } from '../problem-list.js';
 import { experimentCompareStyles } from './experiment-compare.styles.js';
 
 /**
@@ -73,6 +74,7 @@ type SectionId = 'overview' | 'params' | 'metrics' | 'host' | 'git' | 'dependenc
  * @csspart row - A table row; a row whose values differ also has `row-differs`.
  * @csspart chart - A metric chart (`<metric-chart>`), one per chosen metric.
  * @csspart empty - Shown with fewer than two experiments.
+ * @csspart problems - What was wrong with the records given (a closed `<details>`), as the dashboard lists it.
  *
  * @cssproperty [--experiment-dashboard-compare-max-height=640px] - Height cap; the body scrolls inside.
  * @cssproperty [--experiment-dashboard-diff-bg] - Background of rows whose values differ.
@@ -88,9 +90,12 @@ type SectionId = 'overview' | 'params' | 'metrics' | 'host' | 'git' | 'dependenc
  * @cssproperty [--experiment-dashboard-chart-palette] - Comma-separated colours, one per run.
  */
 export class ExperimentCompare extends LitElement {
-  static override styles = [detailBaseStyles, experimentCompareStyles];
+  static override styles = [detailBaseStyles, experimentCompareStyles, problemListStyles];
 
-  /** The runs to compare, in column order. */
+  /**
+   * The runs to compare, in column order, as read from a format-v1 file: they are validated like
+   * the dashboard's data, and what was wrong with them is listed (`problems` part).
+   */
   @property({ attribute: false }) experiments: Experiment[] = [];
 
   /** Loads metric histories that are not inline. */
@@ -111,18 +116,24 @@ export class ExperimentCompare extends LitElement {
   @state() private _logScale = false;
 
   #historyCache = new Map<string, Series>();
+  /** `.experiments`, validated (records the dashboard validated pass as they are). */
+  #runs: Experiment[] = [];
+  #problems: readonly Problem[] = [];
 
   protected override willUpdate(changed: PropertyValues): void {
+    if (changed.has('experiments') || changed.has('now')) {
+      ({ experiments: this.#runs, problems: this.#problems } = parseRecords(this.experiments ?? [], this.now === undefined ? {} : { now: this.now }));
+    }
     // Another set of runs (or fresher records): histories may have grown.
     if (changed.has('experiments')) this.#historyCache = new Map();
   }
 
   /** Column titles: the name, made unique with the id where two runs share one. */
   #runLabels(): string[] {
-    const names = this.experiments.map((e) => e.name ?? e.id);
+    const names = this.#runs.map((e) => e.name ?? e.id);
     const counts = new Map<string, number>();
     for (const n of names) counts.set(n, (counts.get(n) ?? 0) + 1);
-    return this.experiments.map((e, i) => {
+    return this.#runs.map((e, i) => {
       const n = names[i] as string;
       return clipText((counts.get(n) ?? 0) > 1 && e.name !== undefined ? `${n} (${e.id})` : n, COMPARE_LABEL_LIMIT);
     });
@@ -130,7 +141,7 @@ export class ExperimentCompare extends LitElement {
 
   #overviewRows(): ComparisonRow[] {
     const now = this.now ?? Date.now();
-    return compareRows(this.experiments, (e) => [
+    return compareRows(this.#runs, (e) => [
       ...same('Status', e.statusDetail?.raw ? `${e.status} (${e.statusDetail.raw})` : e.status),
       ...same('Group', e.group?.name ?? e.group?.id),
       ...same('Started', formatTime(e.times?.started)),
@@ -144,23 +155,23 @@ export class ExperimentCompare extends LitElement {
 
   #paramRows(): ComparisonRow[] {
     return compareRows(
-      this.experiments,
+      this.#runs,
       (e) => flattenParams(e.params).map((r) => ({ label: r.key, key: JSON.stringify(r.value) ?? 'undefined', text: r.text })),
       true,
     );
   }
 
   #hostRows(): ComparisonRow[] {
-    return compareRows(this.experiments, (e) => [
+    return compareRows(this.#runs, (e) => [
       ...describeHost(e.host).flatMap(([label, text]) => same(label, text)),
       ...same('GPU models', gpuModels(e.host).join(', ')),
     ]);
   }
 
   #gitRows(): ComparisonRow[] {
-    const many = this.experiments.some((e) => (e.git?.length ?? 0) > 1);
+    const many = this.#runs.some((e) => (e.git?.length ?? 0) > 1);
     return compareRows(
-      this.experiments,
+      this.#runs,
       (e) =>
         (e.git ?? []).flatMap((g, i) => {
           const p = many ? `Repository ${i + 1}: ` : '';
@@ -177,7 +188,7 @@ export class ExperimentCompare extends LitElement {
 
   #dependencyRows(): ComparisonRow[] {
     const rows = compareRows(
-      this.experiments,
+      this.#runs,
       (e) => (e.dependencies ?? []).map((d) => ({ label: d.name, key: d.version ?? '', text: d.version ?? '(any version)' })),
       true,
     );
@@ -186,12 +197,12 @@ export class ExperimentCompare extends LitElement {
 
   #metricKeys(): string[] {
     const keys = new Set<string>();
-    for (const e of this.experiments) for (const k of Object.keys(e.metrics ?? {})) keys.add(k);
+    for (const e of this.#runs) for (const k of Object.keys(e.metrics ?? {})) keys.add(k);
     return [...keys];
   }
 
   #chartable(key: string): boolean {
-    return this.experiments.some((e) => {
+    return this.#runs.some((e) => {
       const m = e.metrics?.[key];
       return m !== undefined && canChart(m, this.source);
     });
@@ -199,7 +210,7 @@ export class ExperimentCompare extends LitElement {
 
   #chosenMetrics(keys: string[]): string[] {
     if (this._chosenMetrics) return this._chosenMetrics.filter((k) => keys.includes(k));
-    const main = this.experiments.find((e) => e.mainMetric)?.mainMetric?.key;
+    const main = this.#runs.find((e) => e.mainMetric)?.mainMetric?.key;
     const first = main !== undefined && keys.includes(main) && this.#chartable(main) ? main : keys.find((k) => this.#chartable(k));
     return first !== undefined ? [first] : [];
   }
@@ -214,8 +225,9 @@ export class ExperimentCompare extends LitElement {
   }
 
   protected override render(): TemplateResult {
-    if (this.experiments.length < 2) {
+    if (this.#runs.length < 2) {
       return html`<div class="compare" part="compare">
+        ${problemList(this.#problems)}
         <p class="muted" part="empty">Choose two or more experiments to compare.</p>
       </div>`;
     }
@@ -239,8 +251,9 @@ export class ExperimentCompare extends LitElement {
           .value=${this._filter}
           @input=${(ev: Event) => (this._filter = (ev.target as HTMLInputElement).value)}
         />
-        <span class="muted">${this.experiments.length} experiments</span>
+        <span class="muted">${this.#runs.length} experiments</span>
       </div>
+      ${problemList(this.#problems)}
       <div class="body" part="body">
         ${this.#section('overview', 'Overview', 'Attribute', this.#overviewRows(), labels)}
         ${this.#section('params', 'Parameters', 'Parameter', this.#paramRows(), labels)} ${this.#metrics(labels)}
@@ -254,7 +267,7 @@ export class ExperimentCompare extends LitElement {
     return html`<thead>
       <tr>
         <th scope="col">${first}</th>
-        ${this.experiments.map(
+        ${this.#runs.map(
           (e, i) => html`<th scope="col">
             ${labels[i]}
             <div class="muted">${e.status}</div>
@@ -322,7 +335,7 @@ export class ExperimentCompare extends LitElement {
               <tr>
                 <th scope="col">Metric</th>
                 ${anyChartable ? html`<th scope="col">Plot</th>` : nothing}
-                ${this.experiments.map(
+                ${this.#runs.map(
                   (e, i) => html`<th scope="col">
                     ${labels[i]}
                     <div class="muted">${e.status}</div>
@@ -347,7 +360,7 @@ export class ExperimentCompare extends LitElement {
                             : nothing}
                         </td>`
                       : nothing}
-                    ${this.experiments.map((e) => {
+                    ${this.#runs.map((e) => {
                       const m = e.metrics?.[key];
                       return m === undefined || m.last === undefined
                         ? html`<td class="missing"><span aria-hidden="true">—</span><span class="sr-only">not recorded</span></td>`
@@ -378,7 +391,7 @@ export class ExperimentCompare extends LitElement {
 
   #chart(key: string, labels: string[]): TemplateResult {
     const lines: ChartLine[] = [];
-    this.experiments.forEach((e, i) => {
+    this.#runs.forEach((e, i) => {
       const m = e.metrics?.[key];
       if (!m || !canChart(m, this.source)) return;
       const line: ChartLine = { label: labels[i] ?? e.id, experimentId: e.id, metric: key, colorIndex: i };
@@ -386,7 +399,7 @@ export class ExperimentCompare extends LitElement {
       lines.push(line);
     });
     return html`<div class="chart">
-      <p class="chart-title"><span class="mono">${clipText(key, COMPARE_LABEL_LIMIT)}</span><span class="muted">${lines.length} of ${this.experiments.length} experiments</span></p>
+      <p class="chart-title"><span class="mono">${clipText(key, COMPARE_LABEL_LIMIT)}</span><span class="muted">${lines.length} of ${this.#runs.length} experiments</span></p>
       <metric-chart
         part="chart"
         .lines=${lines}

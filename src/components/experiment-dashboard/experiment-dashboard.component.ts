@@ -3,7 +3,8 @@ import { property, query, state } from 'lit/decorators.js';
 import tabulatorCss from 'tabulator-tables/dist/css/tabulator.min.css';
 import { AttributeCollector, DEFAULT_COLUMNS, builtinAttributes, collectAttributes, resolveAttribute, type Attribute } from '../../data/attributes.js';
 import { MAX_LABEL_LENGTH, clipText, formatNumber } from '../../data/format.js';
-import { applyMainMetric, formatProblem, nextTask } from '../../data/parse.js';
+import { applyMainMetric, nextTask } from '../../data/parse.js';
+import { problemList } from '../problem-list.js';
 import { StaticSource } from '../../data/static-source.js';
 import { STATUSES, SourceError, type Change, type ColumnFilter, type Experiment, type ExperimentSource, type Goal, type Problem, type Status } from '../../data/types.js';
 import { decodeViewHash, encodeViewHash, parseViewState, type ViewState } from '../../data/view-state.js';
@@ -1188,14 +1189,7 @@ export class ExperimentDashboard extends LitElement {
         : nothing}
       ${this._importing ? html`<div part="loading" role="progressbar" aria-label=${this._importing}>${this._importing}</div>` : nothing}
       ${this._importReport ? html`<div class="import-report" role="status">${this._importReport}</div>` : nothing}
-      ${this._problems.length > 0
-        ? html`<details part="problems">
-            <summary>${this._problems.length} problem${this._problems.length === 1 ? '' : 's'} in the data: ${this._problems.filter((p) => p.severity === 'error').length} record(s) left out</summary>
-            <ul>
-              ${this._problems.slice(0, 200).map((p) => html`<li>${formatProblem(p)}</li>`)}
-            </ul>
-          </details>`
-        : nothing}
+      ${problemList(this._problems)}
       ${empty ? html`<div part="empty">No experiments to show.</div>` : nothing}
       <div part="table" class="table-wrap" ?hidden=${empty}>
         <div class="popups"></div>

@@ -1,6 +1,6 @@
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import { durationMs } from '../../data/parse.js';
+import { durationMs, formatProblem, parseRecords } from '../../data/parse.js';
 import {
   MISSING,
   clipText,
@@ -15,8 +15,9 @@ import {
   safeHref,
   type ParamRow,
 } from '../../data/format.js';
-import { SourceError, type Artifact, type Experiment, type ExperimentSource, type Metric, type Series } from '../../data/types.js';
+import { SourceError, type Artifact, type Experiment, type ExperimentSource, type Metric, type Problem, type Series } from '../../data/types.js';
 import { canChart, type ChartLine, type ChartXAxis } from '../metric-chart/metric-chart.component.js';
+import { problemList, problemListStyles } from '../problem-list.js';
 import { detailBaseStyles, experimentRowDetailStyles } from './experiment-row-detail.styles.js';
 
 /** The sections of the detail, in tab order. Empty ones are not shown. */
@@ -93,6 +94,7 @@ interface CopyNotice {
  * @csspart stdout - The captured standard output.
  * @csspart download - A download link or button.
  * @csspart copy-status - The "Copied" confirmation or copy failure message.
+ * @csspart problems - What was wrong with the records given (a closed `<details>`), as the dashboard lists it.
  *
  * @cssproperty [--experiment-dashboard-detail-max-height=420px] - Height cap; the panel scrolls inside.
  * @cssproperty [--experiment-dashboard-font=system-ui] - Font family.
@@ -109,9 +111,12 @@ interface CopyNotice {
  * @cssproperty [--experiment-dashboard-chart-palette] - Comma-separated chart line colours.
  */
 export class ExperimentRowDetail extends LitElement {
-  static override styles = [detailBaseStyles, experimentRowDetailStyles];
+  static override styles = [detailBaseStyles, experimentRowDetailStyles, problemListStyles];
 
-  /** The record to show. */
+  /**
+   * The record to show, as read from a format-v1 file: it is validated like the dashboard's data,
+   * and what was wrong with it is listed (`problems` part).
+   */
   @property({ attribute: false }) experiment?: Experiment;
 
   /** Where the full record, metric histories and artifact files come from. */
@@ -130,6 +135,7 @@ export class ExperimentRowDetail extends LitElement {
   @property({ attribute: false }) now?: number;
 
   @state() private _loaded?: Experiment;
+  @state() private _loadedProblems: readonly Problem[] = [];
   @state() private _loadState: 'idle' | 'loading' | 'error' = 'idle';
   @state() private _loadError = '';
   @state() private _chosenMetrics?: string[];
@@ -145,6 +151,9 @@ export class ExperimentRowDetail extends LitElement {
   #refetchOnConnect = false;
   #shownId?: string;
   #shownRecord?: Experiment;
+  /** `.experiment`, validated. */
+  #given?: Experiment;
+  #givenProblems: readonly Problem[] = [];
   #paramRows: ParamRow[] = [];
   #historyCache = new Map<string, Series>();
   #copyTimer?: ReturnType<typeof setTimeout>;
@@ -169,6 +178,7 @@ export class ExperimentRowDetail extends LitElement {
 
   protected override willUpdate(changed: PropertyValues): void {
     if (changed.has('source') || changed.has('experimentId')) this.#startFetch();
+    if (changed.has('experiment') || changed.has('now')) [this.#given, this.#givenProblems] = this.#check(this.experiment);
     const record = this.#record;
     if (record !== this.#shownRecord) {
       this.#shownRecord = record;
@@ -186,17 +196,31 @@ export class ExperimentRowDetail extends LitElement {
     }
   }
 
+  /** A record validated as the dashboard validates its data (records it validated pass as they are). */
+  #check(raw: unknown): [Experiment | undefined, readonly Problem[]] {
+    if (raw === undefined || raw === null) return [undefined, []];
+    const { experiments, problems } = parseRecords(raw, this.now === undefined ? {} : { now: this.now });
+    return [experiments[0], problems];
+  }
+
   /** The record on screen: the fetched one when it belongs to `experiment-id`, else `.experiment`. */
   get #record(): Experiment | undefined {
     if (this._loaded && (this.experimentId === undefined || this._loaded.id === this.experimentId)) return this._loaded;
-    if (this.experiment && this.experimentId !== undefined && this.experiment.id !== this.experimentId) return undefined;
-    return this.experiment;
+    if (this.#given && this.experimentId !== undefined && this.#given.id !== this.experimentId) return undefined;
+    return this.#given;
+  }
+
+  /** What was wrong with the record on screen (or with the one given, when none is shown). */
+  get #problems(): readonly Problem[] {
+    const e = this.#record;
+    return e !== undefined && e === this._loaded ? this._loadedProblems : this.#givenProblems;
   }
 
   #startFetch(): void {
     this.#fetch?.abort();
     this.#fetch = undefined;
     this._loaded = undefined;
+    this._loadedProblems = [];
     const id = this.experimentId;
     const source = this.source;
     if (!id || !source) {
@@ -218,8 +242,9 @@ export class ExperimentRowDetail extends LitElement {
     request.then(
       (e) => {
         if (this.#fetch !== controller || signal.aborted) return;
-        this._loaded = e;
-        this._loadState = 'idle';
+        [this._loaded, this._loadedProblems] = this.#check(e);
+        this._loadState = this._loaded ? 'idle' : 'error';
+        if (!this._loaded) this._loadError = `the source's record cannot be shown: ${this._loadedProblems.map(formatProblem).join('; ')}`;
       },
       (err: unknown) => {
         if (this.#fetch !== controller || isAbort(err, signal)) return;
@@ -385,14 +410,14 @@ export class ExperimentRowDetail extends LitElement {
       if (this._loadState === 'loading')
         return html`<div class="detail" part="detail"><p part="status" role="status">Loading experiment ${clipKey(this.experimentId ?? '')}…</p></div>`;
       if (this._loadState === 'error') return html`<div class="detail" part="detail">${this.#loadErrorTemplate()}</div>`;
-      return html`<div class="detail" part="detail"><p class="muted" part="empty">No experiment to show.</p></div>`;
+      return html`<div class="detail" part="detail">${problemList(this.#problems)}<p class="muted" part="empty">No experiment to show.</p></div>`;
     }
     const sections = this.#sections(e);
     const active = sections.includes(this.section) ? this.section : 'overview';
     const name = clipKey(e.name ?? e.id);
     return html`<div class="detail" part="detail">
       ${this._loadState === 'loading' ? html`<p class="muted" part="status" role="status">Loading the full record…</p>` : nothing}
-      ${this._loadState === 'error' ? this.#loadErrorTemplate() : nothing}
+      ${this._loadState === 'error' ? this.#loadErrorTemplate() : nothing} ${problemList(this.#problems)}
       <div class="tabs" part="tabs" role="tablist" aria-label=${`Details of ${name}`} @keydown=${(ev: KeyboardEvent) => this.#onTabKey(ev, sections, active)}>
         ${sections.map((s) => {
           const selected = s === active;

@@ -4,14 +4,19 @@ import { ref } from 'lit/directives/ref.js';
 import type uPlot from 'uplot';
 import uplotCss from 'uplot/dist/uPlot.min.css';
 import { formatNumber, formatTime } from '../../data/format.js';
-import type { ExperimentSource, Metric, Series } from '../../data/types.js';
+import { parseHistory } from '../../data/parse.js';
+import type { ExperimentSource, Metric, Problem, Series } from '../../data/types.js';
+import { problemList, problemListStyles } from '../problem-list.js';
 import { metricChartStyles } from './metric-chart.styles.js';
 
 /** One line of the chart: an inline history, or a history the source loads on demand. */
 export interface ChartLine {
   /** Legend text. */
   label: string;
-  /** The history, when the caller has it. */
+  /**
+   * The history, when the caller has it: a metric's `history` as in a format-v1 file (validated
+   * like the dashboard's data; what is wrong is listed in the `problems` part).
+   */
   series?: Series;
   /** With `metric`: what to ask `source.history()` for when `series` is absent. */
   experimentId?: string;
@@ -161,6 +166,7 @@ interface Load {
  * @csspart error - A failure message (with a Retry button for a history).
  * @csspart empty - Shown when there is nothing to draw.
  * @csspart note - What was left out of the chart and why (no timestamps, values ≤ 0 on a log scale).
+ * @csspart problems - What was wrong with the histories given (a closed `<details>`), as the dashboard lists it.
  *
  * @cssproperty [--experiment-dashboard-font=system-ui] - Font family.
  * @cssproperty [--experiment-dashboard-font-size=13px] - Base font size.
@@ -171,7 +177,7 @@ interface Load {
  * @cssproperty [--experiment-dashboard-chart-grid=rgba(128,128,128,0.25)] - Grid line colour.
  */
 export class MetricChart extends LitElement {
-  static override styles = [unsafeCSS(uplotCss), metricChartStyles];
+  static override styles = [unsafeCSS(uplotCss), metricChartStyles, problemListStyles];
 
   /** The lines to draw. */
   @property({ attribute: false }) lines: ChartLine[] = [];
@@ -209,6 +215,9 @@ export class MetricChart extends LitElement {
   @state() private _cursorIdx: number | null = null;
 
   #loads = new Map<string, Load>();
+  /** Each line's `series` validated, by the object given (new lines with the same histories: no second pass). */
+  #checked = new WeakMap<object, { series?: Series; problems: Problem[] }>();
+  #problems: Problem[] = [];
   #prepared: Prepared = { data: [[]], drawn: [], notes: [] };
   #needsDraw = false;
   #drawToken = 0;
@@ -244,6 +253,7 @@ export class MetricChart extends LitElement {
       this.#loads.clear();
     }
     if (this.isConnected) this.#syncLoads();
+    if (changed.has('lines')) this.#checkLines();
     if (
       changed.has('lines') ||
       changed.has('xAxis') ||
@@ -263,6 +273,20 @@ export class MetricChart extends LitElement {
     if (!this.#needsDraw || !this.isConnected) return;
     this.#needsDraw = false;
     void this.#draw();
+  }
+
+  #checkLines(): void {
+    this.#problems = [];
+    this.lines.forEach((line, i) => {
+      const raw: unknown = line.series;
+      if (raw === undefined || raw === null) return;
+      let checked = typeof raw === 'object' ? this.#checked.get(raw) : undefined;
+      if (!checked) {
+        checked = parseHistory(raw, `lines[${i}].series`);
+        if (typeof raw === 'object') this.#checked.set(raw, checked);
+      }
+      this.#problems.push(...checked.problems);
+    });
   }
 
   /** Starts the loads the lines need, and aborts those no line needs any more. */
@@ -313,7 +337,8 @@ export class MetricChart extends LitElement {
   }
 
   #seriesOf(line: ChartLine): Series | undefined {
-    if (line.series) return line.series;
+    const raw: unknown = line.series;
+    if (raw !== undefined && raw !== null) return typeof raw === 'object' ? this.#checked.get(raw)?.series : undefined;
     if (line.experimentId === undefined || line.metric === undefined) return undefined;
     return this.cache.get(historyKey(line.experimentId, line.metric));
   }
@@ -460,7 +485,7 @@ export class MetricChart extends LitElement {
     const idx = this._cursorIdx;
     const name = this.label || `Line chart of ${drawn.map((d) => d.label).join(', ')} by ${this.xAxis}${this.logScale ? ', log scale' : ''}`;
     return html`<div class="chart" part="chart">
-      ${this.lines.length === 0 ? html`<p class="empty" part="empty">No metric chosen to plot.</p>` : nothing}
+      ${this.lines.length === 0 ? html`<p class="empty" part="empty">No metric chosen to plot.</p>` : nothing} ${problemList(this.#problems)}
       ${loading.length > 0
         ? html`<p class="status" part="status" role="status">Loading history of ${loading.map(([, l]) => l.label).join(', ')}…</p>`
         : nothing}
