@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// @ts-check
 // The experiment-dashboard command line: report, convert, validate, serve.
 // Exit codes: 0 done, 1 failed (unreadable input, invalid records), 2 usage error.
 import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';

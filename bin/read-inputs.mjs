@@ -1,3 +1,4 @@
+// @ts-check
 // Reads what users already have into format-v1 records: collection files, Sacred run folders
 // (or their parent), MLflow `mlruns` stores, MLflow JSON (runs/search and runs/get answers,
 // mlflow-export-import run.json), Sacred `mongoexport` dumps and MLflow tracking servers (an

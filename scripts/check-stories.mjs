@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// @ts-check
 // Visits every story of the built Storybook in headless Chromium and fails a story on a console
 // error, a page error, a failed render or play function, a request that leaves 127.0.0.1, or an
 // axe violation (axe-core sees inside shadow roots).

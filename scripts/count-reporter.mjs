@@ -1,3 +1,4 @@
+// @ts-check
 // A @web/test-runner reporter that writes the pass/fail counts to a file, so `npm test` can end
 // with one plain `N passed, N failed` line across all its steps.
 import { writeFileSync } from 'node:fs';

@@ -1,3 +1,4 @@
+// @ts-check
 // Turns `import text from 'x.css'` into a module exporting the CSS text, so Lit can adopt it
 // into a shadow root as a constructable stylesheet (no <style> or <link> in the page: CSP-safe).
 // Shared by rollup (build) and @web/dev-server (tests, demo).

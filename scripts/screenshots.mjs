@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// @ts-check
 // `npm run screenshots`: pictures of the key states of the UI, for a person to look over after a
 // change (layout, wrapping, contrast), at 360, 1280 and 1920 px wide, light and dark. Written to
 // screenshots/ (ignored by git). Builds nothing: run `npm run build` first.

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// @ts-check
 // The demo (`npm start`): a small static file server for the project folder on
 // http://localhost:8000 (PORT overrides; / goes to the demo page), and the reference HTTP
 // experiment service on http://localhost:8010 (API_PORT overrides) for the demo's HTTP mode.

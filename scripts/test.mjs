@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// @ts-check
 // `npm test`: type-check, lint, build, node tests, the browser suite in headless Chromium, then every
 // Storybook story. Ends with the plain
 // line `N passed, N failed` (browser tests plus one per failed check) that CI reads.

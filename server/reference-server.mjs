@@ -1,3 +1,4 @@
+// @ts-check
 // The reference backend of openapi/experiment-dashboard.openapi.yaml: plain Node `http`, no
 // framework. It filters, sorts and pages with the very code the browser uses
 // (src/data/query.ts), loaded by bin/load-data-logic.mjs, so it runs without a build.

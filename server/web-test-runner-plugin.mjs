@@ -1,3 +1,4 @@
+// @ts-check
 // @web/test-runner plugin: starts the reference server (with its test hooks) on a free loopback
 // port the first time a test asks for it, and tells tests where it is: GET /__reference-server
 // on the test page's own origin answers {url, sample, token}. The server holds the sample
