@@ -112,6 +112,14 @@ class UsageError extends Error {}
 const out = (text) => process.stdout.write(`${text}\n`);
 const err = (text) => process.stderr.write(`${text}\n`);
 
+/** @typedef {NonNullable<import('node:util').ParseArgsConfig['options']>} OptionConfigs */
+
+/**
+ * @param {string} command
+ * @param {string[]} argv
+ * @param {OptionConfigs} options
+ * @returns {{ values: Record<string, any>, positionals: string[] }}
+ */
 function parse(command, argv, options) {
   try {
     return parseArgs({ args: argv, options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
@@ -120,6 +128,10 @@ function parse(command, argv, options) {
   }
 }
 
+/**
+ * @param {string | undefined} value
+ * @returns {import('../src/data/types.js').MainMetricSpec | undefined}
+ */
 function parseMainMetric(value) {
   if (value === undefined) return undefined;
   const m = /^(.*?)(?::(max|min|maximize|minimize))?$/.exec(value.trim());
@@ -139,7 +151,7 @@ function parseDuration(value) {
   return ms;
 }
 
-/** The options every reading command shares. */
+/** The options every reading command shares. @type {OptionConfigs} */
 const SOURCE_OPTIONS = { experiment: { type: 'string', multiple: true }, 'dead-after': { type: 'string' } };
 
 function sourceOptions(values) {
@@ -167,7 +179,12 @@ function warnUnknownMainMetric(mainMetric, experiments) {
   err(`${PROGRAM}: warning: no run has the main metric "${mainMetric.key}" (--main-metric); ${list}.`);
 }
 
-/** Reads inputs, prints what went wrong, and returns the collection and whether anything failed. */
+/**
+ * Reads inputs, prints what went wrong, and returns the collection and whether anything failed.
+ * @param {string[]} inputs
+ * @param {import('../src/data/types.js').MainMetricSpec} [mainMetric]
+ * @param {{ experiments?: string[], deadAfterMs?: number }} [sources]
+ */
 async function collect(inputs, mainMetric, { experiments = [], deadAfterMs } = {}) {
   const logic = await loadDataLogic();
   const started = Date.now();
@@ -180,6 +197,7 @@ async function collect(inputs, mainMetric, { experiments = [], deadAfterMs } = {
   if (mainMetric) warnUnknownMainMetric(mainMetric, read.entries.map((e) => e.experiment));
   // The dashboard judges running runs again when it reads the collection: with the same limit.
   if (deadAfterMs !== undefined) defaults.deadAfterMs = deadAfterMs;
+  /** @type {import('../src/data/types.js').ExperimentCollection} */
   const collection = {
     schemaVersion: '1.0',
     kind: 'ExperimentCollection',
@@ -303,8 +321,8 @@ async function validate(argv) {
   if (Array.isArray(doc)) {
     problems.unshift({ severity: 'warning', path: '$', message: 'a bare array of experiments: the dashboard reads it, but a format-v1 file is {"schemaVersion": "1.0", "kind": "ExperimentCollection", "experiments": [...]}' });
   } else if (doc && typeof doc === 'object') {
-    if (doc.schemaVersion === undefined) problems.unshift({ severity: 'warning', path: '$.schemaVersion', message: 'missing; write "1.0" so readers know the format version' });
-    if (doc.kind === undefined) problems.unshift({ severity: 'warning', path: '$.kind', message: 'missing; write "ExperimentCollection"' });
+    if (/** @type {Record<string, unknown>} */ (doc).schemaVersion === undefined) problems.unshift({ severity: 'warning', path: '$.schemaVersion', message: 'missing; write "1.0" so readers know the format version' });
+    if (/** @type {Record<string, unknown>} */ (doc).kind === undefined) problems.unshift({ severity: 'warning', path: '$.kind', message: 'missing; write "ExperimentCollection"' });
   }
   for (const p of problems) err(`${file}: ${p.severity}: ${logic.formatProblem(p)}`);
   const errors = problems.filter((p) => p.severity === 'error').length;
@@ -392,7 +410,7 @@ async function serve(argv) {
   const access = options.writable ? `writable${token ? ', changes need the token' : ''}` : 'read-only';
   const pages = options.cors.length > 0 ? `; pages from ${options.cors.join(', ')} may use it` : '';
   out(`Serving ${what} at ${server.url} (${access}${pages}). Press Ctrl+C to stop.`);
-  await new Promise((resolveStop) => {
+  await new Promise(/** @param {(value?: undefined) => void} resolveStop */ (resolveStop) => {
     const stop = () => resolveStop();
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);

@@ -73,7 +73,28 @@ const KINDS_READ =
  * `deadAfterMs`: a running run silent for longer is dead (default: each source's own rule).
  * `experiments`: for a tracking server, the experiments to read (names or ids; default all).
  */
+/**
+ * @typedef {import('../src/data/types.js').Experiment} Experiment
+ * @typedef {{ kind: string, dir: string, file: string }} Origin
+ * @typedef {{ experiment: Experiment, origin: Origin }} ReadEntry
+ * @typedef {{ location: string, severity: 'error' | 'warning', message: string, id?: string }} InputProblem
+ * @typedef {{ onProgress?: (count: number) => void, now?: number, deadAfterMs?: number, experiments?: string[] }} ReadOptions
+ * @typedef {{
+ *   logic: import('./load-data-logic.mjs').DataLogic, now: number, deadAfterMs: number | undefined, experiments: string[],
+ *   experimentNames: Map<string, string>, entries: ReadEntry[], problems: InputProblem[],
+ *   defaults: import('../src/data/types.js').CollectionDefaults | undefined, generatedAt: string | undefined,
+ *   hidden: number, failures: string[], onProgress: ((count: number) => void) | undefined, count: number,
+ * }} ReadState
+ */
+
+/**
+ * @param {string[]} paths
+ * @param {import('./load-data-logic.mjs').DataLogic} logic
+ * @param {ReadOptions} [options]
+ * @returns {Promise<ReadState>}
+ */
 export async function readInputs(paths, logic, { onProgress, now = Date.now(), deadAfterMs, experiments = [] } = {}) {
+  /** @type {ReadState} */
   const state = { logic, now, deadAfterMs, experiments, experimentNames: new Map(), entries: [], problems: [], defaults: undefined, generatedAt: undefined, hidden: 0, failures: [], onProgress, count: 0 };
   for (const p of paths) {
     try {
@@ -312,7 +333,7 @@ async function listFiles(dir, limit = 100_000) {
   const out = [];
   const queue = [''];
   while (queue.length > 0 && out.length < limit) {
-    const rel = queue.shift();
+    const rel = /** @type {string} */ (queue.shift());
     let entries;
     try {
       entries = await readdir(join(dir, rel), { withFileTypes: true });

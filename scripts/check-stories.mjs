@@ -97,8 +97,8 @@ const server = createServer((req, res) => {
     res.writeHead(404).end();
   }
 });
-await new Promise((done) => server.listen(0, '127.0.0.1', done));
-const origin = `http://127.0.0.1:${server.address().port}`;
+await /** @type {Promise<void>} */ (new Promise((done) => server.listen(0, '127.0.0.1', done)));
+const origin = `http://127.0.0.1:${/** @type {import('node:net').AddressInfo} */ (server.address()).port}`;
 
 // ---- the stories ----
 
@@ -116,12 +116,17 @@ if (stories.length === 0) {
 
 const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 /**
+ * @typedef {{ type: string, status?: string, message?: string }} StoryEvent
+ * @typedef {Window & { __edStoryEvents?: StoryEvent[] }} StoryWindow
+ */
+/**
  * Storybook announces on its channel when a story finished (render, play function, afterEach) and
  * when a render or play function threw; recorded from the moment the preview creates the channel.
  */
 const recordStorybookEvents = () => {
+  /** @type {StoryEvent[]} */
   const events = [];
-  window.__edStoryEvents = events;
+  /** @type {StoryWindow} */ (window).__edStoryEvents = events;
   let channel;
   Object.defineProperty(window, '__STORYBOOK_ADDONS_CHANNEL__', {
     configurable: true,
@@ -160,11 +165,11 @@ async function check({ id, docs }) {
     // The a11y addon's own run is skipped (a11y.manual): axe runs once, below, on the whole document.
     await page.goto(`${origin}/iframe.html?id=${encodeURIComponent(id)}&viewMode=${docs ? 'docs' : 'story'}&globals=a11y.manual:!true`);
     try {
-      await page.waitForFunction(() => window.__edStoryEvents?.some((e) => ['storyFinished', 'docsRendered', 'storyMissing', 'storyErrored'].includes(e.type)), null, { timeout: STORY_TIMEOUT_MS });
+      await page.waitForFunction(() => /** @type {StoryWindow} */ (window).__edStoryEvents?.some((e) => ['storyFinished', 'docsRendered', 'storyMissing', 'storyErrored'].includes(e.type)), null, { timeout: STORY_TIMEOUT_MS });
     } catch {
       problems.push(`the ${docs ? 'docs page did not render' : 'story did not finish'} within ${STORY_TIMEOUT_MS / 1000} s (render, loaders or play function hang)`);
     }
-    for (const e of await page.evaluate(() => window.__edStoryEvents ?? [])) {
+    for (const e of await page.evaluate(() => /** @type {StoryWindow} */ (window).__edStoryEvents ?? [])) {
       if (e.type === 'storyFinished' && e.status === 'error' && !problems.some((p) => p.startsWith('play function'))) problems.push('Storybook reports the story as failed');
       else if (e.type === 'playFunctionThrewException') problems.push(`play function: ${e.message}`);
       else if (e.type !== 'storyFinished' && e.type !== 'docsRendered') problems.push(`${e.type}: ${e.message}`);
@@ -173,7 +178,7 @@ async function check({ id, docs }) {
     if (docs) return problems;
     await page.addScriptTag({ path: axePath });
     const violations = await page.evaluate(async () => {
-      const result = await window.axe.run(document, { resultTypes: ['violations'] });
+      const result = await /** @type {Window & { axe: typeof import('axe-core') }} */ (/** @type {unknown} */ (window)).axe.run(document, { resultTypes: ['violations'] });
       return result.violations.map((v) => {
         const where = v.nodes.slice(0, 3).map((n) => n.target.map((t) => (Array.isArray(t) ? t.join(' >>> ') : t)).join(' >>> '));
         return `${v.id} (${v.impact}): ${v.help} [${where.join(' | ')}${v.nodes.length > 3 ? ` and ${v.nodes.length - 3} more` : ''}]`;

@@ -69,16 +69,22 @@ async function serve() {
     }
     res.writeHead(200, { 'content-type': TYPES[extname(path)] ?? 'application/octet-stream' }).end(readFileSync(path));
   });
-  await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
-  return { url: `http://127.0.0.1:${server.address().port}`, close: () => new Promise((ok) => server.close(ok)) };
+  await /** @type {Promise<void>} */ (new Promise((ok) => server.listen(0, '127.0.0.1', ok)));
+  return { url: `http://127.0.0.1:${/** @type {import('node:net').AddressInfo} */ (server.address()).port}`, close: () => new Promise((ok) => server.close(ok)) };
 }
 
-/** Puts a dashboard on the start page with `n` sample experiments (or `setup` of its own) and waits for it. */
+/**
+ * Puts a dashboard on the start page with `n` sample experiments (or `setup` of its own) and waits for it.
+ * @param {import('playwright-core').Page} page
+ * @param {string} theme
+ * @param {{ n?: number, attrs?: Record<string, string>, setup?: 'empty' | 'deletable' | 'error' }} [options]
+ */
 async function dashboard(page, theme, { n = 120, attrs = {}, setup } = {}) {
   await page.evaluate(
     ({ theme, n, attrs, setup }) =>
-      new Promise((done, fail) => {
-        const el = document.createElement('experiment-dashboard');
+      new Promise(/** @param {(value?: undefined) => void} done @param {(reason: unknown) => void} fail */ (done, fail) => {
+        // The page's own element and bundle (window.ExperimentDashboard), not typed here.
+        const el = /** @type {any} */ (document.createElement('experiment-dashboard'));
         el.setAttribute('theme', theme);
         for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, v);
         const timer = setTimeout(() => done(), 8000);
@@ -88,7 +94,7 @@ async function dashboard(page, theme, { n = 120, attrs = {}, setup } = {}) {
           if (setup === 'empty') el.experiments = [];
           else if (setup === 'deletable') {
             // A source that may delete (an array of records may not): the delete controls show.
-            const { experiments } = window.ExperimentDashboard.generateCollection({ n, seed: 7 });
+            const { experiments } = /** @type {any} */ (window).ExperimentDashboard.generateCollection({ n, seed: 7 });
             el.source = {
               capabilities: { delete: true, live: false, serverQuery: false, history: false },
               load: async () => ({ experiments, total: experiments.length }),
@@ -96,7 +102,7 @@ async function dashboard(page, theme, { n = 120, attrs = {}, setup } = {}) {
             };
           }
           else if (setup === 'error') el.setAttribute('src', '/no-such-file.json');
-          else el.experiments = window.ExperimentDashboard.generateCollection({ n, seed: 7 });
+          else el.experiments = /** @type {any} */ (window).ExperimentDashboard.generateCollection({ n, seed: 7 });
         } catch (e) {
           fail(e);
         }
@@ -107,7 +113,7 @@ async function dashboard(page, theme, { n = 120, attrs = {}, setup } = {}) {
 }
 
 const firstName = (page) =>
-  page.evaluate(() => window.ExperimentDashboard.generateCollection({ n: 120, seed: 7 }).experiments[0].name ?? 'run-000001');
+  page.evaluate(() => /** @type {any} */ (window).ExperimentDashboard.generateCollection({ n: 120, seed: 7 }).experiments[0].name ?? 'run-000001');
 
 /** Each state: a name and how to reach it from a fresh start page. Return extra shots by name. */
 const STATES = {

@@ -36,10 +36,15 @@ const TYPES = {
 // The demo's sample collection, generated here (seeded, so always the same) rather than in the
 // page: the page then loads it the way a user's file loads, through the static JSON source.
 const samples = new Map();
+// By address, not by a relative specifier: dist/ exists only after a build, and the type check
+// runs before it (it checks against the sources instead).
+const SAMPLE_DATA = new URL('../dist/data/sample-data.js', import.meta.url).href;
+/** @returns {Promise<typeof import('../src/data/sample-data.js')>} */
+const sampleData = () => import(SAMPLE_DATA);
 async function sample(n, seed) {
   const key = `${n}:${seed}`;
   if (!samples.has(key)) {
-    const { generateCollection, collectionToJson } = await import('../dist/data/sample-data.js');
+    const { generateCollection, collectionToJson } = await sampleData();
     samples.set(key, collectionToJson(generateCollection({ n, seed, historyPoints: n > 20000 ? 0 : n > 2000 ? 8 : 30 })));
     if (samples.size > 4) samples.delete(samples.keys().next().value);
   }
@@ -53,11 +58,11 @@ const apis = new Map();
 async function apiFor(n, seed) {
   const key = `${n}:${seed}`;
   if (!apis.has(key)) {
-    const { generateCollection } = await import('../dist/data/sample-data.js');
+    const { generateCollection } = await sampleData();
     const data = generateCollection({ n, seed, historyPoints: n > 20000 ? 0 : 20 });
     apis.set(key, startServer({ data, port: 0, host: '127.0.0.1', writable: true, cors: origins, token }));
     if (apis.size > 3) {
-      const [oldest, started] = apis.entries().next().value;
+      const [oldest, started] = /** @type {[string, ReturnType<typeof startServer>]} */ (apis.entries().next().value);
       apis.delete(oldest);
       started.then((api) => api.close()).catch(() => {});
     }
@@ -124,6 +129,6 @@ server.listen(port, host, () => {
 
 // The reference server on a fixed port, for clients other than the demo page (`?api=` points the
 // demo at any other server).
-const { generateCollection } = await import('../dist/data/sample-data.js');
+const { generateCollection } = await sampleData();
 const api = await startServer({ data: generateCollection({ n: 2000, historyPoints: 20 }), port: apiPort, host, writable: true, cors: origins, token });
 console.log(`Reference experiment service (demo HTTP mode): ${api.url}`);
