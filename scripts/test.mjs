@@ -20,6 +20,7 @@ function step(name, command, args, env = {}) {
 
 for (const [name, cmd, args] of [
   ['type-check', 'npx', ['tsc', '--noEmit', '-p', 'tsconfig.json']],
+  ['type-check (bin, server, scripts)', 'npx', ['tsc', '-p', 'tsconfig.node.json']],
   ['lint', 'npx', ['eslint', '--max-warnings', '0', '.']],
   // The bundle and package tests use dist/ exactly as a user's page or npm would.
   ['build', 'npm', ['run', 'build', '--silent']],

@@ -127,6 +127,7 @@ export async function startMlflowReplay(options = {}) {
       requests.push({ scenario: scenarioName, session, method: req.method, path, body });
       if (req.method === 'OPTIONS' && scenario.cors !== 'recorded') {
         // Not recorded for 3.3: the proxy allows the page; MLflow 3.3 itself sends no CORS headers.
+        /** @type {Record<string, string>} */
         const allow = scenario.cors === 'proxy' ? { 'access-control-allow-methods': 'GET, POST', 'access-control-allow-headers': String(request.headers['access-control-request-headers'] ?? ''), 'access-control-max-age': '600' } : {};
         send(200, { 'content-type': 'text/plain; charset=utf-8', ...allow }, 'OK');
         return;

@@ -35,6 +35,7 @@ const ALLOWED_HEADERS = 'content-type, authorization, last-event-id';
 /** JSON with non-finite numbers as the strings of format v1. */
 const toJson = (value, space) => JSON.stringify(value, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v), space);
 
+/** @type {(v: unknown) => v is Record<string, any>} */
 const isObject = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 class HttpError extends Error {
@@ -182,6 +183,7 @@ export async function startServer(options = {}) {
   let input = options.data;
   if (input === undefined && dataFile) input = await readFile(dataFile, 'utf8');
   input ??= [];
+  /** @type {any} JSON of any shape until parseCollection has judged it */
   let doc = input;
   if (typeof input === 'string') {
     try {
@@ -212,6 +214,7 @@ export async function startServer(options = {}) {
       if (err.code === 'ENOENT') return [];
       throw err;
     }
+    /** @type {any} the trash file's JSON: `ok` below checks its shape */
     let t;
     try {
       t = logic.parseJsonText(text);
@@ -370,7 +373,8 @@ export async function startServer(options = {}) {
     }
   }
 
-  const dataStep = (next, before) => ({ file: dataFile, text: dataText(next), undo: () => dataText(before) });
+  // saveFiles writes only when there is a data file.
+  const dataStep = (next, before) => ({ file: /** @type {string} */ (dataFile), text: dataText(next), undo: () => dataText(before) });
   const trashStep = (next, before) => ({ file: trashFile, text: trashText(next), undo: () => trashText(before) });
 
   function upsert(raw) {
@@ -439,6 +443,10 @@ export async function startServer(options = {}) {
     res.end(text);
   }
 
+  /**
+   * @param {import('node:http').IncomingMessage} req
+   * @returns {Promise<any>} JSON of any shape: each caller checks what it needs
+   */
   async function readJson(req) {
     const chunks = [];
     let size = 0;
@@ -754,11 +762,11 @@ export async function startServer(options = {}) {
       else send(req, res, 500, { error: `The server failed: ${err?.message ?? err}` });
     });
   });
-  await new Promise((resolve, reject) => {
+  await /** @type {Promise<void>} */ (new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => resolve());
-  });
-  const address = server.address();
+  }));
+  const address = /** @type {import('node:net').AddressInfo} */ (server.address()); // TCP: never a pipe name or null once listening
   const shownHost = host.includes(':') ? `[${host}]` : host;
   const url = `http://${shownHost}:${address.port}/`;
   for (const name of new Set([shownHost.toLowerCase(), 'localhost', '127.0.0.1', '[::1]'])) {
