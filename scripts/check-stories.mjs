@@ -23,7 +23,7 @@ import { extname, join, resolve, sep } from 'node:path';
 import { chromium } from 'playwright-core';
 
 const argv = process.argv.slice(2);
-const option = (name) => {
+const option = (/** @type {string} */ name) => {
   const i = argv.indexOf(name);
   return i >= 0 ? argv[i + 1] : undefined;
 };
@@ -33,6 +33,7 @@ const STORY_TIMEOUT_MS = 30_000;
 /** After the story finished (render, play function): time for the last paints and late errors. */
 const SETTLE_MS = 300;
 
+/** @param {number} passed @param {number} failed */
 function report(passed, failed) {
   if (process.env.ED_COUNTS_FILE) writeFileSync(process.env.ED_COUNTS_FILE, JSON.stringify({ passed, failed }));
 }
@@ -63,6 +64,7 @@ if (!existsSync(join(root, 'index.json'))) {
 
 // ---- a tiny static server for the built Storybook ----
 
+/** @type {Record<string, string>} */
 const TYPES = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
@@ -127,15 +129,16 @@ const recordStorybookEvents = () => {
   /** @type {StoryEvent[]} */
   const events = [];
   /** @type {StoryWindow} */ (window).__edStoryEvents = events;
+  /** @type {{ on(type: string, listener: (detail: any) => void): void } | undefined} Storybook's channel */
   let channel;
   Object.defineProperty(window, '__STORYBOOK_ADDONS_CHANNEL__', {
     configurable: true,
     get: () => channel,
     set(value) {
       channel = value;
-      const describe = (x) => (x && typeof x === 'object' ? [x.name, x.message].filter(Boolean).join(': ') || JSON.stringify(x).slice(0, 500) : String(x));
+      const describe = (/** @type {any} */ x) => (x && typeof x === 'object' ? [x.name, x.message].filter(Boolean).join(': ') || JSON.stringify(x).slice(0, 500) : String(x));
       for (const type of ['storyFinished', 'docsRendered', 'storyErrored', 'storyMissing', 'storyThrewException', 'playFunctionThrewException', 'unhandledErrorsWhilePlaying']) {
-        value.on(type, (detail) => events.push({ type, status: detail?.status, message: type === 'storyFinished' || type === 'docsRendered' ? undefined : Array.isArray(detail) ? detail.map(describe).join('; ') : describe(detail) }));
+        value.on(type, (/** @type {any} */ detail) => events.push({ type, status: detail?.status, message: type === 'storyFinished' || type === 'docsRendered' ? undefined : Array.isArray(detail) ? detail.map(describe).join('; ') : describe(detail) }));
       }
     },
   });
@@ -146,8 +149,13 @@ const browser = await chromium.launch({
   args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
 });
 
-/** The reasons the story fails; empty when it passes. */
+/**
+ * The reasons the story fails; empty when it passes.
+ * @param {{ id: string, docs: boolean }} story
+ * @returns {Promise<string[]>}
+ */
 async function check({ id, docs }) {
+  /** @type {string[]} */
   const problems = [];
   // A context per story: its own localStorage and IndexedDB, as on a first visit.
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
@@ -186,7 +194,7 @@ async function check({ id, docs }) {
     });
     for (const v of violations) problems.push(`axe ${v}`);
   } catch (err) {
-    problems.push(`check failed: ${String(err?.message ?? err).split('\n')[0]}`);
+    problems.push(`check failed: ${String(/** @type {Error} */ (err)?.message ?? err).split('\n')[0]}`);
   } finally {
     await context.close();
   }
@@ -194,7 +202,7 @@ async function check({ id, docs }) {
 }
 
 /** Stack traces and long messages are cut: the line names the story and what went wrong. */
-const clip = (text) => (text.length > 600 ? `${text.slice(0, 600)}…` : text);
+const clip = (/** @type {string} */ text) => (text.length > 600 ? `${text.slice(0, 600)}…` : text);
 
 let passed = 0;
 let failed = 0;

@@ -20,6 +20,7 @@ const { isLoopback, startServer } = await import('../server/reference-server.mjs
 const pageHosts = new Set([host, 'localhost', '127.0.0.1', '[::1]'].map((h) => `${h}:${port}`));
 // The page's own origins: the only ones the reference servers let read, and write with the token.
 const origins = [...new Set([host, 'localhost', '127.0.0.1'])].map((h) => `http://${h.includes(':') ? `[${h}]` : h}:${port}`);
+/** @type {Record<string, string>} */
 const TYPES = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
@@ -35,18 +36,20 @@ const TYPES = {
 
 // The demo's sample collection, generated here (seeded, so always the same) rather than in the
 // page: the page then loads it the way a user's file loads, through the static JSON source.
+/** @type {Map<string, string>} */
 const samples = new Map();
 // By address, not by a relative specifier: dist/ exists only after a build, and the type check
 // runs before it (it checks against the sources instead).
 const SAMPLE_DATA = new URL('../dist/data/sample-data.js', import.meta.url).href;
 /** @returns {Promise<typeof import('../src/data/sample-data.js')>} */
 const sampleData = () => import(SAMPLE_DATA);
+/** @param {number} n @param {number} seed */
 async function sample(n, seed) {
   const key = `${n}:${seed}`;
   if (!samples.has(key)) {
     const { generateCollection, collectionToJson } = await sampleData();
     samples.set(key, collectionToJson(generateCollection({ n, seed, historyPoints: n > 20000 ? 0 : n > 2000 ? 8 : 30 })));
-    if (samples.size > 4) samples.delete(samples.keys().next().value);
+    if (samples.size > 4) samples.delete(/** @type {string} */ (samples.keys().next().value));
   }
   return samples.get(key);
 }
@@ -54,7 +57,9 @@ async function sample(n, seed) {
 // The demo's HTTP mode at the count and seed the page chose: /demo/api/<n>/<seed>/<path> goes to a
 // reference server holding that sample (started on first use, on a free port; a few are kept).
 // Same origin as the page; the page's Origin header is passed on, so writes need the token.
+/** @type {Map<string, ReturnType<typeof startServer>>} */
 const apis = new Map();
+/** @param {number} n @param {number} seed */
 async function apiFor(n, seed) {
   const key = `${n}:${seed}`;
   if (!apis.has(key)) {
@@ -67,9 +72,15 @@ async function apiFor(n, seed) {
       started.then((api) => api.close()).catch(() => {});
     }
   }
-  return apis.get(key);
+  return /** @type {ReturnType<typeof startServer>} */ (apis.get(key)); // set just above when missing
 }
 
+/**
+ * @param {import('node:http').IncomingMessage} req
+ * @param {import('node:http').ServerResponse} res
+ * @param {{ url: string }} api
+ * @param {string} path
+ */
 function proxyToApi(req, res, api, path) {
   const target = new URL(path, api.url);
   const upstream = request(target, { method: req.method, headers: { ...req.headers, host: target.host } }, (answer) => {
