@@ -142,21 +142,26 @@ function checkOrigins(cors) {
 }
 
 /**
- * Starts the reference server.
- * @param {object} options
- * @param {unknown} [options.data] a format-v1 collection (object or JSON text) or an array of experiments
- * @param {string} [options.dataFile] read the collection from this file (and write deletions back when writable; deleted records go to `<name>.trash.json`)
- * @param {number} [options.port] 0 (default) picks a free port
- * @param {string} [options.host] default 127.0.0.1
- * @param {boolean} [options.writable] allow POST /experiments/delete and /experiments/restore (default false)
- * @param {string} [options.artifactRoot] folder that artifacts with a relative `path` are served from
- * @param {string[] | '*'} [options.cors] browser origins (e.g. `http://localhost:8000`) allowed to read; they may also write
+ * What startServer takes.
+ * @typedef {object} ServerOptions
+ * @property {unknown} [data] a format-v1 collection (object or JSON text) or an array of experiments
+ * @property {string} [dataFile] read the collection from this file (and write deletions back when writable; deleted records go to `<name>.trash.json`)
+ * @property {number} [port] 0 (default) picks a free port
+ * @property {string} [host] default 127.0.0.1
+ * @property {boolean} [writable] allow POST /experiments/delete and /experiments/restore (default false)
+ * @property {string} [artifactRoot] folder that artifacts with a relative `path` are served from
+ * @property {string[] | '*'} [cors] browser origins (e.g. `http://localhost:8000`) allowed to read; they may also write
  *   when a `token` is set and sent. Default none: no CORS headers at all. `*` lets any page read and is refused with `writable`.
- * @param {string} [options.token] writes need `Authorization: Bearer <token>` (at least 16 characters). Required with `writable` on a non-loopback host.
- * @param {number} [options.streamBufferBytes] an event stream with more than this waiting unread is dropped (default 1 MB)
- * @param {number} [options.dropGraceMs] a dropped stream's connection is cut when it has not taken its last words after this long (default 10 s)
- * @param {boolean} [options.testHooks] enable /__test/* (upsert, reset, faults, requests, drop-streams, restart, memory); never in production
- * @returns {Promise<{url: string, port: number, problems: object[], removedTemporaryFiles: string[], trashFile?: string, close(): Promise<void>, upsert(experiments: unknown[]): Promise<object>}>}
+ * @property {string} [token] writes need `Authorization: Bearer <token>` (at least 16 characters). Required with `writable` on a non-loopback host.
+ * @property {number} [streamBufferBytes] an event stream with more than this waiting unread is dropped (default 1 MB)
+ * @property {number} [dropGraceMs] a dropped stream's connection is cut when it has not taken its last words after this long (default 10 s)
+ * @property {boolean} [testHooks] enable /__test/* (upsert, reset, faults, requests, drop-streams, restart, memory); never in production
+ */
+
+/**
+ * Starts the reference server.
+ * @param {ServerOptions} [options]
+ * @returns {Promise<{url: string, port: number, problems: import('../src/data/types.js').Problem[], removedTemporaryFiles: string[], trashFile?: string, close(): Promise<void>, upsert(experiments: unknown[]): Promise<object>}>}
  */
 export async function startServer(options = {}) {
   const { writable = false, testHooks = false, host = '127.0.0.1', port = 0, dataFile, token, streamBufferBytes = STREAM_BUFFER_BYTES, dropGraceMs = DROP_GRACE_MS } = options;
