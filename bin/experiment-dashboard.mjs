@@ -426,7 +426,7 @@ async function serve(argv) {
   if (options.writable && options.cors.length > 0 && !token) {
     err(`${PROGRAM}: pages from ${options.cors.join(', ')} may read but not delete: changes from web pages need a token (--token or EXPERIMENT_DASHBOARD_TOKEN).`);
   }
-  if (options.writable && options.dataFile) err(`${PROGRAM}: deleted experiments are kept in ${shown(server.trashFile)}; POST /experiments/restore brings them back.`);
+  if (options.writable && options.dataFile) err(`${PROGRAM}: deleted experiments are kept in ${shown(/** @type {string} */ (server.trashFile)) /* writable with a data file: always set */}; POST /experiments/restore brings them back.`);
   const access = options.writable ? `writable${token ? ', changes need the token' : ''}` : 'read-only';
   const pages = options.cors.length > 0 ? `; pages from ${options.cors.join(', ')} may use it` : '';
   out(`Serving ${what} at ${server.url} (${access}${pages}). Press Ctrl+C to stop.`);
