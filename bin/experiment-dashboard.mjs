@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// @ts-check
 // The experiment-dashboard command line: report, convert, validate, serve.
 // Exit codes: 0 done, 1 failed (unreadable input, invalid records), 2 usage error.
 import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
@@ -108,17 +109,29 @@ TLS, see README "Security".`,
 
 class UsageError extends Error {}
 
-const out = (text) => process.stdout.write(`${text}\n`);
-const err = (text) => process.stderr.write(`${text}\n`);
+const out = (/** @type {string} */ text) => process.stdout.write(`${text}\n`);
+const err = (/** @type {string} */ text) => process.stderr.write(`${text}\n`);
 
+/** @typedef {NonNullable<import('node:util').ParseArgsConfig['options']>} OptionConfigs */
+
+/**
+ * @template {OptionConfigs} O
+ * @param {string} command
+ * @param {string[]} argv
+ * @param {O} options
+ */
 function parse(command, argv, options) {
   try {
-    return parseArgs({ args: argv, options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
+    return parseArgs({ args: argv, options: { ...options, help: { type: /** @type {const} */ ('boolean'), short: 'h' } }, allowPositionals: true, strict: true });
   } catch (e) {
-    throw new UsageError(e.message.replace(/\. To specify a positional argument.*$/s, '.'));
+    throw new UsageError(/** @type {Error} */ (e).message.replace(/\. To specify a positional argument.*$/s, '.'));
   }
 }
 
+/**
+ * @param {string | undefined} value
+ * @returns {import('../src/data/types.js').MainMetricSpec | undefined}
+ */
 function parseMainMetric(value) {
   if (value === undefined) return undefined;
   const m = /^(.*?)(?::(max|min|maximize|minimize))?$/.exec(value.trim());
@@ -127,9 +140,13 @@ function parseMainMetric(value) {
   return { key, goal: m?.[2]?.startsWith('min') ? 'minimize' : 'maximize' };
 }
 
+/** @type {Record<string, number>} */
 const DURATION_UNITS = { ms: 1, s: 1000, m: 60_000, min: 60_000, h: 3_600_000 };
 
-/** `--dead-after 90s|10m|1h|300` (a bare number is seconds) -> ms. */
+/**
+ * `--dead-after 90s|10m|1h|300` (a bare number is seconds) -> ms.
+ * @param {string | undefined} value
+ */
 function parseDuration(value) {
   if (value === undefined) return undefined;
   const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|min|h)?\s*$/i.exec(value);
@@ -139,13 +156,17 @@ function parseDuration(value) {
 }
 
 /** The options every reading command shares. */
-const SOURCE_OPTIONS = { experiment: { type: 'string', multiple: true }, 'dead-after': { type: 'string' } };
+const SOURCE_OPTIONS = /** @type {const} @satisfies {OptionConfigs} */ ({ experiment: { type: 'string', multiple: true }, 'dead-after': { type: 'string' } });
 
+/** @param {{ experiment?: string[], 'dead-after'?: string }} values */
 function sourceOptions(values) {
   return { experiments: (values.experiment ?? []).flatMap((x) => x.split(',')).map((x) => x.trim()).filter((x) => x !== ''), deadAfterMs: parseDuration(values['dead-after']) };
 }
 
-/** Prints problems, one per line: `<file and field>: <severity>: <message>`. */
+/**
+ * Prints problems, one per line: `<file and field>: <severity>: <message>`.
+ * @param {import('./read-inputs.mjs').InputProblem[]} problems
+ */
 function printProblems(problems) {
   for (const p of problems) err(`${shown(p.location)}: ${p.severity}: ${p.message}${p.id !== undefined ? ` [run ${p.id}]` : ''}`);
 }
@@ -153,8 +174,11 @@ function printProblems(problems) {
 /**
  * A main metric no run has gives a table with an empty comparison column and no best run: say so,
  * with the metrics there are, since a typo (val_loss / loss_val) is the usual cause.
+ * @param {import('../src/data/types.js').MainMetricSpec} mainMetric
+ * @param {import('../src/data/types.js').Experiment[]} experiments
  */
 function warnUnknownMainMetric(mainMetric, experiments) {
+  /** @type {Set<string>} */
   const known = new Set();
   for (const e of experiments) {
     for (const key of Object.keys(e.metrics ?? {})) known.add(key);
@@ -166,7 +190,12 @@ function warnUnknownMainMetric(mainMetric, experiments) {
   err(`${PROGRAM}: warning: no run has the main metric "${mainMetric.key}" (--main-metric); ${list}.`);
 }
 
-/** Reads inputs, prints what went wrong, and returns the collection and whether anything failed. */
+/**
+ * Reads inputs, prints what went wrong, and returns the collection and whether anything failed.
+ * @param {string[]} inputs
+ * @param {import('../src/data/types.js').MainMetricSpec} [mainMetric]
+ * @param {{ experiments?: string[], deadAfterMs?: number }} [sources]
+ */
 async function collect(inputs, mainMetric, { experiments = [], deadAfterMs } = {}) {
   const logic = await loadDataLogic();
   const started = Date.now();
@@ -179,6 +208,7 @@ async function collect(inputs, mainMetric, { experiments = [], deadAfterMs } = {
   if (mainMetric) warnUnknownMainMetric(mainMetric, read.entries.map((e) => e.experiment));
   // The dashboard judges running runs again when it reads the collection: with the same limit.
   if (deadAfterMs !== undefined) defaults.deadAfterMs = deadAfterMs;
+  /** @type {import('../src/data/types.js').ExperimentCollection} */
   const collection = {
     schemaVersion: '1.0',
     kind: 'ExperimentCollection',
@@ -192,6 +222,7 @@ async function collect(inputs, mainMetric, { experiments = [], deadAfterMs } = {
 }
 
 /** Write-then-rename: an interrupted run never leaves half a file where a good one was. */
+/** @param {string} file @param {string} text */
 async function writeOutput(file, text) {
   const path = resolve(file);
   await mkdir(dirname(path), { recursive: true });
@@ -200,10 +231,12 @@ async function writeOutput(file, text) {
   await rename(tmp, path);
 }
 
+/** @param {string} command @param {string[]} positionals */
 function needInputs(command, positionals) {
   if (positionals.length === 0) throw new UsageError(`give at least one input (a file or folder) to ${command}.`);
 }
 
+/** @param {string[]} argv @returns {Promise<number>} exit code */
 async function report(argv) {
   const { values, positionals } = parse('report', argv, {
     output: { type: 'string', short: 'o' },
@@ -240,6 +273,7 @@ async function report(argv) {
   return failed ? 1 : 0;
 }
 
+/** @param {string[]} argv @returns {Promise<number>} exit code */
 async function convert(argv) {
   const { values, positionals } = parse('convert', argv, {
     output: { type: 'string', short: 'o' },
@@ -267,6 +301,7 @@ async function convert(argv) {
   return failed ? 1 : 0;
 }
 
+/** @param {string[]} argv @returns {Promise<number>} exit code */
 async function validate(argv) {
   const { values, positionals } = parse('validate', argv, {});
   if (values.help) {
@@ -279,7 +314,8 @@ async function validate(argv) {
   try {
     text = await readFile(file, 'utf8');
   } catch (e) {
-    err(`${file}: error: cannot read it (${e.code === 'ENOENT' ? 'no such file' : e.message})`);
+    const failure = /** @type {NodeJS.ErrnoException} */ (e);
+    err(`${file}: error: cannot read it (${failure.code === 'ENOENT' ? 'no such file' : failure.message})`);
     return 1;
   }
   const logic = await loadDataLogic();
@@ -287,7 +323,7 @@ async function validate(argv) {
   try {
     doc = logic.parseJsonText(text);
   } catch (e) {
-    err(`${file}: error: not valid JSON (${e.message})`);
+    err(`${file}: error: not valid JSON (${/** @type {Error} */ (e).message})`);
     return 1;
   }
   let result;
@@ -295,15 +331,15 @@ async function validate(argv) {
     // Judge `running` records against the file's own generatedAt, as a report would.
     result = logic.parseCollection(doc, { origin: file });
   } catch (e) {
-    err(`${file}: error: ${e.message}`);
+    err(`${file}: error: ${/** @type {Error} */ (e).message}`);
     return 1;
   }
   const problems = [...result.problems];
   if (Array.isArray(doc)) {
     problems.unshift({ severity: 'warning', path: '$', message: 'a bare array of experiments: the dashboard reads it, but a format-v1 file is {"schemaVersion": "1.0", "kind": "ExperimentCollection", "experiments": [...]}' });
   } else if (doc && typeof doc === 'object') {
-    if (doc.schemaVersion === undefined) problems.unshift({ severity: 'warning', path: '$.schemaVersion', message: 'missing; write "1.0" so readers know the format version' });
-    if (doc.kind === undefined) problems.unshift({ severity: 'warning', path: '$.kind', message: 'missing; write "ExperimentCollection"' });
+    if (/** @type {Record<string, unknown>} */ (doc).schemaVersion === undefined) problems.unshift({ severity: 'warning', path: '$.schemaVersion', message: 'missing; write "1.0" so readers know the format version' });
+    if (/** @type {Record<string, unknown>} */ (doc).kind === undefined) problems.unshift({ severity: 'warning', path: '$.kind', message: 'missing; write "ExperimentCollection"' });
   }
   for (const p of problems) err(`${file}: ${p.severity}: ${logic.formatProblem(p)}`);
   const errors = problems.filter((p) => p.severity === 'error').length;
@@ -317,6 +353,7 @@ async function validate(argv) {
   return 0;
 }
 
+/** @param {string[]} argv @returns {Promise<number>} exit code */
 async function serve(argv) {
   const { values, positionals } = parse('serve', argv, {
     data: { type: 'string' },
@@ -338,8 +375,9 @@ async function serve(argv) {
     err(`${PROGRAM}: this installation has no reference server (${shown(fileURLToPath(serverFile))}).`);
     return 1;
   }
-  const { startServer } = await import(serverFile.href);
+  const { startServer } = /** @type {typeof import('../server/reference-server.mjs')} */ (await import(serverFile.href));
   const token = values.token ?? (process.env.EXPERIMENT_DASHBOARD_TOKEN || undefined);
+  /** @type {import('../server/reference-server.mjs').ServerOptions & { cors: string[] }} */
   const options = { host: values.host ?? '127.0.0.1', port, writable: Boolean(values.writable), cors: values['cors-origin'] ?? [], token };
   let what;
   if (values.data === undefined) {
@@ -375,11 +413,12 @@ async function serve(argv) {
   try {
     server = await startServer(options);
   } catch (e) {
-    if (e?.name === 'UnsafeConfigError') {
-      err(`${PROGRAM} serve: ${e.message}`);
+    const failure = /** @type {NodeJS.ErrnoException} */ (e);
+    if (failure?.name === 'UnsafeConfigError') {
+      err(`${PROGRAM} serve: ${failure.message}`);
       return 2;
     }
-    err(`${PROGRAM}: could not start the server on ${options.host}:${port} (${e.code === 'EADDRINUSE' ? 'the port is in use: choose another with --port' : e.message}).`);
+    err(`${PROGRAM}: could not start the server on ${options.host}:${port} (${failure.code === 'EADDRINUSE' ? 'the port is in use: choose another with --port' : failure.message}).`);
     return 1;
   }
   for (const p of server.problems ?? []) err(`${what}: ${p.severity}: ${p.path}: ${p.message}`);
@@ -387,11 +426,11 @@ async function serve(argv) {
   if (options.writable && options.cors.length > 0 && !token) {
     err(`${PROGRAM}: pages from ${options.cors.join(', ')} may read but not delete: changes from web pages need a token (--token or EXPERIMENT_DASHBOARD_TOKEN).`);
   }
-  if (options.writable && options.dataFile) err(`${PROGRAM}: deleted experiments are kept in ${shown(server.trashFile)}; POST /experiments/restore brings them back.`);
+  if (options.writable && options.dataFile) err(`${PROGRAM}: deleted experiments are kept in ${shown(/** @type {string} */ (server.trashFile)) /* writable with a data file: always set */}; POST /experiments/restore brings them back.`);
   const access = options.writable ? `writable${token ? ', changes need the token' : ''}` : 'read-only';
   const pages = options.cors.length > 0 ? `; pages from ${options.cors.join(', ')} may use it` : '';
   out(`Serving ${what} at ${server.url} (${access}${pages}). Press Ctrl+C to stop.`);
-  await new Promise((resolveStop) => {
+  await new Promise(/** @param {(value?: undefined) => void} resolveStop */ (resolveStop) => {
     const stop = () => resolveStop();
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
@@ -402,12 +441,17 @@ async function serve(argv) {
 
 const COMMANDS = { report, convert, validate, serve };
 
+/**
+ * @param {string[]} argv
+ * @returns {Promise<number>} exit code
+ */
 export async function main(argv) {
   const [command, ...rest] = argv;
   try {
     if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
       const topic = command === 'help' ? rest[0] : undefined;
-      if (topic && HELP[topic]) out(HELP[topic]);
+      // Own keys only: `help constructor` is no topic (it printed Object's source).
+      if (topic && Object.hasOwn(HELP, topic)) out(HELP[/** @type {keyof typeof HELP} */ (topic)]);
       else out(HELP.main);
       return command === undefined ? 2 : 0;
     }
@@ -415,13 +459,14 @@ export async function main(argv) {
       out(PACKAGE.version);
       return 0;
     }
-    const run = COMMANDS[command];
+    // Own keys only: `toString` or `constructor` is an unknown command, not a crash.
+    const run = Object.hasOwn(COMMANDS, command) ? COMMANDS[/** @type {keyof typeof COMMANDS} */ (command)] : undefined;
     if (!run) throw new UsageError(`unknown command ${JSON.stringify(command)}; the commands are ${Object.keys(COMMANDS).join(', ')}.`);
     return await run(rest);
   } catch (e) {
     if (e instanceof UsageError) {
-      err(`${PROGRAM}${COMMANDS[command] ? ` ${command}` : ''}: ${e.message}`);
-      err(`Run "${PROGRAM} ${COMMANDS[command] ? `${command} ` : ''}--help" for usage.`);
+      err(`${PROGRAM}${Object.hasOwn(COMMANDS, command) ? ` ${command}` : ''}: ${e.message}`);
+      err(`Run "${PROGRAM} ${Object.hasOwn(COMMANDS, command) ? `${command} ` : ''}--help" for usage.`);
       return 2;
     }
     if (e instanceof InputError) {
@@ -429,7 +474,8 @@ export async function main(argv) {
       return 1;
     }
     // The data code runs from a data: URL in a checkout: its stack is noise unless asked for.
-    err(`${PROGRAM}: unexpected failure: ${process.env.DEBUG ? (e?.stack ?? e) : (e?.message ?? e)}`);
+    const failure = /** @type {Error | undefined} */ (e);
+    err(`${PROGRAM}: unexpected failure: ${process.env.DEBUG ? (failure?.stack ?? e) : (failure?.message ?? e)}`);
     return 1;
   }
 }

@@ -1,3 +1,4 @@
+// @ts-check
 // The TypeScript data code the command line and the reference server need (importers,
 // validation, queries, report, CSV) as one module: bundled in memory by esbuild from src/data/
 // when the source is there (a checkout: no build step), else the compiled modules of the
@@ -16,14 +17,31 @@ export { collectionToJson, generateCollection } from './sample-data.ts';
 export { parse as parseYaml } from 'yaml';
 `;
 
+/**
+ * What the bundle (or the compiled modules) export: typed from the TypeScript sources.
+ * @typedef {typeof import('../src/data/importers/index.js')
+ *   & typeof import('../src/data/parse.js')
+ *   & typeof import('../src/data/query.js')
+ *   & typeof import('../src/data/export.js')
+ *   & Pick<typeof import('../src/data/mlflow-source.js'), 'MlflowSource'>
+ *   & Pick<typeof import('../src/data/series-summary.js'), 'summarizeSeries'>
+ *   & Pick<typeof import('../src/data/sample-data.js'), 'collectionToJson' | 'generateCollection'>
+ *   & { parseYaml: typeof import('yaml').parse }} DataLogic
+ */
+
+/** @type {Promise<DataLogic> | undefined} */
 let loaded;
 
-/** Resolves to the module; loads it once. */
+/**
+ * Resolves to the module; loads it once.
+ * @returns {Promise<DataLogic>}
+ */
 export function loadDataLogic() {
   loaded ??= load();
   return loaded;
 }
 
+/** @returns {Promise<DataLogic>} */
 async function load() {
   const srcDir = fileURLToPath(new URL('../src/data/', import.meta.url));
   if (existsSync(`${srcDir}importers/index.ts`)) {
@@ -45,7 +63,7 @@ async function load() {
         target: 'node20',
         logLevel: 'silent',
       });
-      const code = out.outputFiles[0].text;
+      const code = /** @type {import('esbuild').OutputFile} */ (out.outputFiles[0]).text;
       return import(`data:text/javascript;base64,${Buffer.from(code).toString('base64')}`);
     }
   }

@@ -1,3 +1,4 @@
+// @ts-check
 // Reads what users already have into format-v1 records: collection files, Sacred run folders
 // (or their parent), MLflow `mlruns` stores, MLflow JSON (runs/search and runs/get answers,
 // mlflow-export-import run.json), Sacred `mongoexport` dumps and MLflow tracking servers (an
@@ -11,20 +12,24 @@ const SACRED_FILES = ['config.json', 'metrics.json', 'info.json', 'cout.txt'];
 /** Artifacts inlined into a report as data: URLs must be smaller than this. */
 export const MAX_INLINE_ARTIFACT_BYTES = 256 * 1024;
 
+/** @type {(v: unknown) => v is Record<string, any>} */
 const isObject = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
 const collator = new Intl.Collator('en', { numeric: true });
 
 /** A usage or input failure that names the file; the command prints it and exits 1. */
 export class InputError extends Error {}
 
+/** @param {string} file */
 async function readText(file) {
   try {
     return await readFile(file, 'utf8');
   } catch (err) {
-    throw new InputError(`${file}: cannot read it (${err.code === 'ENOENT' ? 'no such file' : err.message})`);
+    const failure = /** @type {NodeJS.ErrnoException} */ (err);
+    throw new InputError(`${file}: cannot read it (${failure.code === 'ENOENT' ? 'no such file' : failure.message})`);
   }
 }
 
+/** @param {string} file */
 async function optionalText(file) {
   try {
     return await readFile(file, 'utf8');
@@ -33,6 +38,7 @@ async function optionalText(file) {
   }
 }
 
+/** @param {string} path */
 async function isDirectory(path) {
   try {
     return (await stat(path)).isDirectory();
@@ -41,7 +47,10 @@ async function isDirectory(path) {
   }
 }
 
-/** What a parsed JSON document is, by its shape. */
+/**
+ * What a parsed JSON document is, by its shape.
+ * @param {unknown} doc
+ */
 export function classifyJson(doc) {
   if (Array.isArray(doc)) {
     const sample = doc.slice(0, 20);
@@ -51,7 +60,7 @@ export function classifyJson(doc) {
   }
   if (!isObject(doc)) return undefined;
   // An experiments/search answer: MLflow's experiment names, for saved runs/search answers.
-  if (doc.kind === undefined && Array.isArray(doc.experiments) && doc.experiments.length > 0 && doc.experiments.every((x) => isObject(x) && x.experiment_id !== undefined && typeof x.name === 'string' && x.id === undefined)) return 'mlflow-experiments';
+  if (doc.kind === undefined && Array.isArray(doc.experiments) && doc.experiments.length > 0 && doc.experiments.every((/** @type {unknown} */ x) => isObject(x) && x.experiment_id !== undefined && typeof x.name === 'string' && x.id === undefined)) return 'mlflow-experiments';
   if (doc.kind === 'ExperimentCollection' || Array.isArray(doc.experiments)) return 'collection';
   if (isObject(doc.mlflow) && isObject(doc.mlflow.info)) return 'mlflow-export-run';
   if (Array.isArray(doc.runs) || typeof doc.next_page_token === 'string') return 'mlflow-search';
@@ -72,7 +81,33 @@ const KINDS_READ =
  * `deadAfterMs`: a running run silent for longer is dead (default: each source's own rule).
  * `experiments`: for a tracking server, the experiments to read (names or ids; default all).
  */
+/**
+ * @typedef {import('../src/data/types.js').Experiment} Experiment
+ * @typedef {import('../src/data/types.js').Artifact} Artifact
+ * @typedef {{ kind: string, dir: string, file: string }} Origin
+ * @typedef {{ experiment: Experiment, origin: Origin }} ReadEntry
+ * @typedef {{ location: string, severity: 'error' | 'warning', message: string, id?: string }} InputProblem
+ * @typedef {(p: { path: string }) => string} Locate where a problem of an importer is, for people
+ * @typedef {{ experimentName?: string }} WalkContext what the folders above a run say about it
+ * @typedef {import('../src/data/importers/index.js').MlflowRunResult} RunResult
+ * @typedef {Experiment & { metrics: NonNullable<Experiment['metrics']> }} WithMetrics
+ * @typedef {{ onProgress?: (count: number) => void, now?: number, deadAfterMs?: number, experiments?: string[] }} ReadOptions
+ * @typedef {{
+ *   logic: import('./load-data-logic.mjs').DataLogic, now: number, deadAfterMs: number | undefined, experiments: string[],
+ *   experimentNames: Map<string, string>, entries: ReadEntry[], problems: InputProblem[],
+ *   defaults: import('../src/data/types.js').CollectionDefaults | undefined, generatedAt: string | undefined,
+ *   hidden: number, failures: string[], onProgress: ((count: number) => void) | undefined, count: number,
+ * }} ReadState
+ */
+
+/**
+ * @param {string[]} paths
+ * @param {import('./load-data-logic.mjs').DataLogic} logic
+ * @param {ReadOptions} [options]
+ * @returns {Promise<ReadState>}
+ */
 export async function readInputs(paths, logic, { onProgress, now = Date.now(), deadAfterMs, experiments = [] } = {}) {
+  /** @type {ReadState} */
   const state = { logic, now, deadAfterMs, experiments, experimentNames: new Map(), entries: [], problems: [], defaults: undefined, generatedAt: undefined, hidden: 0, failures: [], onProgress, count: 0 };
   for (const p of paths) {
     try {
@@ -92,8 +127,10 @@ export async function readInputs(paths, logic, { onProgress, now = Date.now(), d
 /**
  * A saved runs/search or runs/get answer names experiments by id only: named from an
  * experiments/search answer given too, else said so, once per file.
+ * @param {ReadState} state
  */
 function nameMlflowGroups(state) {
+  /** @type {Map<string, Set<string>>} */
   const bare = new Map();
   for (const entry of state.entries) {
     const g = entry.experiment.group;
@@ -111,7 +148,11 @@ function nameMlflowGroups(state) {
   }
 }
 
-/** What every importer is given: the instant running runs are judged at, and the dead limit. */
+/**
+ * What every importer is given: the instant running runs are judged at, and the dead limit.
+ * @param {ReadState} state
+ * @returns {{ now: number, deadAfterMs?: number, experimentName?: string }}
+ */
 function importOptions(state) {
   return state.deadAfterMs === undefined ? { now: state.now } : { now: state.now, deadAfterMs: state.deadAfterMs };
 }
@@ -123,10 +164,13 @@ const HISTORY_CONCURRENCY = 6;
  * An MLflow tracking server: every active run of the chosen experiments (`runs/search`, every
  * page), with the full history of each metric (`metrics/get-history`), through the same
  * MlflowSource the dashboard uses.
+ * @param {ReadState} state
+ * @param {string} address
  */
 async function readTrackingServer(state, address) {
   const ids = state.experiments.filter((x) => /^\d+$/.test(x));
   const names = state.experiments.filter((x) => !/^\d+$/.test(x));
+  /** @type {ConstructorParameters<typeof state.logic.MlflowSource>[0]} */
   const init = { baseUrl: address, experimentIds: ids, experimentNames: names };
   if (state.deadAfterMs !== undefined) init.deadAfterMs = state.deadAfterMs;
   const source = new state.logic.MlflowSource(init);
@@ -134,11 +178,12 @@ async function readTrackingServer(state, address) {
   try {
     page = await source.load({});
   } catch (err) {
-    throw new InputError(`${address}: ${err.message}`);
+    throw new InputError(`${address}: ${/** @type {Error} */ (err).message}`);
   }
   report(state, inFile(address), page.problems ?? []);
+  /** @type {{ e: WithMetrics, key: string }[]} */
   const jobs = [];
-  for (const e of page.experiments) for (const key of Object.keys(e.metrics ?? {})) jobs.push({ e, key });
+  for (const e of page.experiments) for (const key of Object.keys(e.metrics ?? {})) jobs.push({ e: /** @type {WithMetrics} */ (e), key });
   let next = 0;
   const worker = async () => {
     while (next < jobs.length) {
@@ -148,7 +193,7 @@ async function readTrackingServer(state, address) {
         const { historyRef: _ref, ...latest } = e.metrics[key];
         e.metrics[key] = { ...latest, ...state.logic.summarizeSeries(history), history };
       } catch (err) {
-        state.problems.push({ location: address, severity: 'warning', id: e.id, message: `the history of metric ${JSON.stringify(key)} could not be read (${err.message}); its latest value is kept` });
+        state.problems.push({ location: address, severity: 'warning', id: e.id, message: `the history of metric ${JSON.stringify(key)} could not be read (${/** @type {Error} */ (err).message}); its latest value is kept` });
       }
     }
   };
@@ -160,14 +205,22 @@ async function readTrackingServer(state, address) {
   }
 }
 
+/** @param {ReadState} state @param {Experiment} experiment @param {Origin} origin */
 function add(state, experiment, origin) {
   state.entries.push({ experiment, origin });
   state.count += 1;
   if (state.onProgress && state.count % 1000 === 0) state.onProgress(state.count);
 }
 
+/**
+ * @param {ReadState} state
+ * @param {Locate} location
+ * @param {import('../src/data/types.js').Problem[]} problems
+ * @param {string} [id]
+ */
 function report(state, location, problems, id) {
   for (const p of problems) {
+    /** @type {InputProblem} */
     const entry = { location: location(p), severity: p.severity, message: p.message };
     const pid = p.id ?? id;
     if (pid !== undefined) entry.id = pid;
@@ -176,10 +229,11 @@ function report(state, location, problems, id) {
 }
 
 /** Problem location inside a folder run: `<folder>/run.json:$.host`. */
-const inFolder = (dir) => (p) => `${dir}${sep}${p.path}`;
+const inFolder = (/** @type {string} */ dir) => /** @type {Locate} */ (p) => `${dir}${sep}${p.path}`;
 /** Problem location inside a file: `<file>: $.runs[3].info.status`. */
-const inFile = (file) => (p) => `${file}: ${p.path}`;
+const inFile = (/** @type {string} */ file) => /** @type {Locate} */ (p) => `${file}: ${p.path}`;
 
+/** @param {ReadState} state @param {string} file */
 async function readFileInput(state, file) {
   const name = basename(file);
   if (name === 'meta.yaml') {
@@ -187,6 +241,7 @@ async function readFileInput(state, file) {
     return;
   }
   const text = await readText(file);
+  /** @type {any} JSON of any shape: classifyJson says which */
   let doc;
   try {
     doc = state.logic.parseJsonText(text);
@@ -194,7 +249,7 @@ async function readFileInput(state, file) {
     // mongoexport writes one document per line unless --jsonArray is given.
     const docs = tryJsonLines(state, text);
     if (docs && classifyJson(docs) === 'sacred-mongo') return readSacredMongo(state, file, docs);
-    throw new InputError(`${file}: not valid JSON (${err.message}); expected ${KINDS_READ}`);
+    throw new InputError(`${file}: not valid JSON (${/** @type {Error} */ (err).message}); expected ${KINDS_READ}`);
   }
   const kind = classifyJson(doc);
   switch (kind) {
@@ -223,6 +278,7 @@ async function readFileInput(state, file) {
   }
 }
 
+/** @param {ReadState} state @param {string} text */
 function tryJsonLines(state, text) {
   const first = text.split(/\r?\n/).find((l) => l.trim() !== '');
   if (!first) return undefined;
@@ -234,24 +290,27 @@ function tryJsonLines(state, text) {
   }
 }
 
+/** @param {ReadState} state @param {string} file @param {unknown} doc */
 function readCollection(state, file, doc) {
   let parsed;
   try {
     parsed = state.logic.parseCollection(doc, { origin: file, now: state.now });
   } catch (err) {
-    throw new InputError(`${file}: ${err.message}`);
+    throw new InputError(`${file}: ${/** @type {Error} */ (err).message}`);
   }
   report(state, inFile(file), parsed.problems);
   if (!state.defaults && Object.keys(parsed.defaults).length > 0) state.defaults = parsed.defaults;
   for (const e of parsed.experiments) add(state, e, { kind: 'collection', dir: dirname(file), file });
 }
 
+/** @param {ReadState} state @param {string} file @param {unknown[]} docs */
 function readSacredMongo(state, file, docs) {
   const result = state.logic.importSacredMongo(docs, [], importOptions(state));
   report(state, inFile(file), result.problems);
   for (const e of result.experiments) add(state, e, { kind: 'sacred-mongo', dir: dirname(file), file });
 }
 
+/** @param {string} dir */
 async function experimentNameNear(dir) {
   // mlflow-export-import: experiments/<exp>/experiment.json beside runs/<run>/run.json.
   for (const candidate of [join(dir, '..', '..', 'experiment.json'), join(dir, '..', 'experiment.json')]) {
@@ -268,6 +327,7 @@ async function experimentNameNear(dir) {
   return undefined;
 }
 
+/** @param {ReadState} state @param {string} file @param {unknown} doc @param {WalkContext} ctx */
 async function readExportRun(state, file, doc, ctx) {
   const experimentName = ctx.experimentName ?? (await experimentNameNear(dirname(file)));
   const options = importOptions(state);
@@ -277,6 +337,7 @@ async function readExportRun(state, file, doc, ctx) {
   finishRun(state, result, (p) => `${dir}${sep}${p.path}`, { kind: 'mlflow-json', dir, file });
 }
 
+/** @param {ReadState} state @param {string} file @param {unknown} doc @param {WalkContext} ctx */
 function readSearchResponse(state, file, doc, ctx) {
   const options = importOptions(state);
   if (ctx.experimentName) options.experimentName = ctx.experimentName;
@@ -286,6 +347,7 @@ function readSearchResponse(state, file, doc, ctx) {
   for (const e of result.experiments) add(state, e, { kind: 'mlflow-json', dir: dirname(file), file });
 }
 
+/** @param {ReadState} state @param {RunResult} result @param {Locate} location @param {Origin} origin */
 function finishRun(state, result, location, origin) {
   if (result.hidden) {
     state.hidden += 1;
@@ -295,23 +357,29 @@ function finishRun(state, result, location, origin) {
   if (result.experiment) add(state, result.experiment, origin);
 }
 
+/** @param {ReadState} state @param {string} dir @param {string} [runText] */
 async function readSacredRun(state, dir, runText) {
+  /** @type {import('../src/data/importers/index.js').SacredRunFiles} */
   const files = { 'run.json': runText ?? (await readText(join(dir, 'run.json'))) };
   for (const name of SACRED_FILES) {
     const t = await optionalText(join(dir, name));
-    if (t !== undefined) files[name] = t;
+    if (t !== undefined) files[/** @type {keyof typeof files} */ (name)] = t;
   }
   const result = state.logic.importSacredRun(files, { ...importOptions(state), runId: basename(resolve(dir)) });
   report(state, inFolder(dir), result.problems);
   if (result.experiment) add(state, result.experiment, { kind: 'sacred', dir, file: join(dir, 'run.json') });
 }
 
-/** Every file under `dir`, as paths relative to it with `/` separators. */
+/**
+ * Every file under `dir`, as paths relative to it with `/` separators.
+ * @param {string} dir
+ */
 async function listFiles(dir, limit = 100_000) {
+  /** @type {string[]} */
   const out = [];
   const queue = [''];
   while (queue.length > 0 && out.length < limit) {
-    const rel = queue.shift();
+    const rel = /** @type {string} */ (queue.shift());
     let entries;
     try {
       entries = await readdir(join(dir, rel), { withFileTypes: true });
@@ -328,15 +396,23 @@ async function listFiles(dir, limit = 100_000) {
   return out;
 }
 
+/** @param {string} dir */
 async function readFilesUnder(dir) {
+  /** @type {Record<string, string>} */
   const out = {};
   for (const rel of await listFiles(dir)) out[rel] = await readFile(join(dir, rel), 'utf8');
   return out;
 }
 
-const isRunMeta = (text) => /^experiment_id:/m.test(text) && /^run_(?:id|uuid):/m.test(text);
+const isRunMeta = (/** @type {string} */ text) => /^experiment_id:/m.test(text) && /^run_(?:id|uuid):/m.test(text);
 
-/** One `mlruns/<experiment>/<run>/` folder; false when `meta.yaml` is not a run's. */
+/**
+ * One `mlruns/<experiment>/<run>/` folder; false when `meta.yaml` is not a run's.
+ * @param {ReadState} state
+ * @param {string} dir
+ * @param {WalkContext} ctx
+ * @param {string} [metaText]
+ */
 async function readMlrunsRun(state, dir, ctx, metaText) {
   const meta = metaText ?? (await readText(join(dir, 'meta.yaml')));
   if (!isRunMeta(meta)) return false;
@@ -355,7 +431,11 @@ async function readMlrunsRun(state, dir, ctx, metaText) {
   return true;
 }
 
-/** The `meta.yaml` of an mlruns experiment folder: `{name, deleted}`, or undefined. */
+/**
+ * The `meta.yaml` of an mlruns experiment folder: `{name, deleted}`, or undefined.
+ * @param {ReadState} state
+ * @param {string} dir
+ */
 async function experimentMeta(state, dir) {
   const text = await optionalText(join(dir, 'meta.yaml'));
   if (!text || isRunMeta(text) || !/^experiment_id:/m.test(text)) return undefined;
@@ -370,13 +450,18 @@ async function experimentMeta(state, dir) {
 /**
  * A folder: a run folder (Sacred, mlruns, mlflow-export-import) is read; anything else is
  * searched for run folders, skipping hidden and `_`-prefixed folders (`.trash`, `_sources`).
+ * @param {ReadState} state
+ * @param {string} dir
+ * @param {WalkContext} ctx
+ * @param {number} depth
+ * @param {boolean} explicit the folder was given on the command line
  */
 async function walk(state, dir, ctx, depth, explicit) {
   let entries;
   try {
     entries = await readdir(dir, { withFileTypes: true });
   } catch (err) {
-    throw new InputError(`${dir}: cannot read the folder (${err.message})`);
+    throw new InputError(`${dir}: cannot read the folder (${/** @type {Error} */ (err).message})`);
   }
   const names = new Set(entries.filter((e) => e.isFile()).map((e) => e.name));
   const before = state.entries.length + state.hidden + state.problems.length;
@@ -388,7 +473,7 @@ async function walk(state, dir, ctx, depth, explicit) {
       doc = state.logic.parseJsonText(text);
     } catch (err) {
       // One broken run must not hide the others: name it and go on.
-      state.problems.push({ location: file, severity: 'error', message: `not valid JSON (${err.message}); the run was left out` });
+      state.problems.push({ location: file, severity: 'error', message: `not valid JSON (${/** @type {Error} */ (err).message}); the run was left out` });
       return;
     }
     const kind = classifyJson(doc);
@@ -415,8 +500,12 @@ async function walk(state, dir, ctx, depth, explicit) {
   }
 }
 
-/** Ids must be unique in a collection: a later duplicate is renamed after its folder, and said so. */
+/**
+ * Ids must be unique in a collection: a later duplicate is renamed after its folder, and said so.
+ * @param {ReadState} state
+ */
 function dedupe(state) {
+  /** @type {Map<string, ReadEntry>} */
   const seen = new Map();
   for (const entry of state.entries) {
     const e = entry.experiment;
@@ -440,6 +529,7 @@ function dedupe(state) {
 
 // ---- artifacts inlined as data: URLs ----
 
+/** @type {Record<string, string>} */
 const MEDIA_TYPES = {
   '.txt': 'text/plain',
   '.log': 'text/plain',
@@ -461,21 +551,24 @@ const MEDIA_TYPES = {
   '.pdf': 'application/pdf',
 };
 
+/** @param {string} file */
 function mediaTypeOf(file) {
   // Anything a browser would run or render as a page (HTML, SVG, scripts) downloads as bytes.
   return MEDIA_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream';
 }
 
 /** Sacred's stored copy of a resource (`_resources/<name>_<md5>.<ext>` beside the run folders). */
+/** @param {Artifact} a @param {Experiment} e @param {Origin} origin */
 function sacredStoredCopy(a, e, origin) {
-  const raw = e.extensions?.sacred?.resources;
+  const raw = /** @type {{ sacred?: { resources?: unknown } } | undefined} */ (e.extensions)?.sacred?.resources;
   if (origin.kind !== 'sacred' || a.role !== 'input' || !Array.isArray(raw)) return undefined;
   const pair = raw.find((x) => Array.isArray(x) && x[0] === a.path && typeof x[1] === 'string');
   return pair ? join(origin.dir, '..', '_resources', basename(pair[1].replaceAll('\\', '/'))) : undefined;
 }
 
-/** Where an artifact may be on this disk, most specific first. */
+/** Where an artifact may be on this disk, most specific first. * @param {Artifact} a @param {Experiment} e @param {Origin} origin */
 function candidates(a, e, origin) {
+  /** @type {string[]} */
   const out = [];
   if (a.uri?.startsWith('file:')) {
     try {
@@ -496,7 +589,7 @@ function candidates(a, e, origin) {
   return out;
 }
 
-/** The first candidate that is a file on this disk, with its size. */
+/** The first candidate that is a file on this disk, with its size. * @param {Artifact} a @param {Experiment} e @param {Origin} origin */
 async function findLocal(a, e, origin) {
   for (const file of candidates(a, e, origin)) {
     try {
@@ -510,12 +603,13 @@ async function findLocal(a, e, origin) {
 }
 
 /** Artifacts a page can download by themselves: web addresses and data: URLs. */
-const downloadable = (a) => /^(?:https?|data):/i.test(a.uri ?? '');
+const downloadable = (/** @type {Artifact} */ a) => /^(?:https?|data):/i.test(a.uri ?? '');
 
 /**
  * Replaces the address of small local artifact files (< 256 KB) with a data: URL, so the report
  * carries them; the path the run recorded stays in `path`. Returns how many were inlined. Every
  * other artifact without a web address says why the report has no copy (`unavailable`).
+ * @param {ReadEntry[]} entries
  */
 export async function inlineArtifacts(entries) {
   let inlined = 0;
@@ -545,6 +639,7 @@ export async function inlineArtifacts(entries) {
 }
 
 /** A report made without --inline-artifacts: each artifact without a web address says why it has no download. */
+/** @param {ReadEntry[]} entries */
 export function markNotCarried(entries) {
   for (const entry of entries) {
     const list = entry.experiment.artifacts;
@@ -557,6 +652,8 @@ export function markNotCarried(entries) {
 /**
  * For `serve`: every artifact whose file is under `root` gets its path relative to it, so the
  * server finds it (a Sacred artifact's path is only its name inside its run folder). Returns the records.
+ * @param {ReadEntry[]} entries
+ * @param {string} root
  */
 export async function servableArtifacts(entries, root) {
   for (const entry of entries) {
@@ -574,6 +671,7 @@ export async function servableArtifacts(entries, root) {
 }
 
 /** A path as shown in messages: relative to the working folder when inside it. */
+/** @param {string} path */
 export function shown(path) {
   const rel = relative(process.cwd(), path);
   return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path;

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// @ts-check
 // Visits every story of the built Storybook in headless Chromium and fails a story on a console
 // error, a page error, a failed render or play function, a request that leaves 127.0.0.1, or an
 // axe violation (axe-core sees inside shadow roots).
@@ -22,7 +23,7 @@ import { extname, join, resolve, sep } from 'node:path';
 import { chromium } from 'playwright-core';
 
 const argv = process.argv.slice(2);
-const option = (name) => {
+const option = (/** @type {string} */ name) => {
   const i = argv.indexOf(name);
   return i >= 0 ? argv[i + 1] : undefined;
 };
@@ -32,6 +33,7 @@ const STORY_TIMEOUT_MS = 30_000;
 /** After the story finished (render, play function): time for the last paints and late errors. */
 const SETTLE_MS = 300;
 
+/** @param {number} passed @param {number} failed */
 function report(passed, failed) {
   if (process.env.ED_COUNTS_FILE) writeFileSync(process.env.ED_COUNTS_FILE, JSON.stringify({ passed, failed }));
 }
@@ -62,6 +64,7 @@ if (!existsSync(join(root, 'index.json'))) {
 
 // ---- a tiny static server for the built Storybook ----
 
+/** @type {Record<string, string>} */
 const TYPES = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
@@ -96,8 +99,8 @@ const server = createServer((req, res) => {
     res.writeHead(404).end();
   }
 });
-await new Promise((done) => server.listen(0, '127.0.0.1', done));
-const origin = `http://127.0.0.1:${server.address().port}`;
+await /** @type {Promise<void>} */ (new Promise((done) => server.listen(0, '127.0.0.1', done)));
+const origin = `http://127.0.0.1:${/** @type {import('node:net').AddressInfo} */ (server.address()).port}`;
 
 // ---- the stories ----
 
@@ -115,21 +118,27 @@ if (stories.length === 0) {
 
 const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 /**
+ * @typedef {{ type: string, status?: string, message?: string }} StoryEvent
+ * @typedef {Window & { __edStoryEvents?: StoryEvent[] }} StoryWindow
+ */
+/**
  * Storybook announces on its channel when a story finished (render, play function, afterEach) and
  * when a render or play function threw; recorded from the moment the preview creates the channel.
  */
 const recordStorybookEvents = () => {
+  /** @type {StoryEvent[]} */
   const events = [];
-  window.__edStoryEvents = events;
+  /** @type {StoryWindow} */ (window).__edStoryEvents = events;
+  /** @type {{ on(type: string, listener: (detail: any) => void): void } | undefined} Storybook's channel */
   let channel;
   Object.defineProperty(window, '__STORYBOOK_ADDONS_CHANNEL__', {
     configurable: true,
     get: () => channel,
     set(value) {
       channel = value;
-      const describe = (x) => (x && typeof x === 'object' ? [x.name, x.message].filter(Boolean).join(': ') || JSON.stringify(x).slice(0, 500) : String(x));
+      const describe = (/** @type {any} */ x) => (x && typeof x === 'object' ? [x.name, x.message].filter(Boolean).join(': ') || JSON.stringify(x).slice(0, 500) : String(x));
       for (const type of ['storyFinished', 'docsRendered', 'storyErrored', 'storyMissing', 'storyThrewException', 'playFunctionThrewException', 'unhandledErrorsWhilePlaying']) {
-        value.on(type, (detail) => events.push({ type, status: detail?.status, message: type === 'storyFinished' || type === 'docsRendered' ? undefined : Array.isArray(detail) ? detail.map(describe).join('; ') : describe(detail) }));
+        value.on(type, (/** @type {any} */ detail) => events.push({ type, status: detail?.status, message: type === 'storyFinished' || type === 'docsRendered' ? undefined : Array.isArray(detail) ? detail.map(describe).join('; ') : describe(detail) }));
       }
     },
   });
@@ -140,8 +149,13 @@ const browser = await chromium.launch({
   args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
 });
 
-/** The reasons the story fails; empty when it passes. */
+/**
+ * The reasons the story fails; empty when it passes.
+ * @param {{ id: string, docs: boolean }} story
+ * @returns {Promise<string[]>}
+ */
 async function check({ id, docs }) {
+  /** @type {string[]} */
   const problems = [];
   // A context per story: its own localStorage and IndexedDB, as on a first visit.
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
@@ -159,11 +173,11 @@ async function check({ id, docs }) {
     // The a11y addon's own run is skipped (a11y.manual): axe runs once, below, on the whole document.
     await page.goto(`${origin}/iframe.html?id=${encodeURIComponent(id)}&viewMode=${docs ? 'docs' : 'story'}&globals=a11y.manual:!true`);
     try {
-      await page.waitForFunction(() => window.__edStoryEvents?.some((e) => ['storyFinished', 'docsRendered', 'storyMissing', 'storyErrored'].includes(e.type)), null, { timeout: STORY_TIMEOUT_MS });
+      await page.waitForFunction(() => /** @type {StoryWindow} */ (window).__edStoryEvents?.some((e) => ['storyFinished', 'docsRendered', 'storyMissing', 'storyErrored'].includes(e.type)), null, { timeout: STORY_TIMEOUT_MS });
     } catch {
       problems.push(`the ${docs ? 'docs page did not render' : 'story did not finish'} within ${STORY_TIMEOUT_MS / 1000} s (render, loaders or play function hang)`);
     }
-    for (const e of await page.evaluate(() => window.__edStoryEvents ?? [])) {
+    for (const e of await page.evaluate(() => /** @type {StoryWindow} */ (window).__edStoryEvents ?? [])) {
       if (e.type === 'storyFinished' && e.status === 'error' && !problems.some((p) => p.startsWith('play function'))) problems.push('Storybook reports the story as failed');
       else if (e.type === 'playFunctionThrewException') problems.push(`play function: ${e.message}`);
       else if (e.type !== 'storyFinished' && e.type !== 'docsRendered') problems.push(`${e.type}: ${e.message}`);
@@ -172,7 +186,7 @@ async function check({ id, docs }) {
     if (docs) return problems;
     await page.addScriptTag({ path: axePath });
     const violations = await page.evaluate(async () => {
-      const result = await window.axe.run(document, { resultTypes: ['violations'] });
+      const result = await /** @type {Window & { axe: typeof import('axe-core') }} */ (/** @type {unknown} */ (window)).axe.run(document, { resultTypes: ['violations'] });
       return result.violations.map((v) => {
         const where = v.nodes.slice(0, 3).map((n) => n.target.map((t) => (Array.isArray(t) ? t.join(' >>> ') : t)).join(' >>> '));
         return `${v.id} (${v.impact}): ${v.help} [${where.join(' | ')}${v.nodes.length > 3 ? ` and ${v.nodes.length - 3} more` : ''}]`;
@@ -180,7 +194,7 @@ async function check({ id, docs }) {
     });
     for (const v of violations) problems.push(`axe ${v}`);
   } catch (err) {
-    problems.push(`check failed: ${String(err?.message ?? err).split('\n')[0]}`);
+    problems.push(`check failed: ${String(/** @type {Error} */ (err)?.message ?? err).split('\n')[0]}`);
   } finally {
     await context.close();
   }
@@ -188,7 +202,7 @@ async function check({ id, docs }) {
 }
 
 /** Stack traces and long messages are cut: the line names the story and what went wrong. */
-const clip = (text) => (text.length > 600 ? `${text.slice(0, 600)}…` : text);
+const clip = (/** @type {string} */ text) => (text.length > 600 ? `${text.slice(0, 600)}…` : text);
 
 let passed = 0;
 let failed = 0;

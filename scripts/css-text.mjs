@@ -1,7 +1,9 @@
+// @ts-check
 // Turns `import text from 'x.css'` into a module exporting the CSS text, so Lit can adopt it
 // into a shadow root as a constructable stylesheet (no <style> or <link> in the page: CSP-safe).
 // Shared by rollup (build) and @web/dev-server (tests, demo).
 // Tabulator's stylesheet is trimmed on the way (see trimTabulatorCss).
+/** @type {(css: string, id?: string) => string} */
 export const cssModuleSource = (css, id = '') => `export default ${JSON.stringify(/[\\/]tabulator-tables[\\/]/.test(id) ? trimTabulatorCss(css) : css)};`;
 
 /**
@@ -17,16 +19,18 @@ export const UNUSED_TABULATOR_CLASSES =
  * Tabulator's minified stylesheet without the rules of modules that are not registered: selectors
  * naming one of {@link UNUSED_TABULATOR_CLASSES} are dropped, a rule with none left goes, and so
  * does an `@media` block left empty. Everything else is kept byte for byte.
+ * @param {string} css
  */
 export function trimTabulatorCss(css) {
+  /** @param {string} block */
   const keepRules = (block) =>
-    block.replace(/([^{}]+)\{([^{}]*)\}/g, (whole, selectors, body) => {
+    block.replace(/([^{}]+)\{([^{}]*)\}/g, (/** @type {string} */ whole, /** @type {string} */ selectors, /** @type {string} */ body) => {
       const kept = selectors.split(',').filter((sel) => !UNUSED_TABULATOR_CLASSES.test(sel));
       return kept.length === 0 ? '' : `${kept.join(',')}{${body}}`;
     });
   // @media blocks hold rules of their own: trim inside, drop the block when nothing is left.
   return css
-    .replace(/(@media[^{]*)\{((?:[^{}]*\{[^{}]*\})*)\}/g, (whole, media, inner) => {
+    .replace(/(@media[^{]*)\{((?:[^{}]*\{[^{}]*\})*)\}/g, (/** @type {string} */ whole, /** @type {string} */ media, /** @type {string} */ inner) => {
       const rest = keepRules(inner);
       return rest === '' ? '' : `${media}{\u0000${rest}\u0000}`;
     })
@@ -35,7 +39,10 @@ export function trimTabulatorCss(css) {
     .join('');
 }
 
-/** Rollup plugin. */
+/**
+ * Rollup plugin.
+ * @returns {import('rollup').Plugin}
+ */
 export function cssText() {
   return {
     name: 'css-text',
@@ -46,7 +53,10 @@ export function cssText() {
   };
 }
 
-/** @web/dev-server plugin: serves .css requested from JS as a JS module. */
+/**
+ * @web/dev-server plugin: serves .css requested from JS as a JS module.
+ * @returns {import('@web/dev-server-core').Plugin}
+ */
 export function cssTextDevServer() {
   return {
     name: 'css-text',
@@ -56,7 +66,7 @@ export function cssTextDevServer() {
     },
     transform(context) {
       if (context.path.endsWith('.css') && context.request.headers['sec-fetch-dest'] !== 'style') {
-        return { body: cssModuleSource(context.body, context.path) };
+        return { body: cssModuleSource(/** @type {string} a text file's body */ (context.body), context.path) };
       }
       return undefined;
     },

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// @ts-check
 // `npm run screenshots`: pictures of the key states of the UI, for a person to look over after a
 // change (layout, wrapping, contrast), at 360, 1280 and 1920 px wide, light and dark. Written to
 // screenshots/ (ignored by git). Builds nothing: run `npm run build` first.
@@ -19,9 +20,11 @@ const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const OUT = join(ROOT, 'screenshots');
 const BUNDLE = join(ROOT, 'dist/experiment-dashboard.bundle.js');
 const CHROME = process.env.CHROME_PATH || '/usr/bin/chromium';
+/** @type {Record<string, string>} */
 const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.json': 'application/json', '.css': 'text/css', '.map': 'application/json' };
 
 const { values: args } = parseArgs({ options: { only: { type: 'string' }, widths: { type: 'string' }, themes: { type: 'string' } } });
+/** @type {(value: string | undefined, fallback: string[]) => string[]} */
 const list = (value, fallback) => (value ? value.split(',').map((s) => s.trim()).filter(Boolean) : fallback);
 const WIDTHS = list(args.widths, ['360', '1280', '1920']).map(Number);
 const THEMES = list(args.themes, ['light', 'dark']);
@@ -36,6 +39,7 @@ if (!existsSync(CHROME)) {
 }
 
 /** The page every state starts from: the bundle, one dashboard filling the window. */
+/** @param {string} theme */
 function pageHtml(theme) {
   return `<!doctype html>
 <html lang="en" style="color-scheme: ${theme}">
@@ -68,16 +72,22 @@ async function serve() {
     }
     res.writeHead(200, { 'content-type': TYPES[extname(path)] ?? 'application/octet-stream' }).end(readFileSync(path));
   });
-  await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
-  return { url: `http://127.0.0.1:${server.address().port}`, close: () => new Promise((ok) => server.close(ok)) };
+  await /** @type {Promise<void>} */ (new Promise((ok) => server.listen(0, '127.0.0.1', ok)));
+  return { url: `http://127.0.0.1:${/** @type {import('node:net').AddressInfo} */ (server.address()).port}`, close: () => new Promise((ok) => server.close(ok)) };
 }
 
-/** Puts a dashboard on the start page with `n` sample experiments (or `setup` of its own) and waits for it. */
+/**
+ * Puts a dashboard on the start page with `n` sample experiments (or `setup` of its own) and waits for it.
+ * @param {import('playwright-core').Page} page
+ * @param {string} theme
+ * @param {{ n?: number, attrs?: Record<string, string>, setup?: 'empty' | 'deletable' | 'error' }} [options]
+ */
 async function dashboard(page, theme, { n = 120, attrs = {}, setup } = {}) {
   await page.evaluate(
     ({ theme, n, attrs, setup }) =>
-      new Promise((done, fail) => {
-        const el = document.createElement('experiment-dashboard');
+      new Promise(/** @param {(value?: undefined) => void} done @param {(reason: unknown) => void} fail */ (done, fail) => {
+        // The page's own element and bundle (window.ExperimentDashboard), not typed here.
+        const el = /** @type {any} */ (document.createElement('experiment-dashboard'));
         el.setAttribute('theme', theme);
         for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, v);
         const timer = setTimeout(() => done(), 8000);
@@ -87,7 +97,7 @@ async function dashboard(page, theme, { n = 120, attrs = {}, setup } = {}) {
           if (setup === 'empty') el.experiments = [];
           else if (setup === 'deletable') {
             // A source that may delete (an array of records may not): the delete controls show.
-            const { experiments } = window.ExperimentDashboard.generateCollection({ n, seed: 7 });
+            const { experiments } = /** @type {any} */ (window).ExperimentDashboard.generateCollection({ n, seed: 7 });
             el.source = {
               capabilities: { delete: true, live: false, serverQuery: false, history: false },
               load: async () => ({ experiments, total: experiments.length }),
@@ -95,7 +105,7 @@ async function dashboard(page, theme, { n = 120, attrs = {}, setup } = {}) {
             };
           }
           else if (setup === 'error') el.setAttribute('src', '/no-such-file.json');
-          else el.experiments = window.ExperimentDashboard.generateCollection({ n, seed: 7 });
+          else el.experiments = /** @type {any} */ (window).ExperimentDashboard.generateCollection({ n, seed: 7 });
         } catch (e) {
           fail(e);
         }
@@ -105,10 +115,13 @@ async function dashboard(page, theme, { n = 120, attrs = {}, setup } = {}) {
   );
 }
 
-const firstName = (page) =>
-  page.evaluate(() => window.ExperimentDashboard.generateCollection({ n: 120, seed: 7 }).experiments[0].name ?? 'run-000001');
+const firstName = (/** @type {import('playwright-core').Page} */ page) =>
+  page.evaluate(() => /** @type {any} */ (window).ExperimentDashboard.generateCollection({ n: 120, seed: 7 }).experiments[0].name ?? 'run-000001');
 
-/** Each state: a name and how to reach it from a fresh start page. Return extra shots by name. */
+/**
+ * Each state: a name and how to reach it from a fresh start page. Return extra shots by name.
+ * @type {Record<string, (page: import('playwright-core').Page, theme: string, shot: (name: string) => Promise<void>) => Promise<unknown>>}
+ */
 const STATES = {
   table: async (page, theme) => dashboard(page, theme),
   grouped: async (page, theme) => dashboard(page, theme, { attrs: { 'group-by': 'group,status' } }),
@@ -183,6 +196,7 @@ const browser = await chromium.launch({
   executablePath: CHROME,
   args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
 });
+/** @type {string[]} */
 const skipped = [];
 let written = 0;
 try {
@@ -191,14 +205,15 @@ try {
     try {
       reportUrl = buildReport();
     } catch (e) {
-      skipped.push(`report: ${e.message}`);
+      skipped.push(`report: ${/** @type {Error} */ (e).message}`);
     }
   }
   for (const theme of THEMES) {
     for (const width of WIDTHS) {
-      const context = await browser.newContext({ viewport: { width, height: width < 600 ? 780 : 900 }, colorScheme: theme });
+      const context = await browser.newContext({ viewport: { width, height: width < 600 ? 780 : 900 }, colorScheme: /** @type {'light' | 'dark'} */ (theme) });
+      /** @type {string[]} */
       const errors = [];
-      const shotOf = (page) => async (name) => {
+      const shotOf = (/** @type {import('playwright-core').Page} */ page) => async (/** @type {string} */ name) => {
         await page.screenshot({ path: join(OUT, `${name}-${width}-${theme}.png`) });
         written += 1;
       };
@@ -211,7 +226,7 @@ try {
           const done = await reach(page, theme, shotOf(page));
           if (done !== 'done') await shotOf(page)(name);
         } catch (e) {
-          skipped.push(`${name} at ${width} px ${theme}: ${e.message.split('\n')[0]}`);
+          skipped.push(`${name} at ${width} px ${theme}: ${/** @type {Error} */ (e).message.split('\n')[0]}`);
         } finally {
           await page.close();
         }
@@ -223,7 +238,7 @@ try {
           await page.waitForTimeout(1500);
           await shotOf(page)('report');
         } catch (e) {
-          skipped.push(`report at ${width} px ${theme}: ${e.message.split('\n')[0]}`);
+          skipped.push(`report at ${width} px ${theme}: ${/** @type {Error} */ (e).message.split('\n')[0]}`);
         } finally {
           await page.close();
         }

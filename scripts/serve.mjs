@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// @ts-check
 // The demo (`npm start`): a small static file server for the project folder on
 // http://localhost:8000 (PORT overrides; / goes to the demo page), and the reference HTTP
 // experiment service on http://localhost:8010 (API_PORT overrides) for the demo's HTTP mode.
@@ -19,6 +20,7 @@ const { isLoopback, startServer } = await import('../server/reference-server.mjs
 const pageHosts = new Set([host, 'localhost', '127.0.0.1', '[::1]'].map((h) => `${h}:${port}`));
 // The page's own origins: the only ones the reference servers let read, and write with the token.
 const origins = [...new Set([host, 'localhost', '127.0.0.1'])].map((h) => `http://${h.includes(':') ? `[${h}]` : h}:${port}`);
+/** @type {Record<string, string>} */
 const TYPES = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
@@ -34,13 +36,20 @@ const TYPES = {
 
 // The demo's sample collection, generated here (seeded, so always the same) rather than in the
 // page: the page then loads it the way a user's file loads, through the static JSON source.
+/** @type {Map<string, string>} */
 const samples = new Map();
+// By address, not by a relative specifier: dist/ exists only after a build, and the type check
+// runs before it (it checks against the sources instead).
+const SAMPLE_DATA = new URL('../dist/data/sample-data.js', import.meta.url).href;
+/** @returns {Promise<typeof import('../src/data/sample-data.js')>} */
+const sampleData = () => import(SAMPLE_DATA);
+/** @param {number} n @param {number} seed */
 async function sample(n, seed) {
   const key = `${n}:${seed}`;
   if (!samples.has(key)) {
-    const { generateCollection, collectionToJson } = await import('../dist/data/sample-data.js');
+    const { generateCollection, collectionToJson } = await sampleData();
     samples.set(key, collectionToJson(generateCollection({ n, seed, historyPoints: n > 20000 ? 0 : n > 2000 ? 8 : 30 })));
-    if (samples.size > 4) samples.delete(samples.keys().next().value);
+    if (samples.size > 4) samples.delete(/** @type {string} */ (samples.keys().next().value));
   }
   return samples.get(key);
 }
@@ -48,22 +57,30 @@ async function sample(n, seed) {
 // The demo's HTTP mode at the count and seed the page chose: /demo/api/<n>/<seed>/<path> goes to a
 // reference server holding that sample (started on first use, on a free port; a few are kept).
 // Same origin as the page; the page's Origin header is passed on, so writes need the token.
+/** @type {Map<string, ReturnType<typeof startServer>>} */
 const apis = new Map();
+/** @param {number} n @param {number} seed */
 async function apiFor(n, seed) {
   const key = `${n}:${seed}`;
   if (!apis.has(key)) {
-    const { generateCollection } = await import('../dist/data/sample-data.js');
+    const { generateCollection } = await sampleData();
     const data = generateCollection({ n, seed, historyPoints: n > 20000 ? 0 : 20 });
     apis.set(key, startServer({ data, port: 0, host: '127.0.0.1', writable: true, cors: origins, token }));
     if (apis.size > 3) {
-      const [oldest, started] = apis.entries().next().value;
+      const [oldest, started] = /** @type {[string, ReturnType<typeof startServer>]} */ (apis.entries().next().value);
       apis.delete(oldest);
       started.then((api) => api.close()).catch(() => {});
     }
   }
-  return apis.get(key);
+  return /** @type {ReturnType<typeof startServer>} */ (apis.get(key)); // set just above when missing
 }
 
+/**
+ * @param {import('node:http').IncomingMessage} req
+ * @param {import('node:http').ServerResponse} res
+ * @param {{ url: string }} api
+ * @param {string} path
+ */
 function proxyToApi(req, res, api, path) {
   const target = new URL(path, api.url);
   const upstream = request(target, { method: req.method, headers: { ...req.headers, host: target.host } }, (answer) => {
@@ -123,6 +140,6 @@ server.listen(port, host, () => {
 
 // The reference server on a fixed port, for clients other than the demo page (`?api=` points the
 // demo at any other server).
-const { generateCollection } = await import('../dist/data/sample-data.js');
+const { generateCollection } = await sampleData();
 const api = await startServer({ data: generateCollection({ n: 2000, historyPoints: 20 }), port: apiPort, host, writable: true, cors: origins, token });
 console.log(`Reference experiment service (demo HTTP mode): ${api.url}`);

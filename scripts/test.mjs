@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// @ts-check
 // `npm test`: type-check, lint, build, node tests, the browser suite in headless Chromium, then every
 // Storybook story. Ends with the plain
 // line `N passed, N failed` (browser tests plus one per failed check) that CI reads.
@@ -11,18 +12,25 @@ const countsFile = join(mkdtempSync(join(tmpdir(), 'ed-test-')), 'counts.json');
 let passed = 0;
 let failed = 0;
 
+/**
+ * @param {string} name
+ * @param {string} command
+ * @param {string[]} args
+ * @param {Record<string, string>} [env]
+ */
 function step(name, command, args, env = {}) {
   console.log(`\n> ${name}: ${command} ${args.join(' ')}`);
   const result = spawnSync(command, args, { stdio: 'inherit', env: { ...process.env, ...env } });
   return result.status === 0;
 }
 
-for (const [name, cmd, args] of [
+for (const [name, cmd, args] of /** @type {[string, string, string[]][]} */ ([
   ['type-check', 'npx', ['tsc', '--noEmit', '-p', 'tsconfig.json']],
+  ['type-check (bin, server, scripts)', 'npx', ['tsc', '-p', 'tsconfig.node.json']],
   ['lint', 'npx', ['eslint', '--max-warnings', '0', '.']],
   // The bundle and package tests use dist/ exactly as a user's page or npm would.
   ['build', 'npm', ['run', 'build', '--silent']],
-]) {
+])) {
   if (step(name, cmd, args)) passed += 1;
   else {
     failed += 1;
@@ -37,7 +45,7 @@ if (existsSync('test/node')) {
   const result = spawnSync(process.execPath, ['--test', '--test-reporter=spec', ...files], { encoding: 'utf8', env: process.env });
   process.stdout.write(result.stdout ?? '');
   process.stderr.write(result.stderr ?? '');
-  const count = (name) => Number(new RegExp(`^ℹ ${name} (\\d+)$`, 'm').exec(result.stdout ?? '')?.[1] ?? 0);
+  const count = (/** @type {string} */ name) => Number(new RegExp(`^ℹ ${name} (\\d+)$`, 'm').exec(result.stdout ?? '')?.[1] ?? 0);
   const nodePassed = count('pass');
   const nodeFailed = count('fail') + count('cancelled');
   passed += nodePassed;

@@ -42,7 +42,12 @@ const SCENARIOS = {
   '3.6-allowed': { file: 'exchanges-3.6-cors.jsonl', from: 12, to: 22, cors: 'recorded', asOrigin: 'http://127.0.0.2:8093' },
 };
 
-/** Equal as JSON values, object keys in any order. */
+/**
+ * Equal as JSON values, object keys in any order.
+ * @param {any} a
+ * @param {any} b
+ * @returns {boolean}
+ */
 function sameJson(a, b) {
   if (a === b) return true;
   if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
@@ -52,7 +57,7 @@ function sameJson(a, b) {
   return ka.length === kb.length && ka.every((k) => Object.hasOwn(b, k) && sameJson(a[k], b[k]));
 }
 
-const mediaType = (v) => (v ?? '').split(';')[0].trim().toLowerCase();
+const mediaType = (/** @type {string | undefined} */ v) => (v ?? '').split(';')[0].trim().toLowerCase();
 
 /**
  * @param {Exchange} x
@@ -86,7 +91,7 @@ function matches(x, req, scenario) {
 export async function startMlflowReplay(options = {}) {
   /** @type {Map<string, Exchange[]>} */
   const byFile = new Map();
-  const exchangesOf = (name) => {
+  const exchangesOf = (/** @type {string} */ name) => {
     const s = SCENARIOS[name];
     if (!byFile.has(s.file)) byFile.set(s.file, readExchanges(s.file));
     return /** @type {Exchange[]} */ (byFile.get(s.file)).filter((x) => (s.from === undefined || x.seq >= s.from) && (s.to === undefined || x.seq <= s.to));
@@ -97,6 +102,7 @@ export async function startMlflowReplay(options = {}) {
   const requests = [];
 
   const server = createServer((request, response) => {
+    /** @type {Buffer[]} */
     const chunks = [];
     request.on('data', (c) => chunks.push(c));
     request.on('end', () => {
@@ -127,6 +133,7 @@ export async function startMlflowReplay(options = {}) {
       requests.push({ scenario: scenarioName, session, method: req.method, path, body });
       if (req.method === 'OPTIONS' && scenario.cors !== 'recorded') {
         // Not recorded for 3.3: the proxy allows the page; MLflow 3.3 itself sends no CORS headers.
+        /** @type {Record<string, string>} */
         const allow = scenario.cors === 'proxy' ? { 'access-control-allow-methods': 'GET, POST', 'access-control-allow-headers': String(request.headers['access-control-request-headers'] ?? ''), 'access-control-max-age': '600' } : {};
         send(200, { 'content-type': 'text/plain; charset=utf-8', ...allow }, 'OK');
         return;

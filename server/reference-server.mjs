@@ -1,3 +1,4 @@
+// @ts-check
 // The reference backend of openapi/experiment-dashboard.openapi.yaml: plain Node `http`, no
 // framework. It filters, sorts and pages with the very code the browser uses
 // (src/data/query.ts), loaded by bin/load-data-logic.mjs, so it runs without a build.
@@ -14,6 +15,18 @@ import { basename, dirname, isAbsolute, join, relative, resolve as resolvePath }
 import { loadDataLogic } from '../bin/load-data-logic.mjs';
 
 export { loadDataLogic };
+
+/**
+ * @typedef {import('../src/data/types.js').Experiment} Experiment
+ * @typedef {import('node:http').IncomingMessage} Request
+ * @typedef {import('node:http').ServerResponse} Response
+ * @typedef {{ raw: unknown, experiment?: Experiment }} Entry a record as the file has it, and what parseCollection made of it (none: it was left out)
+ * @typedef {Entry & { experiment: Experiment }} KeptEntry
+ * @typedef {{ id: string, raw: unknown, experiment: Experiment, index: number, deletedAt: string }} TrashItem a deleted record; `index`: its place in the file
+ * @typedef {{ seq: number, frame: string, json: string, bytes: number }} Change a kept change, serialised once: `frame` for SSE, `json` for polling
+ * @typedef {{ epoch?: string, seq: number }} Cursor
+ * @typedef {{ method: string, path: string, status?: number, delayMs: number, count: number }} Fault
+ */
 
 const MAX_PAGE_SIZE = 5000;
 const DEFAULT_PAGE_SIZE = 100;
@@ -32,11 +45,18 @@ const MIN_TOKEN_LENGTH = 16;
 const ALLOWED_HEADERS = 'content-type, authorization, last-event-id';
 
 /** JSON with non-finite numbers as the strings of format v1. */
+/** @type {(value: unknown, space?: string | number) => string} */
 const toJson = (value, space) => JSON.stringify(value, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v), space);
 
+/** @type {(v: unknown) => v is Record<string, any>} */
 const isObject = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 class HttpError extends Error {
+  /**
+   * @param {number} status
+   * @param {string} message
+   * @param {Record<string, string>} [headers]
+   */
   constructor(status, message, headers = {}) {
     super(message);
     this.status = status;
@@ -50,11 +70,13 @@ export class UnsafeConfigError extends Error {
 }
 
 /** True for an interface only this machine can reach. */
+/** @param {string} host */
 export function isLoopback(host) {
   return /^(?:localhost|127(?:\.\d{1,3}){3}|::1|\[::1\]|::ffff:127(?:\.\d{1,3}){3})$/i.test(host);
 }
 
 /** Constant-time comparison of two secrets of any length (hashes first, so lengths leak nothing). */
+/** @param {string} given @param {string} expected */
 function sameSecret(given, expected) {
   const a = createHash('sha256').update(given, 'utf8').digest();
   const b = createHash('sha256').update(expected, 'utf8').digest();
@@ -62,27 +84,31 @@ function sameSecret(given, expected) {
 }
 
 /** `runs.json` -> `runs.trash.json`: deleted records wait there until restored. */
+/** @param {string} dataFile */
 export function trashPathOf(dataFile) {
   return dataFile.replace(/(\.json)?$/i, '.trash.json');
 }
 
 /** Write-then-rename: a crash leaves the old file or the new one, never half of one. */
-const tmpPathOf = (file) => `${file}.${process.pid}.tmp`;
+const tmpPathOf = (/** @type {string} */ file) => `${file}.${process.pid}.tmp`;
 
+/** @param {number} pid */
 function processAlive(pid) {
   try {
     process.kill(pid, 0);
     return true;
   } catch (err) {
-    return err.code === 'EPERM';
+    return /** @type {NodeJS.ErrnoException} */ (err).code === 'EPERM';
   }
 }
 
 /**
  * Removes what an interrupted write left beside these files (`<file>.<pid>.tmp` of a process that
  * is gone); a live process's file is its write in progress and stays. Returns the removed paths.
+ * @param {string[]} files
  */
 export async function removeStrayTemporaryFiles(files) {
+  /** @type {string[]} */
   const removed = [];
   for (const file of files) {
     const prefix = `${basename(file)}.`;
@@ -103,6 +129,7 @@ export async function removeStrayTemporaryFiles(files) {
 }
 
 /** The indentation and final newline of a JSON text, so rewriting it changes only what changed. */
+/** @param {string | undefined} text */
 function layoutOf(text) {
   const m = typeof text === 'string' ? /^[[{]\r?\n([ \t]+)\S/.exec(text) : null;
   return { indent: m ? m[1] : undefined, eol: typeof text === 'string' && text.endsWith('\n') ? '\n' : '' };
@@ -112,8 +139,12 @@ function layoutOf(text) {
  * Pairs the raw records of a document with what parseCollection made of them: records it left
  * out keep their raw form (they stay in the file untouched), and every kept record is checked to
  * be the raw record with the same id. Null when the pairing cannot be proven.
+ * @param {unknown[]} rawList
+ * @param {import('../src/data/parse.js').ParseResult} parsed
+ * @returns {Entry[] | null}
  */
 function pairRecords(rawList, parsed) {
+  /** @type {Set<number>} */
   const rejected = new Set();
   for (const p of parsed.problems) if (p.severity === 'error' && p.index !== undefined) rejected.add(p.index);
   let k = 0;
@@ -122,6 +153,10 @@ function pairRecords(rawList, parsed) {
   return proven ? entries : null;
 }
 
+/**
+ * @param {unknown} cors
+ * @returns {'*' | Set<string>}
+ */
 function checkOrigins(cors) {
   if (cors === '*') return '*';
   const list = cors === undefined || cors === null ? [] : Array.isArray(cors) ? cors : [cors];
@@ -140,21 +175,26 @@ function checkOrigins(cors) {
 }
 
 /**
- * Starts the reference server.
- * @param {object} options
- * @param {unknown} [options.data] a format-v1 collection (object or JSON text) or an array of experiments
- * @param {string} [options.dataFile] read the collection from this file (and write deletions back when writable; deleted records go to `<name>.trash.json`)
- * @param {number} [options.port] 0 (default) picks a free port
- * @param {string} [options.host] default 127.0.0.1
- * @param {boolean} [options.writable] allow POST /experiments/delete and /experiments/restore (default false)
- * @param {string} [options.artifactRoot] folder that artifacts with a relative `path` are served from
- * @param {string[] | '*'} [options.cors] browser origins (e.g. `http://localhost:8000`) allowed to read; they may also write
+ * What startServer takes.
+ * @typedef {object} ServerOptions
+ * @property {unknown} [data] a format-v1 collection (object or JSON text) or an array of experiments
+ * @property {string} [dataFile] read the collection from this file (and write deletions back when writable; deleted records go to `<name>.trash.json`)
+ * @property {number} [port] 0 (default) picks a free port
+ * @property {string} [host] default 127.0.0.1
+ * @property {boolean} [writable] allow POST /experiments/delete and /experiments/restore (default false)
+ * @property {string} [artifactRoot] folder that artifacts with a relative `path` are served from
+ * @property {string[] | '*'} [cors] browser origins (e.g. `http://localhost:8000`) allowed to read; they may also write
  *   when a `token` is set and sent. Default none: no CORS headers at all. `*` lets any page read and is refused with `writable`.
- * @param {string} [options.token] writes need `Authorization: Bearer <token>` (at least 16 characters). Required with `writable` on a non-loopback host.
- * @param {number} [options.streamBufferBytes] an event stream with more than this waiting unread is dropped (default 1 MB)
- * @param {number} [options.dropGraceMs] a dropped stream's connection is cut when it has not taken its last words after this long (default 10 s)
- * @param {boolean} [options.testHooks] enable /__test/* (upsert, reset, faults, requests, drop-streams, restart, memory); never in production
- * @returns {Promise<{url: string, port: number, problems: object[], removedTemporaryFiles: string[], trashFile?: string, close(): Promise<void>, upsert(experiments: unknown[]): Promise<object>}>}
+ * @property {string} [token] writes need `Authorization: Bearer <token>` (at least 16 characters). Required with `writable` on a non-loopback host.
+ * @property {number} [streamBufferBytes] an event stream with more than this waiting unread is dropped (default 1 MB)
+ * @property {number} [dropGraceMs] a dropped stream's connection is cut when it has not taken its last words after this long (default 10 s)
+ * @property {boolean} [testHooks] enable /__test/* (upsert, reset, faults, requests, drop-streams, restart, memory); never in production
+ */
+
+/**
+ * Starts the reference server.
+ * @param {ServerOptions} [options]
+ * @returns {Promise<{url: string, port: number, problems: import('../src/data/types.js').Problem[], removedTemporaryFiles: string[], trashFile?: string, close(): Promise<void>, upsert(experiments: unknown[]): Promise<object>}>}
  */
 export async function startServer(options = {}) {
   const { writable = false, testHooks = false, host = '127.0.0.1', port = 0, dataFile, token, streamBufferBytes = STREAM_BUFFER_BYTES, dropGraceMs = DROP_GRACE_MS } = options;
@@ -181,6 +221,7 @@ export async function startServer(options = {}) {
   let input = options.data;
   if (input === undefined && dataFile) input = await readFile(dataFile, 'utf8');
   input ??= [];
+  /** @type {any} JSON of any shape until parseCollection has judged it */
   let doc = input;
   if (typeof input === 'string') {
     try {
@@ -199,18 +240,23 @@ export async function startServer(options = {}) {
   let entries = initialEntries;
 
   const trashFile = dataFile && writable ? trashPathOf(dataFile) : undefined;
-  const strayFiles = trashFile ? await removeStrayTemporaryFiles([dataFile, trashFile]) : [];
+  const strayFiles = trashFile ? await removeStrayTemporaryFiles([/** @type {string} */ (dataFile), trashFile]) /* a trash file only beside a data file */ : [];
   /** Deleted records, oldest first: {id, raw, experiment, index (its place in the file), deletedAt}. */
   let trash = trashFile ? await readTrash(trashFile) : [];
 
+  /**
+   * @param {string} file
+   * @returns {Promise<TrashItem[]>}
+   */
   async function readTrash(file) {
     let text;
     try {
       text = await readFile(file, 'utf8');
     } catch (err) {
-      if (err.code === 'ENOENT') return [];
+      if (/** @type {NodeJS.ErrnoException} */ (err).code === 'ENOENT') return [];
       throw err;
     }
+    /** @type {any} the trash file's JSON: `ok` below checks its shape */
     let t;
     try {
       t = logic.parseJsonText(text);
@@ -223,11 +269,13 @@ export async function startServer(options = {}) {
     if (!paired || paired.some((en, i) => !en.experiment || !isObject(t.deleted[i]) || t.deleted[i].id !== en.experiment.id)) {
       throw new UnsafeConfigError(`The trash file ${file} (deleted experiments kept for restoring) is not one this server wrote or is damaged: move it aside and start again. Nothing was changed.`);
     }
-    return paired.map((en, i) => ({ id: en.experiment.id, raw: en.raw, experiment: en.experiment, index: Number(t.deleted[i].index) || 0, deletedAt: String(t.deleted[i].deletedAt ?? '') }));
+    // Every one was kept: checked just above.
+    return /** @type {KeptEntry[]} */ (paired).map((en, i) => ({ id: en.experiment.id, raw: en.raw, experiment: en.experiment, index: Number(t.deleted[i].index) || 0, deletedAt: String(t.deleted[i].deletedAt ?? '') }));
   }
 
-  /** @type {Map<string, object>} */
+  /** @type {Map<string, Experiment>} */
   let records = new Map();
+  /** @type {Experiment[] | undefined} */
   let list;
   const reindex = () => {
     records = new Map();
@@ -236,32 +284,41 @@ export async function startServer(options = {}) {
   };
   reindex();
   const all = () => (list ??= [...records.values()]);
+  /** @type {WeakMap<Experiment, Experiment>} */
   const summaries = new WeakMap();
   // Change positions are `<epoch>:<seq>`: the epoch is new at every start, so a client holding a
   // position from before a restart is told to reload instead of being told nothing changed.
   let epoch = randomBytes(6).toString('base64url');
   let seq = 0;
-  /** The kept changes, oldest first, serialised once: {seq, frame (SSE), json (poll), bytes}. */
+  /**
+   * The kept changes, oldest first, serialised once: {seq, frame (SSE), json (poll), bytes}.
+   * @type {Change[]}
+   */
   const changes = [];
   let changeBytes = 0;
+  /** @type {Set<Response>} */
   const streams = new Set();
+  /** @type {Fault[]} */
   let faults = [];
+  /** @type {string[]} */
   const requestLog = [];
-  /** Changes run one at a time: each computes from the state the previous one left. */
+  /** Changes run one at a time: each computes from the state the previous one left. @type {Promise<unknown>} */
   let mutating = Promise.resolve();
+  /** @type {<T>(fn: () => Promise<T>) => Promise<T>} */
   const exclusive = (fn) => {
     const run = mutating.then(fn);
     mutating = run.catch(() => undefined);
     return run;
   };
-  /** Filled in once listening (the port is known then). */
+  /** Filled in once listening (the port is known then). @type {Set<string>} */
   const allowedHosts = new Set();
 
   // List answers leave histories out and point at the history endpoint.
-  const summary = (e) => {
+  const summary = (/** @type {Experiment} */ e) => {
     if (!e.metrics) return e;
     let s = summaries.get(e);
     if (!s) {
+      /** @type {Record<string, import('../src/data/types.js').Metric>} */
       const metrics = {};
       for (const [key, m] of Object.entries(e.metrics)) {
         if (!m.history) metrics[key] = m;
@@ -277,8 +334,10 @@ export async function startServer(options = {}) {
   };
 
   const position = (n = seq) => `${epoch}:${n}`;
+  /** @type {(id: string | undefined, type: string, data: unknown) => string} */
   const sseFrame = (id, type, data) => `${id === undefined ? '' : `id: ${id}\n`}event: ${type}\ndata: ${toJson(data)}\n\n`;
 
+  /** @param {string} type @param {Record<string, unknown>} payload */
   function publish(type, payload) {
     seq += 1;
     const json = toJson({ seq, type, ...payload });
@@ -286,11 +345,12 @@ export async function startServer(options = {}) {
     const bytes = json.length + frame.length;
     changes.push({ seq, frame, json, bytes });
     changeBytes += bytes;
-    while (changes.length > 1 && (changes.length > CHANGE_LOG_LENGTH || changeBytes > CHANGE_LOG_BYTES)) changeBytes -= changes.shift().bytes;
+    while (changes.length > 1 && (changes.length > CHANGE_LOG_LENGTH || changeBytes > CHANGE_LOG_BYTES)) changeBytes -= /** @type {Change} */ (changes.shift()).bytes;
     for (const res of streams) deliver(res, frame);
   }
 
   /** Writes to one event stream; a client that leaves too much unread is dropped, not buffered for. */
+  /** @param {Response} res @param {string} text */
   function deliver(res, text) {
     res.write(text);
     if (res.writableLength > streamBufferBytes) {
@@ -298,6 +358,7 @@ export async function startServer(options = {}) {
     }
   }
 
+  /** @param {Response} res @param {string} message */
   function dropStream(res, message) {
     if (!streams.delete(res)) return;
     // No id: the client's Last-Event-ID stays the last change it got, which is where it resumes.
@@ -311,6 +372,7 @@ export async function startServer(options = {}) {
   /**
    * Where a client resumes from: the changes after its position, or why it must reload
    * (`restarted`: the position is from another run of the server; `expired`: no longer kept).
+   * @param {Cursor} cursor
    * @returns {{changes: {seq: number, frame: string, json: string}[]} | {reload: string, message: string}}
    */
   function catchUp(cursor) {
@@ -322,11 +384,11 @@ export async function startServer(options = {}) {
     return { changes: changes.filter((c) => c.seq > cursor.seq) };
   }
 
-  const dataText = (list_) => {
+  const dataText = (/** @type {Entry[]} */ list_) => {
     const experiments = list_.map((en) => en.raw);
     return toJson(Array.isArray(doc) ? experiments : { ...doc, experiments }, layout.indent) + layout.eol;
   };
-  const trashText = (items) =>
+  const trashText = (/** @type {TrashItem[]} */ items) =>
     toJson(
       {
         schemaVersion: '1.0',
@@ -338,6 +400,7 @@ export async function startServer(options = {}) {
       layout.indent,
     ) + layout.eol;
 
+  /** @param {string} file @param {string} text */
   async function writeAtomic(file, text) {
     const tmp = tmpPathOf(file);
     try {
@@ -357,6 +420,7 @@ export async function startServer(options = {}) {
    */
   async function saveFiles(steps) {
     if (!dataFile || !writable) return;
+    /** @type {typeof steps} */
     const done = [];
     try {
       for (const step of steps) {
@@ -369,9 +433,13 @@ export async function startServer(options = {}) {
     }
   }
 
-  const dataStep = (next, before) => ({ file: dataFile, text: dataText(next), undo: () => dataText(before) });
-  const trashStep = (next, before) => ({ file: trashFile, text: trashText(next), undo: () => trashText(before) });
+  // saveFiles writes only when there is a data file.
+  /** @type {(next: Entry[], before: Entry[]) => { file: string, text: string, undo: () => string }} */
+  const dataStep = (next, before) => ({ file: /** @type {string} */ (dataFile), text: dataText(next), undo: () => dataText(before) });
+  /** @type {(next: TrashItem[], before: TrashItem[]) => { file: string, text: string, undo: () => string }} */
+  const trashStep = (next, before) => ({ file: /** @type {string} */ (trashFile), text: trashText(next), undo: () => trashText(before) });
 
+  /** @param {unknown[]} raw */
   function upsert(raw) {
     return exclusive(async () => {
       const parsed = logic.parseCollection({ defaults, experiments: raw }, { origin: 'the update' });
@@ -393,6 +461,7 @@ export async function startServer(options = {}) {
   }
 
   /** May a request from this page (its Origin header) change data? Why not, when not. */
+  /** @param {Request} req */
   function writeRefusal(req) {
     const pageOrigin = req.headers.origin;
     if (pageOrigin === undefined) return undefined;
@@ -404,6 +473,7 @@ export async function startServer(options = {}) {
   }
 
   /** Every write passes here before its body is read: refusals change nothing. */
+  /** @param {Request} req */
   function guardWrite(req) {
     if (!writable) throw new HttpError(405, 'This server is read-only: changing data is not allowed. Start it with writable: true (--writable) to allow it.');
     const refusal = writeRefusal(req);
@@ -423,6 +493,10 @@ export async function startServer(options = {}) {
     }
   }
 
+  /**
+   * @param {Request} req
+   * @returns {Record<string, string>}
+   */
   function corsHeaders(req) {
     const pageOrigin = req.headers.origin;
     if (!pageOrigin) return {};
@@ -431,6 +505,13 @@ export async function startServer(options = {}) {
     return { vary: 'Origin' };
   }
 
+  /**
+   * @param {Request} req
+   * @param {Response} res
+   * @param {number} status
+   * @param {unknown} body
+   * @param {Record<string, string>} [headers]
+   */
   function send(req, res, status, body, headers = {}) {
     if (res.headersSent || res.destroyed) return;
     const text = body === undefined ? '' : toJson(body);
@@ -438,7 +519,12 @@ export async function startServer(options = {}) {
     res.end(text);
   }
 
+  /**
+   * @param {import('node:http').IncomingMessage} req
+   * @returns {Promise<any>} JSON of any shape: each caller checks what it needs
+   */
   async function readJson(req) {
+    /** @type {Buffer[]} */
     const chunks = [];
     let size = 0;
     for await (const chunk of req) {
@@ -450,10 +536,11 @@ export async function startServer(options = {}) {
     try {
       return logic.parseJsonText(text);
     } catch (err) {
-      throw new HttpError(400, `The request body is not valid JSON (${err.message}).`);
+      throw new HttpError(400, `The request body is not valid JSON (${/** @type {Error} */ (err).message}).`);
     }
   }
 
+  /** @param {string} id */
   function findExperiment(id) {
     const e = records.get(id);
     if (!e) throw new HttpError(404, `No experiment with id ${JSON.stringify(id)}; it may have been deleted.`);
@@ -462,16 +549,19 @@ export async function startServer(options = {}) {
 
   // ---- routes ----
 
+  /** @param {Request} req @param {Response} res @param {URL} url */
   function listExperiments(req, res, url) {
     const { query, problems } = logic.queryFromSearchParams(url.searchParams, DEFAULT_PAGE_SIZE);
     if (query.page && query.page.size > MAX_PAGE_SIZE) problems.push(`the page size must be at most ${MAX_PAGE_SIZE}, found ${query.page.size}`);
     if (problems.length > 0) throw new HttpError(400, `The query is not valid: ${problems.join('; ')}.`);
     const result = logic.applyQuery(all(), query);
+    /** @type {Record<string, unknown>} */
     const body = { experiments: result.experiments.map(summary), total: result.total, nextToken: result.nextToken ?? null, changeSeq: seq, changeEpoch: epoch, defaults };
     if (generatedAt) body.generatedAt = generatedAt;
     send(req, res, 200, body);
   }
 
+  /** @param {Request} req @param {Response} res @param {string} id @param {string} metric */
   function history(req, res, id, metric) {
     const e = findExperiment(id);
     const m = e.metrics?.[metric];
@@ -480,6 +570,7 @@ export async function startServer(options = {}) {
     send(req, res, 200, m.history);
   }
 
+  /** @param {Request} req @param {Response} res @param {string} id @param {string} ref */
   async function artifact(req, res, id, ref) {
     const e = findExperiment(id);
     const list = e.artifacts ?? [];
@@ -517,6 +608,10 @@ export async function startServer(options = {}) {
     throw new HttpError(404, `The artifact ${JSON.stringify(a.name)} has no file this server can serve (only its description is known).`);
   }
 
+  /**
+   * @param {Request} req
+   * @returns {Promise<string[]>}
+   */
   async function readIds(req) {
     const body = await readJson(req);
     const ids = body?.ids;
@@ -526,13 +621,16 @@ export async function startServer(options = {}) {
     return ids;
   }
 
+  /** @param {Request} req @param {Response} res */
   async function deleteExperiments(req, res) {
     guardWrite(req);
     const ids = await readIds(req);
     const result = await exclusive(async () => {
       const wanted = new Set(ids);
       const deletedAt = new Date().toISOString();
+      /** @type {Entry[]} */
       const keep = [];
+      /** @type {TrashItem[]} */
       const removed = [];
       entries.forEach((en, index) => {
         if (en.experiment && wanted.has(en.experiment.id)) removed.push({ id: en.experiment.id, raw: en.raw, experiment: en.experiment, index, deletedAt });
@@ -547,7 +645,7 @@ export async function startServer(options = {}) {
         try {
           await saveFiles([trashStep(nextTrash, trash), dataStep(keep, entries)]);
         } catch (err) {
-          throw new HttpError(500, `The data file could not be written (${err.message}); nothing was deleted. Check the disk and try again.`);
+          throw new HttpError(500, `The data file could not be written (${/** @type {Error} */ (err).message}); nothing was deleted. Check the disk and try again.`);
         }
         entries = keep;
         trash = nextTrash;
@@ -559,6 +657,7 @@ export async function startServer(options = {}) {
     send(req, res, 200, result);
   }
 
+  /** @param {Request} req @param {Response} res */
   async function restoreExperiments(req, res) {
     guardWrite(req);
     const ids = await readIds(req);
@@ -566,6 +665,7 @@ export async function startServer(options = {}) {
       const wanted = new Set(ids);
       const alreadyPresent = [...wanted].filter((id) => records.has(id));
       // The latest deletion of each id comes back; an id deleted twice keeps its older copy in the trash.
+      /** @type {Map<string, TrashItem>} */
       const picked = new Map();
       for (const t of trash) if (wanted.has(t.id) && !records.has(t.id)) picked.set(t.id, t);
       const notFound = [...wanted].filter((id) => !picked.has(id) && !records.has(id));
@@ -579,7 +679,7 @@ export async function startServer(options = {}) {
         try {
           await saveFiles([dataStep(next, entries), trashStep(nextTrash, trash)]);
         } catch (err) {
-          throw new HttpError(500, `The data file could not be written (${err.message}); nothing was restored. Check the disk and try again.`);
+          throw new HttpError(500, `The data file could not be written (${/** @type {Error} */ (err).message}); nothing was restored. Check the disk and try again.`);
         }
         entries = next;
         trash = nextTrash;
@@ -592,6 +692,11 @@ export async function startServer(options = {}) {
   }
 
   /** `since` / `Last-Event-ID`: `<epoch>:<seq>`, or a bare sequence number (then `epoch` may come apart). */
+  /**
+   * @param {string | null | undefined} value
+   * @param {string | null} epochParam
+   * @returns {Cursor | undefined}
+   */
   function parseCursor(value, epochParam) {
     if (value === null || value === undefined || value === '') return undefined;
     const m = /^(?:([A-Za-z0-9_-]{1,64}):)?(\d{1,15})$/.exec(value);
@@ -600,6 +705,7 @@ export async function startServer(options = {}) {
     return { epoch: e, seq: Number(m[2]) };
   }
 
+  /** @param {Request} req @param {Response} res @param {URL} url */
   function changeFeed(req, res, url) {
     const wantsStream = (req.headers.accept ?? '').includes('text/event-stream');
     const epochParam = url.searchParams.get('epoch');
@@ -611,7 +717,7 @@ export async function startServer(options = {}) {
       res.end(`{"changes":[${found.changes.map((c) => c.json).join(',')}],"seq":${seq},"epoch":${JSON.stringify(epoch)}}`);
       return undefined;
     }
-    const cursor = parseCursor(url.searchParams.get('since') ?? req.headers['last-event-id'], epochParam) ?? { epoch, seq };
+    const cursor = parseCursor(url.searchParams.get('since') ?? /** @type {string | undefined} one string: Node joins repeats of a header it does not know */ (req.headers['last-event-id']), epochParam) ?? { epoch, seq };
     res.writeHead(200, { ...corsHeaders(req), 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no' });
     streams.add(res);
     deliver(res, `retry: ${SSE_RETRY_MS}\n\n`);
@@ -626,6 +732,7 @@ export async function startServer(options = {}) {
     return undefined;
   }
 
+  /** @param {Request} req @param {Response} res @param {string | undefined} name */
   async function testHook(req, res, name) {
     if (req.method !== 'POST' && !(req.method === 'GET' && (name === 'requests' || name === 'memory'))) throw new HttpError(405, 'Test hooks take POST (GET for /__test/requests and /__test/memory).');
     switch (name) {
@@ -646,7 +753,7 @@ export async function startServer(options = {}) {
       case 'faults': {
         // [{method, path, status, delayMs, count}]: the next `count` matching requests are delayed and/or fail.
         const body = await readJson(req);
-        faults = (Array.isArray(body) ? body : [body]).map((f) => ({ method: f.method ?? 'GET', path: f.path ?? '/', status: f.status, delayMs: f.delayMs ?? 0, count: f.count ?? 1 }));
+        faults = (Array.isArray(body) ? body : [body]).map((/** @type {any} */ f) => ({ method: f.method ?? 'GET', path: f.path ?? '/', status: f.status, delayMs: f.delayMs ?? 0, count: f.count ?? 1 }));
         return send(req, res, 200, { faults: faults.length });
       }
       case 'requests':
@@ -679,6 +786,7 @@ export async function startServer(options = {}) {
     }
   }
 
+  /** @param {Request} req @param {Response} res @param {string} pathname */
   async function applyFaults(req, res, pathname) {
     const fault = faults.find((f) => f.count > 0 && f.method === req.method && pathname.startsWith(f.path));
     if (!fault) return false;
@@ -692,6 +800,7 @@ export async function startServer(options = {}) {
     return false;
   }
 
+  /** @param {Request} req @param {Response} res */
   async function route(req, res) {
     // DNS rebinding: a page on evil.example whose name now points at 127.0.0.1 reaches this
     // server as same-origin, but its requests still say Host: evil.example.
@@ -750,14 +859,14 @@ export async function startServer(options = {}) {
   const server = createServer((req, res) => {
     route(req, res).catch((err) => {
       if (err instanceof HttpError) send(req, res, err.status, { error: err.message }, err.headers);
-      else send(req, res, 500, { error: `The server failed: ${err?.message ?? err}` });
+      else send(req, res, 500, { error: `The server failed: ${/** @type {Error | undefined} */ (err)?.message ?? err}` });
     });
   });
-  await new Promise((resolve, reject) => {
+  await /** @type {Promise<void>} */ (new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => resolve());
-  });
-  const address = server.address();
+  }));
+  const address = /** @type {import('node:net').AddressInfo} */ (server.address()); // TCP: never a pipe name or null once listening
   const shownHost = host.includes(':') ? `[${host}]` : host;
   const url = `http://${shownHost}:${address.port}/`;
   for (const name of new Set([shownHost.toLowerCase(), 'localhost', '127.0.0.1', '[::1]'])) {

@@ -1,3 +1,4 @@
+// @ts-check
 // @web/test-runner plugin: starts the reference server (with its test hooks) on a free loopback
 // port the first time a test asks for it, and tells tests where it is: GET /__reference-server
 // on the test page's own origin answers {url, sample, token}. The server holds the sample
@@ -8,9 +9,15 @@ import { randomBytes } from 'node:crypto';
 import { loadDataLogic } from '../bin/load-data-logic.mjs';
 import { startServer } from './reference-server.mjs';
 
+/**
+ * @param {{ sample?: { n: number, seed: number, historyPoints: number } }} [options]
+ * @returns {import('@web/dev-server-core').Plugin}
+ */
 export function referenceServerPlugin({ sample = { n: 300, seed: 7, historyPoints: 20 } } = {}) {
+  /** @type {ReturnType<typeof startServer> | undefined} */
   let server;
   const token = randomBytes(24).toString('hex');
+  /** @param {string} pageOrigin */
   const start = async (pageOrigin) => {
     const { generateCollection } = await loadDataLogic();
     return startServer({ data: generateCollection(sample), writable: true, testHooks: true, cors: [pageOrigin], token });

@@ -322,6 +322,17 @@ describe('usage', () => {
     }
     assert.equal(existsSync(html), false);
   });
+
+  it('a command or help topic named like an object property is unknown, not a crash', () => {
+    for (const name of ['toString', 'constructor', '__proto__', 'hasOwnProperty']) {
+      const r = cli([name]);
+      assert.equal(r.code, 2, `${name}: ${r.stderr}`);
+      assert.match(r.stderr, new RegExp(`unknown command "${name}"; the commands are report, convert, validate, serve\\.`));
+      const help = cli(['help', name]);
+      assert.equal(help.code, 0, `help ${name}`);
+      assert.match(help.stdout, /^Usage: experiment-dashboard <command>/, `help ${name}`);
+    }
+  });
 });
 
 describe('report', { skip: !existsSync(BUNDLE) && 'dist/experiment-dashboard.bundle.js is missing: run "npm run build" (npm test does) first' }, () => {
