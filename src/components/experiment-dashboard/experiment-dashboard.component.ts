@@ -3,10 +3,12 @@ import { property, query, state } from 'lit/decorators.js';
 import tabulatorCss from 'tabulator-tables/dist/css/tabulator.min.css';
 import { AttributeCollector, DEFAULT_COLUMNS, builtinAttributes, collectAttributes, resolveAttribute, type Attribute } from '../../data/attributes.js';
 import { MAX_LABEL_LENGTH, clipText, formatNumber } from '../../data/format.js';
-import { applyMainMetric, formatProblem, nextTask } from '../../data/parse.js';
-import { StaticSource } from '../../data/static-source.js';
-import { STATUSES, SourceError, type Change, type ColumnFilter, type Experiment, type ExperimentSource, type Goal, type Problem, type Status } from '../../data/types.js';
-import { decodeViewHash, encodeViewHash, parseViewState, type ViewState } from '../../data/view-state.js';
+import { durationMs, formatProblem, nextTask } from '../../data/parse.js';
+import { STATUSES, type ColumnFilter, type Experiment, type ExperimentSource, type Goal, type Status } from '../../data/types.js';
+import { ExperimentStore, type StoreChangeEvent } from '../../store/experiment-store.js';
+import { DataLoadController, type ExperimentsLoadedDetail, type SourceErrorDetail } from './controllers/data-loading.js';
+import { ViewStateController, type ViewChangeDetail } from './controllers/view-state.js';
+import { parseViewState, type ViewState } from '../../data/view-state.js';
 import { dashboardStyles } from './experiment-dashboard.styles.js';
 import { EMPTY_GROUP, STATUS_ICONS, STATUS_LABELS, TableController, formatValue, groupKey } from './table-controller.js';
 
@@ -27,13 +29,8 @@ let filterWords: typeof import('../experiment-filter-editor/describe-filter.js')
 /** What a lazily loaded part of the element is called in an error message. */
 type PartName = 'the grouping control' | 'the filter descriptions' | 'the experiment details' | 'the column chooser' | 'the filter editor' | 'the comparison' | 'the CSV export';
 
-export interface ExperimentsLoadedDetail {
-  experiments: readonly Experiment[];
-  problems: readonly Problem[];
-}
-export interface SourceErrorDetail {
-  error: SourceError;
-}
+export type { ExperimentsLoadedDetail, SourceErrorDetail } from './controllers/data-loading.js';
+export { parseMainMetricAttribute } from '../../shared/main-metric.js';
 export interface ExperimentDeleteDetail {
   ids: string[];
   experiments: Experiment[];
@@ -46,25 +43,7 @@ export interface ExperimentToggleDetail {
   experiment: Experiment;
   expanded: boolean;
 }
-export interface ViewChangeDetail {
-  view: ViewState;
-}
-
-/** Parses `main-metric="val_loss:min"` (goal: `max`, `min`, `maximize`, `minimize`). */
-export function parseMainMetricAttribute(value: string | undefined): { key: string; goal?: Goal } | undefined {
-  const v = value?.trim();
-  if (!v) return undefined;
-  const i = v.lastIndexOf(':');
-  const goalWord = i > 0 ? v.slice(i + 1).toLowerCase() : '';
-  const goal: Goal | undefined = goalWord === 'min' || goalWord === 'minimize' ? 'minimize' : goalWord === 'max' || goalWord === 'maximize' ? 'maximize' : undefined;
-  return goal ? { key: v.slice(0, i), goal } : { key: v };
-}
-
-const splitList = (v: string | null | undefined): string[] =>
-  (v ?? '')
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
+export type { ViewChangeDetail } from './controllers/view-state.js';
 
 interface Summary {
   total: number;
@@ -90,7 +69,6 @@ function summarize(experiments: readonly Experiment[]): Summary {
 const SEARCH_DEBOUNCE_MS = 150;
 /** An enum-like attribute offers a pick list in its filter when it has at most this many values. */
 const PICK_LIST_MAX = 30;
-const STORAGE_PREFIX = 'experiment-dashboard:';
 
 type Popover =
   | { kind: 'columns'; anchor: HTMLElement }
@@ -231,13 +209,8 @@ export class ExperimentDashboard extends LitElement {
   /** Experiments given directly, as records or a whole collection object. */
   @property({ attribute: false }) experiments?: unknown;
 
-  @state() private _experiments: Experiment[] = [];
-  @state() private _problems: Problem[] = [];
-  @state() private _error?: SourceError;
   @state() private _actionError?: string;
-  @state() private _loading = false;
   @state() private _summary: Summary = summarize([]);
-  @state() private _view: ViewState = { search: '', filters: [], sort: [], groupBy: [], columns: [...DEFAULT_COLUMNS], widths: {} };
   @state() private _shown = 0;
   @state() private _selected = 0;
   @state() private _searchDraft = '';
@@ -248,7 +221,6 @@ export class ExperimentDashboard extends LitElement {
   @state() private _compare?: Experiment[];
   /** Server-query mode: the current page (0-based) and the total the server reports. */
   @state() private _page = 0;
-  @state() private _total?: number;
   @state() private _importing?: string;
   @state() private _importReport?: string;
   @state() private _preparing = false;
@@ -258,19 +230,17 @@ export class ExperimentDashboard extends LitElement {
   @query('dialog.compare') private _compareDialog?: HTMLDialogElement;
 
   #table?: TableController;
-  #abort?: AbortController;
-  #source?: ExperimentSource;
-  #loadedOnce = false;
-  #unsubscribe?: () => void;
-
-  #defaultMainMetric?: { key: string; goal?: Goal };
-  /** A snapshot's `generatedAt`: running durations count up to it, not to the viewer's clock. */
-  #snapshotTime?: number;
+  /** The rows: every view of this element reads them here. */
+  #store = new ExperimentStore();
+  #data = new DataLoadController(this, this.#store, () => (this._page = 0));
+  #viewState = new ViewStateController(this, (patch) => this.#syncTable(patch));
+  /** Durations of running records count up to the store's clock (a snapshot's time), wherever they are read. */
+  #duration: Attribute = { ...(resolveAttribute('duration') as Attribute), get: (e: Experiment) => durationMs(e, this.#store.now) };
+  /** Table work started by a store change; the delete flow waits for it before it reports. */
+  #rowsSettled: Promise<void> = Promise.resolve();
   #searchTimer?: ReturnType<typeof setTimeout>;
   #details = new Map<string, HTMLElement>();
   #popoverOpener?: HTMLElement;
-  #restoring = false;
-  #onHashChange = () => this.#readHash();
   #onDocPointer = (ev: Event) => {
     if (!this._popover) return;
     const path = ev.composedPath();
@@ -280,6 +250,8 @@ export class ExperimentDashboard extends LitElement {
 
   constructor() {
     super();
+    this.#store.query = () => this.#query();
+    this.#store.addEventListener('change', (ev) => this.#onStoreChange(ev as StoreChangeEvent));
     // Files dropped on a dashboard whose source takes imports (IndexedDB) are imported.
     this.addEventListener('dragover', (ev) => {
       if (this.#importable && ev.dataTransfer?.types.includes('Files')) {
@@ -302,38 +274,25 @@ export class ExperimentDashboard extends LitElement {
 
   /** The experiments currently loaded (after validation, before filters). */
   get loadedExperiments(): readonly Experiment[] {
-    return this._experiments;
+    return this.#store.experiments;
   }
 
   /** The current view: grouping, filters, search, sort, visible columns in order, widths. */
   getViewState(): ViewState {
-    return structuredClone(this._view);
+    return structuredClone(this.#viewState.view);
   }
 
   /** Applies a view (or part of one); invalid parts are ignored with a console warning. */
   setViewState(view: Partial<ViewState>): void {
     const { state, problems } = parseViewState(view);
     for (const p of problems) console.warn(`<experiment-dashboard>: setViewState: ${p}.`);
-    this.#applyView(state);
+    this.#viewState.apply(state, 'api');
   }
-
-  /**
-   * The inline `<script type="application/json">` child may arrive after the element upgrades (a
-   * classic script in <head> defines it before the parser reaches the children) or change later.
-   */
-  #childObserver = new MutationObserver(() => {
-    const usesInline = !(this.source || this.experiments !== undefined || this.endpoint || this.database || this.mlflow || this.src);
-    const text = this.querySelector(':scope > script[type="application/json"]')?.textContent ?? undefined;
-    if (usesInline && text !== undefined && text !== this.#inlineText) void this.#load();
-  });
-  #inlineText?: string;
 
   override connectedCallback(): void {
     super.connectedCallback();
-    this.#childObserver.observe(this, { childList: true, subtree: true, characterData: true });
     // Rebuild after a move in the DOM: the table was destroyed on disconnect.
     if (this.hasUpdated && !this.#table) void this.updateComplete.then(() => this.#createTable());
-    window.addEventListener('hashchange', this.#onHashChange);
     document.addEventListener('pointerdown', this.#onDocPointer, true);
     // The toolbar's grouping control is not needed to show rows: it loads beside the data and
     // upgrades in place (properties set before that are kept by Lit).
@@ -356,16 +315,11 @@ export class ExperimentDashboard extends LitElement {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    this.#childObserver.disconnect();
-    this.#abort?.abort();
-    this.#unsubscribe?.();
-    this.#unsubscribe = undefined;
     // A delete still in its undo window is not sent: nothing is lost when the page goes away.
     if (this._undo) clearTimeout(this._undo.timer);
     this._undo = undefined;
     this.#table?.destroy();
     this.#table = undefined;
-    window.removeEventListener('hashchange', this.#onHashChange);
     document.removeEventListener('pointerdown', this.#onDocPointer, true);
   }
 
@@ -374,20 +328,9 @@ export class ExperimentDashboard extends LitElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (!this.hasUpdated) this.#initialView();
-    else {
-      const patch: Partial<ViewState> = {};
-      if (changed.has('columns') && this.columns !== undefined) patch.columns = splitList(this.columns);
-      if (changed.has('groupBy') && this.groupBy !== undefined) patch.groupBy = splitList(this.groupBy);
-      if (changed.has('search') && this.search !== undefined) patch.search = this.search;
-      if (Object.keys(patch).length > 0) this.#applyView(patch);
-    }
-    if (changed.has('source') || changed.has('experiments') || changed.has('src') || changed.has('endpoint') || changed.has('database') || changed.has('mlflow') || changed.has('experiment') || !this.#loadedOnce) {
-      this.#loadedOnce = true;
-      void this.#load();
-    } else if (changed.has('mainMetric')) {
-      this.#setExperiments(this._experiments.map((e) => applyMainMetric(e, this.#mainMetricSpec(), true)));
-    }
+    this.#viewState.update(changed, !this.hasUpdated);
+    if (!this.hasUpdated) this._searchDraft = this.#view.search;
+    this.#data.update(changed);
   }
 
   protected override updated(changed: PropertyValues): void {
@@ -405,99 +348,29 @@ export class ExperimentDashboard extends LitElement {
 
   // ---- view state ----
 
-  /** Attributes first, then stored view, then the link: the most specific wins. */
-  #initialView(): void {
-    const view: ViewState = { ...this._view };
-    if (this.columns !== undefined) view.columns = splitList(this.columns);
-    if (this.groupBy !== undefined) view.groupBy = splitList(this.groupBy);
-    if (this.search !== undefined) view.search = this.search;
-    const stored = this.#readStorage();
-    if (stored) Object.assign(view, stored);
-    const linked = this.syncUrl ? decodeViewHash(location.hash) : undefined;
-    if (linked) {
-      for (const p of linked.problems) console.warn(`<experiment-dashboard>: the view in the URL: ${p}.`);
-      Object.assign(view, linked.state);
-    }
-    this._view = view;
-    this._searchDraft = view.search;
-  }
-
-  #readStorage(): Partial<ViewState> | undefined {
-    if (!this.storageKey) return undefined;
-    try {
-      const raw = localStorage.getItem(STORAGE_PREFIX + this.storageKey);
-      if (!raw) return undefined;
-      const { state, problems } = parseViewState(JSON.parse(raw));
-      for (const p of problems) console.warn(`<experiment-dashboard>: the stored view: ${p}.`);
-      return state;
-    } catch {
-      console.warn(`<experiment-dashboard>: the stored view under "${STORAGE_PREFIX}${this.storageKey}" is unreadable; starting from the default view.`);
-      return undefined;
-    }
-  }
-
-  #readHash(): void {
-    if (!this.syncUrl) return;
-    const linked = decodeViewHash(location.hash);
-    if (!linked) return;
-    if (JSON.stringify(linked.state) === JSON.stringify(this.#pickView(this.getViewState(), Object.keys(linked.state)))) return;
-    this.#applyView(linked.state);
-  }
-
-  #pickView(v: ViewState, keys: string[]): Partial<ViewState> {
-    return Object.fromEntries(keys.map((k) => [k, v[k as keyof ViewState]]));
-  }
-
-  #applyView(patch: Partial<ViewState>): void {
-    const next = { ...this._view, ...patch };
-    this._view = next;
-    if (patch.search !== undefined) this._searchDraft = patch.search;
-    this.#restoring = true;
-    void this.#syncTable(patch).finally(() => {
-      this.#restoring = false;
-      this.#viewChanged();
-    });
+  get #view(): ViewState {
+    return this.#viewState.view;
   }
 
   /** Pushes the parts of the view that changed into the table. */
   async #syncTable(patch: Partial<ViewState>): Promise<void> {
+    if (patch.search !== undefined) this._searchDraft = patch.search;
     const table = this.#table;
     if (!table) return;
-    if (this.#source?.capabilities.serverQuery && (patch.search !== undefined || patch.filters || patch.sort)) {
+    if (this.#store.source?.capabilities.serverQuery && (patch.search !== undefined || patch.filters || patch.sort)) {
       this._page = 0;
-      void this.#fetch();
+      void this.#store.load();
     }
     if (patch.columns || patch.widths) await this.#applyColumns();
     if (patch.search !== undefined || patch.filters) await this.#applyFilter();
     if (patch.groupBy) await this.#applyGrouping();
-    if (patch.sort) await table.setSort(this._view.sort);
-  }
-
-  #viewChanged(): void {
-    if (this.#restoring) return;
-    const view = this.getViewState();
-    if (this.storageKey) {
-      try {
-        localStorage.setItem(STORAGE_PREFIX + this.storageKey, JSON.stringify(view));
-      } catch {
-        // Storage full or blocked (private mode): the view still works, it just won't persist.
-      }
-    }
-    if (this.syncUrl) {
-      const hash = encodeViewHash(view, location.hash);
-      if (hash !== location.hash) history.replaceState(history.state, '', hash);
-    }
-    this.dispatchEvent(new CustomEvent<ViewChangeDetail>('view-change', { bubbles: true, composed: true, detail: { view } }));
+    if (patch.sort) await table.setSort(this.#view.sort);
   }
 
   // ---- data ----
 
-  #mainMetricSpec(): { key: string; goal?: Goal } | undefined {
-    return parseMainMetricAttribute(this.mainMetric) ?? this.#defaultMainMetric;
-  }
-
   #goal(): Goal {
-    return this.#mainMetricSpec()?.goal ?? 'maximize';
+    return this.#store.mainMetric?.goal ?? 'maximize';
   }
 
   #nameOf = (e: Experiment): string => e.name ?? e.id;
@@ -509,20 +382,16 @@ export class ExperimentDashboard extends LitElement {
     this.#table = new TableController(el, popups, {
       // A search waiting for its text gets the background time to itself.
       backgroundPaused: () => this._preparing,
-      onColumnResized: (id, width) => {
-        this._view = { ...this._view, widths: { ...this._view.widths, [id]: width } };
-        this.#viewChanged();
-      },
+      onColumnResized: (id, width) => this.#viewState.apply({ widths: { ...this.#view.widths, [id]: width } }, 'table'),
       onLayoutChange: () => {
         const table = this.#table;
         if (!table) return;
-        const before = JSON.stringify(this._view.sort);
+        const before = JSON.stringify(this.#view.sort);
         const { columns } = table.getColumnLayout();
-        this._view = { ...this._view, sort: table.getSort(), ...(columns.length > 0 ? { columns } : {}) };
-        this.#viewChanged();
-        if (this.#source?.capabilities.serverQuery && JSON.stringify(this._view.sort) !== before) {
+        this.#viewState.apply({ sort: table.getSort(), ...(columns.length > 0 ? { columns } : {}) }, 'table');
+        if (this.#store.source?.capabilities.serverQuery && JSON.stringify(this.#view.sort) !== before) {
           this._page = 0;
-          void this.#fetch();
+          void this.#store.load();
         }
       },
       onRowsShown: (n) => (this._shown = n),
@@ -533,147 +402,49 @@ export class ExperimentDashboard extends LitElement {
       onCellClick: (experiment, attribute, anchor) => this.#openPopover({ kind: 'cell', experiment, attribute, anchor }),
       renderDetail: (e) => this.#detailFor(e),
     });
-    void this.#syncTable(this._view).then(() => this.#table?.setData(this._experiments));
-  }
-
-  /**
-   * The HTTP, IndexedDB and MLflow sources are loaded when first used: a page showing a JSON file
-   * does not download them (in the single-file bundle they are inline anyway).
-   */
-  async #resolveSource(): Promise<ExperimentSource | undefined> {
-    if (this.source) return this.source;
-    if (this.experiments !== undefined) return new StaticSource({ data: this.experiments, label: 'the experiments property' });
-    if (this.endpoint) {
-      const { HttpSource } = await import('../../data/http-source.js');
-      return new HttpSource({ baseUrl: new URL(this.endpoint, document.baseURI).href });
-    }
-    if (this.database) {
-      const { IndexedDbSource } = await import('../../data/idb-source.js');
-      return new IndexedDbSource(this.database);
-    }
-    if (this.mlflow) {
-      const { MlflowSource } = await import('../../data/mlflow-source.js');
-      const wanted = splitList(this.experiment);
-      // All-digit entries are experiment ids, the rest names.
-      return new MlflowSource({ baseUrl: new URL(this.mlflow, document.baseURI).href, experimentIds: wanted.filter((w) => /^\d+$/.test(w)), experimentNames: wanted.filter((w) => !/^\d+$/.test(w)) });
-    }
-    if (this.src) return new StaticSource({ url: new URL(this.src, document.baseURI).href, label: this.src });
-    const inline = this.querySelector(':scope > script[type="application/json"]');
-    this.#inlineText = inline?.textContent ?? undefined;
-    if (inline) return new StaticSource({ text: inline.textContent ?? '', label: 'the inline <script type="application/json">' });
-    return undefined;
-  }
-
-  #loadToken = 0;
-
-  async #load(): Promise<void> {
-    const token = ++this.#loadToken;
-    const source = await this.#resolveSource();
-    // A newer attribute change started another load while this one imported its source.
-    if (token !== this.#loadToken) return;
-    if (source !== this.#source) {
-      this.#unsubscribe?.();
-      this.#unsubscribe = undefined;
-      // Sources the dashboard made itself are its to close; a user's `.source` is theirs.
-      if (this.#source && this.#source !== this.source) this.#source.close?.();
-      this.#source = source;
-      this._page = 0;
-    }
-    await this.#fetch();
+    void this.#syncTable(this.#view).then(() => this.#table?.setData(this.#store.experiments as Experiment[]));
   }
 
   /** Server-query mode sends the view to the source; otherwise everything loads once. */
   #query() {
-    const v = this._view;
-    return this.#source?.capabilities.serverQuery ? { search: v.search, filters: v.filters, sort: v.sort, page: { size: this.pageSize, index: this._page } } : {};
+    const v = this.#view;
+    return this.#store.source?.capabilities.serverQuery ? { search: v.search, filters: v.filters, sort: v.sort, page: { size: this.pageSize, index: this._page } } : {};
   }
 
-  async #fetch(): Promise<void> {
-    this.#abort?.abort();
-    const source = this.#source;
-    if (!source) {
-      this._loading = false;
+  /** The store changed: the table, the details and the catalogue follow. */
+  #onStoreChange({ change }: StoreChangeEvent): void {
+    this.requestUpdate();
+    if (change.kind === 'status') return;
+    if (change.kind === 'reset') {
+      if (change.cause === 'load' || change.cause === 'error') this.#details.clear();
+      this.#setExperiments(this.#store.experiments as Experiment[]);
       return;
     }
-    const abort = new AbortController();
-    this.#abort = abort;
-    this._loading = true;
-    this._error = undefined;
-    try {
-      // A source that learns its capabilities from its server (HttpSource) says first whether it
-      // pages on the server, so the first request already carries the view and page-size.
-      const ready = (source as { ready?: (signal?: AbortSignal) => Promise<unknown> }).ready;
-      if (typeof ready === 'function') await ready.call(source, abort.signal);
-      if (abort.signal.aborted || this.#abort !== abort) return;
-      const page = await source.load(this.#query(), abort.signal, (first) => {
-        // A first screen while the rest loads, only when the table is still empty.
-        if (!abort.signal.aborted && this.#abort === abort && this._experiments.length === 0) this.#setExperiments(first);
-      });
-      // A superseded request's late answer is dropped.
-      if (abort.signal.aborted || this.#abort !== abort) return;
-      this._total = source.capabilities.serverQuery ? (page.total ?? page.experiments.length) : undefined;
-      // Only a live source is listened to (a subscription may open a connection or a channel).
-      if (!this.#unsubscribe && source.subscribe && source.capabilities.live) this.#unsubscribe = source.subscribe((c) => this.#onChange(c));
-      this.#defaultMainMetric = page.defaults?.mainMetric;
-      this.#snapshotTime = page.generatedAt && !source.capabilities.live ? Date.parse(page.generatedAt) : undefined;
-      const override = parseMainMetricAttribute(this.mainMetric);
-      const experiments = override ? page.experiments.map((e) => applyMainMetric(e, override, true)) : page.experiments;
-      this._problems = page.problems ?? [];
-      this.#details.clear();
-      this.#setExperiments(experiments);
-      this.dispatchEvent(new CustomEvent<ExperimentsLoadedDetail>('experiments-loaded', { bubbles: true, composed: true, detail: { experiments, problems: this._problems } }));
-    } catch (err) {
-      if (abort.signal.aborted) return;
-      const error = err instanceof SourceError ? err : new SourceError('parse', `The experiments could not be read: ${(err as Error).message}`, { cause: err });
-      this._error = error;
-      this.#setExperiments([]);
-      this.dispatchEvent(new CustomEvent<SourceErrorDetail>('source-error', { bubbles: true, composed: true, detail: { error } }));
-    } finally {
-      if (this.#abort === abort) this._loading = false;
-    }
-  }
-
-  /** Live updates from the source: rows change in place, the view stays as it is. */
-  #onChange(change: Change): void {
-    if (change.type === 'reload' || this.#source?.capabilities.serverQuery) {
-      void this.#fetch();
-      return;
-    }
-    if (change.type === 'delete') {
-      const gone = new Set(change.ids);
-      if (!this._experiments.some((e) => gone.has(e.id))) return;
+    if (change.kind === 'remove') {
       for (const id of change.ids) this.#details.delete(id);
-      this._experiments = this._experiments.filter((e) => !gone.has(e.id));
-      void this.#table?.removeRows(change.ids).then(() => this.#afterRowsChanged());
+      this.#rowsSettled = this.#table ? this.#table.removeRows(change.ids).then(() => this.#afterRowsChanged()) : Promise.resolve(this.#afterRowsChanged());
       return;
     }
-    const override = parseMainMetricAttribute(this.mainMetric);
-    const incoming = change.experiments.map((e) => (override ? applyMainMetric(e, override, true) : e));
-    const byId = new Map(incoming.map((e) => [e.id, e]));
-    const merged = this._experiments.map((e) => byId.get(e.id) ?? e);
-    const known = new Set(this._experiments.map((e) => e.id));
-    for (const e of incoming) if (!known.has(e.id)) merged.push(e);
-    this._experiments = merged;
-    for (const e of incoming) {
+    for (const e of change.experiments) {
       const detail = this.#details.get(e.id) as (HTMLElement & { experiment?: Experiment }) | undefined;
       if (detail) detail.experiment = e;
     }
-    if (incoming.some((e) => !this.#catalogueDone || !known.has(e.id))) {
+    if (change.added > 0 || !this.#catalogueDone) {
       this.#catalogueJob = undefined;
       this.#catalogueDone = true;
-      this._catalogue = collectAttributes(merged, this.#snapshotTime === undefined ? {} : { now: this.#snapshotTime });
+      this._catalogue = this.#withClock(collectAttributes(this.#store.experiments));
     }
-    void this.#table?.upsertRows(incoming).then(() => this.#afterRowsChanged());
+    this.#rowsSettled = this.#table ? this.#table.upsertRows(change.experiments).then(() => this.#afterRowsChanged()) : Promise.resolve(this.#afterRowsChanged());
   }
 
   #afterRowsChanged(): void {
-    this._summary = summarize(this._experiments);
+    this._summary = summarize(this.#store.experiments);
     if (this.#table) this._shown = this.#table.shownCount();
   }
 
   /** The source can take files (IndexedDB): validates first, then writes in chunks. */
   get #importable(): (ExperimentSource & { importCollection(input: unknown, options?: { onProgress?: (p: { done: number; total: number }) => void }): Promise<{ added: number; updated: number; rejected: number }> }) | undefined {
-    const s = this.#source as (ExperimentSource & { importCollection?: unknown }) | undefined;
+    const s = this.#store.source as (ExperimentSource & { importCollection?: unknown }) | undefined;
     return s && typeof s.importCollection === 'function' ? (s as never) : undefined;
   }
 
@@ -695,7 +466,7 @@ export class ExperimentDashboard extends LitElement {
       }
     }
     this._importing = undefined;
-    await this.#fetch();
+    await this.#store.load();
   }
 
   #prepareSearch?: AbortController;
@@ -703,7 +474,6 @@ export class ExperimentDashboard extends LitElement {
   #searchReady: Promise<void> = Promise.resolve();
 
   #setExperiments(experiments: Experiment[]): void {
-    this._experiments = experiments;
     // Search text is built in the background after the rows are shown, so the first search is fast.
     this.#prepareSearch?.abort();
     const prepare = new AbortController();
@@ -737,7 +507,7 @@ export class ExperimentDashboard extends LitElement {
       // columns, and the search follows once its text is built ("Preparing search…").
       .then(() => step(() => this.#applyFilter(false)))
       .then(() => step(() => table.setData(experiments)))
-      .then(() => step(() => table.setSort(this._view.sort)))
+      .then(() => step(() => table.setSort(this.#view.sort)))
       .then(() => {
         if (prepare.signal.aborted) return undefined;
         this._shown = table.shownCount();
@@ -762,17 +532,16 @@ export class ExperimentDashboard extends LitElement {
    * it at once (#finishCatalogue).
    */
   #startCatalogue(experiments: readonly Experiment[]): () => void {
-    const options = this.#snapshotTime === undefined ? {} : { now: this.#snapshotTime };
     if (experiments.length <= ExperimentDashboard.#CATALOGUE_SYNC_MAX) {
       this.#catalogueJob = undefined;
       this.#catalogueDone = true;
-      this._catalogue = collectAttributes(experiments, options);
+      this._catalogue = this.#withClock(collectAttributes(experiments));
       return () => undefined;
     }
-    const job = { collector: new AttributeCollector(options), experiments, next: 0 };
+    const job = { collector: new AttributeCollector(), experiments, next: 0 };
     this.#catalogueJob = job;
     this.#catalogueDone = false;
-    this._catalogue = builtinAttributes(this.#snapshotTime);
+    this._catalogue = this.#withClock(builtinAttributes());
     const slice = () => {
       if (this.#catalogueJob !== job) return;
       // A search waiting for its text gets the background time to itself.
@@ -800,10 +569,16 @@ export class ExperimentDashboard extends LitElement {
     job.collector.add(job.experiments, job.next);
     this.#catalogueJob = undefined;
     this.#catalogueDone = true;
-    this._catalogue = job.collector.result();
+    this._catalogue = this.#withClock(job.collector.result());
+  }
+
+  #withClock(attributes: Attribute[]): Attribute[] {
+    return attributes.map((a) => (a.id === 'duration' ? this.#duration : a));
   }
 
   #attribute(id: string): Attribute | undefined {
+    // Before any data the catalogue is empty: the table's first columns read the clock too.
+    if (id === 'duration') return this.#duration;
     if (!this.#catalogueDone) {
       const builtin = this._catalogue.find((a) => a.id === id);
       if (builtin) return builtin;
@@ -814,9 +589,9 @@ export class ExperimentDashboard extends LitElement {
 
   #visibleAttributes(): Attribute[] {
     const attrs: Attribute[] = [];
-    for (const id of this._view.columns) {
+    for (const id of this.#view.columns) {
       const a = this.#attribute(id);
-      const main = a?.id === 'mainMetric' ? this.#mainMetricSpec() : undefined;
+      const main = a?.id === 'mainMetric' ? this.#store.mainMetric : undefined;
       // The main-metric column is titled with the metric it shows and its goal.
       if (a && main) attrs.push({ ...a, label: `${clipText(main.key, MAX_LABEL_LENGTH)} ${(main.goal ?? 'maximize') === 'maximize' ? '(max)' : '(min)'}` });
       else if (a) attrs.push(a);
@@ -827,16 +602,21 @@ export class ExperimentDashboard extends LitElement {
 
   async #applyColumns(): Promise<void> {
     const attributes = this.#visibleAttributes();
-    await this.#table?.setColumns({ attributes, widths: this._view.widths, deletable: Boolean(this.#source?.capabilities.delete && this.#source.delete), nameOf: this.#nameOf });
+    await this.#table?.setColumns({ attributes, widths: this.#view.widths, deletable: this.#deletable, nameOf: this.#nameOf });
+  }
+
+  get #deletable(): boolean {
+    const source = this.#store.source;
+    return Boolean(source?.capabilities.delete && source.delete);
   }
 
   async #applyFilter(waitForSearchText = true): Promise<void> {
     // In server-query mode the rows are already the server's answer to the filters.
-    if (this.#source?.capabilities.serverQuery) {
-      await this.#table?.setFilter(undefined, this._view.filters.map((f) => f.attribute));
+    if (this.#store.source?.capabilities.serverQuery) {
+      await this.#table?.setFilter(undefined, this.#view.filters.map((f) => f.attribute));
       return;
     }
-    const { search, filters } = this._view;
+    const { search, filters } = this.#view;
     // A search typed while the search text is still being built waits for it (built in slices,
     // the page stays responsive) instead of building it all in one long task.
     const usable = filters.filter((f) => this.#attribute(f.attribute));
@@ -844,7 +624,7 @@ export class ExperimentDashboard extends LitElement {
     if (search.trim() !== '' || usable.length > 0) {
       ({ compilePredicate } = await loadQueryCode());
       // A later change applied meanwhile (without waiting, when it cleared everything) wins.
-      if (this._view.search !== search || this._view.filters !== filters) return;
+      if (this.#view.search !== search || this.#view.filters !== filters) return;
     }
     if (search.trim() !== '' && !waitForSearchText) {
       // Building 100,000 search texts inside the filter would be one long task of seconds.
@@ -854,8 +634,8 @@ export class ExperimentDashboard extends LitElement {
       const ready = this.#searchReady;
       void ready.then(() => {
         if (ready !== this.#searchReady) return; // newer data: its own steps take over
-        if (search === this._view.search) void this.#applyFilter();
-        else if (this._view.search.trim() === '') this._preparing = false;
+        if (search === this.#view.search) void this.#applyFilter();
+        else if (this.#view.search.trim() === '') this._preparing = false;
       });
       return;
     }
@@ -863,7 +643,7 @@ export class ExperimentDashboard extends LitElement {
       this._preparing = true;
       await this.#searchReady;
       this._preparing = false;
-      if (search !== this._view.search) return;
+      if (search !== this.#view.search) return;
     }
     const active = search.trim() !== '' || usable.length > 0;
     await this.#table?.setFilter(active && compilePredicate ? compilePredicate({ search, filters: usable }) : undefined, usable.map((f) => f.attribute));
@@ -871,7 +651,7 @@ export class ExperimentDashboard extends LitElement {
   }
 
   async #applyGrouping(): Promise<void> {
-    const attrs = this._view.groupBy.map((id) => this.#attribute(id)).filter((a): a is Attribute => a !== undefined);
+    const attrs = this.#view.groupBy.map((id) => this.#attribute(id)).filter((a): a is Attribute => a !== undefined);
     await this.#table?.setGroupBy(attrs, this.#goal());
   }
 
@@ -880,17 +660,17 @@ export class ExperimentDashboard extends LitElement {
   #onSearchInput(ev: Event): void {
     this._searchDraft = (ev.target as HTMLInputElement).value;
     clearTimeout(this.#searchTimer);
-    this.#searchTimer = setTimeout(() => this.#applyView({ search: this._searchDraft }), SEARCH_DEBOUNCE_MS);
+    this.#searchTimer = setTimeout(() => this.#viewState.apply({ search: this._searchDraft }, 'user'), SEARCH_DEBOUNCE_MS);
   }
 
   #setFilter(filter: ColumnFilter): void {
-    const filters = this._view.filters.filter((f) => f.attribute !== filter.attribute);
+    const filters = this.#view.filters.filter((f) => f.attribute !== filter.attribute);
     filters.push(filter);
-    this.#applyView({ filters });
+    this.#viewState.apply({ filters }, 'user');
   }
 
   #removeFilter(attribute: string): void {
-    this.#applyView({ filters: this._view.filters.filter((f) => f.attribute !== attribute) });
+    this.#viewState.apply({ filters: this.#view.filters.filter((f) => f.attribute !== attribute) }, 'user');
   }
 
   #toggleDetails(e: Experiment): void {
@@ -909,11 +689,12 @@ export class ExperimentDashboard extends LitElement {
       void this.#loadPart(import('../experiment-row-detail/experiment-row-detail.js'), 'the experiment details');
       const detail = document.createElement('experiment-row-detail');
       detail.experiment = e;
-      if (this.#snapshotTime !== undefined) detail.now = this.#snapshotTime;
-      if (this.#source) {
-        detail.source = this.#source;
+      const { now, source } = this.#store;
+      if (now !== undefined) detail.now = now;
+      if (source) {
+        detail.source = source;
         // A source with get() may hold more than the table's record (e.g. an HTTP summary).
-        if (this.#source.get) detail.experimentId = e.id;
+        if (source.get) detail.experimentId = e.id;
       }
       detail.setAttribute('part', 'detail');
       el = detail;
@@ -969,7 +750,7 @@ export class ExperimentDashboard extends LitElement {
   #distinctValues(attr: Attribute): { value: string; count: number }[] | undefined {
     if (attr.kind === 'number' || attr.kind === 'date') return undefined;
     const counts = new Map<string, number>();
-    for (const e of this._experiments) {
+    for (const e of this.#store.experiments) {
       const v = attr.get(e);
       for (const x of Array.isArray(v) ? v : [v]) {
         if (x === undefined || x === null || x === '') continue;
@@ -997,18 +778,18 @@ export class ExperimentDashboard extends LitElement {
   // ---- delete ----
 
   #askDelete(experiments: Experiment[]): void {
-    if (experiments.length === 0 || !this.#source?.delete) return;
+    if (experiments.length === 0 || !this.#store.source?.delete) return;
     this._actionError = undefined;
     this._confirm = { experiments };
   }
 
   #askDeleteSelected(): void {
     const ids = new Set(this.#table?.selectedShownIds() ?? []);
-    this.#askDelete(this._experiments.filter((e) => ids.has(e.id)));
+    this.#askDelete(this.#store.experiments.filter((e) => ids.has(e.id)));
   }
 
   async #confirmDelete(): Promise<void> {
-    const source = this.#source;
+    const source = this.#store.source;
     const experiments = this._confirm?.experiments ?? [];
     const ids = experiments.map((e) => e.id);
     if (!source?.delete || ids.length === 0) return;
@@ -1046,19 +827,13 @@ export class ExperimentDashboard extends LitElement {
   }
 
   async #hideRows(ids: readonly string[]): Promise<void> {
-    const gone = new Set(ids);
-    for (const id of ids) this.#details.delete(id);
-    this._experiments = this._experiments.filter((e) => !gone.has(e.id));
-    await this.#table?.removeRows(ids);
-    this.#afterRowsChanged();
+    this.#store.remove(ids);
+    await this.#rowsSettled;
   }
 
   async #restoreRows(experiments: Experiment[]): Promise<void> {
-    const present = new Set(this._experiments.map((e) => e.id));
-    const back = experiments.filter((e) => !present.has(e.id));
-    this._experiments = [...this._experiments, ...back];
-    await this.#table?.upsertRows(back);
-    this.#afterRowsChanged();
+    this.#store.restore(experiments);
+    await this.#rowsSettled;
   }
 
   async #commitDelete(source: ExperimentSource, experiments: Experiment[]): Promise<void> {
@@ -1076,9 +851,10 @@ export class ExperimentDashboard extends LitElement {
   /** A second delete while one waits for its undo window sends the first one now. */
   #finishPendingDelete(): void {
     const pending = this._undo;
-    if (!pending || !this.#source) return;
+    const source = this.#store.source;
+    if (!pending || !source) return;
     clearTimeout(pending.timer);
-    void this.#commitDelete(this.#source, pending.experiments);
+    void this.#commitDelete(source, pending.experiments);
   }
 
   async #undoDelete(): Promise<void> {
@@ -1093,9 +869,11 @@ export class ExperimentDashboard extends LitElement {
 
   protected override render() {
     const s = this._summary;
-    const empty = !this._loading && !this._error && this._experiments.length === 0;
-    const filtering = this._view.search.trim() !== '' || this._view.filters.length > 0;
-    const deletable = Boolean(this.#source?.capabilities.delete && this.#source.delete);
+    const { status, error, problems, total } = this.#store;
+    const loading = status === 'pending';
+    const empty = !loading && !error && this.#store.experiments.length === 0;
+    const filtering = this.#view.search.trim() !== '' || this.#view.filters.length > 0;
+    const deletable = this.#deletable;
     // One frame lays the parts out, so a page that sets the element's own display (e.g. block) keeps the table filling it.
     return html`<div class="frame">
       <div part="toolbar" role="toolbar" aria-label="Experiment table controls" @keydown=${this.#onKeydown}>
@@ -1112,10 +890,10 @@ export class ExperimentDashboard extends LitElement {
         >
         <experiment-group-picker
           .availableAttributes=${this._catalogue}
-          .value=${this._view.groupBy}
-          @group-by-change=${(ev: CustomEvent<{ groupBy: string[] }>) => this.#applyView({ groupBy: ev.detail.groupBy })}
+          .value=${this.#view.groupBy}
+          @group-by-change=${(ev: CustomEvent<{ groupBy: string[] }>) => this.#viewState.apply({ groupBy: ev.detail.groupBy }, 'user')}
         ></experiment-group-picker>
-        ${this._view.groupBy.length > 0
+        ${this.#view.groupBy.length > 0
           ? html`<button type="button" @click=${() => this.#table?.setAllGroupsOpen(true)}>Expand all</button
               ><button type="button" @click=${() => this.#table?.setAllGroupsOpen(false)}>Collapse all</button>`
           : nothing}
@@ -1146,9 +924,9 @@ export class ExperimentDashboard extends LitElement {
           ? html`<button type="button" class="delete-selected" @click=${() => this.#askDeleteSelected()}>Delete selected (${this.#table?.selectedShownIds().length ?? 0})</button>`
           : nothing}
       </div>
-      ${this._view.filters.length > 0 ? this.#renderChips() : nothing}
+      ${this.#view.filters.length > 0 ? this.#renderChips() : nothing}
       <div part="summary" role="status" aria-live="polite">
-        <span><strong>${(this._total ?? s.total).toLocaleString('en-US')}</strong> experiments${this._total !== undefined ? ' (counts below are for this page)' : ''}</span>
+        <span><strong>${(total ?? s.total).toLocaleString('en-US')}</strong> experiments${total !== undefined ? ' (counts below are for this page)' : ''}</span>
         <ul class="counts" aria-label="Experiments per status">
           ${STATUSES.filter((st) => s.counts[st] > 0).map(
             (st) => html`<li class="status status-${st}"><span class="status-icon" aria-hidden="true">${STATUS_ICONS[st]}</span>${STATUS_LABELS[st]} ${s.counts[st].toLocaleString('en-US')}</li>`,
@@ -1161,10 +939,10 @@ export class ExperimentDashboard extends LitElement {
             >`
           : nothing}
       </div>
-      ${this._loading ? html`<div part="loading" role="progressbar" aria-label="Loading experiments">Loading experiments…</div>` : nothing}
-      ${this._error
+      ${loading ? html`<div part="loading" role="progressbar" aria-label="Loading experiments">Loading experiments…</div>` : nothing}
+      ${error
         ? html`<div part="error" role="alert">
-            <p><strong>Could not load the experiments.</strong> ${this._error.message}</p>
+            <p><strong>Could not load the experiments.</strong> ${error.message}</p>
           </div>`
         : nothing}
       ${this._actionError
@@ -1185,11 +963,11 @@ export class ExperimentDashboard extends LitElement {
         : nothing}
       ${this._importing ? html`<div part="loading" role="progressbar" aria-label=${this._importing}>${this._importing}</div>` : nothing}
       ${this._importReport ? html`<div class="import-report" role="status">${this._importReport}</div>` : nothing}
-      ${this._problems.length > 0
+      ${problems.length > 0
         ? html`<details part="problems">
-            <summary>${this._problems.length} problem${this._problems.length === 1 ? '' : 's'} in the data: ${this._problems.filter((p) => p.severity === 'error').length} record(s) left out</summary>
+            <summary>${problems.length} problem${problems.length === 1 ? '' : 's'} in the data: ${problems.filter((p) => p.severity === 'error').length} record(s) left out</summary>
             <ul>
-              ${this._problems.slice(0, 200).map((p) => html`<li>${formatProblem(p)}</li>`)}
+              ${problems.slice(0, 200).map((p) => html`<li>${formatProblem(p)}</li>`)}
             </ul>
           </details>`
         : nothing}
@@ -1198,7 +976,7 @@ export class ExperimentDashboard extends LitElement {
         <div class="popups"></div>
         <div class="table"></div>
       </div>
-      ${this._total !== undefined ? this.#renderPager(this._total) : nothing}
+      ${total !== undefined ? this.#renderPager(total) : nothing}
       ${this.#renderPopover()} ${this.#renderConfirm(deletable)} ${this.#renderCompare()}
     </div>`;
   }
@@ -1222,7 +1000,7 @@ export class ExperimentDashboard extends LitElement {
       return nothing;
     }
     return html`<ul part="chips" class="chips" aria-label="Active filters">
-      ${this._view.filters.map((f) => {
+      ${this.#view.filters.map((f) => {
         const label = this.#attribute(f.attribute)?.label ?? f.attribute;
         // Data (label, values) cut and isolated: a right-to-left override must not reorder the chip.
         const parts = describe(f, label).map((p) => (typeof p === 'string' ? p : { data: clipText(p.data, MAX_LABEL_LENGTH) }));
@@ -1232,7 +1010,7 @@ export class ExperimentDashboard extends LitElement {
           ><button type="button" aria-label=${`Remove filter ${text}`} @click=${() => this.#removeFilter(f.attribute)}>×</button>
         </li>`;
       })}
-      <li><button type="button" class="clear-all" @click=${() => this.#applyView({ filters: [], search: '' })}>Clear all</button></li>
+      <li><button type="button" class="clear-all" @click=${() => this.#viewState.apply({ filters: [], search: '' }, 'user')}>Clear all</button></li>
     </ul>`;
   }
 
@@ -1243,9 +1021,9 @@ export class ExperimentDashboard extends LitElement {
     if (p.kind === 'columns') {
       body = html`<experiment-column-chooser
         .availableAttributes=${this._catalogue}
-        .selected=${this._view.columns}
+        .selected=${this.#view.columns}
         .defaults=${[...DEFAULT_COLUMNS]}
-        @columns-change=${(ev: CustomEvent<{ columns: string[] }>) => this.#applyView({ columns: ev.detail.columns })}
+        @columns-change=${(ev: CustomEvent<{ columns: string[] }>) => this.#viewState.apply({ columns: ev.detail.columns }, 'user')}
       ></experiment-column-chooser>`;
     } else if (p.kind === 'export') {
       body = html`<div role="menu" aria-label="Export" class="cell-menu">
@@ -1255,7 +1033,7 @@ export class ExperimentDashboard extends LitElement {
     } else if (p.kind === 'filter') {
       body = html`<experiment-filter-editor
         .attribute=${p.attribute}
-        .filter=${this._view.filters.find((f) => f.attribute === p.attribute.id)}
+        .filter=${this.#view.filters.find((f) => f.attribute === p.attribute.id)}
         .values=${this.#distinctValues(p.attribute)}
         @filter-apply=${(ev: CustomEvent<{ filter: ColumnFilter }>) => {
           this.#closePopover();
@@ -1293,7 +1071,7 @@ export class ExperimentDashboard extends LitElement {
     const pages = Math.max(1, Math.ceil(total / this.pageSize));
     const go = (page: number) => {
       this._page = page;
-      void this.#fetch();
+      void this.#store.load();
     };
     return html`<nav class="pager" part="pager" aria-label="Pages">
       <button type="button" ?disabled=${this._page === 0} @click=${() => go(this._page - 1)}>Previous page</button>
@@ -1315,7 +1093,7 @@ export class ExperimentDashboard extends LitElement {
 
   /** The rows the view shows (filters and search applied), in display order. */
   get shownExperiments(): readonly Experiment[] {
-    return this.#table?.shownData() ?? this._experiments;
+    return this.#table?.shownData() ?? this.#store.experiments;
   }
 
   #exportCsv(): void {
@@ -1338,13 +1116,14 @@ export class ExperimentDashboard extends LitElement {
       const url = (globalThis as { __experimentDashboardBundleUrl?: string }).__experimentDashboardBundleUrl;
       let bundleText = inline ?? undefined;
       if (!bundleText && url) bundleText = await (await fetch(url)).text();
+      const defaults = this.#store.defaultMainMetric;
       if (!bundleText) throw new Error('the report inlines dist/experiment-dashboard.bundle.js, and this page did not load it. Load the dashboard from the bundle, or make the report with "npx experiment-dashboard report".');
       const collection = {
         schemaVersion: '1.0' as const,
         kind: 'ExperimentCollection' as const,
-        generatedAt: new Date(this.#snapshotTime ?? Date.now()).toISOString(),
-        ...(this.#defaultMainMetric ? { defaults: { mainMetric: { key: this.#defaultMainMetric.key, goal: this.#defaultMainMetric.goal ?? ('maximize' as const) } } } : {}),
-        experiments: [...this._experiments],
+        generatedAt: new Date(this.#store.now ?? Date.now()).toISOString(),
+        ...(defaults ? { defaults: { mainMetric: { key: defaults.key, goal: defaults.goal ?? ('maximize' as const) } } } : {}),
+        experiments: [...this.#store.experiments],
       };
       const [{ buildReportHtml }, { collectionToJson }] = await Promise.all([import('../../data/export.js'), import('../../data/sample-data.js')]);
       const html = await buildReportHtml({ collection: JSON.parse(collectionToJson(collection)), bundleText, title: document.title || 'Experiment report' });
@@ -1356,7 +1135,7 @@ export class ExperimentDashboard extends LitElement {
 
   #openCompare(): void {
     const ids = new Set(this.#table?.selectedShownIds() ?? []);
-    const chosen = this._experiments.filter((e) => ids.has(e.id));
+    const chosen = this.#store.experiments.filter((e) => ids.has(e.id));
     if (chosen.length < 2) return;
     void this.#loadPart(import('../experiment-compare/experiment-compare.js'), 'the comparison');
     this._compare = chosen;
@@ -1369,7 +1148,7 @@ export class ExperimentDashboard extends LitElement {
         <button type="button" @click=${() => (this._compare = undefined)}>Close</button>
       </div>
       ${this._compare
-        ? html`<experiment-compare .experiments=${this._compare} .source=${this.#source} .now=${this.#snapshotTime}></experiment-compare>`
+        ? html`<experiment-compare .experiments=${this._compare} .source=${this.#store.source} .now=${this.#store.now}></experiment-compare>`
         : nothing}
     </dialog>`;
   }
@@ -1383,7 +1162,7 @@ export class ExperimentDashboard extends LitElement {
     const title = n === 1 ? html`Delete "<bdi>${cut(this.#nameOf(list[0]!))}</bdi>"?` : `Delete ${n} experiments?`;
     return html`<dialog class="confirm" part="dialog" aria-labelledby="confirm-title" @cancel=${() => (this._confirm = undefined)}>
       <h2 id="confirm-title">${title}</h2>
-      <p>This removes ${n === 1 ? 'this experiment' : 'these experiments'} from ${this.#source?.label ? html`<bdi>${cut(this.#source.label)}</bdi>` : 'the source'}. It cannot be undone.</p>
+      <p>This removes ${n === 1 ? 'this experiment' : 'these experiments'} from ${this.#store.source?.label ? html`<bdi>${cut(this.#store.source.label)}</bdi>` : 'the source'}. It cannot be undone.</p>
       <ul class="confirm-list">
         ${list
           .slice(0, 10)
