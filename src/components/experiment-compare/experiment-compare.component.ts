@@ -1,5 +1,6 @@
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
+import { ExperimentContextConsumer } from '../../context/experiment-context.js';
 import { durationMs } from '../../data/parse.js';
 import { clipText, describeHost, flattenParams, formatDuration, formatNumber, formatTime, gpuModels } from '../../data/format.js';
 import type { Experiment, ExperimentSource, Series } from '../../data/types.js';
@@ -105,6 +106,12 @@ export class ExperimentCompare extends LitElement {
   /** The instant running experiments' durations are measured to (ms); default: now. */
   @property({ attribute: false }) now?: number;
 
+  /** Store and clock of an `<experiment-data>` or dashboard around the element; its own properties win. */
+  #context = new ExperimentContextConsumer(this);
+  get #source(): ExperimentSource | undefined {
+    return this.source ?? this.#context.store?.source;
+  }
+
   @state() private _filter = '';
   @state() private _chosenMetrics?: string[];
   @state() private _xAxis: ChartXAxis = 'step';
@@ -129,7 +136,7 @@ export class ExperimentCompare extends LitElement {
   }
 
   #overviewRows(): ComparisonRow[] {
-    const now = this.now ?? Date.now();
+    const now = this.now ?? this.#context.now ?? Date.now();
     return compareRows(this.experiments, (e) => [
       ...same('Status', e.statusDetail?.raw ? `${e.status} (${e.statusDetail.raw})` : e.status),
       ...same('Group', e.group?.name ?? e.group?.id),
@@ -193,7 +200,7 @@ export class ExperimentCompare extends LitElement {
   #chartable(key: string): boolean {
     return this.experiments.some((e) => {
       const m = e.metrics?.[key];
-      return m !== undefined && canChart(m, this.source);
+      return m !== undefined && canChart(m, this.#source);
     });
   }
 
@@ -380,7 +387,7 @@ export class ExperimentCompare extends LitElement {
     const lines: ChartLine[] = [];
     this.experiments.forEach((e, i) => {
       const m = e.metrics?.[key];
-      if (!m || !canChart(m, this.source)) return;
+      if (!m || !canChart(m, this.#source)) return;
       const line: ChartLine = { label: labels[i] ?? e.id, experimentId: e.id, metric: key, colorIndex: i };
       if (m.history) line.series = m.history;
       lines.push(line);
@@ -390,7 +397,7 @@ export class ExperimentCompare extends LitElement {
       <metric-chart
         part="chart"
         .lines=${lines}
-        .source=${this.source}
+        .source=${this.#source}
         .cache=${this.#historyCache}
         x-axis=${this._xAxis}
         ?log-scale=${this._logScale}

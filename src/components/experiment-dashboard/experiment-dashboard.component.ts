@@ -6,7 +6,9 @@ import { MAX_LABEL_LENGTH, clipText, formatNumber } from '../../data/format.js';
 import { durationMs, formatProblem, nextTask } from '../../data/parse.js';
 import { STATUSES, type ColumnFilter, type Experiment, type ExperimentSource, type Goal, type Status } from '../../data/types.js';
 import { ExperimentStore, type StoreChangeEvent } from '../../store/experiment-store.js';
-import { DataLoadController, type ExperimentsLoadedDetail, type SourceErrorDetail } from './controllers/data-loading.js';
+import { ExperimentContextConsumer, ExperimentContextProvider } from '../../context/experiment-context.js';
+import { Selection } from '../../store/selection.js';
+import { DataLoadController, hasOwnData, type ExperimentsLoadedDetail, type SourceErrorDetail } from './controllers/data-loading.js';
 import { ViewStateController, type ViewChangeDetail } from './controllers/view-state.js';
 import { parseViewState, type ViewState } from '../../data/view-state.js';
 import { dashboardStyles } from './experiment-dashboard.styles.js';
@@ -231,9 +233,19 @@ export class ExperimentDashboard extends LitElement {
 
   #table?: TableController;
   /** The rows: every view of this element reads them here. */
-  #store = new ExperimentStore();
-  #data = new DataLoadController(this, this.#store, () => (this._page = 0));
+  #ownStore = new ExperimentStore();
+  /** The rows shown: the element's own, or those of an `<experiment-data>` around it. */
+  #store = this.#ownStore;
+  #data = new DataLoadController(this, this.#ownStore, () => (this._page = 0));
   #viewState = new ViewStateController(this, (patch) => this.#syncTable(patch));
+  #ownViewState = this.#viewState.model;
+  #ownSelection = new Selection();
+  #selection = this.#ownSelection;
+  #onStore = (ev: Event) => this.#onStoreChange(ev as StoreChangeEvent);
+  /** What an `<experiment-data>` around the element shares; used when the element names no data of its own. */
+  #shared = new ExperimentContextConsumer(this, { onProvided: () => this.#join() });
+  /** What the element shares with the views it renders (details, comparison). */
+  #provider = new ExperimentContextProvider(this, { store: this.#store, viewState: this.#ownViewState, selection: this.#selection });
   /** Durations of running records count up to the store's clock (a snapshot's time), wherever they are read. */
   #duration: Attribute = { ...(resolveAttribute('duration') as Attribute), get: (e: Experiment) => durationMs(e, this.#store.now) };
   /** Table work started by a store change; the delete flow waits for it before it reports. */
@@ -251,7 +263,7 @@ export class ExperimentDashboard extends LitElement {
   constructor() {
     super();
     this.#store.query = () => this.#query();
-    this.#store.addEventListener('change', (ev) => this.#onStoreChange(ev as StoreChangeEvent));
+    this.#store.addEventListener('change', this.#onStore);
     // Files dropped on a dashboard whose source takes imports (IndexedDB) are imported.
     this.addEventListener('dragover', (ev) => {
       if (this.#importable && ev.dataTransfer?.types.includes('Files')) {
@@ -327,7 +339,29 @@ export class ExperimentDashboard extends LitElement {
     this.#createTable();
   }
 
+  /** Uses a provider's store, view state and selection, or the element's own. */
+  #join(): void {
+    const shared = this.#shared;
+    const useShared = shared.store !== undefined && !hasOwnData(this);
+    const store = useShared ? shared.store! : this.#ownStore;
+    const viewState = (useShared && shared.viewState) || this.#ownViewState;
+    const selection = (useShared && shared.selection) || this.#ownSelection;
+    if (store === this.#store && viewState === this.#viewState.model && selection === this.#selection) return;
+    this.#store.removeEventListener('change', this.#onStore);
+    this.#store = store;
+    store.query = () => this.#query();
+    store.addEventListener('change', this.#onStore);
+    this.#viewState.model = viewState;
+    this.#selection = selection;
+    this.#provider.set({ store, viewState, selection });
+    this._searchDraft = viewState.view.search;
+    if (this.hasUpdated) void this.#syncTable(viewState.view);
+    if (this.hasUpdated || store.experiments.length > 0) this.#setExperiments(store.experiments as Experiment[]);
+    this.requestUpdate();
+  }
+
   protected override willUpdate(changed: PropertyValues<this>): void {
+    if (['source', 'experiments', 'src', 'endpoint', 'database', 'mlflow'].some((k) => (changed as PropertyValues).has(k))) this.#join();
     this.#viewState.update(changed, !this.hasUpdated);
     if (!this.hasUpdated) this._searchDraft = this.#view.search;
     this.#data.update(changed);
@@ -395,7 +429,10 @@ export class ExperimentDashboard extends LitElement {
         }
       },
       onRowsShown: (n) => (this._shown = n),
-      onSelectionChange: (n) => (this._selected = n),
+      onSelectionChange: (n) => {
+        this._selected = n;
+        this.#selection.set(this.#table?.selectedShownIds() ?? []);
+      },
       onToggleDetails: (e) => this.#toggleDetails(e),
       onDeleteRequest: (e) => this.#askDelete([e]),
       onFilterButton: (attribute, anchor) => this.#openPopover({ kind: 'filter', attribute, anchor }),

@@ -3,6 +3,7 @@ import { property, state } from 'lit/decorators.js';
 import { ref } from 'lit/directives/ref.js';
 import type uPlot from 'uplot';
 import uplotCss from 'uplot/dist/uPlot.min.css';
+import { ExperimentContextConsumer } from '../../context/experiment-context.js';
 import { formatNumber, formatTime } from '../../data/format.js';
 import type { ExperimentSource, Metric, Series } from '../../data/types.js';
 import { metricChartStyles } from './metric-chart.styles.js';
@@ -200,6 +201,9 @@ export class MetricChart extends LitElement {
   /** Accessible name of the chart; default names the lines and the axis. */
   @property() label = '';
 
+  /** The store of an `<experiment-data>` or dashboard around the chart: its source, unless `source` is set. */
+  #context = new ExperimentContextConsumer(this);
+
   @state() private _dataVersion = 0;
   @state() private _plotState: 'idle' | 'loading' | 'ready' | 'error' = 'idle';
   @state() private _plotError = '';
@@ -280,7 +284,7 @@ export class MetricChart extends LitElement {
   }
 
   #startLoad(key: string, id: string, metric: string, label: string): void {
-    const source = this.source;
+    const source = this.source ?? this.#context.store?.source;
     if (!source?.history) {
       this.#loads.set(key, { status: 'error', label, error: 'this data source cannot load metric histories' });
       return;
