@@ -9,7 +9,9 @@ import { ExperimentStore, type StoreChangeEvent } from '../../store/experiment-s
 import { ExperimentContextConsumer, ExperimentContextProvider } from '../../context/experiment-context.js';
 import { Selection } from '../../store/selection.js';
 import { DataLoadController, hasOwnData, type ExperimentsLoadedDetail, type SourceErrorDetail } from './controllers/data-loading.js';
+import { DeleteFlowController, type ExperimentDeleteDetail, type ExperimentsDeletedDetail } from './controllers/delete-flow.js';
 import { ViewStateController, type ViewChangeDetail } from './controllers/view-state.js';
+import { nameOf } from './templates/confirm-dialog.js';
 import { parseViewState, type ViewState } from '../../data/view-state.js';
 import { dashboardStyles } from './experiment-dashboard.styles.js';
 import { EMPTY_GROUP, STATUS_ICONS, STATUS_LABELS, TableController, formatValue, groupKey } from './table-controller.js';
@@ -33,13 +35,7 @@ type PartName = 'the grouping control' | 'the filter descriptions' | 'the experi
 
 export type { ExperimentsLoadedDetail, SourceErrorDetail } from './controllers/data-loading.js';
 export { parseMainMetricAttribute } from '../../shared/main-metric.js';
-export interface ExperimentDeleteDetail {
-  ids: string[];
-  experiments: Experiment[];
-}
-export interface ExperimentsDeletedDetail {
-  ids: string[];
-}
+export type { ExperimentDeleteDetail, ExperimentsDeletedDetail } from './controllers/delete-flow.js';
 export interface ExperimentToggleDetail {
   id: string;
   experiment: Experiment;
@@ -217,8 +213,6 @@ export class ExperimentDashboard extends LitElement {
   @state() private _selected = 0;
   @state() private _searchDraft = '';
   @state() private _popover?: Popover;
-  @state() private _confirm?: { experiments: Experiment[] };
-  @state() private _deleting = false;
   @state() private _catalogue: Attribute[] = [];
   @state() private _compare?: Experiment[];
   /** Server-query mode: the current page (0-based) and the total the server reports. */
@@ -226,9 +220,7 @@ export class ExperimentDashboard extends LitElement {
   @state() private _importing?: string;
   @state() private _importReport?: string;
   @state() private _preparing = false;
-  @state() private _undo?: { experiments: Experiment[]; timer: ReturnType<typeof setTimeout> };
 
-  @query('dialog.confirm') private _dialog?: HTMLDialogElement;
   @query('dialog.compare') private _compareDialog?: HTMLDialogElement;
 
   #table?: TableController;
@@ -238,6 +230,7 @@ export class ExperimentDashboard extends LitElement {
   #store = this.#ownStore;
   #data = new DataLoadController(this, this.#ownStore, () => (this._page = 0));
   #viewState = new ViewStateController(this, (patch) => this.#syncTable(patch));
+  #delete = new DeleteFlowController(this, { store: () => this.#store, settled: () => this.#rowsSettled, onError: (message) => (this._actionError = message) });
   #ownViewState = this.#viewState.model;
   #ownSelection = new Selection();
   #selection = this.#ownSelection;
@@ -327,9 +320,6 @@ export class ExperimentDashboard extends LitElement {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    // A delete still in its undo window is not sent: nothing is lost when the page goes away.
-    if (this._undo) clearTimeout(this._undo.timer);
-    this._undo = undefined;
     this.#table?.destroy();
     this.#table = undefined;
     document.removeEventListener('pointerdown', this.#onDocPointer, true);
@@ -370,10 +360,6 @@ export class ExperimentDashboard extends LitElement {
   protected override updated(changed: PropertyValues): void {
     // Row heights are measured by the virtual renderer: measure again after a density change.
     if (changed.has('density') && changed.get('density') !== undefined) this.#table?.redraw();
-    if (changed.has('_confirm')) {
-      if (this._confirm && this._dialog && !this._dialog.open) this._dialog.showModal();
-      else if (!this._confirm && this._dialog?.open) this._dialog.close();
-    }
     if (changed.has('_compare')) {
       if (this._compare && this._compareDialog && !this._compareDialog.open) this._compareDialog.showModal();
       else if (!this._compare && this._compareDialog?.open) this._compareDialog.close();
@@ -407,7 +393,6 @@ export class ExperimentDashboard extends LitElement {
     return this.#store.mainMetric?.goal ?? 'maximize';
   }
 
-  #nameOf = (e: Experiment): string => e.name ?? e.id;
 
   #createTable(): void {
     const el = this.renderRoot.querySelector<HTMLElement>('.table');
@@ -434,7 +419,7 @@ export class ExperimentDashboard extends LitElement {
         this.#selection.set(this.#table?.selectedShownIds() ?? []);
       },
       onToggleDetails: (e) => this.#toggleDetails(e),
-      onDeleteRequest: (e) => this.#askDelete([e]),
+      onDeleteRequest: (e) => this.#delete.ask([e]),
       onFilterButton: (attribute, anchor) => this.#openPopover({ kind: 'filter', attribute, anchor }),
       onCellClick: (experiment, attribute, anchor) => this.#openPopover({ kind: 'cell', experiment, attribute, anchor }),
       renderDetail: (e) => this.#detailFor(e),
@@ -639,12 +624,7 @@ export class ExperimentDashboard extends LitElement {
 
   async #applyColumns(): Promise<void> {
     const attributes = this.#visibleAttributes();
-    await this.#table?.setColumns({ attributes, widths: this.#view.widths, deletable: this.#deletable, nameOf: this.#nameOf });
-  }
-
-  get #deletable(): boolean {
-    const source = this.#store.source;
-    return Boolean(source?.capabilities.delete && source.delete);
+    await this.#table?.setColumns({ attributes, widths: this.#view.widths, deletable: this.#delete.enabled, nameOf });
   }
 
   async #applyFilter(waitForSearchText = true): Promise<void> {
@@ -814,92 +794,9 @@ export class ExperimentDashboard extends LitElement {
 
   // ---- delete ----
 
-  #askDelete(experiments: Experiment[]): void {
-    if (experiments.length === 0 || !this.#store.source?.delete) return;
-    this._actionError = undefined;
-    this._confirm = { experiments };
-  }
-
   #askDeleteSelected(): void {
     const ids = new Set(this.#table?.selectedShownIds() ?? []);
-    this.#askDelete(this.#store.experiments.filter((e) => ids.has(e.id)));
-  }
-
-  async #confirmDelete(): Promise<void> {
-    const source = this.#store.source;
-    const experiments = this._confirm?.experiments ?? [];
-    const ids = experiments.map((e) => e.id);
-    if (!source?.delete || ids.length === 0) return;
-    const proceed = this.dispatchEvent(new CustomEvent<ExperimentDeleteDetail>('experiment-delete', { bubbles: true, composed: true, cancelable: true, detail: { ids, experiments } }));
-    if (!proceed) {
-      this._confirm = undefined;
-      return;
-    }
-    if (this.deleteUndoMs > 0) {
-      // Hidden now, deleted when the undo window closes: until then nothing has left the source.
-      this._confirm = undefined;
-      this.#finishPendingDelete();
-      await this.#hideRows(ids);
-      const timer = setTimeout(() => void this.#commitDelete(source, experiments), this.deleteUndoMs);
-      this._undo = { experiments, timer };
-      return;
-    }
-    this._deleting = true;
-    try {
-      await source.delete(ids);
-    } catch (err) {
-      this._actionError = this.#deleteFailed(experiments, err);
-      return;
-    } finally {
-      this._deleting = false;
-      this._confirm = undefined;
-    }
-    await this.#hideRows(ids);
-    this.dispatchEvent(new CustomEvent<ExperimentsDeletedDetail>('experiments-deleted', { bubbles: true, composed: true, detail: { ids } }));
-  }
-
-  #deleteFailed(experiments: Experiment[], err: unknown): string {
-    const what = experiments.length === 1 ? `"${this.#nameOf(experiments[0]!)}"` : `${experiments.length} experiments`;
-    return `Could not delete ${what}: ${(err as Error).message} Nothing was removed; try again.`;
-  }
-
-  async #hideRows(ids: readonly string[]): Promise<void> {
-    this.#store.remove(ids);
-    await this.#rowsSettled;
-  }
-
-  async #restoreRows(experiments: Experiment[]): Promise<void> {
-    this.#store.restore(experiments);
-    await this.#rowsSettled;
-  }
-
-  async #commitDelete(source: ExperimentSource, experiments: Experiment[]): Promise<void> {
-    if (this._undo?.experiments === experiments) this._undo = undefined;
-    const ids = experiments.map((e) => e.id);
-    try {
-      await source.delete?.(ids);
-      this.dispatchEvent(new CustomEvent<ExperimentsDeletedDetail>('experiments-deleted', { bubbles: true, composed: true, detail: { ids } }));
-    } catch (err) {
-      await this.#restoreRows(experiments);
-      this._actionError = this.#deleteFailed(experiments, err);
-    }
-  }
-
-  /** A second delete while one waits for its undo window sends the first one now. */
-  #finishPendingDelete(): void {
-    const pending = this._undo;
-    const source = this.#store.source;
-    if (!pending || !source) return;
-    clearTimeout(pending.timer);
-    void this.#commitDelete(source, pending.experiments);
-  }
-
-  async #undoDelete(): Promise<void> {
-    const pending = this._undo;
-    if (!pending) return;
-    clearTimeout(pending.timer);
-    this._undo = undefined;
-    await this.#restoreRows(pending.experiments);
+    this.#delete.ask(this.#store.experiments.filter((e) => ids.has(e.id)));
   }
 
   // ---- rendering ----
@@ -910,7 +807,7 @@ export class ExperimentDashboard extends LitElement {
     const loading = status === 'pending';
     const empty = !loading && !error && this.#store.experiments.length === 0;
     const filtering = this.#view.search.trim() !== '' || this.#view.filters.length > 0;
-    const deletable = this.#deletable;
+    const deletable = this.#delete.enabled;
     // One frame lays the parts out, so a page that sets the element's own display (e.g. block) keeps the table filling it.
     return html`<div class="frame">
       <div part="toolbar" role="toolbar" aria-label="Experiment table controls" @keydown=${this.#onKeydown}>
@@ -972,7 +869,7 @@ export class ExperimentDashboard extends LitElement {
         ${s.best
           ? html`<span class="best"
               >Best <bdi>${clipText(s.best.key, MAX_LABEL_LENGTH)}</bdi> (${s.best.goal === 'maximize' ? 'max' : 'min'}): <strong>${formatNumber(s.best.value)}</strong> in
-              <strong><bdi>${clipText(this.#nameOf(s.best.experiment), MAX_LABEL_LENGTH)}</bdi></strong></span
+              <strong><bdi>${clipText(nameOf(s.best.experiment), MAX_LABEL_LENGTH)}</bdi></strong></span
             >`
           : nothing}
       </div>
@@ -988,16 +885,7 @@ export class ExperimentDashboard extends LitElement {
             <button type="button" @click=${() => (this._actionError = undefined)}>Dismiss</button>
           </div>`
         : nothing}
-      ${this._undo
-        ? html`<div part="undo" class="undo" role="status">
-            <span
-              >${this._undo.experiments.length === 1
-                ? html`Deleted "<bdi>${clipText(this.#nameOf(this._undo.experiments[0]!), MAX_LABEL_LENGTH)}</bdi>".`
-                : `Deleted ${this._undo.experiments.length} experiments.`}</span
-            >
-            <button type="button" @click=${() => void this.#undoDelete()}>Undo</button>
-          </div>`
-        : nothing}
+      ${this.#delete.renderUndo()}
       ${this._importing ? html`<div part="loading" role="progressbar" aria-label=${this._importing}>${this._importing}</div>` : nothing}
       ${this._importReport ? html`<div class="import-report" role="status">${this._importReport}</div>` : nothing}
       ${problems.length > 0
@@ -1014,7 +902,7 @@ export class ExperimentDashboard extends LitElement {
         <div class="table"></div>
       </div>
       ${total !== undefined ? this.#renderPager(total) : nothing}
-      ${this.#renderPopover()} ${this.#renderConfirm(deletable)} ${this.#renderCompare()}
+      ${this.#renderPopover()} ${this.#delete.render()} ${this.#renderCompare()}
     </div>`;
   }
 
@@ -1187,29 +1075,6 @@ export class ExperimentDashboard extends LitElement {
       ${this._compare
         ? html`<experiment-compare .experiments=${this._compare} .source=${this.#store.source} .now=${this.#store.now}></experiment-compare>`
         : nothing}
-    </dialog>`;
-  }
-
-  #renderConfirm(deletable: boolean) {
-    if (!deletable) return nothing;
-    const list = this._confirm?.experiments ?? [];
-    const n = list.length;
-    // Names are data: cut, and isolated so right-to-left or override characters cannot reorder the question.
-    const cut = (text: string): string => clipText(text, 300);
-    const title = n === 1 ? html`Delete "<bdi>${cut(this.#nameOf(list[0]!))}</bdi>"?` : `Delete ${n} experiments?`;
-    return html`<dialog class="confirm" part="dialog" aria-labelledby="confirm-title" @cancel=${() => (this._confirm = undefined)}>
-      <h2 id="confirm-title">${title}</h2>
-      <p>This removes ${n === 1 ? 'this experiment' : 'these experiments'} from ${this.#store.source?.label ? html`<bdi>${cut(this.#store.source.label)}</bdi>` : 'the source'}. It cannot be undone.</p>
-      <ul class="confirm-list">
-        ${list
-          .slice(0, 10)
-          .map((e) => html`<li><bdi>${cut(this.#nameOf(e))}</bdi>${e.name && e.name !== e.id ? html` <span class="muted">(<bdi>${cut(e.id)}</bdi>)</span>` : nothing}</li>`)}
-        ${n > 10 ? html`<li>and ${n - 10} more</li>` : nothing}
-      </ul>
-      <div class="dialog-buttons">
-        <button type="button" @click=${() => (this._confirm = undefined)} ?disabled=${this._deleting}>Cancel</button>
-        <button type="button" class="danger" @click=${() => void this.#confirmDelete()} ?disabled=${this._deleting}>${this._deleting ? 'Deleting…' : n === 1 ? 'Delete' : `Delete ${n} experiments`}</button>
-      </div>
     </dialog>`;
   }
 
