@@ -14,7 +14,7 @@ const componentEntries = readdirSync('src/components', { withFileTypes: true })
 const esbuildOptions = { target: 'es2022', tsconfig: 'tsconfig.json' };
 
 // tabulator-tables does not declare itself free of side effects, so without this every one of its
-// modules would be kept; we register only the ones we use (src/components/experiment-dashboard/tabulator.ts).
+// modules would be kept; we register only the ones we use (src/components/experiment-dashboard/table/tabulator.ts).
 const treeshake = { moduleSideEffects: (id) => !/[\\/]tabulator-tables[\\/]dist[\\/]js[\\/]/.test(id) };
 
 export default [

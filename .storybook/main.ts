@@ -54,6 +54,13 @@ const config: StorybookConfig = {
     viteConfig.plugins = [cssText(), srcSideEffects(), ...(viteConfig.plugins ?? [])];
     // The stories build the large sample data sets in the page; the chunk warning is expected.
     viteConfig.build = { ...viteConfig.build, chunkSizeWarningLimit: 2000 };
+    // Storybook's web-components renderer imports `lit/directive-helpers.js`; Vite does not
+    // pre-bundle it with the rest of Lit, so in `storybook dev` it loaded a second lit-html from
+    // node_modules ("Multiple versions of Lit loaded"), and templates of one copy are not
+    // recognised by the other. Pre-bundle every Lit entry together and resolve Lit to one copy.
+    const lit = ['lit', 'lit-html', 'lit-element', '@lit/reactive-element'];
+    viteConfig.optimizeDeps = { ...viteConfig.optimizeDeps, include: [...(viteConfig.optimizeDeps?.include ?? []), 'lit', 'lit/directive-helpers.js'] };
+    viteConfig.resolve = { ...viteConfig.resolve, dedupe: [...(viteConfig.resolve?.dedupe ?? []), ...lit] };
     return viteConfig;
   },
 };

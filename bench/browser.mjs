@@ -8,7 +8,7 @@ const EXTRA_COLUMN = 'params.batch_size';
 const SEARCH = 'adamw';
 const FILTER_MIN = 0.7;
 const TABULATOR_URL = '/node_modules/tabulator-tables/dist/js/tabulator_esm.min.mjs';
-/** Plain Tabulator's modules for what the dashboard does (it has small modules of its own for cells, filtering and clicks: src/components/experiment-dashboard/tabulator.ts). */
+/** Plain Tabulator's modules for what the dashboard does (it has small modules of its own for cells, filtering and clicks: src/components/experiment-dashboard/table/tabulator.ts). */
 const TABULATOR_MODULES = ['FilterModule', 'FormatModule', 'GroupRowsModule', 'InteractionModule', 'MoveColumnsModule', 'ResizeColumnsModule', 'ResizeTableModule', 'SortModule'];
 
 // ---- timing helpers ----

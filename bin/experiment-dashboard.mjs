@@ -112,6 +112,22 @@ function printProblems(problems) {
   for (const p of problems) err(`${shown(p.location)}: ${p.severity}: ${p.message}${p.id !== undefined ? ` [run ${p.id}]` : ''}`);
 }
 
+/**
+ * A main metric no run has gives a table with an empty comparison column and no best run: say so,
+ * with the metrics there are, since a typo (val_loss / loss_val) is the usual cause.
+ */
+function warnUnknownMainMetric(mainMetric, experiments) {
+  const known = new Set();
+  for (const e of experiments) {
+    for (const key of Object.keys(e.metrics ?? {})) known.add(key);
+    if (typeof e.mainMetric?.key === 'string') known.add(e.mainMetric.key);
+  }
+  if (experiments.length === 0 || known.has(mainMetric.key)) return;
+  const names = [...known].sort();
+  const list = names.length === 0 ? 'the runs have no metrics' : `the metrics are ${names.slice(0, 30).join(', ')}${names.length > 30 ? `, and ${names.length - 30} more` : ''}`;
+  err(`${PROGRAM}: warning: no run has the main metric "${mainMetric.key}" (--main-metric); ${list}.`);
+}
+
 /** Reads inputs, prints what went wrong, and returns the collection and whether anything failed. */
 async function collect(inputs, mainMetric) {
   const logic = await loadDataLogic();
@@ -122,6 +138,7 @@ async function collect(inputs, mainMetric) {
   if (read.hidden > 0) err(`${PROGRAM}: ${read.hidden} run${read.hidden === 1 ? ' is' : 's are'} deleted in MLflow and ${read.hidden === 1 ? 'was' : 'were'} skipped, as MLflow hides them.`);
   const defaults = { ...read.defaults };
   if (mainMetric) defaults.mainMetric = mainMetric;
+  if (mainMetric) warnUnknownMainMetric(mainMetric, read.entries.map((e) => e.experiment));
   const collection = {
     schemaVersion: '1.0',
     kind: 'ExperimentCollection',
@@ -368,6 +385,11 @@ function isMain() {
 }
 
 if (isMain()) {
+  // `convert ... | head`: the reader is gone, so there is nobody left to tell; stop quietly.
+  process.stdout.on('error', (e) => {
+    if (e.code === 'EPIPE') process.exit(0);
+    throw e;
+  });
   main(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
   });

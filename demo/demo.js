@@ -6,7 +6,8 @@ const n = Math.max(0, Math.min(200000, Number(params.get('n') ?? 500) || 0));
 const seed = Number(params.get('seed') ?? 42) || 42;
 const theme = params.get('theme') ?? 'light';
 const sourceKind = params.get('source') ?? 'static';
-const apiUrl = params.get('api') ?? `${location.protocol}//${location.hostname}:8010/`;
+// The demo server (scripts/serve.mjs) runs a reference server on the same sample for each count.
+const apiUrl = params.get('api') ?? new URL(`./api/${n}/${seed}/`, location.href).href;
 
 const dashboard = document.getElementById('dashboard');
 document.getElementById('count').value = String(n);

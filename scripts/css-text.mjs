@@ -6,7 +6,7 @@ export const cssModuleSource = (css, id = '') => `export default ${JSON.stringif
 
 /**
  * Classes only the Tabulator modules the dashboard does not register use (it registers the ones
- * in src/components/experiment-dashboard/tabulator.ts): editing, menus, popups, tooltips, data
+ * in src/components/experiment-dashboard/table/tabulator.ts): editing, menus, popups, tooltips, data
  * trees, column calculations, responsive collapse, ranges, printing, pagination, spreadsheets,
  * validation, header filters, frozen columns and rows, row handles and row resizing.
  */

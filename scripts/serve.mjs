@@ -2,7 +2,7 @@
 // The demo (`npm start`): a small static file server for the project folder on
 // http://localhost:8000 (PORT overrides; / goes to the demo page), and the reference HTTP
 // experiment service on http://localhost:8010 (API_PORT overrides) for the demo's HTTP mode.
-import { createServer } from 'node:http';
+import { createServer, request } from 'node:http';
 import { createReadStream, statSync } from 'node:fs';
 import { extname, join, normalize, resolve } from 'node:path';
 
@@ -35,8 +35,45 @@ async function sample(n, seed) {
   return samples.get(key);
 }
 
+// The demo's HTTP mode at the count and seed the page chose: /demo/api/<n>/<seed>/<path> goes to a
+// reference server holding that sample (started on first use, on a free port; a few are kept).
+// Same origin as the page, so the demo needs no CORS.
+const apis = new Map();
+async function apiFor(n, seed) {
+  const key = `${n}:${seed}`;
+  if (!apis.has(key)) {
+    const { startServer } = await import('../server/reference-server.mjs');
+    const { generateCollection } = await import('../dist/data/sample-data.js');
+    const data = generateCollection({ n, seed, historyPoints: n > 20000 ? 0 : 20 });
+    apis.set(key, startServer({ data, port: 0, host: '127.0.0.1', writable: true }));
+    if (apis.size > 3) {
+      const [oldest, started] = apis.entries().next().value;
+      apis.delete(oldest);
+      started.then((api) => api.close()).catch(() => {});
+    }
+  }
+  return apis.get(key);
+}
+
+function proxyToApi(req, res, api, path) {
+  const target = new URL(path, api.url);
+  const upstream = request(target, { method: req.method, headers: { ...req.headers, host: target.host } }, (answer) => {
+    res.writeHead(answer.statusCode ?? 502, answer.headers);
+    answer.pipe(res);
+  });
+  upstream.on('error', (e) => res.headersSent ? res.destroy() : res.writeHead(502, { 'content-type': 'text/plain' }).end(`The demo's reference server did not answer (${e.message}).`));
+  res.on('close', () => upstream.destroy());
+  req.pipe(upstream);
+}
+
 const server = createServer(async (req, res) => {
   const url = new URL(req.url ?? '/', 'http://x');
+  const apiPath = /^\/demo\/api\/(\d+)\/(\d+)\/(.*)$/.exec(url.pathname);
+  if (apiPath) {
+    const api = await apiFor(Math.min(200000, Number(apiPath[1])), Number(apiPath[2]) || 42);
+    proxyToApi(req, res, api, `${apiPath[3]}${url.search}`);
+    return;
+  }
   if (url.pathname === '/') {
     res.writeHead(302, { location: '/demo/' }).end();
     return;
@@ -67,7 +104,8 @@ server.listen(port, host, () => {
   console.log(`Experiment Dashboard demo: http://${host}:${port}/demo/`);
 });
 
-// The HTTP mode of the demo talks to the reference server, on the same sample data.
+// The reference server on a fixed port, for clients other than the demo page (`?api=` points the
+// demo at any other server).
 const apiPort = Number(process.env.API_PORT ?? 8010);
 const { startServer } = await import('../server/reference-server.mjs');
 const { generateCollection } = await import('../dist/data/sample-data.js');

@@ -1,8 +1,8 @@
-// The three Tabulator modules of our own (src/components/experiment-dashboard/tabulator.ts), on a
+// The three Tabulator modules of our own (src/components/experiment-dashboard/table/tabulator.ts), on a
 // bare table: what a user of the table sees and what its API returns.
 import { expect, waitUntil } from '@open-wc/testing';
 import type { CellComponent } from 'tabulator-tables';
-import { tabulatorClass, type DashboardTabulator } from '../src/components/experiment-dashboard/tabulator.js';
+import { tabulatorClass, type DashboardTabulator } from '../src/components/experiment-dashboard/table/tabulator.js';
 
 const HOSTILE = '<img src=x onerror="window.__pwned = true">';
 

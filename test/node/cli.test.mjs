@@ -227,6 +227,29 @@ describe('convert', () => {
     assert.equal(r.code, 0, r.stderr);
     assert.deepEqual(r.stderr.match(/[\d,]+ runs read/g), ['1,000 runs read', '2,000 runs read']);
   });
+
+  it('warns, naming the metrics there are, when no run has the --main-metric', () => {
+    const r = cli(['convert', SACRED, '--main-metric', 'val_loss:min']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /warning: no run has the main metric "val_loss" \(--main-metric\); the metrics are training\.loss\./);
+    assert.equal(JSON.parse(r.stdout).defaults.mainMetric.key, 'val_loss');
+    const known = cli(['convert', SACRED, '--main-metric', 'training.loss:min']);
+    assert.doesNotMatch(known.stderr, /main metric/);
+  });
+
+  it('stops quietly when the reader of its output goes away (convert | head)', async () => {
+    const big = join(tmp, 'epipe.json');
+    // Far more than a pipe's buffer, so the write is still going when the reader leaves.
+    const experiments = Array.from({ length: 3000 }, (_, i) => ({ id: `r${i}`, status: 'completed', params: { note: 'x'.repeat(200) } }));
+    writeFileSync(big, JSON.stringify({ schemaVersion: '1.0', kind: 'ExperimentCollection', experiments }));
+    const child = spawn(process.execPath, [CLI, 'convert', big, '--pretty'], { cwd: ROOT });
+    let stderr = '';
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.stdout.once('data', () => child.stdout.destroy());
+    const code = await new Promise((resolveExit) => child.on('close', (c) => resolveExit(c)));
+    assert.doesNotMatch(stderr, /EPIPE|Error|at /);
+    assert.equal(code, 0);
+  });
 });
 
 describe('validate', () => {
@@ -311,6 +334,14 @@ describe('report', { skip: !existsSync(BUNDLE) && 'dist/experiment-dashboard.bun
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stderr, /wrote .*report\.html \(9 experiments/);
     html = readFileSync(file, 'utf8');
+  });
+
+  it('warns when no run has the --main-metric, and still writes the report', () => {
+    const out = join(tmp, 'no-such-metric.html');
+    const r = cli(['report', SACRED, '-o', out, '--main-metric', 'val_loss:min']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /warning: no run has the main metric "val_loss" \(--main-metric\); the metrics are training\.loss\./);
+    assert.ok(existsSync(out));
   });
 
   it('writes one self-contained HTML file with every run', () => {

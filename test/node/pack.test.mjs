@@ -64,6 +64,16 @@ describe('npm package', () => {
     }
   });
 
+  it('builds dist/ before packing, so a package packed from a fresh clone is complete', () => {
+    // npm runs `prepack` before `npm pack` and `npm publish` (and when installing from git).
+    assert.match(pkg.scripts?.prepack ?? '', /\bnpm run build\b/, 'package.json needs "prepack": "npm run build"');
+  });
+
+  it('ships the reference server the CLI starts, not the test runner plugin', () => {
+    assert.ok(files.has('server/reference-server.mjs'), 'server/reference-server.mjs is not in the package');
+    assert.ok(!files.has('server/web-test-runner-plugin.mjs'), 'server/web-test-runner-plugin.mjs (test only) must not be in the package');
+  });
+
   it('declares the define modules as its only side effects, and ships them', () => {
     assert.ok(pkg.sideEffects.includes('./dist/define.js'));
     assert.ok(pkg.sideEffects.includes('./dist/experiment-dashboard.bundle.js'));

@@ -14,7 +14,10 @@ import { ViewStateController, type ViewChangeDetail } from './controllers/view-s
 import { nameOf } from './templates/confirm-dialog.js';
 import { parseViewState, type ViewState } from '../../data/view-state.js';
 import { dashboardStyles } from './experiment-dashboard.styles.js';
-import { EMPTY_GROUP, STATUS_ICONS, STATUS_LABELS, TableController, formatValue, groupKey } from './table-controller.js';
+// The controller first: it loads Tabulator, and the table's other modules then sit beside it in a bundle.
+import { TableController } from './table/table-controller.js';
+import { STATUS_ICONS, STATUS_LABELS, formatValue } from './table/columns.js';
+import { EMPTY_GROUP, groupKey } from './table/ranks.js';
 
 /**
  * The search and filter code, loaded when first needed (a search, a filter, or the background

@@ -1,0 +1,75 @@
+import type { RowComponent, Tabulator } from 'tabulator-tables';
+import type { Experiment } from '../../../data/types.js';
+
+export interface GridKeyboardHooks {
+  /** Enter or Space on the active row. */
+  onToggleDetails?: (e: Experiment) => void;
+  /** Delete on the active row, when `deletable()`. */
+  onDeleteRequest?: (e: Experiment) => void;
+}
+
+/**
+ * The grid itself takes focus (Tabulator's scroll holder is a bare focusable div inside
+ * role=grid, which screen readers and axe reject); arrow keys then move an active row,
+ * announced through aria-activedescendant; Enter opens its detail. Returns what marks the
+ * active row again after new data (new row elements), or forgets it when `ids` lacks it.
+ */
+export function setUpKeyboard(element: HTMLElement, table: Tabulator, hooks: GridKeyboardHooks, deletable: () => boolean): (ids: ReadonlySet<string>) => void {
+  let activeId: string | undefined;
+  const markActive = (row: RowComponent): void => {
+    for (const el of element.querySelectorAll('.row-active')) {
+      el.classList.remove('row-active');
+      el.removeAttribute('aria-selected');
+    }
+    const el = row.getElement();
+    el.classList.add('row-active');
+    el.id ||= `row-${Math.random().toString(36).slice(2)}`;
+    el.setAttribute('aria-selected', 'true');
+    element.setAttribute('aria-activedescendant', el.id);
+  };
+  const activate = async (row: RowComponent): Promise<void> => {
+    activeId = String(row.getIndex());
+    await table.scrollToRow(row, 'nearest', false);
+    markActive(row);
+  };
+  const holder = element.querySelector<HTMLElement>('.tabulator-tableholder');
+  holder?.removeAttribute('tabindex');
+  element.tabIndex = 0;
+  element.setAttribute('aria-label', 'Experiments');
+  element.addEventListener('keydown', (ev) => {
+    if (ev.target !== element) return;
+    const rows = table.getRows('active');
+    if (rows.length === 0) return;
+    const page = Math.max(1, Math.floor((holder?.clientHeight ?? 300) / 30) - 1);
+    const moves: Record<string, number> = { ArrowDown: 1, ArrowUp: -1, PageDown: page, PageUp: -page, Home: -Infinity, End: Infinity };
+    const move = moves[ev.key];
+    if (move !== undefined) {
+      ev.preventDefault();
+      const current = activeId === undefined ? -1 : rows.findIndex((r) => r.getIndex() === activeId);
+      const next = Math.max(0, Math.min(rows.length - 1, current < 0 && move > 0 && Number.isFinite(move) ? 0 : current + move));
+      void activate(rows[next]!);
+    } else if (ev.key === 'Enter' || ev.key === ' ') {
+      const row = activeId === undefined ? undefined : table.getRow(activeId);
+      if (row) {
+        ev.preventDefault();
+        hooks.onToggleDetails?.(row.getData() as Experiment);
+      }
+    } else if (ev.key === 'Delete' && deletable()) {
+      const row = activeId === undefined ? undefined : table.getRow(activeId);
+      if (row) {
+        ev.preventDefault();
+        hooks.onDeleteRequest?.(row.getData() as Experiment);
+      }
+    }
+  });
+  return (ids) => {
+    if (activeId === undefined) return;
+    if (!ids.has(activeId)) {
+      activeId = undefined;
+      element.removeAttribute('aria-activedescendant');
+      return;
+    }
+    const row = table.getRow(activeId);
+    if (row) markActive(row);
+  };
+}

@@ -1,0 +1,449 @@
+import type { CellComponent, ColumnComponent, ColumnDefinition, GroupComponent, RowComponent } from 'tabulator-tables';
+import type { Attribute } from '../../../data/attributes.js';
+import type { Experiment, Goal, SortSpec } from '../../../data/types.js';
+// Tabulator first: the table's modules then follow it in a bundle, close enough for gzip to share their words.
+import { lightHeightChanges, tabulatorClass, useRankedSort, withCheapAdd, type DashboardTabulator } from './tabulator.js';
+import { DELETE_COLUMN, attributeColumn, deleteColumn, detailsColumn, groupHeader, markFilterButtons, refreshSelectCells, selectColumn, type TableColumns } from './columns.js';
+import { setUpKeyboard } from './keyboard.js';
+import { computeRanks, groupKey, rankSteps, tagOrdinal } from './ranks.js';
+
+export interface TableCallbacks {
+  /** The user sorted or moved a column. */
+  onLayoutChange?: () => void;
+  /** The user resized a column. */
+  onColumnResized?: (id: string, width: number) => void;
+  /** Enter or Space on the active row, or its Details button. */
+  onToggleDetails?: (e: Experiment) => void;
+  /** The row's Delete button. */
+  onDeleteRequest?: (e: Experiment) => void;
+  /** A column header's filter button. */
+  onFilterButton?: (attribute: Attribute, anchor: HTMLElement) => void;
+  /** A click on a cell's value. */
+  onCellClick?: (e: Experiment, attribute: Attribute, anchor: HTMLElement) => void;
+  /** The rows shown changed (filter, data): their count. */
+  onRowsShown?: (count: number) => void;
+  /** The selection of rows changed. */
+  onSelectionChange?: (count: number) => void;
+  /** Renders the detail of an expanded row (cached by the caller). */
+  renderDetail?: (e: Experiment) => HTMLElement;
+  /** True while someone waits for other background work (a search): the rank warm-up steps aside. */
+  backgroundPaused?: () => boolean;
+}
+
+/**
+ * Drives Tabulator: turns the dashboard's view (columns, filter, sort, grouping, selection,
+ * expanded rows) into Tabulator calls and Tabulator's callbacks into ours (the columns' look is in
+ * columns.ts, the keys in keyboard.ts, the patches of Tabulator's internals in tabulator.ts).
+ * Row data are the experiment records themselves (no copies); every column reads its value
+ * through the attribute catalogue.
+ */
+export class TableController {
+  #table?: DashboardTabulator;
+  #built: Promise<void>;
+  #columns: TableColumns = { attributes: [], nameOf: (e) => e.name ?? e.id };
+  #selected = new Set<string>();
+  /** Ids of the rows in the table (Tabulator's getRow warns on a miss). */
+  #ids = new Set<string>();
+  /** The records in the table, each tagged with its ordinal; ranks are cached per attribute. */
+  #data: Experiment[] = [];
+  #nextOrdinal = 0;
+  #ranks = new Map<string, Int32Array | undefined>();
+  #expanded = new Set<string>();
+  /** Marks the active row again after new data (keyboard.ts). */
+  #remarkActive?: (ids: ReadonlySet<string>) => void;
+  #filterActive = new Set<string>();
+  #groupAttrs: Attribute[] = [];
+  #goal: Goal = 'maximize';
+  /** Set by a press on a column header: the next sort is the user's. */
+  #userSort = false;
+
+  constructor(
+    private readonly element: HTMLElement,
+    private readonly popupContainer: HTMLElement,
+    private readonly callbacks: TableCallbacks = {},
+  ) {
+    const Tabulator = tabulatorClass();
+    let resolveBuilt!: () => void;
+    this.#built = new Promise((r) => (resolveBuilt = r));
+    const table = new Tabulator(element, {
+      height: '100%',
+      layout: 'fitData',
+      index: 'id',
+      data: [],
+      columns: [],
+      nestedFieldSeparator: false,
+      movableColumns: true,
+      popupContainer: this.popupContainer,
+      placeholder: '',
+      renderVerticalBuffer: 300,
+      headerSortElement: '<span class="sort-arrow" aria-hidden="true"></span>',
+      groupToggleElement: 'header',
+      groupStartOpen: true,
+      rowFormatter: (row: RowComponent) => this.#formatRow(row),
+    });
+    table.on('tableBuilt', () => {
+      if (this.#table) this.#remarkActive = setUpKeyboard(element, this.#table, this.callbacks, () => !!this.#columns.deletable);
+      useRankedSort(table, (field) => {
+        const attr = this.#columns.attributes.find((a) => a.id === field);
+        return attr ? this.#rankFor(attr) : undefined;
+      });
+      lightHeightChanges(table);
+      resolveBuilt();
+    });
+    // Only what the user did is reported: filtering, grouping and new data re-sort too.
+    element.addEventListener('pointerdown', (ev) => {
+      if ((ev.target as Element).closest('.tabulator-col')) this.#userSort = true;
+    });
+    // 'dataSorting' carries no row list ('dataSorted' builds 100,000 row components per sort).
+    table.on('dataSorting', () => {
+      if (!this.#userSort) return;
+      this.#userSort = false;
+      queueMicrotask(() => this.callbacks.onLayoutChange?.());
+    });
+    table.on('columnMoved', () => this.callbacks.onLayoutChange?.());
+    // Tabulator toggles a group a task after the click on its header: when the rows were regrouped
+    // in between (new data, a regroup), the group it toggles has no element any more.
+    table.on('groupVisibilityChanged', (group: GroupComponent, visible: boolean) => {
+      const el = group.getElement() as HTMLElement | false;
+      if (el) el.setAttribute('aria-expanded', String(visible));
+    });
+    table.on('columnResized', (column: ColumnComponent) => this.callbacks.onColumnResized?.(column.getField(), column.getWidth()));
+    // No 'dataFiltered' listener: with one, Tabulator builds a RowComponent for every row that
+    // passes each filter (100,000 objects, kept on the rows for good). setFilter and setData
+    // report the count from getDataCount('active') instead.
+    table.on('cellClick', (ev: UIEvent, cell: CellComponent) => {
+      const id = cell.getColumn().getField();
+      const attr = this.#columns.attributes.find((a) => a.id === id);
+      if (attr) this.callbacks.onCellClick?.(cell.getData() as Experiment, attr, cell.getElement());
+      ev.stopPropagation();
+    });
+    this.#table = table as DashboardTabulator;
+  }
+
+  get built(): Promise<void> {
+    return this.#built;
+  }
+
+  /** Sets the visible columns, in order, with the per-row select, details and delete controls. */
+  async setColumns(columns: TableColumns): Promise<void> {
+    await this.#built;
+    const previous = this.#columns;
+    this.#columns = columns;
+    const table = this.#table;
+    if (!table) return;
+    // Showing or hiding one column is the common change: Tabulator adds or removes it in place,
+    // where setColumns would rebuild every column and re-render every row.
+    const before = previous.attributes.map((a) => a.id);
+    const after = columns.attributes.map((a) => a.id);
+    const sameControls = previous.deletable === columns.deletable && table.getColumns().length > 0;
+    const removed = before.filter((id) => !after.includes(id));
+    const kept = before.filter((id) => after.includes(id));
+    const labelsSame = columns.attributes.every((a) => previous.attributes.find((p) => p.id === a.id)?.label === a.label || !before.includes(a.id));
+    if (sameControls && labelsSame && kept.join('\u0001') === after.filter((id) => before.includes(id)).join('\u0001')) {
+      const added = after.filter((id) => !before.includes(id));
+      if (removed.length + added.length <= 2) {
+        for (const id of removed) await table.deleteColumn(id);
+        for (const id of added) {
+          const index = after.indexOf(id);
+          const attr = columns.attributes[index] as Attribute;
+          // Added in order, so the next column already in the table is the one to insert before.
+          const next = after.slice(index + 1).find((x) => before.includes(x));
+          const def = this.#columnDefinition(attr, columns.widths?.[id]);
+          await withCheapAdd(table, id, () => (next ? table.addColumn(def, true, next) : columns.deletable ? table.addColumn(def, true, DELETE_COLUMN) : table.addColumn(def, false)));
+        }
+        return;
+      }
+    }
+    const nameOf = (e: Experiment) => this.#columns.nameOf(e);
+    const defs: ColumnDefinition[] = [
+      selectColumn(nameOf, this.#selected, () => this.shownData(), (all) => {
+        if (all) refreshSelectCells(this.element, this.#selected);
+        this.callbacks.onSelectionChange?.(this.#selected.size);
+      }),
+      detailsColumn(nameOf, this.#expanded, this.callbacks),
+      ...columns.attributes.map((a) => this.#columnDefinition(a, columns.widths?.[a.id])),
+    ];
+    if (columns.deletable) defs.push(deleteColumn(nameOf, this.callbacks));
+    table.setColumns(defs);
+  }
+
+  #columnDefinition(attr: Attribute, width?: number): ColumnDefinition {
+    return attributeColumn(
+      attr,
+      width,
+      (a) => this.#rankFor(a),
+      this.#filterActive,
+      (a) => {
+        this.#userSort = true;
+        const current = this.#table?.getSorters().find((s) => s.field === a.id)?.dir;
+        this.#table?.setSort(a.id, current === 'asc' ? 'desc' : 'asc');
+      },
+      this.callbacks,
+    );
+  }
+
+
+  async setData(experiments: Experiment[]): Promise<void> {
+    await this.#built;
+    const ids = new Set<string>();
+    for (const e of experiments) ids.add(e.id);
+    // Selection and expanded rows survive a reload for the records that are still there.
+    for (const set of [this.#selected, this.#expanded]) for (const id of set) if (!ids.has(id)) set.delete(id);
+    this.#ids = ids;
+    // No copy: the array is only read, and replaced (never changed in place) by upsert and remove.
+    this.#data = experiments;
+    this.#nextOrdinal = 0;
+    this.#allTagged = true;
+    for (const e of this.#data) this.#tag(e);
+    this.#ranks.clear();
+    await this.#table?.replaceData(experiments);
+    this.#remarkActive?.(this.#ids);
+    this.#warmRanks();
+    this.callbacks.onRowsShown?.(this.shownCount());
+    this.callbacks.onSelectionChange?.(this.#selected.size);
+  }
+
+  /** Shows only the records the predicate accepts (search and column filters, ANDed). */
+  async setFilter(predicate: ((e: Experiment) => boolean) | undefined, activeColumns: readonly string[] = []): Promise<void> {
+    await this.#built;
+    // Changed in place: the column headers read this set.
+    this.#filterActive.clear();
+    for (const id of activeColumns) this.#filterActive.add(id);
+    markFilterButtons(this.element, this.#filterActive);
+    this.#table?.setRowPredicate(predicate as ((data: unknown) => boolean) | undefined);
+    this.callbacks.onRowsShown?.(this.shownCount());
+  }
+
+  async setSort(sort: readonly SortSpec[]): Promise<void> {
+    await this.#built;
+    const fields = new Set(this.#columns.attributes.map((a) => a.id));
+    const usable = sort.filter((s) => fields.has(s.attribute));
+    // Clearing an empty sort still re-renders every row: skip it.
+    if (usable.length === 0 && (this.#table?.getSorters().length ?? 0) === 0) return;
+    if (usable.length === 0) this.#table?.clearSort();
+    else this.#table?.setSort(usable.map((s) => ({ column: s.attribute, dir: s.dir })));
+  }
+
+  getSort(): SortSpec[] {
+    return (this.#table?.getSorters() ?? []).map((s) => ({ attribute: s.field, dir: s.dir }));
+  }
+
+  /** Visible attribute columns in their current order, and their widths. */
+  getColumnLayout(): { columns: string[]; widths: Record<string, number> } {
+    const columns: string[] = [];
+    const widths: Record<string, number> = {};
+    for (const c of this.#table?.getColumns() ?? []) {
+      const field = c.getField();
+      if (!field || field.startsWith('__') || !c.isVisible()) continue;
+      columns.push(field);
+      widths[field] = c.getWidth();
+    }
+    return { columns, widths };
+  }
+
+  /** Groups rows by the attributes, outermost first; headers show count, best and mean main metric. */
+  async setGroupBy(attributes: Attribute[], goal: Goal): Promise<void> {
+    await this.#built;
+    const table = this.#table;
+    if (!table) return;
+    const wasGrouped = this.#groupAttrs.length > 0;
+    this.#groupAttrs = attributes;
+    this.#goal = goal;
+    // Expandable group rows make the grid a tree grid.
+    this.element.setAttribute('role', attributes.length > 0 ? 'treegrid' : 'grid');
+    if (attributes.length === 0) {
+      if (wasGrouped) table.setGroupBy(false as unknown as string);
+      return;
+    }
+    // setGroupStartOpen and setGroupHeader each regroup all rows when grouped: write the options
+    // and regroup once with setGroupBy, which reads them.
+    const options = table.options as { groupStartOpen?: boolean; groupHeader?: unknown };
+    options.groupStartOpen = true;
+    options.groupHeader = attributes.map((a) => (value: unknown, count: number, data: Experiment[], group: GroupComponent) => {
+        // Tabulator makes the header a rowgroup inside the rowgroup; a row with one cell is valid ARIA.
+        const el = group.getElement();
+        el.setAttribute('role', 'row');
+        el.setAttribute('aria-expanded', String(group.isVisible()));
+        el.setAttribute('aria-level', String(attributes.indexOf(a) + 1));
+        return groupHeader(a, value, count, data, this.#goal);
+      });
+    table.setGroupBy(attributes.map((a) => (data: Experiment) => groupKey(a, data)) as unknown as string);
+  }
+
+  /**
+   * Opens or closes every group at every level. Hiding groups one by one rebuilds the group
+   * list after the first; regrouping from scratch with a new start state is two passes.
+   */
+  setAllGroupsOpen(open: boolean): void {
+    const table = this.#table;
+    if (!table || this.#groupAttrs.length === 0) return;
+    // Open state is kept per group key, so the groups are rebuilt from none with the new start state.
+    table.setGroupBy(false as unknown as string);
+    (table.options as { groupStartOpen?: boolean }).groupStartOpen = open;
+    table.setGroupBy(this.#groupAttrs.map((a) => (data: Experiment) => groupKey(a, data)) as unknown as string);
+  }
+
+  /** Records shown after filters, in display order. */
+  shownData(): Experiment[] {
+    return (this.#table?.getData('active') ?? []) as Experiment[];
+  }
+
+  /** Rows shown after filters. */
+  shownCount(): number {
+    return this.#table?.getDataCount('active') ?? 0;
+  }
+
+  /** Ids of the selected rows that are shown: rows hidden by a filter are never acted on. */
+  selectedShownIds(): string[] {
+    if (this.#selected.size === 0 || !this.#table) return [];
+    const shown = new Set((this.#table.getData('active') as Experiment[]).map((e) => e.id));
+    return [...this.#selected].filter((id) => shown.has(id));
+  }
+
+  clearSelection(): void {
+    this.#selected.clear();
+    refreshSelectCells(this.element, this.#selected);
+    this.callbacks.onSelectionChange?.(0);
+  }
+
+  /** Adds new records and replaces changed ones (live updates), keeping filter and sort. */
+  async upsertRows(experiments: readonly Experiment[]): Promise<void> {
+    const table = this.#table;
+    if (!table || experiments.length === 0) return;
+    // Replace rather than update in place: records are immutable (search keys are cached per object).
+    const existing = experiments.filter((e) => this.#ids.has(e.id)).map((e) => e.id);
+    // An open detail stays open across the replacement (the expanded set is by id).
+    if (existing.length > 0) await table.deleteRow(existing);
+    const replaced = new Set(existing);
+    this.#data = this.#data.filter((e) => !replaced.has(e.id));
+    for (const e of experiments) {
+      this.#ids.add(e.id);
+      this.#tag(e);
+      this.#data.push(e);
+    }
+    this.#ranks.clear();
+    this.#warmGeneration++;
+    await table.addData([...experiments]);
+    const sorters = table.getSorters();
+    if (sorters.length > 0) table.setSort(sorters.map((s) => ({ column: s.field, dir: s.dir })));
+  }
+
+  /** Removes rows after the source confirmed their deletion. */
+  async removeRows(ids: readonly string[]): Promise<void> {
+    const table = this.#table;
+    if (!table) return;
+    const present = ids.filter((id) => this.#ids.has(id));
+    for (const id of ids) {
+      this.#selected.delete(id);
+      this.#expanded.delete(id);
+      this.#ids.delete(id);
+    }
+    if (present.length > 0) {
+      const gone = new Set(present);
+      this.#data = this.#data.filter((e) => !gone.has(e.id));
+      await table.deleteRow(present);
+    }
+    this.callbacks.onSelectionChange?.(this.#selected.size);
+  }
+
+  #warmGeneration = 0;
+
+  /**
+   * Computes the sort ranks of the visible columns in the background, in tasks of about 10 ms
+   * (rankSteps reads 5,000 records per step), so the first click on a header only has to order
+   * the rows and no background task comes near a long task. Timer tasks, not idle callbacks: a
+   * page that is never idle (animations, polling, a busy benchmark) would starve those, and the
+   * first sort would then compute the ranks itself.
+   */
+  #warmRanks(): void {
+    const generation = ++this.#warmGeneration;
+    const pending = [...this.#columns.attributes];
+    let current: { attr: Attribute; steps: Generator<void, Int32Array> } | undefined;
+    const next = () => {
+      if (this.callbacks.backgroundPaused?.()) {
+        setTimeout(next, 50);
+        return;
+      }
+      const until = performance.now() + 10;
+      while (generation === this.#warmGeneration && performance.now() < until) {
+        if (!current) {
+          const attr = pending.shift();
+          if (!attr) return;
+          if (this.#ranks.has(attr.id) || !this.#allTagged) continue;
+          current = { attr, steps: rankSteps(this.#data, attr, 5000) };
+        }
+        const r = current.steps.next();
+        if (r.done) {
+          // A sort may have computed it meanwhile: keep the first.
+          if (!this.#ranks.has(current.attr.id)) this.#ranks.set(current.attr.id, r.value);
+          current = undefined;
+        }
+      }
+      if (generation === this.#warmGeneration) schedule(next);
+    };
+    const schedule = (fn: () => void) => setTimeout(fn, 0);
+    schedule(next);
+  }
+
+  /** False once a record could not be tagged with its ordinal (until the next setData). */
+  #allTagged = true;
+
+  #tag(e: Experiment): void {
+    // Frozen records (a user's own objects) fall back to comparing values.
+    if (tagOrdinal(e, this.#nextOrdinal)) this.#nextOrdinal++;
+    else this.#allTagged = false;
+  }
+
+  /** Ranks for the attribute, computed on the first comparison of a sort and kept until the data changes. */
+  #rankFor(attr: Attribute): Int32Array | undefined {
+    if (!this.#ranks.has(attr.id)) this.#ranks.set(attr.id, this.#allTagged ? computeRanks(this.#data, attr) : undefined);
+    return this.#ranks.get(attr.id);
+  }
+
+  isExpanded(id: string): boolean {
+    return this.#expanded.has(id);
+  }
+
+  /** Expands or collapses a row's inline detail. */
+  setExpanded(id: string, expanded: boolean): void {
+    if (expanded === this.#expanded.has(id)) return;
+    if (expanded) this.#expanded.add(id);
+    else this.#expanded.delete(id);
+    this.#table?.getRow(id)?.reformat();
+  }
+
+  expandedIds(): string[] {
+    return [...this.#expanded];
+  }
+
+  redraw(): void {
+    this.#table?.redraw(true);
+  }
+
+  destroy(): void {
+    this.#table?.destroy();
+    this.#table = undefined;
+  }
+
+  #formatRow(row: RowComponent): void {
+    const el = row.getElement();
+    const e = row.getData() as Experiment;
+    el.setAttribute('aria-rowindex', String(row.getPosition() || ''));
+    // Idempotent: runs again on reformat/update, which do not clear the row (TABULATOR.md).
+    const existing = el.querySelector(':scope > .row-detail');
+    if (this.#expanded.has(e.id)) {
+      el.classList.add('row-expanded');
+      if (!existing && this.callbacks.renderDetail) {
+        const holder = document.createElement('div');
+        holder.className = 'row-detail';
+        holder.setAttribute('role', 'gridcell');
+        for (const ev of ['click', 'mousedown', 'keydown', 'dblclick']) holder.addEventListener(ev, (x) => x.stopPropagation());
+        holder.append(this.callbacks.renderDetail(e));
+        el.append(holder);
+      }
+    } else {
+      el.classList.remove('row-expanded');
+      existing?.remove();
+    }
+  }
+}

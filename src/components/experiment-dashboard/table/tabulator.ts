@@ -1,0 +1,299 @@
+import { GroupRowsModule, Module, MoveColumnsModule, ResizeColumnsModule, ResizeTableModule, SortModule, Tabulator } from 'tabulator-tables';
+import type { CellComponent, ColumnComponent } from 'tabulator-tables';
+import type { Experiment } from '../../../data/types.js';
+import { ordinalOf, orderByRanks } from './ranks.js';
+
+/*
+ * Everything that reaches into Tabulator: the modules it registers, and the patches of its
+ * internals below (each an exported function taking the table). The patches were written against
+ * one version; on another they leave Tabulator's own behaviour in place and say so once.
+ */
+
+/**
+ * The tabulator-tables version the patches below were read against (a Node test compares it with
+ * the installed package). Tabulator 6.5 does not expose its version at run time; when a later one
+ * does (`Tabulator.version`) and it differs, the patches step aside.
+ */
+export const TABULATOR_VERSION = '6.5.3';
+
+const running = (Tabulator as unknown as { version?: unknown }).version;
+let warned = false;
+
+/** True when the running Tabulator is the one the patches were written for; warns once when not. */
+function patchable(): boolean {
+  if (running === undefined || running === TABULATOR_VERSION) return true;
+  if (!warned) console.warn(`experiment-dashboard: Tabulator ${String(running)} is not ${TABULATOR_VERSION}: the table's speed-ups are off.`);
+  warned = true;
+  return false;
+}
+
+/*
+ * Three small modules of our own, written against Tabulator's module API (the way its own modules
+ * are written), in place of three of its modules whose size is mostly features we never use:
+ *
+ * - CellNodes instead of FormatModule (4.6 KB of the 49 KB min+gzip): our formatters are all
+ *   functions returning DOM nodes; FormatModule's weight is its 20 built-in formatters (HTML,
+ *   links, images, stars…). Without any format module Tabulator writes a cell's raw value with
+ *   innerHTML, so this one must stay registered: it is what keeps data out of innerHTML.
+ * - RowPredicate instead of FilterModule (3.6 KB): our search and column filters are compiled into
+ *   one predicate (src/data/query.ts); FilterModule's weight is header-filter editors and built-in
+ *   filter types. The predicate runs at the same step of Tabulator's data pipeline (priority 10,
+ *   before sorting and grouping).
+ * - CellClicks instead of InteractionModule (1.3 KB): we listen to one table event, a cell click;
+ *   Tabulator's core already tracks clicks; InteractionModule relays some 40 kinds of event.
+ */
+
+/** What the modules reach beyond the typed Module API: the data pipeline, and Tabulator's internal rows, cells and columns. */
+interface ModuleInternals {
+  registerDataHandler(handler: (rows: InternalRow[]) => InternalRow[], priority: number): void;
+  refreshData(renderInPosition: boolean): void;
+}
+interface InternalRow {
+  data: unknown;
+}
+interface InternalCell {
+  getComponent(): CellComponent;
+}
+interface InternalColumn {
+  definition: ColumnFormatters;
+  getComponent(): ColumnComponent;
+}
+interface ColumnFormatters {
+  formatter?: (cell: CellComponent) => Node;
+  titleFormatter?: (header: { getValue(): string; getElement(): HTMLElement; getColumn(): ColumnComponent }) => Node;
+}
+
+/** A cell's content is the Node its column's `formatter` returns; text when it has none. */
+class CellNodes extends Module {
+  static override moduleName = 'cellNodes';
+
+  constructor(table: Tabulator) {
+    super(table);
+    this.registerColumnOption('formatter');
+    this.registerColumnOption('titleFormatter');
+  }
+
+  override initialize(): void {
+    this.subscribe('cell-format', ((cell: InternalCell & { column: InternalColumn; value: unknown }) => {
+      const format = cell.column.definition.formatter;
+      return format ? format(cell.getComponent()) : document.createTextNode(cell.value == null ? '' : String(cell.value));
+    }) as (...args: unknown[]) => unknown);
+    this.subscribe('column-format', ((column: InternalColumn, title: string, el: HTMLElement) => {
+      const format = column.definition.titleFormatter;
+      return format ? format({ getValue: () => title, getElement: () => el, getColumn: () => column.getComponent() }) : document.createTextNode(title ?? '');
+    }) as (...args: unknown[]) => unknown);
+  }
+}
+
+/** `table.setRowPredicate(fn)`: only rows whose data `fn` accepts are shown; `undefined` shows all. */
+class RowPredicate extends Module {
+  static override moduleName = 'rowPredicate';
+  #predicate: ((data: unknown) => boolean) | undefined;
+  #built = false;
+
+  constructor(table: Tabulator) {
+    super(table);
+    this.registerTableFunction('setRowPredicate', ((predicate: ((data: unknown) => boolean) | undefined) => {
+      this.#predicate = predicate;
+      if (this.#built) (this as unknown as ModuleInternals).refreshData(true);
+    }) as (...args: unknown[]) => unknown);
+  }
+
+  override initialize(): void {
+    this.subscribe('table-built', () => (this.#built = true));
+    (this as unknown as ModuleInternals).registerDataHandler((rows) => {
+      const predicate = this.#predicate;
+      return predicate ? rows.filter((row) => predicate(row.data)) : rows.slice();
+    }, 10);
+  }
+}
+
+/** The `cellClick` table event (`table.on('cellClick', (ev, cell) => …)`). */
+class CellClicks extends Module {
+  static override moduleName = 'cellClicks';
+
+  override initialize(): void {
+    this.subscribe('cell-click', ((ev: MouseEvent, cell: InternalCell) => this.dispatchExternal('cellClick', ev, cell.getComponent())) as (...args: unknown[]) => unknown);
+  }
+}
+
+/**
+ * The Tabulator modules the dashboard registers, once. Core Tabulator plus only these (never
+ * TabulatorFull) keeps the table bundle small; a test pins this list so it only grows on purpose.
+ */
+export const TABLE_MODULES = {
+  CellClicks,
+  CellNodes,
+  GroupRowsModule,
+  MoveColumnsModule,
+  ResizeColumnsModule,
+  ResizeTableModule,
+  RowPredicate,
+  SortModule,
+} as const;
+
+/** The table with a row predicate (RowPredicate above). */
+export type DashboardTabulator = Tabulator & { setRowPredicate(predicate: ((data: unknown) => boolean) | undefined): void };
+
+let registered = false;
+
+export function tabulatorClass(): typeof Tabulator {
+  if (!registered) {
+    Tabulator.registerModule(Object.values(TABLE_MODULES) as unknown as Parameters<typeof Tabulator.registerModule>[0]);
+    registered = true;
+  }
+  return Tabulator;
+}
+
+/**
+ * Tabulator sorts with Array.sort over its rows, calling `_sortRow` per comparison (two field
+ * reads, two component lookups and the column sorter): ~0.5 s at 100,000 rows before any work
+ * of ours. Its sort pipeline (header arrows, events, filters, grouping) stays; only the step that
+ * orders the rows is given precomputed ranks (`rankFor` a column's field), so a comparison is two
+ * array reads. Any column without ranks goes through Tabulator's own step.
+ */
+export function useRankedSort(table: Tabulator, rankFor: (field: string) => Int32Array | undefined): void {
+  type SortItem = { column: { getField(): string }; dir: 'asc' | 'desc' };
+  type InternalRow = { data: Experiment };
+  if (!patchable()) return;
+  const sort = (table as unknown as { modules?: { sort?: { _sortItems?: (rows: InternalRow[], list: SortItem[]) => void } } }).modules?.sort;
+  const original = sort?._sortItems?.bind(sort);
+  if (!sort || !original) return;
+  sort._sortItems = (rows, list) => {
+    const keys = list.map((item) => ({ rank: rankFor(item.column.getField()), asc: item.dir === 'asc' }));
+    if (keys.some((k) => !k.rank)) {
+      original(rows, list);
+      return;
+    }
+    // Each row's ordinal is read once (n property reads, not two per comparison), then the
+    // rows are put in the order computed on typed arrays. Tabulator's last sorter is the primary one.
+    const n = rows.length;
+    const ordinals = new Int32Array(n);
+    for (let i = 0; i < n; i++) ordinals[i] = ordinalOf(rows[i]!.data);
+    const order = orderByRanks(ordinals, keys.reverse() as { rank: Int32Array; asc: boolean }[]);
+    const before = rows.slice();
+    for (let i = 0; i < n; i++) rows[i] = before[order[i]!]!;
+  };
+}
+
+/**
+ * Adds one column the cheap way (`add` is the call to Tabulator's addColumn that adds `field`).
+ * Tabulator's addColumn (6.5.3) scrolls the table back to the top (`redraw(true)` resets the
+ * scroll), re-measures every header, and resets every row twice (`rowManager.reinitialize()`:
+ * per row an `offsetParent` read, and each row in view rebuilds all its cells and measures its
+ * height on its own: 160 forced layouts, ~250 ms at 100,000 rows, where Tabulator shows a hidden
+ * column in ~30 ms). Here, during the call:
+ * - the scroll position is kept;
+ * - rows out of view only get their flags reset (cells rebuilt and height measured when they
+ *   are next rendered, what Tabulator does for them), rows in view are kept as they are;
+ * - the header row is not re-measured: headers are one clipped line, so the new one is as
+ *   tall as the others (it is checked, and Tabulator's pass runs when it is taller).
+ * Then each row in view gets just the new cell, put in place. Rows keep their height: cells
+ * are one clipped line too. No registered module listens to the skipped "row-relayout" event
+ * (checked in tabulator-tables 6.5.3 src/js). Should Tabulator's internals not look as
+ * expected, the rows in view are rendered again in one batch instead.
+ */
+export async function withCheapAdd(table: Tabulator, field: string, add: () => Promise<unknown>): Promise<void> {
+  type InternalCell = { element: HTMLElement; getElement(): HTMLElement; setHeight(): void; cellRendered(): void };
+  type InternalRow = { element?: HTMLElement; cells?: InternalCell[]; initialized: boolean; heightInitialized: boolean; manualHeight?: boolean; height: number; heightStyled: string };
+  type InternalColumn = { element: HTMLElement; verticalAlign(alignment: unknown, height: number): void; generateCell(row: InternalRow): InternalCell };
+  const internals = table as unknown as {
+    rowManager?: { rows: InternalRow[]; reinitialize?: () => void; resetScroll?: () => void; reRenderInPosition?: () => void };
+    columnManager?: { verticalAlignHeaders?: () => void; headersElement?: HTMLElement; columnsByIndex?: InternalColumn[]; findColumn?: (field: string) => InternalColumn | false };
+    options?: { columnHeaderVertAlign?: unknown };
+  };
+  const manager = internals.rowManager;
+  const columns = internals.columnManager;
+  const own = { reinitialize: manager?.reinitialize, resetScroll: manager?.resetScroll, align: columns?.verticalAlignHeaders };
+  if (
+    !patchable() ||
+    !manager ||
+    !columns ||
+    typeof own.reinitialize !== 'function' ||
+    typeof own.resetScroll !== 'function' ||
+    typeof own.align !== 'function' ||
+    typeof columns.findColumn !== 'function' ||
+    !Array.isArray(columns.columnsByIndex) ||
+    typeof manager.reRenderInPosition !== 'function'
+  ) {
+    await add();
+    return;
+  }
+  const reset = (row: InternalRow): void => {
+    row.initialized = false;
+    row.heightInitialized = false;
+    if (!row.manualHeight) {
+      row.height = 0;
+      row.heightStyled = '';
+    }
+  };
+  const inView = new Set<InternalRow>();
+  manager.reinitialize = function (this: { rows: InternalRow[] }) {
+    for (const row of this.rows) {
+      if (row.initialized && row.element?.isConnected && Array.isArray(row.cells)) inView.add(row);
+      else if (!inView.has(row)) reset(row);
+    }
+  };
+  manager.resetScroll = () => undefined;
+  columns.verticalAlignHeaders = () => undefined;
+  try {
+    await add();
+  } finally {
+    Object.assign(manager, { reinitialize: own.reinitialize, resetScroll: own.resetScroll });
+    columns.verticalAlignHeaders = own.align;
+    const column = columns.findColumn(field);
+    const index = column ? columns.columnsByIndex.indexOf(column) : -1;
+    const rowHeight = parseFloat(columns.headersElement?.style.height ?? '');
+    // What verticalAlignHeaders does for one column: the header (and its resize handle) fills the row.
+    if (column && rowHeight > 0 && column.element.offsetHeight <= rowHeight) column.verticalAlign(internals.options?.columnHeaderVertAlign, rowHeight);
+    else own.align.call(columns);
+    // Anything unexpected (thrown here or by Tabulator) takes the fallback below.
+    try {
+      if (!column || index < 1) throw new Error();
+      for (const row of inView) {
+        const cells = row.cells as InternalCell[];
+        const before = cells[index - 1]?.element;
+        if (!before || cells.length !== columns.columnsByIndex.length - 1 || before.parentNode !== row.element) throw new Error();
+        const cell = column.generateCell(row);
+        cells.splice(index, 0, cell);
+        before.after(cell.getElement());
+        // As tall as its row, like the row's other cells (Tabulator sets each cell's height).
+        if (row.heightInitialized) cell.setHeight();
+        cell.cellRendered();
+      }
+    } catch {
+      for (const row of inView) reset(row);
+      manager.reRenderInPosition();
+    }
+  }
+}
+
+/** Changes of the table's height up to this (px) only resize the scroll holder (see lightHeightChanges). */
+const LIGHT_HEIGHT_CHANGE = 120;
+
+/**
+ * Tabulator redraws on every change of the table's size (its ResizeTable module): it forgets the
+ * height of every row (100,000 of them), measures the rows in view again and renders them again,
+ * ~40 ms at 30 columns. The table's height changes each time the row of filter chips above it
+ * appears or goes: with the first filter and when the last is cleared. With the width unchanged
+ * no row's height can have changed, and a few pixels more or less are covered by the rows
+ * already rendered beyond the view (renderVerticalBuffer): only the scroll holder is resized
+ * then. Other changes (width, visibility, large heights) take Tabulator's way.
+ */
+export function lightHeightChanges(table: Tabulator): void {
+  type ResizeModule = { redrawTable?: (force?: boolean) => void; tableWidth: number; tableHeight: number; initialized: boolean; visible: boolean };
+  if (!patchable()) return;
+  const internals = table as unknown as { modules?: { resizeTable?: ResizeModule }; rowManager?: { adjustTableSize?: () => void } };
+  const resize = internals.modules?.resizeTable;
+  const rows = internals.rowManager;
+  const own = resize?.redrawTable;
+  if (!resize || typeof own !== 'function' || typeof rows?.adjustTableSize !== 'function') return;
+  let { tableWidth: width, tableHeight: height } = resize;
+  resize.redrawTable = function (this: ResizeModule, force?: boolean) {
+    const small = this.tableWidth === width && this.tableHeight !== height && Math.abs(this.tableHeight - height) <= LIGHT_HEIGHT_CHANGE;
+    width = this.tableWidth;
+    height = this.tableHeight;
+    if (small && !force && this.initialized && this.visible) rows.adjustTableSize?.();
+    else own.call(this, force);
+  };
+}
