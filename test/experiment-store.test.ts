@@ -118,7 +118,7 @@ describe('ExperimentStore', () => {
     source.listener!({ type: 'delete', ids: ['a'] });
     expect(store.experiments.map((e) => e.id)).to.deep.equal(['b', 'c']);
     expect(seen.map((c) => c.kind)).to.deep.equal(['upsert', 'remove']);
-    expect((seen[0] as { added: number }).added).to.equal(1);
+    expect((seen[0] as { added: readonly string[] }).added).to.deep.equal(['c']);
     source.listener!({ type: 'reload' });
     expect(source.queries).to.have.length(2);
   });

@@ -14,8 +14,8 @@ export type StoreChange =
    * `main-metric` the same records with another main metric, `error` the rows dropped on a failure.
    */
   | { kind: 'reset'; cause: 'partial' | 'load' | 'main-metric' | 'error' }
-  /** Records changed in place or added (a live change, an undo). */
-  | { kind: 'upsert'; experiments: readonly Experiment[]; added: number }
+  /** Records changed in place or added (a live change, an undo); `added`: the ids that are new. */
+  | { kind: 'upsert'; experiments: readonly Experiment[]; added: readonly string[] }
   /** Records gone (a delete, a live change). */
   | { kind: 'remove'; ids: readonly string[] };
 
@@ -193,7 +193,7 @@ export class ExperimentStore extends EventTarget {
     const back = experiments.filter((e) => !present.has(e.id));
     if (back.length === 0) return;
     this.#rows = [...this.#rows, ...back];
-    this.#emit({ kind: 'upsert', experiments: back, added: back.length });
+    this.#emit({ kind: 'upsert', experiments: back, added: back.map((e) => e.id) });
   }
 
   /** Stops a load in flight and live updates (the host left the page); the source and rows stay. */
@@ -234,7 +234,7 @@ export class ExperimentStore extends EventTarget {
     });
     const added = [...byId.values()];
     this.#rows = [...merged, ...added];
-    this.#emit({ kind: 'upsert', experiments: incoming, added: added.length });
+    this.#emit({ kind: 'upsert', experiments: incoming, added: added.map((e) => e.id) });
   }
 
   #reset(rows: readonly Experiment[], cause: 'partial' | 'load' | 'main-metric' | 'error'): void {

@@ -2,21 +2,23 @@ import { LitElement, html, nothing, unsafeCSS, type PropertyValues } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
 import tabulatorCss from 'tabulator-tables/dist/css/tabulator.min.css';
 import { AttributeCollector, DEFAULT_COLUMNS, builtinAttributes, collectAttributes, resolveAttribute, type Attribute } from '../../data/attributes.js';
-import { MAX_LABEL_LENGTH, clipText, formatNumber } from '../../data/format.js';
+import { MAX_LABEL_LENGTH, clipText } from '../../data/format.js';
 import { durationMs, formatProblem, nextTask } from '../../data/parse.js';
-import { STATUSES, type ColumnFilter, type Experiment, type ExperimentSource, type Goal, type Status } from '../../data/types.js';
+import { STATUSES, type ColumnFilter, type Experiment, type ExperimentSource, type Goal } from '../../data/types.js';
 import { ExperimentStore, type StoreChangeEvent } from '../../store/experiment-store.js';
-import { ExperimentContextConsumer, ExperimentContextProvider } from '../../context/experiment-context.js';
+import { ProvidedData } from '../../context/request.js';
+import type { ExperimentContextProvider } from '../../context/provider.js';
 import { Selection } from '../../store/selection.js';
 import { DataLoadController, hasOwnData, type ExperimentsLoadedDetail, type SourceErrorDetail } from './controllers/data-loading.js';
+import type { ImportController } from './controllers/import.js';
 import { DeleteFlowController, type ExperimentDeleteDetail, type ExperimentsDeletedDetail } from './controllers/delete-flow.js';
 import { ViewStateController, type ViewChangeDetail } from './controllers/view-state.js';
-import { nameOf } from './templates/confirm-dialog.js';
+import { nameOf, summarize, summaryBar, type Summary } from './templates/summary.js';
 import { parseViewState, type ViewState } from '../../data/view-state.js';
 import { dashboardStyles } from './experiment-dashboard.styles.js';
 // The controller first: it loads Tabulator, and the table's other modules then sit beside it in a bundle.
 import { TableController } from './table/table-controller.js';
-import { STATUS_ICONS, STATUS_LABELS, formatValue } from './table/columns.js';
+import { formatValue } from './table/columns.js';
 import { EMPTY_GROUP, groupKey } from './table/ranks.js';
 
 /**
@@ -30,11 +32,14 @@ const loadQueryCode = () =>
     throw new Error(`Could not load the dashboard's search and filter code (${err instanceof Error ? err.message : String(err)}). Reload the page once the server it came from can be reached again.`);
   }));
 
-/** The filter chips' wording (describe-filter.ts), loaded with the first filter. */
-let filterWords: typeof import('../experiment-filter-editor/describe-filter.js').describeFilterParts | undefined;
+/** The filter chips and their wording, loaded with the first filter. */
+let filterChips: typeof import('./templates/chips.js').filterChips | undefined;
 
 /** What a lazily loaded part of the element is called in an error message. */
-type PartName = 'the grouping control' | 'the filter descriptions' | 'the experiment details' | 'the column chooser' | 'the filter editor' | 'the comparison' | 'the CSV export';
+type PartName = 'the grouping control' | 'the filter descriptions' | 'the experiment details' | 'the column chooser' | 'the filter editor' | 'the comparison' | 'the export menu' | 'the import';
+
+/** The Export menu and its actions, loaded when the menu first opens. */
+let exportMenu: typeof import('./templates/export-menu.js').exportMenu | undefined;
 
 export type { ExperimentsLoadedDetail, SourceErrorDetail } from './controllers/data-loading.js';
 export { parseMainMetricAttribute } from '../../shared/main-metric.js';
@@ -45,27 +50,6 @@ export interface ExperimentToggleDetail {
   expanded: boolean;
 }
 export type { ViewChangeDetail } from './controllers/view-state.js';
-
-interface Summary {
-  total: number;
-  counts: Record<Status, number>;
-  best?: { experiment: Experiment; value: number; key: string; goal: Goal };
-}
-
-function summarize(experiments: readonly Experiment[]): Summary {
-  const counts = Object.fromEntries(STATUSES.map((s) => [s, 0])) as Record<Status, number>;
-  let best: Summary['best'];
-  for (const e of experiments) {
-    counts[e.status] += 1;
-    const mm = e.mainMetric;
-    if (mm?.value === undefined || !Number.isFinite(mm.value)) continue;
-    const goal = mm.goal ?? 'maximize';
-    if (!best || (goal === 'maximize' ? mm.value > best.value : mm.value < best.value)) best = { experiment: e, value: mm.value, key: mm.key, goal };
-  }
-  const s: Summary = { total: experiments.length, counts };
-  if (best) s.best = best;
-  return s;
-}
 
 const SEARCH_DEBOUNCE_MS = 150;
 /** An enum-like attribute offers a pick list in its filter when it has at most this many values. */
@@ -220,8 +204,6 @@ export class ExperimentDashboard extends LitElement {
   @state() private _compare?: Experiment[];
   /** Server-query mode: the current page (0-based) and the total the server reports. */
   @state() private _page = 0;
-  @state() private _importing?: string;
-  @state() private _importReport?: string;
   @state() private _preparing = false;
 
   @query('dialog.compare') private _compareDialog?: HTMLDialogElement;
@@ -239,13 +221,17 @@ export class ExperimentDashboard extends LitElement {
   #selection = this.#ownSelection;
   #onStore = (ev: Event) => this.#onStoreChange(ev as StoreChangeEvent);
   /** What an `<experiment-data>` around the element shares; used when the element names no data of its own. */
-  #shared = new ExperimentContextConsumer(this, { onProvided: () => this.#join() });
-  /** What the element shares with the views it renders (details, comparison). */
-  #provider = new ExperimentContextProvider(this, { store: this.#store, viewState: this.#ownViewState, selection: this.#selection });
+  #shared = new ProvidedData(this, () => this.#join());
+  /**
+   * What the element shares with the views it renders (details, comparison): made with the first
+   * of them, which load on demand too, so showing rows does not need it.
+   */
+  #provider?: Promise<ExperimentContextProvider>;
   /** Durations of running records count up to the store's clock (a snapshot's time), wherever they are read. */
   #duration: Attribute = { ...(resolveAttribute('duration') as Attribute), get: (e: Experiment) => durationMs(e, this.#store.now) };
   /** Table work started by a store change; the delete flow waits for it before it reports. */
   #rowsSettled: Promise<void> = Promise.resolve();
+  #importer?: ImportController;
   #searchTimer?: ReturnType<typeof setTimeout>;
   #details = new Map<string, HTMLElement>();
   #popoverOpener?: HTMLElement;
@@ -346,11 +332,17 @@ export class ExperimentDashboard extends LitElement {
     store.addEventListener('change', this.#onStore);
     this.#viewState.model = viewState;
     this.#selection = selection;
-    this.#provider.set({ store, viewState, selection });
+    void this.#provider?.then((p) => p.set({ store, viewState, selection }));
     this._searchDraft = viewState.view.search;
     if (this.hasUpdated) void this.#syncTable(viewState.view);
     if (this.hasUpdated || store.experiments.length > 0) this.#setExperiments(store.experiments as Experiment[]);
     this.requestUpdate();
+  }
+
+  /** Loads a view the element renders, after the provider it will ask for the store. */
+  #loadView<T>(load: () => Promise<T>, part: PartName): Promise<T | undefined> {
+    this.#provider ??= import('../../context/provider.js').then(({ ExperimentContextProvider }) => new ExperimentContextProvider(this, { store: this.#store, viewState: this.#viewState.model, selection: this.#selection }));
+    return this.#loadPart(this.#provider.then(load), part);
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
@@ -426,8 +418,8 @@ export class ExperimentDashboard extends LitElement {
       onFilterButton: (attribute, anchor) => this.#openPopover({ kind: 'filter', attribute, anchor }),
       onCellClick: (experiment, attribute, anchor) => this.#openPopover({ kind: 'cell', experiment, attribute, anchor }),
       renderDetail: (e) => this.#detailFor(e),
-    });
-    void this.#syncTable(this.#view).then(() => this.#table?.setData(this.#store.experiments as Experiment[]));
+    }, () => this.#store.experiments);
+    void this.#syncTable(this.#view).then(() => this.#table?.setData());
   }
 
   /** Server-query mode sends the view to the source; otherwise everything loads once. */
@@ -454,12 +446,12 @@ export class ExperimentDashboard extends LitElement {
       const detail = this.#details.get(e.id) as (HTMLElement & { experiment?: Experiment }) | undefined;
       if (detail) detail.experiment = e;
     }
-    if (change.added > 0 || !this.#catalogueDone) {
+    if (change.added.length > 0 || !this.#catalogueDone) {
       this.#catalogueJob = undefined;
       this.#catalogueDone = true;
       this._catalogue = this.#withClock(collectAttributes(this.#store.experiments));
     }
-    this.#rowsSettled = this.#table ? this.#table.upsertRows(change.experiments).then(() => this.#afterRowsChanged()) : Promise.resolve(this.#afterRowsChanged());
+    this.#rowsSettled = this.#table ? this.#table.upsertRows(change.experiments, new Set(change.added)).then(() => this.#afterRowsChanged()) : Promise.resolve(this.#afterRowsChanged());
   }
 
   #afterRowsChanged(): void {
@@ -467,31 +459,18 @@ export class ExperimentDashboard extends LitElement {
     if (this.#table) this._shown = this.#table.shownCount();
   }
 
-  /** The source can take files (IndexedDB): validates first, then writes in chunks. */
-  get #importable(): (ExperimentSource & { importCollection(input: unknown, options?: { onProgress?: (p: { done: number; total: number }) => void }): Promise<{ added: number; updated: number; rejected: number }> }) | undefined {
-    const s = this.#store.source as (ExperimentSource & { importCollection?: unknown }) | undefined;
-    return s && typeof s.importCollection === 'function' ? (s as never) : undefined;
+  /** The source can take files (IndexedDB). */
+  get #importable(): boolean {
+    return typeof (this.#store.source as { importCollection?: unknown } | undefined)?.importCollection === 'function';
   }
 
-  async #importFiles(files: FileList | readonly File[] | null | undefined): Promise<void> {
-    const target = this.#importable;
-    if (!target || !files || files.length === 0) return;
-    this._importReport = undefined;
-    this._actionError = undefined;
-    for (const file of files) {
-      this._importing = `Importing ${file.name}…`;
-      try {
-        const text = await file.text();
-        const report = await target.importCollection(text, {
-          onProgress: (p) => (this._importing = `Importing ${file.name}: ${p.done.toLocaleString('en-US')} of ${p.total.toLocaleString('en-US')}`),
-        });
-        this._importReport = `${file.name}: ${report.added} added, ${report.updated} updated, ${report.rejected} rejected.`;
-      } catch (err) {
-        this._actionError = `Could not import ${file.name}: ${(err as Error).message}`;
-      }
-    }
-    this._importing = undefined;
-    await this.#store.load();
+  /** Imports files (the Import button, or files dropped on the element); the code loads with the first. */
+  async #importFiles(files: readonly File[]): Promise<void> {
+    if (files.length === 0 || !this.#importable) return;
+    const loaded = await this.#loadPart(import('./controllers/import.js'), 'the import');
+    if (!loaded) return;
+    this.#importer ??= new loaded.ImportController(this, { store: () => this.#store, onError: (m) => (this._actionError = m) });
+    await this.#importer.importFiles(files);
   }
 
   #prepareSearch?: AbortController;
@@ -531,7 +510,7 @@ export class ExperimentDashboard extends LitElement {
       // wait for a preparation that starts after the rows: the rows come first, filtered by the
       // columns, and the search follows once its text is built ("Preparing search…").
       .then(() => step(() => this.#applyFilter(false)))
-      .then(() => step(() => table.setData(experiments)))
+      .then(() => step(() => table.setData()))
       .then(() => step(() => table.setSort(this.#view.sort)))
       .then(() => {
         if (prepare.signal.aborted) return undefined;
@@ -706,7 +685,7 @@ export class ExperimentDashboard extends LitElement {
     let el = this.#details.get(e.id);
     if (!el) {
       // The detail (and its charts) are loaded on the first expand; the element upgrades then.
-      void this.#loadPart(import('../experiment-row-detail/experiment-row-detail.js'), 'the experiment details');
+      void this.#loadView(() => import('../experiment-row-detail/experiment-row-detail.js'), 'the experiment details');
       const detail = document.createElement('experiment-row-detail');
       detail.experiment = e;
       const { now, source } = this.#store;
@@ -724,13 +703,15 @@ export class ExperimentDashboard extends LitElement {
   }
 
   #openPopover(p: Popover): void {
-    // The chooser and the filter editor load on first use, keeping them out of the table bundle.
+    // The chooser, the filter editor and the export menu load on first use, keeping them out of the table bundle.
     const load =
       p.kind === 'columns'
         ? this.#loadPart(import('../experiment-column-chooser/experiment-column-chooser.js'), 'the column chooser')
         : p.kind === 'filter'
           ? this.#loadPart(import('../experiment-filter-editor/experiment-filter-editor.js'), 'the filter editor')
-          : undefined;
+          : p.kind === 'export'
+            ? this.#loadPart(import('./templates/export-menu.js'), 'the export menu').then((loaded) => (exportMenu = loaded?.exportMenu))
+            : undefined;
     if (load) {
       void load.then((loaded) => loaded && this.#showPopover(p));
       return;
@@ -862,20 +843,7 @@ export class ExperimentDashboard extends LitElement {
           : nothing}
       </div>
       ${this.#view.filters.length > 0 ? this.#renderChips() : nothing}
-      <div part="summary" role="status" aria-live="polite">
-        <span><strong>${(total ?? s.total).toLocaleString('en-US')}</strong> experiments${total !== undefined ? ' (counts below are for this page)' : ''}</span>
-        <ul class="counts" aria-label="Experiments per status">
-          ${STATUSES.filter((st) => s.counts[st] > 0).map(
-            (st) => html`<li class="status status-${st}"><span class="status-icon" aria-hidden="true">${STATUS_ICONS[st]}</span>${STATUS_LABELS[st]} ${s.counts[st].toLocaleString('en-US')}</li>`,
-          )}
-        </ul>
-        ${s.best
-          ? html`<span class="best"
-              >Best <bdi>${clipText(s.best.key, MAX_LABEL_LENGTH)}</bdi> (${s.best.goal === 'maximize' ? 'max' : 'min'}): <strong>${formatNumber(s.best.value)}</strong> in
-              <strong><bdi>${clipText(nameOf(s.best.experiment), MAX_LABEL_LENGTH)}</bdi></strong></span
-            >`
-          : nothing}
-      </div>
+      ${summaryBar(this._summary, total)}
       ${loading ? html`<div part="loading" role="progressbar" aria-label="Loading experiments">Loading experiments…</div>` : nothing}
       ${error
         ? html`<div part="error" role="alert">
@@ -889,8 +857,7 @@ export class ExperimentDashboard extends LitElement {
           </div>`
         : nothing}
       ${this.#delete.renderUndo()}
-      ${this._importing ? html`<div part="loading" role="progressbar" aria-label=${this._importing}>${this._importing}</div>` : nothing}
-      ${this._importReport ? html`<div class="import-report" role="status">${this._importReport}</div>` : nothing}
+      ${this.#importer?.render() ?? nothing}
       ${problems.length > 0
         ? html`<details part="problems">
             <summary>${problems.length} problem${problems.length === 1 ? '' : 's'} in the data: ${problems.filter((p) => p.severity === 'error').length} record(s) left out</summary>
@@ -913,33 +880,26 @@ export class ExperimentDashboard extends LitElement {
 
   /** The active filters as chips; their wording code loads with the first filter. */
   #renderChips() {
-    const describe = filterWords;
-    if (!describe) {
+    const chips = filterChips;
+    if (!chips) {
       // Asked once at a time; after a failure (said in the element) the next render asks again.
       if (!this.#wordsLoading) {
         this.#wordsLoading = true;
-        void this.#loadPart(import('../experiment-filter-editor/describe-filter.js'), 'the filter descriptions').then((loaded) => {
+        void this.#loadPart(import('./templates/chips.js'), 'the filter descriptions').then((loaded) => {
           this.#wordsLoading = false;
           if (!loaded) return;
-          filterWords = loaded.describeFilterParts;
+          filterChips = loaded.filterChips;
           this.requestUpdate();
         });
       }
       return nothing;
     }
-    return html`<ul part="chips" class="chips" aria-label="Active filters">
-      ${this.#view.filters.map((f) => {
-        const label = this.#attribute(f.attribute)?.label ?? f.attribute;
-        // Data (label, values) cut and isolated: a right-to-left override must not reorder the chip.
-        const parts = describe(f, label).map((p) => (typeof p === 'string' ? p : { data: clipText(p.data, MAX_LABEL_LENGTH) }));
-        const text = parts.map((p) => (typeof p === 'string' ? p : p.data)).join('');
-        return html`<li class="chip">
-          <span>${parts.map((p) => (typeof p === 'string' ? p : html`<bdi>${p.data}</bdi>`))}</span
-          ><button type="button" aria-label=${`Remove filter ${text}`} @click=${() => this.#removeFilter(f.attribute)}>×</button>
-        </li>`;
-      })}
-      <li><button type="button" class="clear-all" @click=${() => this.#viewState.apply({ filters: [], search: '' }, 'user')}>Clear all</button></li>
-    </ul>`;
+    return chips({
+      filters: this.#view.filters,
+      labelOf: (id) => this.#attribute(id)?.label ?? id,
+      onRemove: (id) => this.#removeFilter(id),
+      onClear: () => this.#viewState.apply({ filters: [], search: '' }, 'user'),
+    });
   }
 
   #renderPopover() {
@@ -954,10 +914,11 @@ export class ExperimentDashboard extends LitElement {
         @columns-change=${(ev: CustomEvent<{ columns: string[] }>) => this.#viewState.apply({ columns: ev.detail.columns }, 'user')}
       ></experiment-column-chooser>`;
     } else if (p.kind === 'export') {
-      body = html`<div role="menu" aria-label="Export" class="cell-menu">
-        <button type="button" role="menuitem" @click=${() => this.#exportCsv()}>CSV of this view (${this._shown.toLocaleString('en-US')} rows, visible columns)</button>
-        <button type="button" role="menuitem" @click=${() => void this.#exportReport()}>HTML report (one offline file)</button>
-      </div>`;
+      body = exportMenu?.(this._shown, () => {
+        this.#closePopover();
+        this._actionError = undefined;
+        return { root: this.renderRoot, store: this.#store, shown: this.shownExperiments, columns: this.#visibleAttributes(), onError: (m) => (this._actionError = m) };
+      });
     } else if (p.kind === 'filter') {
       body = html`<experiment-filter-editor
         .attribute=${p.attribute}
@@ -1008,64 +969,16 @@ export class ExperimentDashboard extends LitElement {
     </nav>`;
   }
 
-  #download(blob: Blob, fileName: string): void {
-    const url = URL.createObjectURL(blob);
-    const a = document.createElement('a');
-    a.href = url;
-    a.download = fileName;
-    this.renderRoot.appendChild(a);
-    a.click();
-    a.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 10_000);
-  }
-
   /** The rows the view shows (filters and search applied), in display order. */
   get shownExperiments(): readonly Experiment[] {
     return this.#table?.shownData() ?? this.#store.experiments;
-  }
-
-  #exportCsv(): void {
-    this.#closePopover();
-    const columns = this.#visibleAttributes().map((a) => ({ id: a.id, label: a.label, get: (e: Experiment) => a.get(e) }));
-    void this.#loadPart(import('../../data/export.js'), 'the CSV export').then(
-      (loaded) => loaded && this.#download(new Blob([loaded.toCsv(this.shownExperiments, columns, { bom: true })], { type: 'text/csv;charset=utf-8' }), 'experiments.csv'),
-    );
-  }
-
-  /**
-   * The report inlines the dashboard bundle: taken from the page when it is itself a report, else
-   * fetched from where the bundle was loaded.
-   */
-  async #exportReport(): Promise<void> {
-    this.#closePopover();
-    this._actionError = undefined;
-    try {
-      const inline = document.querySelector('script[data-experiment-dashboard-bundle]')?.textContent;
-      const url = (globalThis as { __experimentDashboardBundleUrl?: string }).__experimentDashboardBundleUrl;
-      let bundleText = inline ?? undefined;
-      if (!bundleText && url) bundleText = await (await fetch(url)).text();
-      const defaults = this.#store.defaultMainMetric;
-      if (!bundleText) throw new Error('the report inlines dist/experiment-dashboard.bundle.js, and this page did not load it. Load the dashboard from the bundle, or make the report with "npx experiment-dashboard report".');
-      const collection = {
-        schemaVersion: '1.0' as const,
-        kind: 'ExperimentCollection' as const,
-        generatedAt: new Date(this.#store.now ?? Date.now()).toISOString(),
-        ...(defaults ? { defaults: { mainMetric: { key: defaults.key, goal: defaults.goal ?? ('maximize' as const) } } } : {}),
-        experiments: [...this.#store.experiments],
-      };
-      const [{ buildReportHtml }, { collectionToJson }] = await Promise.all([import('../../data/export.js'), import('../../data/sample-data.js')]);
-      const html = await buildReportHtml({ collection: JSON.parse(collectionToJson(collection)), bundleText, title: document.title || 'Experiment report' });
-      this.#download(new Blob([html], { type: 'text/html;charset=utf-8' }), 'experiment-report.html');
-    } catch (err) {
-      this._actionError = `Could not build the HTML report: ${(err as Error).message}`;
-    }
   }
 
   #openCompare(): void {
     const ids = new Set(this.#table?.selectedShownIds() ?? []);
     const chosen = this.#store.experiments.filter((e) => ids.has(e.id));
     if (chosen.length < 2) return;
-    void this.#loadPart(import('../experiment-compare/experiment-compare.js'), 'the comparison');
+    void this.#loadView(() => import('../experiment-compare/experiment-compare.js'), 'the comparison');
     this._compare = chosen;
   }
 

@@ -1,6 +1,6 @@
 import { LitElement, css, html, type PropertyValues } from 'lit';
 import { property } from 'lit/decorators.js';
-import { ExperimentContextProvider } from '../../context/experiment-context.js';
+import { ExperimentContextProvider } from '../../context/provider.js';
 import type { Experiment, ExperimentSource } from '../../data/types.js';
 import { ExperimentStore } from '../../store/experiment-store.js';
 import { Selection } from '../../store/selection.js';

@@ -1,6 +1,6 @@
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import { ExperimentContextConsumer } from '../../context/experiment-context.js';
+import { ExperimentContextConsumer } from '../../context/consumer.js';
 import { durationMs } from '../../data/parse.js';
 import {
   MISSING,

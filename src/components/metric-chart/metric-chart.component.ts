@@ -3,7 +3,7 @@ import { property, state } from 'lit/decorators.js';
 import { ref } from 'lit/directives/ref.js';
 import type uPlot from 'uplot';
 import uplotCss from 'uplot/dist/uPlot.min.css';
-import { ExperimentContextConsumer } from '../../context/experiment-context.js';
+import { ExperimentContextConsumer } from '../../context/consumer.js';
 import { formatNumber, formatTime } from '../../data/format.js';
 import type { ExperimentSource, Metric, Series } from '../../data/types.js';
 import { metricChartStyles } from './metric-chart.styles.js';

@@ -1,7 +1,8 @@
 import { nothing, type ReactiveController, type ReactiveControllerHost } from 'lit';
 import type { Experiment, ExperimentSource } from '../../../data/types.js';
 import type { ExperimentStore } from '../../../store/experiment-store.js';
-import { confirmDialog, nameOf, undoBar } from '../templates/confirm-dialog.js';
+import { confirmDialog, undoBar } from '../templates/confirm-dialog.js';
+import { nameOf } from '../templates/summary.js';
 
 export interface ExperimentDeleteDetail {
   ids: string[];
@@ -56,7 +57,7 @@ export class DeleteFlowController implements ReactiveController {
 
   hostUpdated(): void {
     const dialog = this.host.renderRoot.querySelector<HTMLDialogElement>('dialog.confirm');
-    if (this.#confirm && dialog && !dialog.open) dialog.showModal();
+    if (this.#confirm && dialog && !dialog.open && dialog.isConnected) dialog.showModal();
     else if (!this.#confirm && dialog?.open) dialog.close();
   }
 

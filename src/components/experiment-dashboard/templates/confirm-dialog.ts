@@ -1,8 +1,8 @@
 import { html, nothing } from 'lit';
 import { MAX_LABEL_LENGTH, clipText } from '../../../data/format.js';
 import type { Experiment } from '../../../data/types.js';
+import { nameOf } from './summary.js';
 
-export const nameOf = (e: Experiment): string => e.name ?? e.id;
 
 /** Names are data: cut, and isolated so right-to-left or override characters cannot reorder the question. */
 const cut = (text: string): string => clipText(text, 300);

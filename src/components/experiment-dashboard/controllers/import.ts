@@ -1,0 +1,61 @@
+import { html, nothing, type ReactiveControllerHost } from 'lit';
+import type { ExperimentSource } from '../../../data/types.js';
+import type { ExperimentStore } from '../../../store/experiment-store.js';
+
+// Loaded with the first file a user imports: showing rows does not need it.
+
+/** A source that takes files (IndexedDB): it validates first, then writes in chunks. */
+export type ImportTarget = ExperimentSource & {
+  importCollection(input: unknown, options?: { onProgress?: (p: { done: number; total: number }) => void }): Promise<{ added: number; updated: number; rejected: number }>;
+};
+
+export const importTarget = (source: ExperimentSource | undefined): ImportTarget | undefined =>
+  source && typeof (source as { importCollection?: unknown }).importCollection === 'function' ? (source as ImportTarget) : undefined;
+
+/**
+ * Imports files into the store's source one by one, with progress and counts, then reloads the
+ * store. Made with the first import; it has no part in the host's lifecycle (an import that runs
+ * on after the element left the page still completes, and the store shows it on the next load).
+ */
+export class ImportController {
+  #progress?: string;
+  #report?: string;
+
+  constructor(
+    private readonly host: ReactiveControllerHost,
+    private readonly opts: { store: () => ExperimentStore; onError: (message: string | undefined) => void },
+  ) {}
+
+
+  async importFiles(files: readonly File[]): Promise<void> {
+    const store = this.opts.store();
+    const target = importTarget(store.source);
+    if (!target || files.length === 0) return;
+    this.#set(undefined, undefined);
+    this.opts.onError(undefined);
+    for (const file of files) {
+      this.#set(`Importing ${file.name}…`, this.#report);
+      try {
+        const report = await target.importCollection(await file.text(), {
+          onProgress: (p) => this.#set(`Importing ${file.name}: ${p.done.toLocaleString('en-US')} of ${p.total.toLocaleString('en-US')}`, this.#report),
+        });
+        this.#set(this.#progress, `${file.name}: ${report.added} added, ${report.updated} updated, ${report.rejected} rejected.`);
+      } catch (err) {
+        this.opts.onError(`Could not import ${file.name}: ${(err as Error).message}`);
+      }
+    }
+    this.#set(undefined, this.#report);
+    await store.load();
+  }
+
+  render() {
+    return html`${this.#progress ? html`<div part="loading" role="progressbar" aria-label=${this.#progress}>${this.#progress}</div>` : nothing}
+    ${this.#report ? html`<div class="import-report" role="status">${this.#report}</div>` : nothing}`;
+  }
+
+  #set(progress: string | undefined, report: string | undefined): void {
+    this.#progress = progress;
+    this.#report = report;
+    this.host.requestUpdate();
+  }
+}
