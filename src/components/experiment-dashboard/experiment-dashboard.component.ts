@@ -1,25 +1,33 @@
+// Over 500 lines: besides properties, public API and layout, the element still binds the store and
+// the view state to the table in steps that share the table and the element's progress (first rows
+// staged across tasks, search text built in the background and filters waiting for it, "Preparing
+// search…", the shown count). Data loading, view state, delete, catalogue, popovers and import are
+// controllers in controllers/; pieces of markup are template functions in templates/.
 import { LitElement, html, nothing, unsafeCSS, type PropertyValues } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
 import tabulatorCss from 'tabulator-tables/dist/css/tabulator.min.css';
-import { AttributeCollector, DEFAULT_COLUMNS, builtinAttributes, collectAttributes, resolveAttribute, type Attribute } from '../../data/attributes.js';
-import { MAX_LABEL_LENGTH, clipText } from '../../data/format.js';
-import { durationMs, formatProblem, nextTask } from '../../data/parse.js';
-import { STATUSES, type ColumnFilter, type Experiment, type ExperimentSource, type Goal } from '../../data/types.js';
-import { ExperimentStore, type StoreChangeEvent } from '../../store/experiment-store.js';
-import { ProvidedData } from '../../context/request.js';
-import type { ExperimentContextProvider } from '../../context/provider.js';
-import { Selection } from '../../store/selection.js';
-import { DataLoadController, hasOwnData, type ExperimentsLoadedDetail, type SourceErrorDetail } from './controllers/data-loading.js';
-import type { ImportController } from './controllers/import.js';
-import { DeleteFlowController, type ExperimentDeleteDetail, type ExperimentsDeletedDetail } from './controllers/delete-flow.js';
-import { ViewStateController, type ViewChangeDetail } from './controllers/view-state.js';
-import { nameOf, summarize, summaryBar, type Summary } from './templates/summary.js';
-import { parseViewState, type ViewState } from '../../data/view-state.js';
-import { dashboardStyles } from './experiment-dashboard.styles.js';
 // The controller first: it loads Tabulator, and the table's other modules then sit beside it in a bundle.
 import { TableController } from './table/table-controller.js';
-import { formatValue } from './table/columns.js';
-import { EMPTY_GROUP, groupKey } from './table/ranks.js';
+import { groupKey } from './table/ranks.js';
+import { DEFAULT_COLUMNS, type Attribute } from '../../data/attributes.js';
+import { MAX_LABEL_LENGTH, clipText } from '../../data/format.js';
+import { formatProblem, nextTask } from '../../data/parse.js';
+import type { ColumnFilter, Experiment, ExperimentSource, Goal } from '../../data/types.js';
+import { parseViewState, type ViewState } from '../../data/view-state.js';
+import type { ExperimentContextProvider } from '../../context/provider.js';
+import { ProvidedData } from '../../context/request.js';
+import { ExperimentStore, type StoreChangeEvent } from '../../store/experiment-store.js';
+import { Selection } from '../../store/selection.js';
+import { AttributeCatalogueController } from './controllers/attribute-catalogue.js';
+import { DataLoadController, hasOwnData, type ExperimentsLoadedDetail, type SourceErrorDetail } from './controllers/data-loading.js';
+import { DeleteFlowController, type ExperimentDeleteDetail, type ExperimentsDeletedDetail } from './controllers/delete-flow.js';
+import type { ImportController } from './controllers/import.js';
+import { PopoverController, type Popover } from './controllers/popover.js';
+import { ViewStateController, type ViewChangeDetail } from './controllers/view-state.js';
+import { dashboardStyles } from './experiment-dashboard.styles.js';
+import { cellMenu } from './templates/cell-menu.js';
+import { pager } from './templates/pager.js';
+import { nameOf, summarize, summaryBar, type Summary } from './templates/summary.js';
 
 /**
  * The search and filter code, loaded when first needed (a search, a filter, or the background
@@ -38,6 +46,8 @@ let filterChips: typeof import('./templates/chips.js').filterChips | undefined;
 /** What a lazily loaded part of the element is called in an error message. */
 type PartName = 'the grouping control' | 'the filter descriptions' | 'the experiment details' | 'the column chooser' | 'the filter editor' | 'the comparison' | 'the export menu' | 'the import';
 
+/** A column's filter editor with its pick list, loaded on the first filter button pressed. */
+let filterPopover: typeof import('./templates/filter-popover.js').filterPopover | undefined;
 /** The Export menu and its actions, loaded when the menu first opens. */
 let exportMenu: typeof import('./templates/export-menu.js').exportMenu | undefined;
 
@@ -52,14 +62,7 @@ export interface ExperimentToggleDetail {
 export type { ViewChangeDetail } from './controllers/view-state.js';
 
 const SEARCH_DEBOUNCE_MS = 150;
-/** An enum-like attribute offers a pick list in its filter when it has at most this many values. */
-const PICK_LIST_MAX = 30;
 
-type Popover =
-  | { kind: 'columns'; anchor: HTMLElement }
-  | { kind: 'export'; anchor: HTMLElement }
-  | { kind: 'filter'; anchor: HTMLElement; attribute: Attribute }
-  | { kind: 'cell'; anchor: HTMLElement; attribute: Attribute; experiment: Experiment };
 
 /**
  * Compares experiments (training runs, hyper-parameter sweeps) in one fast table: status,
@@ -199,8 +202,6 @@ export class ExperimentDashboard extends LitElement {
   @state() private _shown = 0;
   @state() private _selected = 0;
   @state() private _searchDraft = '';
-  @state() private _popover?: Popover;
-  @state() private _catalogue: Attribute[] = [];
   @state() private _compare?: Experiment[];
   /** Server-query mode: the current page (0-based) and the total the server reports. */
   @state() private _page = 0;
@@ -228,20 +229,13 @@ export class ExperimentDashboard extends LitElement {
    */
   #provider?: Promise<ExperimentContextProvider>;
   /** Durations of running records count up to the store's clock (a snapshot's time), wherever they are read. */
-  #duration: Attribute = { ...(resolveAttribute('duration') as Attribute), get: (e: Experiment) => durationMs(e, this.#store.now) };
+  #catalogue = new AttributeCatalogueController(this, { now: () => this.#store.now, paused: () => this._preparing });
   /** Table work started by a store change; the delete flow waits for it before it reports. */
   #rowsSettled: Promise<void> = Promise.resolve();
+  #popover = new PopoverController(this);
   #importer?: ImportController;
   #searchTimer?: ReturnType<typeof setTimeout>;
   #details = new Map<string, HTMLElement>();
-  #popoverOpener?: HTMLElement;
-  #onDocPointer = (ev: Event) => {
-    if (!this._popover) return;
-    const path = ev.composedPath();
-    const pop = this.renderRoot.querySelector('[part="popover"]');
-    if (pop && !path.includes(pop) && !path.includes(this._popover.anchor)) this.#closePopover(false);
-  };
-
   constructor() {
     super();
     this.#store.query = () => this.#query();
@@ -262,8 +256,7 @@ export class ExperimentDashboard extends LitElement {
 
   /** The attributes found in the loaded experiments, for column choosers and filters. */
   get availableAttributes(): readonly Attribute[] {
-    this.#finishCatalogue();
-    return this._catalogue;
+    return this.#catalogue.attributes;
   }
 
   /** The experiments currently loaded (after validation, before filters). */
@@ -287,10 +280,11 @@ export class ExperimentDashboard extends LitElement {
     super.connectedCallback();
     // Rebuild after a move in the DOM: the table was destroyed on disconnect.
     if (this.hasUpdated && !this.#table) void this.updateComplete.then(() => this.#createTable());
-    document.addEventListener('pointerdown', this.#onDocPointer, true);
     // The toolbar's grouping control is not needed to show rows: it loads beside the data and
     // upgrades in place (properties set before that are kept by Lit).
     void this.#loadPart(import('../experiment-group-picker/experiment-group-picker.js'), 'the grouping control');
+    // So is what the element shares with the details and comparison it renders: ready before the first of them.
+    this.#provide().catch(() => undefined); // said when a detail needs it
   }
 
   /**
@@ -311,7 +305,6 @@ export class ExperimentDashboard extends LitElement {
     super.disconnectedCallback();
     this.#table?.destroy();
     this.#table = undefined;
-    document.removeEventListener('pointerdown', this.#onDocPointer, true);
   }
 
   protected override firstUpdated(): void {
@@ -341,8 +334,17 @@ export class ExperimentDashboard extends LitElement {
 
   /** Loads a view the element renders, after the provider it will ask for the store. */
   #loadView<T>(load: () => Promise<T>, part: PartName): Promise<T | undefined> {
-    this.#provider ??= import('../../context/provider.js').then(({ ExperimentContextProvider }) => new ExperimentContextProvider(this, { store: this.#store, viewState: this.#viewState.model, selection: this.#selection }));
-    return this.#loadPart(this.#provider.then(load), part);
+    return this.#loadPart(this.#provide().then(load), part);
+  }
+
+  #provide(): Promise<ExperimentContextProvider> {
+    return (this.#provider ??= import('../../context/provider.js').then(
+      ({ ExperimentContextProvider }) => new ExperimentContextProvider(this, { store: this.#store, viewState: this.#viewState.model, selection: this.#selection }),
+      (err: unknown) => {
+        this.#provider = undefined; // asked again next time
+        throw err;
+      },
+    ));
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
@@ -446,11 +448,7 @@ export class ExperimentDashboard extends LitElement {
       const detail = this.#details.get(e.id) as (HTMLElement & { experiment?: Experiment }) | undefined;
       if (detail) detail.experiment = e;
     }
-    if (change.added.length > 0 || !this.#catalogueDone) {
-      this.#catalogueJob = undefined;
-      this.#catalogueDone = true;
-      this._catalogue = this.#withClock(collectAttributes(this.#store.experiments));
-    }
+    if (change.added.length > 0 || this.#catalogue.pending) this.#catalogue.collect(this.#store.experiments);
     this.#rowsSettled = this.#table ? this.#table.upsertRows(change.experiments, new Set(change.added)).then(() => this.#afterRowsChanged()) : Promise.resolve(this.#afterRowsChanged());
   }
 
@@ -483,7 +481,7 @@ export class ExperimentDashboard extends LitElement {
     const prepare = new AbortController();
     this.#prepareSearch = prepare;
     this._summary = summarize(experiments);
-    const collectCatalogue = this.#startCatalogue(experiments);
+    const collectCatalogue = this.#catalogue.start(experiments);
     this._shown = experiments.length;
     // #searchReady is replaced now, not when the preparation starts: a search typed between the
     // first rows and the start waits for this data's search text instead of building it itself
@@ -521,80 +519,10 @@ export class ExperimentDashboard extends LitElement {
       });
   }
 
-  /** Set while the catalogue of a large load is still being collected in idle time. */
-  #catalogueJob?: { collector: AttributeCollector; experiments: readonly Experiment[]; next: number };
-  #catalogueDone = true;
-  /** Loads up to this size collect their attributes at once (well under 20 ms). */
-  static readonly #CATALOGUE_SYNC_MAX = 5000;
-
-  /**
-   * The attribute catalogue reads every record (~0.2 s at 100,000): it is not needed for the
-   * first rows when the view names only built-in attributes, so large loads collect it in
-   * background slices of ~10 ms (timer tasks, which a busy page does not starve as it does idle
-   * callbacks) after the first paint, with the built-ins (duration counted to the snapshot's
-   * time) meanwhile. Anything that needs a non-built-in attribute, or `availableAttributes`, finishes
-   * it at once (#finishCatalogue).
-   */
-  #startCatalogue(experiments: readonly Experiment[]): () => void {
-    if (experiments.length <= ExperimentDashboard.#CATALOGUE_SYNC_MAX) {
-      this.#catalogueJob = undefined;
-      this.#catalogueDone = true;
-      this._catalogue = this.#withClock(collectAttributes(experiments));
-      return () => undefined;
-    }
-    const job = { collector: new AttributeCollector(), experiments, next: 0 };
-    this.#catalogueJob = job;
-    this.#catalogueDone = false;
-    this._catalogue = this.#withClock(builtinAttributes());
-    const slice = () => {
-      if (this.#catalogueJob !== job) return;
-      // A search waiting for its text gets the background time to itself.
-      if (this._preparing) {
-        setTimeout(slice, 50);
-        return;
-      }
-      const until = performance.now() + 10;
-      do {
-        const end = Math.min(job.next + 2000, experiments.length);
-        job.collector.add(experiments, job.next, end);
-        job.next = end;
-      } while (job.next < experiments.length && performance.now() < until);
-      if (job.next < experiments.length) schedule(slice);
-      else this.#finishCatalogue();
-    };
-    const schedule = (fn: () => void) => setTimeout(fn, 0);
-    // The caller starts the slices once the first rows are drawn.
-    return () => schedule(slice);
-  }
-
-  #finishCatalogue(): void {
-    const job = this.#catalogueJob;
-    if (!job) return;
-    job.collector.add(job.experiments, job.next);
-    this.#catalogueJob = undefined;
-    this.#catalogueDone = true;
-    this._catalogue = this.#withClock(job.collector.result());
-  }
-
-  #withClock(attributes: Attribute[]): Attribute[] {
-    return attributes.map((a) => (a.id === 'duration' ? this.#duration : a));
-  }
-
-  #attribute(id: string): Attribute | undefined {
-    // Before any data the catalogue is empty: the table's first columns read the clock too.
-    if (id === 'duration') return this.#duration;
-    if (!this.#catalogueDone) {
-      const builtin = this._catalogue.find((a) => a.id === id);
-      if (builtin) return builtin;
-      this.#finishCatalogue();
-    }
-    return resolveAttribute(id, this._catalogue);
-  }
-
   #visibleAttributes(): Attribute[] {
     const attrs: Attribute[] = [];
     for (const id of this.#view.columns) {
-      const a = this.#attribute(id);
+      const a = this.#catalogue.get(id);
       const main = a?.id === 'mainMetric' ? this.#store.mainMetric : undefined;
       // The main-metric column is titled with the metric it shows and its goal.
       if (a && main) attrs.push({ ...a, label: `${clipText(main.key, MAX_LABEL_LENGTH)} ${(main.goal ?? 'maximize') === 'maximize' ? '(max)' : '(min)'}` });
@@ -618,7 +546,7 @@ export class ExperimentDashboard extends LitElement {
     const { search, filters } = this.#view;
     // A search typed while the search text is still being built waits for it (built in slices,
     // the page stays responsive) instead of building it all in one long task.
-    const usable = filters.filter((f) => this.#attribute(f.attribute));
+    const usable = filters.filter((f) => this.#catalogue.get(f.attribute));
     let compilePredicate: Awaited<ReturnType<typeof loadQueryCode>>['compilePredicate'] | undefined;
     if (search.trim() !== '' || usable.length > 0) {
       ({ compilePredicate } = await loadQueryCode());
@@ -650,7 +578,7 @@ export class ExperimentDashboard extends LitElement {
   }
 
   async #applyGrouping(): Promise<void> {
-    const attrs = this.#view.groupBy.map((id) => this.#attribute(id)).filter((a): a is Attribute => a !== undefined);
+    const attrs = this.#view.groupBy.map((id) => this.#catalogue.get(id)).filter((a): a is Attribute => a !== undefined);
     await this.#table?.setGroupBy(attrs, this.#goal());
   }
 
@@ -702,78 +630,17 @@ export class ExperimentDashboard extends LitElement {
     return el;
   }
 
+  /** The chooser, the filter editor and the export menu load on first use, keeping them out of the table bundle. */
   #openPopover(p: Popover): void {
-    // The chooser, the filter editor and the export menu load on first use, keeping them out of the table bundle.
     const load =
       p.kind === 'columns'
         ? this.#loadPart(import('../experiment-column-chooser/experiment-column-chooser.js'), 'the column chooser')
         : p.kind === 'filter'
-          ? this.#loadPart(import('../experiment-filter-editor/experiment-filter-editor.js'), 'the filter editor')
+          ? this.#loadPart(import('./templates/filter-popover.js'), 'the filter editor').then((loaded) => (filterPopover = loaded?.filterPopover))
           : p.kind === 'export'
             ? this.#loadPart(import('./templates/export-menu.js'), 'the export menu').then((loaded) => (exportMenu = loaded?.exportMenu))
             : undefined;
-    if (load) {
-      void load.then((loaded) => loaded && this.#showPopover(p));
-      return;
-    }
-    this.#showPopover(p);
-  }
-
-  #showPopover(p: Popover): void {
-    this.#popoverOpener = p.anchor;
-    this._popover = p;
-    void this.updateComplete.then(() => {
-      const pop = this.renderRoot.querySelector<HTMLElement>('[part="popover"]');
-      if (!pop) return;
-      const host = this.getBoundingClientRect();
-      const a = p.anchor.getBoundingClientRect();
-      const left = Math.max(0, Math.min(a.left - host.left, host.width - pop.offsetWidth - 4));
-      pop.style.left = `${left}px`;
-      pop.style.top = `${a.bottom - host.top + 2}px`;
-      const first = pop.querySelector<HTMLElement>('experiment-filter-editor, experiment-column-chooser, button');
-      first?.focus();
-    });
-  }
-
-  #closePopover(restoreFocus = true): void {
-    this._popover = undefined;
-    if (restoreFocus && this.#popoverOpener?.isConnected) this.#popoverOpener.focus();
-    this.#popoverOpener = undefined;
-  }
-
-  #onKeydown(ev: KeyboardEvent): void {
-    if (ev.key === 'Escape' && this._popover) {
-      ev.stopPropagation();
-      this.#closePopover();
-    }
-  }
-
-  #distinctValues(attr: Attribute): { value: string; count: number }[] | undefined {
-    if (attr.kind === 'number' || attr.kind === 'date') return undefined;
-    const counts = new Map<string, number>();
-    for (const e of this.#store.experiments) {
-      const v = attr.get(e);
-      for (const x of Array.isArray(v) ? v : [v]) {
-        if (x === undefined || x === null || x === '') continue;
-        const k = String(x);
-        counts.set(k, (counts.get(k) ?? 0) + 1);
-        if (counts.size > PICK_LIST_MAX && attr.kind !== 'enum') return undefined;
-      }
-    }
-    if (attr.id === 'status') return STATUSES.map((s) => ({ value: s, count: counts.get(s) ?? 0 }));
-    return [...counts].sort((a, b) => b[1] - a[1]).map(([value, count]) => ({ value, count }));
-  }
-
-  /** "Filter to this value" from a cell. */
-  #filterToValue(attr: Attribute, e: Experiment, exclude: boolean): void {
-    const v = attr.get(e);
-    let filter: ColumnFilter;
-    if (v === undefined || v === null || v === '' || (Array.isArray(v) && v.length === 0)) filter = { attribute: attr.id, op: exclude ? 'notEmpty' : 'empty' };
-    else if (attr.kind === 'date' && typeof v === 'string') filter = exclude ? { attribute: attr.id, op: 'ne', value: v } : { attribute: attr.id, op: 'on', value: v.slice(0, 10) };
-    else if (Array.isArray(v)) filter = { attribute: attr.id, op: exclude ? 'notContains' : 'contains', value: v[0] ?? '' };
-    else filter = { attribute: attr.id, op: exclude ? 'ne' : 'eq', value: typeof v === 'boolean' ? String(v) : v };
-    this.#closePopover();
-    this.#setFilter(filter);
+    this.#popover.open(p, load);
   }
 
   // ---- delete ----
@@ -794,7 +661,7 @@ export class ExperimentDashboard extends LitElement {
     const deletable = this.#delete.enabled;
     // One frame lays the parts out, so a page that sets the element's own display (e.g. block) keeps the table filling it.
     return html`<div class="frame">
-      <div part="toolbar" role="toolbar" aria-label="Experiment table controls" @keydown=${this.#onKeydown}>
+      <div part="toolbar" role="toolbar" aria-label="Experiment table controls" @keydown=${this.#popover.onKeydown}>
         <input
           part="search"
           type="search"
@@ -807,7 +674,7 @@ export class ExperimentDashboard extends LitElement {
           >${this._preparing ? 'Preparing search…' : filtering ? `${this._shown.toLocaleString('en-US')} of ${s.total.toLocaleString('en-US')} shown` : ''}</span
         >
         <experiment-group-picker
-          .availableAttributes=${this._catalogue}
+          .availableAttributes=${this.#catalogue.known}
           .value=${this.#view.groupBy}
           @group-by-change=${(ev: CustomEvent<{ groupBy: string[] }>) => this.#viewState.apply({ groupBy: ev.detail.groupBy }, 'user')}
         ></experiment-group-picker>
@@ -828,10 +695,10 @@ export class ExperimentDashboard extends LitElement {
                 }}
             /></label>`
           : nothing}
-        <button type="button" class="export-button" aria-haspopup="menu" aria-expanded=${this._popover?.kind === 'export'} @click=${(ev: Event) => this.#openPopover({ kind: 'export', anchor: ev.currentTarget as HTMLElement })}>
+        <button type="button" class="export-button" aria-haspopup="menu" aria-expanded=${this.#popover.current?.kind === 'export'} @click=${(ev: Event) => this.#openPopover({ kind: 'export', anchor: ev.currentTarget as HTMLElement })}>
           Export
         </button>
-        <button type="button" class="columns-button" aria-haspopup="dialog" aria-expanded=${this._popover?.kind === 'columns'} @click=${(ev: Event) => this.#openPopover({ kind: 'columns', anchor: ev.currentTarget as HTMLElement })}>
+        <button type="button" class="columns-button" aria-haspopup="dialog" aria-expanded=${this.#popover.current?.kind === 'columns'} @click=${(ev: Event) => this.#openPopover({ kind: 'columns', anchor: ev.currentTarget as HTMLElement })}>
           Columns
         </button>
         ${this._selected > 0
@@ -871,8 +738,18 @@ export class ExperimentDashboard extends LitElement {
         <div class="popups"></div>
         <div class="table"></div>
       </div>
-      ${total !== undefined ? this.#renderPager(total) : nothing}
-      ${this.#renderPopover()} ${this.#delete.render()} ${this.#renderCompare()}
+      ${total !== undefined
+        ? pager({
+            page: this._page,
+            pageSize: this.pageSize,
+            total,
+            onPage: (page) => {
+              this._page = page;
+              void this.#store.load();
+            },
+          })
+        : nothing}
+      ${this.#popover.render((p) => this.#popoverBody(p))} ${this.#delete.render()} ${this.#renderCompare()}
     </div>`;
   }
 
@@ -896,77 +773,46 @@ export class ExperimentDashboard extends LitElement {
     }
     return chips({
       filters: this.#view.filters,
-      labelOf: (id) => this.#attribute(id)?.label ?? id,
+      labelOf: (id) => this.#catalogue.get(id)?.label ?? id,
       onRemove: (id) => this.#removeFilter(id),
       onClear: () => this.#viewState.apply({ filters: [], search: '' }, 'user'),
     });
   }
 
-  #renderPopover() {
-    const p = this._popover;
-    if (!p) return nothing;
-    let body;
+  #popoverBody(p: Popover) {
+    const close = () => this.#popover.close();
     if (p.kind === 'columns') {
-      body = html`<experiment-column-chooser
-        .availableAttributes=${this._catalogue}
+      return html`<experiment-column-chooser
+        .availableAttributes=${this.#catalogue.known}
         .selected=${this.#view.columns}
         .defaults=${[...DEFAULT_COLUMNS]}
         @columns-change=${(ev: CustomEvent<{ columns: string[] }>) => this.#viewState.apply({ columns: ev.detail.columns }, 'user')}
       ></experiment-column-chooser>`;
-    } else if (p.kind === 'export') {
-      body = exportMenu?.(this._shown, () => {
-        this.#closePopover();
+    }
+    if (p.kind === 'export') {
+      return exportMenu?.(this._shown, () => {
+        close();
         this._actionError = undefined;
         return { root: this.renderRoot, store: this.#store, shown: this.shownExperiments, columns: this.#visibleAttributes(), onError: (m) => (this._actionError = m) };
       });
-    } else if (p.kind === 'filter') {
-      body = html`<experiment-filter-editor
-        .attribute=${p.attribute}
-        .filter=${this.#view.filters.find((f) => f.attribute === p.attribute.id)}
-        .values=${this.#distinctValues(p.attribute)}
-        @filter-apply=${(ev: CustomEvent<{ filter: ColumnFilter }>) => {
-          this.#closePopover();
-          this.#setFilter(ev.detail.filter);
-        }}
-        @filter-clear=${(ev: CustomEvent<{ attribute: string }>) => {
-          this.#closePopover();
-          this.#removeFilter(ev.detail.attribute);
-        }}
-        @filter-cancel=${() => this.#closePopover()}
-      ></experiment-filter-editor>`;
-    } else {
-      const value = formatValue(p.attribute, p.attribute.get(p.experiment));
-      const shown = value === '' ? EMPTY_GROUP : clipText(value, 41);
-      const label = clipText(p.attribute.label, MAX_LABEL_LENGTH);
-      body = html`<div role="menu" aria-label=${`Actions for ${label} ${shown}`} class="cell-menu">
-        <button type="button" role="menuitem" @click=${() => this.#filterToValue(p.attribute, p.experiment, false)}>Filter to <bdi>${label}</bdi> = “<bdi>${shown}</bdi>”</button>
-        <button type="button" role="menuitem" @click=${() => this.#filterToValue(p.attribute, p.experiment, true)}>Exclude <bdi>${label}</bdi> = “<bdi>${shown}</bdi>”</button>
-        <button
-          type="button"
-          role="menuitem"
-          @click=${() => {
-            this.#closePopover();
-            this.#toggleDetails(p.experiment);
-          }}
-        >
-          ${this.#table?.isExpanded(p.experiment.id) ? 'Hide details' : 'Show details'}
-        </button>
-      </div>`;
     }
-    return html`<div part="popover" class="popover popover-${p.kind}" @keydown=${this.#onKeydown}>${body}</div>`;
-  }
-
-  #renderPager(total: number) {
-    const pages = Math.max(1, Math.ceil(total / this.pageSize));
-    const go = (page: number) => {
-      this._page = page;
-      void this.#store.load();
-    };
-    return html`<nav class="pager" part="pager" aria-label="Pages">
-      <button type="button" ?disabled=${this._page === 0} @click=${() => go(this._page - 1)}>Previous page</button>
-      <span>Page ${this._page + 1} of ${pages.toLocaleString('en-US')} · ${total.toLocaleString('en-US')} experiments on the server</span>
-      <button type="button" ?disabled=${this._page >= pages - 1} @click=${() => go(this._page + 1)}>Next page</button>
-    </nav>`;
+    if (p.kind === 'filter') {
+      return filterPopover?.({
+        attribute: p.attribute,
+        filter: this.#view.filters.find((f) => f.attribute === p.attribute.id),
+        experiments: this.#store.experiments,
+        onApply: (filter) => (close(), this.#setFilter(filter)),
+        onClear: (attribute) => (close(), this.#removeFilter(attribute)),
+        onCancel: close,
+      });
+    }
+    return cellMenu({
+      attribute: p.attribute,
+      experiment: p.experiment,
+      expanded: this.#table?.isExpanded(p.experiment.id) ?? false,
+      onFilter: (filter) => (close(), this.#setFilter(filter)),
+      onToggleDetails: () => (close(), this.#toggleDetails(p.experiment)),
+    });
   }
 
   /** The rows the view shows (filters and search applied), in display order. */
