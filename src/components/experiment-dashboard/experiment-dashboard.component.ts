@@ -238,8 +238,7 @@ export class ExperimentDashboard extends LitElement {
   #details = new Map<string, HTMLElement>();
   constructor() {
     super();
-    this.#store.query = () => this.#query();
-    this.#store.addEventListener('change', this.#onStore);
+    this.#follow(this.#ownStore);
     // Files dropped on a dashboard whose source takes imports (IndexedDB) are imported.
     this.addEventListener('dragover', (ev) => {
       if (this.#importable && ev.dataTransfer?.types.includes('Files')) {
@@ -311,6 +310,13 @@ export class ExperimentDashboard extends LitElement {
     this.#createTable();
   }
 
+  /** Shows this store's rows; in server-query mode it asks with this element's view and page. */
+  #follow(store: ExperimentStore): void {
+    this.#store = store;
+    store.query = () => this.#query();
+    store.addEventListener('change', this.#onStore);
+  }
+
   /** Uses a provider's store, view state and selection, or the element's own. */
   #join(): void {
     const shared = this.#shared;
@@ -320,9 +326,7 @@ export class ExperimentDashboard extends LitElement {
     const selection = (useShared && shared.selection) || this.#ownSelection;
     if (store === this.#store && viewState === this.#viewState.model && selection === this.#selection) return;
     this.#store.removeEventListener('change', this.#onStore);
-    this.#store = store;
-    store.query = () => this.#query();
-    store.addEventListener('change', this.#onStore);
+    this.#follow(store);
     this.#viewState.model = viewState;
     this.#selection = selection;
     void this.#provider?.then((p) => p.set({ store, viewState, selection }));
