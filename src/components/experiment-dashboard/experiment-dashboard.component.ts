@@ -414,6 +414,7 @@ export class ExperimentDashboard extends LitElement {
           void this.#store.load();
         }
       },
+      // The one place the shown count is written: the table reports it after every change of rows or filter.
       onRowsShown: (n) => (this._shown = n),
       onSelectionChange: (n) => {
         this._selected = n;
@@ -458,7 +459,6 @@ export class ExperimentDashboard extends LitElement {
 
   #afterRowsChanged(): void {
     this._summary = summarize(this.#store.experiments);
-    if (this.#table) this._shown = this.#table.shownCount();
   }
 
   /** The source can take files (IndexedDB). */
@@ -486,7 +486,6 @@ export class ExperimentDashboard extends LitElement {
     this.#prepareSearch = prepare;
     this._summary = summarize(experiments);
     const collectCatalogue = this.#catalogue.start(experiments);
-    this._shown = experiments.length;
     // #searchReady is replaced now, not when the preparation starts: a search typed between the
     // first rows and the start waits for this data's search text instead of building it itself
     // in one long task inside the filter.
@@ -516,7 +515,6 @@ export class ExperimentDashboard extends LitElement {
       .then(() => step(() => table.setSort(this.#view.sort)))
       .then(() => {
         if (prepare.signal.aborted) return undefined;
-        this._shown = table.shownCount();
         begin();
         collectCatalogue();
         return this.#searchReady;
@@ -561,7 +559,6 @@ export class ExperimentDashboard extends LitElement {
       // Building 100,000 search texts inside the filter would be one long task of seconds.
       this._preparing = true;
       await this.#table?.setFilter(usable.length > 0 && compilePredicate ? compilePredicate({ filters: usable }) : undefined, usable.map((f) => f.attribute));
-      if (this.#table) this._shown = this.#table.shownCount();
       const ready = this.#searchReady;
       void ready.then(() => {
         if (ready !== this.#searchReady) return; // newer data: its own steps take over
@@ -578,7 +575,6 @@ export class ExperimentDashboard extends LitElement {
     }
     const active = search.trim() !== '' || usable.length > 0;
     await this.#table?.setFilter(active && compilePredicate ? compilePredicate({ search, filters: usable }) : undefined, usable.map((f) => f.attribute));
-    if (this.#table) this._shown = this.#table.shownCount();
   }
 
   async #applyGrouping(): Promise<void> {

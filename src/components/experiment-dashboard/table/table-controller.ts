@@ -322,6 +322,7 @@ export class TableController {
     await table.addData([...experiments]);
     const sorters = table.getSorters();
     if (sorters.length > 0) table.setSort(sorters.map((s) => ({ column: s.field, dir: s.dir })));
+    this.callbacks.onRowsShown?.(this.shownCount());
   }
 
   /** Takes away the rows the store removed (a confirmed delete, a live change). */
@@ -334,6 +335,7 @@ export class TableController {
     }
     // The ranks were computed over the records before: their order is still right for the rest.
     if (ids.length > 0) await table.deleteRow([...ids]);
+    this.callbacks.onRowsShown?.(this.shownCount());
     this.callbacks.onSelectionChange?.(this.#selected.size);
   }
 
