@@ -26,7 +26,6 @@ import { PopoverController, type Popover } from './controllers/popover.js';
 import { ViewStateController, type ViewChangeDetail } from './controllers/view-state.js';
 import { dashboardStyles } from './experiment-dashboard.styles.js';
 import { cellMenu } from './templates/cell-menu.js';
-import { pager } from './templates/pager.js';
 import { nameOf, summarize, summaryBar, type Summary } from './templates/summary.js';
 
 /**
@@ -44,8 +43,10 @@ const loadQueryCode = () =>
 let filterChips: typeof import('./templates/chips.js').filterChips | undefined;
 
 /** What a lazily loaded part of the element is called in an error message. */
-type PartName = 'the grouping control' | 'the filter descriptions' | 'the experiment details' | 'the column chooser' | 'the filter editor' | 'the comparison' | 'the export menu' | 'the import';
+type PartName = 'the grouping control' | 'the filter descriptions' | 'the experiment details' | 'the column chooser' | 'the filter editor' | 'the comparison' | 'the export menu' | 'the import' | 'the page controls';
 
+/** The comparison dialog, loaded with the comparison. */
+let compareDialog: typeof import('./templates/compare-dialog.js').compareDialog | undefined;
 /** A column's filter editor with its pick list, loaded on the first filter button pressed. */
 let filterPopover: typeof import('./templates/filter-popover.js').filterPopover | undefined;
 /** The Export menu and its actions, loaded when the menu first opens. */
@@ -234,6 +235,9 @@ export class ExperimentDashboard extends LitElement {
   #rowsSettled: Promise<void> = Promise.resolve();
   #popover = new PopoverController(this);
   #importer?: ImportController;
+  /** The page controls, loaded when the source first pages on its server. */
+  #pagerLoad?: Promise<unknown>;
+  #pagerTemplate?: typeof import('./templates/pager.js').pager;
   #searchTimer?: ReturnType<typeof setTimeout>;
   #details = new Map<string, HTMLElement>();
   constructor() {
@@ -459,6 +463,15 @@ export class ExperimentDashboard extends LitElement {
 
   #afterRowsChanged(): void {
     this._summary = summarize(this.#store.experiments);
+  }
+
+  get #pager() {
+    // Asked once: a failure is said in the element, and the browser keeps it until a reload.
+    this.#pagerLoad ??= this.#loadPart(import('./templates/pager.js'), 'the page controls').then((loaded) => {
+      this.#pagerTemplate = loaded?.pager;
+      this.requestUpdate();
+    });
+    return this.#pagerTemplate;
   }
 
   /** The source can take files (IndexedDB). */
@@ -739,7 +752,7 @@ export class ExperimentDashboard extends LitElement {
         <div class="table"></div>
       </div>
       ${total !== undefined
-        ? pager({
+        ? this.#pager?.({
             page: this._page,
             pageSize: this.pageSize,
             total,
@@ -749,7 +762,7 @@ export class ExperimentDashboard extends LitElement {
             },
           })
         : nothing}
-      ${this.#popover.render((p) => this.#popoverBody(p))} ${this.#delete.render()} ${this.#renderCompare()}
+      ${this.#popover.render((p) => this.#popoverBody(p))} ${this.#delete.render()} ${compareDialog?.({ experiments: this._compare, source: this.#store.source, now: this.#store.now, onClose: () => (this._compare = undefined) }) ?? nothing}
     </div>`;
   }
 
@@ -824,20 +837,11 @@ export class ExperimentDashboard extends LitElement {
     const ids = new Set(this.#table?.selectedShownIds() ?? []);
     const chosen = this.#store.experiments.filter((e) => ids.has(e.id));
     if (chosen.length < 2) return;
-    void this.#loadView(() => import('../experiment-compare/experiment-compare.js'), 'the comparison');
-    this._compare = chosen;
-  }
-
-  #renderCompare() {
-    return html`<dialog class="compare" part="dialog compare-dialog" aria-label="Compare experiments" @close=${() => (this._compare = undefined)}>
-      <div class="dialog-head">
-        <h2>Compare ${this._compare?.length ?? 0} experiments</h2>
-        <button type="button" @click=${() => (this._compare = undefined)}>Close</button>
-      </div>
-      ${this._compare
-        ? html`<experiment-compare .experiments=${this._compare} .source=${this.#store.source} .now=${this.#store.now}></experiment-compare>`
-        : nothing}
-    </dialog>`;
+    void this.#loadView(() => import('./templates/compare-dialog.js'), 'the comparison').then((loaded) => {
+      if (!loaded) return;
+      compareDialog = loaded.compareDialog;
+      this._compare = chosen;
+    });
   }
 
   /** Exposed for the group-key logic in tests and adapters. */
