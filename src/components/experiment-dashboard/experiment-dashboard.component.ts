@@ -474,6 +474,23 @@ export class ExperimentDashboard extends LitElement {
     return this.#pagerTemplate;
   }
 
+  /** The import code (the button too), loaded once the source can take files. */
+  #importLoad?: Promise<typeof import('./controllers/import.js') | undefined>;
+  #importModule?: typeof import('./controllers/import.js');
+
+  #loadImport() {
+    return (this.#importLoad ??= this.#loadPart(import('./controllers/import.js'), 'the import').then((loaded) => {
+      this.#importModule = loaded;
+      this.requestUpdate();
+      return loaded;
+    }));
+  }
+
+  get #importUi() {
+    void this.#loadImport();
+    return this.#importModule;
+  }
+
   /** The source can take files (IndexedDB). */
   get #importable(): boolean {
     return typeof (this.#store.source as { importCollection?: unknown } | undefined)?.importCollection === 'function';
@@ -482,7 +499,7 @@ export class ExperimentDashboard extends LitElement {
   /** Imports files (the Import button, or files dropped on the element); the code loads with the first. */
   async #importFiles(files: readonly File[]): Promise<void> {
     if (files.length === 0 || !this.#importable) return;
-    const loaded = await this.#loadPart(import('./controllers/import.js'), 'the import');
+    const loaded = await this.#loadImport();
     if (!loaded) return;
     this.#importer ??= new loaded.ImportController(this, { store: () => this.#store, onError: (m) => (this._actionError = m) });
     await this.#importer.importFiles(files);
@@ -695,19 +712,7 @@ export class ExperimentDashboard extends LitElement {
           ? html`<button type="button" @click=${() => this.#table?.setAllGroupsOpen(true)}>Expand all</button
               ><button type="button" @click=${() => this.#table?.setAllGroupsOpen(false)}>Collapse all</button>`
           : nothing}
-        ${this.#importable
-          ? html`<label class="import-button"
-              >Import<input
-                type="file"
-                accept=".json,application/json"
-                multiple
-                class="visually-hidden"
-                @change=${(ev: Event) => {
-                  const input = ev.target as HTMLInputElement;
-                  void this.#importFiles(input.files ? [...input.files] : []).then(() => (input.value = ''));
-                }}
-            /></label>`
-          : nothing}
+        ${this.#importable ? (this.#importUi?.importButton((files) => this.#importFiles(files)) ?? nothing) : nothing}
         <button type="button" class="export-button" aria-haspopup="menu" aria-expanded=${this.#popover.current?.kind === 'export'} @click=${(ev: Event) => this.#openPopover({ kind: 'export', anchor: ev.currentTarget as HTMLElement })}>
           Export
         </button>

@@ -59,3 +59,18 @@ export class ImportController {
     this.host.requestUpdate();
   }
 }
+
+/** The toolbar's Import button: a file picker for collection files. */
+export function importButton(onFiles: (files: File[]) => Promise<void>) {
+  return html`<label class="import-button"
+    >Import<input
+      type="file"
+      accept=".json,application/json"
+      multiple
+      class="visually-hidden"
+      @change=${(ev: Event) => {
+        const input = ev.target as HTMLInputElement;
+        void onFiles(input.files ? [...input.files] : []).then(() => (input.value = ''));
+      }}
+  /></label>`;
+}
