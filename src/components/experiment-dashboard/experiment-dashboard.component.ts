@@ -281,6 +281,7 @@ export class ExperimentDashboard extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
+    this.#store.addEventListener('change', this.#onStore);
     // Rebuild after a move in the DOM: the table was destroyed on disconnect.
     if (this.hasUpdated && !this.#table) void this.updateComplete.then(() => this.#createTable());
     // The toolbar's grouping control is not needed to show rows: it loads beside the data and
@@ -306,6 +307,8 @@ export class ExperimentDashboard extends LitElement {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    // A provider's store outlives the element: it does not keep a removed element alive.
+    this.#store.removeEventListener('change', this.#onStore);
     this.#table?.destroy();
     this.#table = undefined;
   }
