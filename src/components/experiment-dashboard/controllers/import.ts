@@ -9,9 +9,6 @@ export type ImportTarget = ExperimentSource & {
   importCollection(input: unknown, options?: { onProgress?: (p: { done: number; total: number }) => void }): Promise<{ added: number; updated: number; rejected: number }>;
 };
 
-export const importTarget = (source: ExperimentSource | undefined): ImportTarget | undefined =>
-  source && typeof (source as { importCollection?: unknown }).importCollection === 'function' ? (source as ImportTarget) : undefined;
-
 /**
  * Imports files into the store's source one by one, with progress and counts, then reloads the
  * store. Made with the first import; it has no part in the host's lifecycle (an import that runs
@@ -29,7 +26,8 @@ export class ImportController {
 
   async importFiles(files: readonly File[]): Promise<void> {
     const store = this.opts.store();
-    const target = importTarget(store.source);
+    // The host offers import only for a source that has importCollection.
+    const target = store.source as ImportTarget | undefined;
     if (!target || files.length === 0) return;
     this.#set(undefined, undefined);
     this.opts.onError(undefined);
