@@ -1,8 +1,7 @@
-// Over 500 lines: besides properties, public API and layout, the element still binds the store and
-// the view state to the table in steps that share the table and the element's progress (first rows
-// staged across tasks, search text built in the background and filters waiting for it, "Preparing
-// search…", the shown count). Data loading, view state, delete, catalogue, popovers and import are
-// controllers in controllers/; pieces of markup are template functions in templates/.
+// Over 500 lines: besides properties, public API (with its JSDoc) and layout, the element still
+// binds the store and the view state to the table in steps that share the table and the element's
+// state (first rows staged across tasks, columns, grouping, details). Data loading, view state,
+// search, delete, catalogue, popovers and import are in controllers/; markup pieces in templates/.
 import { LitElement, html, nothing, unsafeCSS, type PropertyValues } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
 import tabulatorCss from 'tabulator-tables/dist/css/tabulator.min.css';
@@ -23,21 +22,11 @@ import { DataLoadController, hasOwnData, type ExperimentsLoadedDetail, type Sour
 import { DeleteFlowController, type ExperimentDeleteDetail, type ExperimentsDeletedDetail } from './controllers/delete-flow.js';
 import type { ImportController } from './controllers/import.js';
 import { PopoverController, type Popover } from './controllers/popover.js';
+import { SearchController } from './controllers/search.js';
 import { ViewStateController, type ViewChangeDetail } from './controllers/view-state.js';
 import { dashboardStyles } from './experiment-dashboard.styles.js';
 import { cellMenu } from './templates/cell-menu.js';
 import { nameOf, summarize, summaryBar, type Summary } from './templates/summary.js';
-
-/**
- * The search and filter code, loaded when first needed (a search, a filter, or the background
- * preparation of the search text after the first rows): showing the rows does not need it.
- */
-let queryCode: Promise<typeof import('../../data/query.js')> | undefined;
-const loadQueryCode = () =>
-  (queryCode ??= import('../../data/query.js').catch((err: unknown) => {
-    queryCode = undefined; // asked again next time (Chromium keeps the failure until a reload)
-    throw new Error(`Could not load the dashboard's search and filter code (${err instanceof Error ? err.message : String(err)}). Reload the page once the server it came from can be reached again.`);
-  }));
 
 /** The filter chips and their wording, loaded with the first filter. */
 let filterChips: typeof import('./templates/chips.js').filterChips | undefined;
@@ -206,7 +195,6 @@ export class ExperimentDashboard extends LitElement {
   @state() private _compare?: Experiment[];
   /** Server-query mode: the current page (0-based) and the total the server reports. */
   @state() private _page = 0;
-  @state() private _preparing = false;
 
   @query('dialog.compare') private _compareDialog?: HTMLDialogElement;
 
@@ -230,7 +218,13 @@ export class ExperimentDashboard extends LitElement {
    */
   #provider?: Promise<ExperimentContextProvider>;
   /** Durations of running records count up to the store's clock (a snapshot's time), wherever they are read. */
-  #catalogue = new AttributeCatalogueController(this, { now: () => this.#store.now, paused: () => this._preparing });
+  #catalogue: AttributeCatalogueController = new AttributeCatalogueController(this, { now: () => this.#store.now, paused: () => this.#search.preparing });
+  #search: SearchController = new SearchController(this, {
+    table: () => this.#table,
+    view: () => this.#view,
+    attribute: (id) => this.#catalogue.get(id),
+    serverQuery: () => Boolean(this.#store.source?.capabilities.serverQuery),
+  });
   /** Table work started by a store change; the delete flow waits for it before it reports. */
   #rowsSettled: Promise<void> = Promise.resolve();
   #popover = new PopoverController(this);
@@ -390,7 +384,7 @@ export class ExperimentDashboard extends LitElement {
       void this.#store.load();
     }
     if (patch.columns || patch.widths) await this.#applyColumns();
-    if (patch.search !== undefined || patch.filters) await this.#applyFilter();
+    if (patch.search !== undefined || patch.filters) await this.#search.apply();
     if (patch.groupBy) await this.#applyGrouping();
     if (patch.sort) await table.setSort(this.#view.sort);
   }
@@ -408,7 +402,7 @@ export class ExperimentDashboard extends LitElement {
     if (!el || !popups) return;
     this.#table = new TableController(el, popups, {
       // A search waiting for its text gets the background time to itself.
-      backgroundPaused: () => this._preparing,
+      backgroundPaused: () => this.#search.preparing,
       onColumnResized: (id, width) => this.#viewState.apply({ widths: { ...this.#view.widths, [id]: width } }, 'table'),
       onLayoutChange: () => {
         const table = this.#table;
@@ -508,28 +502,13 @@ export class ExperimentDashboard extends LitElement {
     await this.#importer.importFiles(files);
   }
 
-  #prepareSearch?: AbortController;
-  /** Resolves when the search text of every record is built (see prepareSearch). */
-  #searchReady: Promise<void> = Promise.resolve();
-
   #setExperiments(experiments: Experiment[]): void {
-    // Search text is built in the background after the rows are shown, so the first search is fast.
-    this.#prepareSearch?.abort();
-    const prepare = new AbortController();
-    this.#prepareSearch = prepare;
+    const prepare = this.#search.prepare(experiments);
     this._summary = summarize(experiments);
     const collectCatalogue = this.#catalogue.start(experiments);
-    // #searchReady is replaced now, not when the preparation starts: a search typed between the
-    // first rows and the start waits for this data's search text instead of building it itself
-    // in one long task inside the filter.
-    let begin!: () => void;
-    const started = new Promise<void>((resolve) => (begin = resolve));
-    prepare.signal.addEventListener('abort', () => begin(), { once: true });
-    // A search waiting for it makes the preparation hurry (longer slices, no timer clamping).
-    this.#searchReady = started.then(loadQueryCode).then(({ prepareSearch }) => prepareSearch(experiments, prepare.signal, { hurry: () => this._preparing }));
     const table = this.#table;
     if (!table) {
-      begin();
+      prepare.start();
       collectCatalogue();
       return;
     }
@@ -543,14 +522,14 @@ export class ExperimentDashboard extends LitElement {
       // A search in the view (stored, linked, or typed while a first screen was shown) cannot
       // wait for a preparation that starts after the rows: the rows come first, filtered by the
       // columns, and the search follows once its text is built ("Preparing search…").
-      .then(() => step(() => this.#applyFilter(false)))
+      .then(() => step(() => this.#search.apply(false)))
       .then(() => step(() => table.setData()))
       .then(() => step(() => table.setSort(this.#view.sort)))
       .then(() => {
         if (prepare.signal.aborted) return undefined;
-        begin();
+        prepare.start();
         collectCatalogue();
-        return this.#searchReady;
+        return prepare.ready();
       });
   }
 
@@ -570,44 +549,6 @@ export class ExperimentDashboard extends LitElement {
   async #applyColumns(): Promise<void> {
     const attributes = this.#visibleAttributes();
     await this.#table?.setColumns({ attributes, widths: this.#view.widths, deletable: this.#delete.enabled, nameOf });
-  }
-
-  async #applyFilter(waitForSearchText = true): Promise<void> {
-    // In server-query mode the rows are already the server's answer to the filters.
-    if (this.#store.source?.capabilities.serverQuery) {
-      await this.#table?.setFilter(undefined, this.#view.filters.map((f) => f.attribute));
-      return;
-    }
-    const { search, filters } = this.#view;
-    // A search typed while the search text is still being built waits for it (built in slices,
-    // the page stays responsive) instead of building it all in one long task.
-    const usable = filters.filter((f) => this.#catalogue.get(f.attribute));
-    let compilePredicate: Awaited<ReturnType<typeof loadQueryCode>>['compilePredicate'] | undefined;
-    if (search.trim() !== '' || usable.length > 0) {
-      ({ compilePredicate } = await loadQueryCode());
-      // A later change applied meanwhile (without waiting, when it cleared everything) wins.
-      if (this.#view.search !== search || this.#view.filters !== filters) return;
-    }
-    if (search.trim() !== '' && !waitForSearchText) {
-      // Building 100,000 search texts inside the filter would be one long task of seconds.
-      this._preparing = true;
-      await this.#table?.setFilter(usable.length > 0 && compilePredicate ? compilePredicate({ filters: usable }) : undefined, usable.map((f) => f.attribute));
-      const ready = this.#searchReady;
-      void ready.then(() => {
-        if (ready !== this.#searchReady) return; // newer data: its own steps take over
-        if (search === this.#view.search) void this.#applyFilter();
-        else if (this.#view.search.trim() === '') this._preparing = false;
-      });
-      return;
-    }
-    if (search.trim() !== '') {
-      this._preparing = true;
-      await this.#searchReady;
-      this._preparing = false;
-      if (search !== this.#view.search) return;
-    }
-    const active = search.trim() !== '' || usable.length > 0;
-    await this.#table?.setFilter(active && compilePredicate ? compilePredicate({ search, filters: usable }) : undefined, usable.map((f) => f.attribute));
   }
 
   async #applyGrouping(): Promise<void> {
@@ -704,7 +645,7 @@ export class ExperimentDashboard extends LitElement {
           @input=${this.#onSearchInput}
         />
         <span class="match-count" aria-live="polite"
-          >${this._preparing ? 'Preparing search…' : filtering ? `${this._shown.toLocaleString('en-US')} of ${s.total.toLocaleString('en-US')} shown` : ''}</span
+          >${this.#search.preparing ? 'Preparing search…' : filtering ? `${this._shown.toLocaleString('en-US')} of ${s.total.toLocaleString('en-US')} shown` : ''}</span
         >
         <experiment-group-picker
           .availableAttributes=${this.#catalogue.known}
