@@ -2,7 +2,7 @@ import type { PropertyValues, ReactiveController, ReactiveControllerHost } from 
 import { StaticSource } from '../../../data/static-source.js';
 import type { Experiment, ExperimentSource, Problem, SourceError } from '../../../data/types.js';
 import { parseMainMetricAttribute } from '../../../shared/main-metric.js';
-import { StoreChangeEvent, type ExperimentStore } from '../../../store/experiment-store.js';
+import type { ExperimentStore, StoreChangeEvent } from '../../../store/experiment-store.js';
 
 export interface ExperimentsLoadedDetail {
   experiments: readonly Experiment[];
