@@ -1,4 +1,6 @@
 // Registers every element of the library. Import once: `import 'experiment-dashboard/define.js'`.
+// The provider first: views inside it find it when they start.
+import './components/experiment-data/experiment-data.js';
 import './components/experiment-dashboard/experiment-dashboard.js';
 import './components/experiment-row-detail/experiment-row-detail.js';
 import './components/experiment-compare/experiment-compare.js';

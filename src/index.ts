@@ -2,6 +2,9 @@
 // `experiment-dashboard/define.js` (or the bundle) for that.
 export { ExperimentDashboard, parseMainMetricAttribute } from './components/experiment-dashboard/experiment-dashboard.component.js';
 export type { ExperimentsLoadedDetail, SourceErrorDetail } from './components/experiment-dashboard/experiment-dashboard.component.js';
+export { ExperimentData } from './components/experiment-data/experiment-data.component.js';
+export { ExperimentStore, StoreChangeEvent } from './store/experiment-store.js';
+export type { StoreChange, StoreStatus } from './store/experiment-store.js';
 export { ExperimentRowDetail } from './components/experiment-row-detail/experiment-row-detail.component.js';
 export { ExperimentCompare } from './components/experiment-compare/experiment-compare.component.js';
 export { MetricChart } from './components/metric-chart/metric-chart.component.js';

@@ -55,10 +55,22 @@ const names = (el: ExperimentDashboard) =>
     .map((r) => r.querySelector('.tabulator-cell[tabulator-field="name"]')?.textContent ?? '')
     .sort();
 
+/** The rows a filter leaves, once the table has applied it (its count is written after every filter). */
 async function shownAfter(el: ExperimentDashboard, filters: ColumnFilter[]): Promise<string[]> {
+  const applied = oneEvent(el, 'view-change');
   el.setViewState({ filters });
-  await new Promise((r) => setTimeout(r, 30));
-  await el.updateComplete;
+  await applied;
+  // The query code (and, for `matches`, the pattern engine) loads on first use: wait for the
+  // table to settle rather than for a fixed time.
+  let last = '';
+  await waitUntil(async () => {
+    await new Promise((r) => setTimeout(r, 30));
+    await el.updateComplete;
+    const now = names(el).join('\n');
+    const stable = now === last;
+    last = now;
+    return stable;
+  }, 'the filtered rows did not settle', { timeout: 10000, interval: 0 });
   return names(el);
 }
 
@@ -120,6 +132,10 @@ describe('global search', () => {
 });
 
 describe('column filters', () => {
+  // The pattern engine of `matches` loads on its first use: loaded here once, so that the
+  // settling check below compares filtered rows, not a load still in flight.
+  before(async () => (await import('../src/data/query.js')).prepareQuery());
+
   it('number operators', async () => {
     const el = await dashboard();
     const m = (op: ColumnFilter['op'], value?: number, value2?: number) => shownAfter(el, [{ attribute: 'mainMetric', op, ...(value === undefined ? {} : { value }), ...(value2 === undefined ? {} : { value2 }) }]);

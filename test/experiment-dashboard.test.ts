@@ -1,6 +1,7 @@
 import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
 import '../src/components/experiment-dashboard/experiment-dashboard.js';
 import type { ExperimentDashboard } from '../src/components/experiment-dashboard/experiment-dashboard.component.js';
+import { parseCollection } from '../src/data/parse.js';
 import { generateCollection } from '../src/data/sample-data.js';
 import { cellTexts, headerTitles, part, rows, waitForRows } from './helpers.js';
 
@@ -47,6 +48,29 @@ describe('<experiment-dashboard> from the src URL', () => {
     el.mainMetric = 'accuracy:min';
     await waitUntil(() => headerTitles(el)[2] === 'accuracy (min)');
     await waitUntil(() => part(el, 'summary')!.textContent!.replace(/\s+/g, ' ').includes('Best accuracy (min): 0.42 in bigger model'));
+  });
+
+  // The table's first columns were made before the data: with main-metric their titles did not
+  // change on load, the columns were kept, and Duration counted a running run to today's clock.
+  it('counts a running duration up to the snapshot time with main-metric set (it was counted to today)', async () => {
+    const el = await fixture<ExperimentDashboard>(html`<experiment-dashboard style=${sized} main-metric="accuracy:max" src="/test/data/valid-collection.json"></experiment-dashboard>`);
+    await waitForRows(el, 6);
+    await waitUntil(() => new Map(cellTexts(el).map((r) => [r[1], r])).get('long sweep')?.[5] === '1 h 00 min', `long sweep: ${JSON.stringify(cellTexts(el).find((r) => r[1] === 'long sweep'))}`);
+  });
+
+  // A live source (IndexedDB, HTTP) derives "dead" against the collection's generatedAt: the
+  // duration counts to the same instant, not to the viewer's clock.
+  it('counts the running duration of a live source up to its generatedAt (it was counted to today)', async () => {
+    const collection = { generatedAt: '2024-05-01T12:00:00Z', experiments: [{ id: 'r', name: 'live run', status: 'running', times: { started: '2024-05-01T11:00:00Z', heartbeat: '2024-05-01T11:59:30Z' } }] };
+    const source = {
+      capabilities: { delete: false, live: true, serverQuery: false, history: false },
+      load: async () => ({ experiments: parseCollection(collection).experiments, generatedAt: collection.generatedAt }),
+      subscribe: () => () => undefined,
+    };
+    const el = await fixture<ExperimentDashboard>(html`<experiment-dashboard style=${sized} .source=${source}></experiment-dashboard>`);
+    await waitForRows(el, 1);
+    await waitUntil(() => cellTexts(el)[0]?.[5] === '1 h 00 min', `live run: ${JSON.stringify(cellTexts(el)[0])}`);
+    expect(cellTexts(el)[0]?.[0]).to.equal('▶Running');
   });
 
   it('names the URL and reason when the file is missing', async () => {

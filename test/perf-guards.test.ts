@@ -30,10 +30,11 @@ async function table(): Promise<{ controller: TableController; data: Experiment[
   host.style.cssText = 'position: relative; height: 400px; width: 900px';
   host.append(Object.assign(document.createElement('div'), { className: 'popups' }), Object.assign(document.createElement('div'), { className: 't' }));
   host.querySelector<HTMLElement>('.t')!.style.height = '100%';
-  const controller = new TableController(host.querySelector('.t')!, host.querySelector('.popups')!);
   const data = parseCollection(generateExperiments({ n: N, historyPoints: 0 })).experiments;
+  // The table reads its rows from the dashboard's store; here, straight from the array.
+  const controller = new TableController(host.querySelector('.t')!, host.querySelector('.popups')!, {}, () => data);
   await controller.setColumns({ attributes: BUILTIN_ATTRIBUTES.slice(0, 8), nameOf: (e) => e.name ?? e.id });
-  await controller.setData(data);
+  await controller.setData();
   return { controller, data, element: host.querySelector<HTMLElement>('.t')! };
 }
 

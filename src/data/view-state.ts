@@ -1,3 +1,4 @@
+import { isObject } from '../shared/guards.js';
 import { FILTER_OPERATORS, type ColumnFilter, type SortSpec } from './types.js';
 
 /**
@@ -17,7 +18,6 @@ export interface ViewState {
 }
 
 const OPS = new Set<string>(FILTER_OPERATORS);
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const strings = (v: unknown): string[] | undefined => (Array.isArray(v) && v.every((x) => typeof x === 'string') ? (v as string[]) : undefined);
 const scalar = (v: unknown): v is string | number => typeof v === 'string' || typeof v === 'number';
 

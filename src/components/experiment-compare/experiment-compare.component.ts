@@ -1,5 +1,6 @@
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
+import { ExperimentContextConsumer } from '../../context/consumer.js';
 import { durationMs, parseRecords } from '../../data/parse.js';
 import { clipText, describeHost, flattenParams, formatDuration, formatNumber, formatTime, gpuModels } from '../../data/format.js';
 import type { Experiment, ExperimentSource, Problem, Series } from '../../data/types.js';
@@ -110,6 +111,12 @@ export class ExperimentCompare extends LitElement {
   /** The instant running experiments' durations are measured to (ms); default: now. */
   @property({ attribute: false }) now?: number;
 
+  /** Store and clock of an `<experiment-data>` or dashboard around the element; its own properties win. */
+  #context = new ExperimentContextConsumer(this);
+  get #source(): ExperimentSource | undefined {
+    return this.source ?? this.#context.store?.source;
+  }
+
   @state() private _filter = '';
   @state() private _chosenMetrics?: string[];
   @state() private _xAxis: ChartXAxis = 'step';
@@ -140,7 +147,7 @@ export class ExperimentCompare extends LitElement {
   }
 
   #overviewRows(): ComparisonRow[] {
-    const now = this.now ?? Date.now();
+    const now = this.now ?? this.#context.now ?? Date.now();
     return compareRows(this.#runs, (e) => [
       ...same('Status', e.statusDetail?.raw ? `${e.status} (${e.statusDetail.raw})` : e.status),
       ...same('Group', e.group?.name ?? e.group?.id),
@@ -204,7 +211,7 @@ export class ExperimentCompare extends LitElement {
   #chartable(key: string): boolean {
     return this.#runs.some((e) => {
       const m = e.metrics?.[key];
-      return m !== undefined && canChart(m, this.source);
+      return m !== undefined && canChart(m, this.#source);
     });
   }
 
@@ -393,7 +400,7 @@ export class ExperimentCompare extends LitElement {
     const lines: ChartLine[] = [];
     this.#runs.forEach((e, i) => {
       const m = e.metrics?.[key];
-      if (!m || !canChart(m, this.source)) return;
+      if (!m || !canChart(m, this.#source)) return;
       const line: ChartLine = { label: labels[i] ?? e.id, experimentId: e.id, metric: key, colorIndex: i };
       if (m.history) line.series = m.history;
       lines.push(line);
@@ -403,7 +410,7 @@ export class ExperimentCompare extends LitElement {
       <metric-chart
         part="chart"
         .lines=${lines}
-        .source=${this.source}
+        .source=${this.#source}
         .cache=${this.#historyCache}
         x-axis=${this._xAxis}
         ?log-scale=${this._logScale}

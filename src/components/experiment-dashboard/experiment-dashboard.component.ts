@@ -1,106 +1,59 @@
+// Over 500 lines: besides properties, public API (with its JSDoc) and layout, the element still
+// binds the store and the view state to the table in steps that share the table and the element's
+// state (first rows staged across tasks, columns, grouping, details). Data loading, view state,
+// search, delete, catalogue, popovers and import are in controllers/; markup pieces in templates/.
 import { LitElement, html, nothing, unsafeCSS, type PropertyValues } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
 import tabulatorCss from 'tabulator-tables/dist/css/tabulator.min.css';
-import { AttributeCollector, DEFAULT_COLUMNS, builtinAttributes, collectAttributes, resolveAttribute, type Attribute } from '../../data/attributes.js';
-import { MAX_LABEL_LENGTH, clipText, formatNumber } from '../../data/format.js';
-import { applyMainMetric, nextTask } from '../../data/parse.js';
 import { problemList } from '../problem-list.js';
-import { StaticSource } from '../../data/static-source.js';
-import { STATUSES, SourceError, type Change, type ColumnFilter, type Experiment, type ExperimentSource, type Goal, type Problem, type Status } from '../../data/types.js';
-import { decodeViewHash, encodeViewHash, parseViewState, type ViewState } from '../../data/view-state.js';
-import { dashboardStyles } from './experiment-dashboard.styles.js';
 // The controller first: it loads Tabulator, and the table's other modules then sit beside it in a bundle.
 import { TableController } from './table/table-controller.js';
-import { STATUS_ICONS, STATUS_LABELS, formatValue } from './table/columns.js';
-import { EMPTY_GROUP, groupKey } from './table/ranks.js';
+import { groupKey } from './table/ranks.js';
+import { DEFAULT_COLUMNS, type Attribute } from '../../data/attributes.js';
+import { MAX_LABEL_LENGTH, clipText } from '../../data/format.js';
+import { nextTask } from '../../data/parse.js';
+import type { ColumnFilter, Experiment, ExperimentSource, Goal } from '../../data/types.js';
+import { parseViewState, type ViewState } from '../../data/view-state.js';
+import type { ExperimentContextProvider } from '../../context/provider.js';
+import { ProvidedData } from '../../context/request.js';
+import { ExperimentStore, type StoreChangeEvent } from '../../store/experiment-store.js';
+import { Selection } from '../../store/selection.js';
+import { AttributeCatalogueController } from './controllers/attribute-catalogue.js';
+import { DataLoadController, hasOwnData, type ExperimentsLoadedDetail, type SourceErrorDetail } from './controllers/data-loading.js';
+import { DeleteFlowController, type ExperimentDeleteDetail, type ExperimentsDeletedDetail } from './controllers/delete-flow.js';
+import type { ImportController } from './controllers/import.js';
+import { PopoverController, type Popover } from './controllers/popover.js';
+import { SearchController } from './controllers/search.js';
+import { ViewStateController, type ViewChangeDetail } from './controllers/view-state.js';
+import { dashboardStyles } from './experiment-dashboard.styles.js';
+import { cellMenu } from './templates/cell-menu.js';
+import { nameOf, summarize, summaryBar, type Summary } from './templates/summary.js';
 
-/**
- * The search and filter code, loaded when first needed (a search, a filter, or the background
- * preparation of the search text after the first rows): showing the rows does not need it.
- */
-let queryCode: Promise<typeof import('../../data/query.js')> | undefined;
-const loadQueryCode = () =>
-  (queryCode ??= import('../../data/query.js').catch((err: unknown) => {
-    queryCode = undefined; // asked again next time (Chromium keeps the failure until a reload)
-    throw new Error(`Could not load the dashboard's search and filter code (${err instanceof Error ? err.message : String(err)}). Reload the page once the server it came from can be reached again.`);
-  }));
-
-/** The filter chips' wording (describe-filter.ts), loaded with the first filter. */
-let filterWords: typeof import('../experiment-filter-editor/describe-filter.js').describeFilterParts | undefined;
+/** The filter chips and their wording, loaded with the first filter. */
+let filterChips: typeof import('./templates/chips.js').filterChips | undefined;
 
 /** What a lazily loaded part of the element is called in an error message. */
-type PartName = 'the grouping control' | 'the filter descriptions' | 'the experiment details' | 'the column chooser' | 'the filter editor' | 'the comparison' | 'the CSV export';
+type PartName = 'the grouping control' | 'the filter descriptions' | 'the experiment details' | 'the column chooser' | 'the filter editor' | 'the comparison' | 'the export menu' | 'the import' | 'the page controls';
 
-export interface ExperimentsLoadedDetail {
-  experiments: readonly Experiment[];
-  problems: readonly Problem[];
-}
-export interface SourceErrorDetail {
-  error: SourceError;
-}
-export interface ExperimentDeleteDetail {
-  ids: string[];
-  experiments: Experiment[];
-}
-export interface ExperimentsDeletedDetail {
-  ids: string[];
-}
+/** The comparison dialog, loaded with the comparison. */
+let compareDialog: typeof import('./templates/compare-dialog.js').compareDialog | undefined;
+/** A column's filter editor with its pick list, loaded on the first filter button pressed. */
+let filterPopover: typeof import('./templates/filter-popover.js').filterPopover | undefined;
+/** The Export menu and its actions, loaded when the menu first opens. */
+let exportMenu: typeof import('./templates/export-menu.js').exportMenu | undefined;
+
+export type { ExperimentsLoadedDetail, SourceErrorDetail } from './controllers/data-loading.js';
+export { parseMainMetricAttribute } from '../../shared/main-metric.js';
+export type { ExperimentDeleteDetail, ExperimentsDeletedDetail } from './controllers/delete-flow.js';
 export interface ExperimentToggleDetail {
   id: string;
   experiment: Experiment;
   expanded: boolean;
 }
-export interface ViewChangeDetail {
-  view: ViewState;
-}
-
-/** Parses `main-metric="val_loss:min"` (goal: `max`, `min`, `maximize`, `minimize`). */
-export function parseMainMetricAttribute(value: string | undefined): { key: string; goal?: Goal } | undefined {
-  const v = value?.trim();
-  if (!v) return undefined;
-  const i = v.lastIndexOf(':');
-  const goalWord = i > 0 ? v.slice(i + 1).toLowerCase() : '';
-  const goal: Goal | undefined = goalWord === 'min' || goalWord === 'minimize' ? 'minimize' : goalWord === 'max' || goalWord === 'maximize' ? 'maximize' : undefined;
-  return goal ? { key: v.slice(0, i), goal } : { key: v };
-}
-
-const splitList = (v: string | null | undefined): string[] =>
-  (v ?? '')
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
-
-interface Summary {
-  total: number;
-  counts: Record<Status, number>;
-  best?: { experiment: Experiment; value: number; key: string; goal: Goal };
-}
-
-function summarize(experiments: readonly Experiment[]): Summary {
-  const counts = Object.fromEntries(STATUSES.map((s) => [s, 0])) as Record<Status, number>;
-  let best: Summary['best'];
-  for (const e of experiments) {
-    counts[e.status] += 1;
-    const mm = e.mainMetric;
-    if (mm?.value === undefined || !Number.isFinite(mm.value)) continue;
-    const goal = mm.goal ?? 'maximize';
-    if (!best || (goal === 'maximize' ? mm.value > best.value : mm.value < best.value)) best = { experiment: e, value: mm.value, key: mm.key, goal };
-  }
-  const s: Summary = { total: experiments.length, counts };
-  if (best) s.best = best;
-  return s;
-}
+export type { ViewChangeDetail } from './controllers/view-state.js';
 
 const SEARCH_DEBOUNCE_MS = 150;
-/** An enum-like attribute offers a pick list in its filter when it has at most this many values. */
-const PICK_LIST_MAX = 30;
-const STORAGE_PREFIX = 'experiment-dashboard:';
 
-type Popover =
-  | { kind: 'columns'; anchor: HTMLElement }
-  | { kind: 'export'; anchor: HTMLElement }
-  | { kind: 'filter'; anchor: HTMLElement; attribute: Attribute }
-  | { kind: 'cell'; anchor: HTMLElement; attribute: Attribute; experiment: Experiment };
 
 /**
  * Compares experiments (training runs, hyper-parameter sweeps) in one fast table: status,
@@ -235,55 +188,56 @@ export class ExperimentDashboard extends LitElement {
   /** Experiments given directly, as records or a whole collection object. */
   @property({ attribute: false }) experiments?: unknown;
 
-  @state() private _experiments: Experiment[] = [];
-  @state() private _problems: Problem[] = [];
-  @state() private _error?: SourceError;
   @state() private _actionError?: string;
-  @state() private _loading = false;
   @state() private _summary: Summary = summarize([]);
-  @state() private _view: ViewState = { search: '', filters: [], sort: [], groupBy: [], columns: [...DEFAULT_COLUMNS], widths: {} };
   @state() private _shown = 0;
   @state() private _selected = 0;
   @state() private _searchDraft = '';
-  @state() private _popover?: Popover;
-  @state() private _confirm?: { experiments: Experiment[] };
-  @state() private _deleting = false;
-  @state() private _catalogue: Attribute[] = [];
   @state() private _compare?: Experiment[];
   /** Server-query mode: the current page (0-based) and the total the server reports. */
   @state() private _page = 0;
-  @state() private _total?: number;
-  @state() private _importing?: string;
-  @state() private _importReport?: string;
-  @state() private _preparing = false;
-  @state() private _undo?: { experiments: Experiment[]; timer: ReturnType<typeof setTimeout> };
 
-  @query('dialog.confirm') private _dialog?: HTMLDialogElement;
   @query('dialog.compare') private _compareDialog?: HTMLDialogElement;
 
   #table?: TableController;
-  #abort?: AbortController;
-  #source?: ExperimentSource;
-  #loadedOnce = false;
-  #unsubscribe?: () => void;
-
-  #defaultMainMetric?: { key: string; goal?: Goal };
-  /** A snapshot's `generatedAt`: running durations count up to it, not to the viewer's clock. */
-  #snapshotTime?: number;
+  /** The rows: every view of this element reads them here. */
+  #ownStore = new ExperimentStore();
+  /** The rows shown: the element's own, or those of an `<experiment-data>` around it. */
+  #store = this.#ownStore;
+  #data = new DataLoadController(this, this.#ownStore, () => (this._page = 0));
+  #viewState = new ViewStateController(this, (patch) => this.#syncTable(patch));
+  #delete = new DeleteFlowController(this, { store: () => this.#store, settled: () => this.#rowsSettled, onError: (message) => (this._actionError = message) });
+  #ownViewState = this.#viewState.model;
+  #ownSelection = new Selection();
+  #selection = this.#ownSelection;
+  #onStore = (ev: Event) => this.#onStoreChange(ev as StoreChangeEvent);
+  /** What an `<experiment-data>` around the element shares; used when the element names no data of its own. */
+  #shared = new ProvidedData(this, () => this.#join());
+  /**
+   * What the element shares with the views it renders (details, comparison): made with the first
+   * of them, which load on demand too, so showing rows does not need it.
+   */
+  #provider?: Promise<ExperimentContextProvider>;
+  /** Durations of running records count up to the store's clock (a snapshot's time), wherever they are read. */
+  #catalogue: AttributeCatalogueController = new AttributeCatalogueController(this, { now: () => this.#store.now, paused: () => this.#search.preparing });
+  #search: SearchController = new SearchController(this, {
+    table: () => this.#table,
+    view: () => this.#view,
+    attribute: (id) => this.#catalogue.get(id),
+    serverQuery: () => Boolean(this.#store.source?.capabilities.serverQuery),
+  });
+  /** Table work started by a store change; the delete flow waits for it before it reports. */
+  #rowsSettled: Promise<void> = Promise.resolve();
+  #popover = new PopoverController(this);
+  #importer?: ImportController;
+  /** The page controls, loaded when the source first pages on its server. */
+  #pagerLoad?: Promise<unknown>;
+  #pagerTemplate?: typeof import('./templates/pager.js').pager;
   #searchTimer?: ReturnType<typeof setTimeout>;
   #details = new Map<string, HTMLElement>();
-  #popoverOpener?: HTMLElement;
-  #restoring = false;
-  #onHashChange = () => this.#readHash();
-  #onDocPointer = (ev: Event) => {
-    if (!this._popover) return;
-    const path = ev.composedPath();
-    const pop = this.renderRoot.querySelector('[part="popover"]');
-    if (pop && !path.includes(pop) && !path.includes(this._popover.anchor)) this.#closePopover(false);
-  };
-
   constructor() {
     super();
+    this.#follow(this.#ownStore);
     // Files dropped on a dashboard whose source takes imports (IndexedDB) are imported.
     this.addEventListener('dragover', (ev) => {
       if (this.#importable && ev.dataTransfer?.types.includes('Files')) {
@@ -300,48 +254,36 @@ export class ExperimentDashboard extends LitElement {
 
   /** The attributes found in the loaded experiments, for column choosers and filters. */
   get availableAttributes(): readonly Attribute[] {
-    this.#finishCatalogue();
-    return this._catalogue;
+    return this.#catalogue.attributes;
   }
 
   /** The experiments currently loaded (after validation, before filters). */
   get loadedExperiments(): readonly Experiment[] {
-    return this._experiments;
+    return this.#store.experiments;
   }
 
   /** The current view: grouping, filters, search, sort, visible columns in order, widths. */
   getViewState(): ViewState {
-    return structuredClone(this._view);
+    return structuredClone(this.#viewState.view);
   }
 
   /** Applies a view (or part of one); invalid parts are ignored with a console warning. */
   setViewState(view: Partial<ViewState>): void {
     const { state, problems } = parseViewState(view);
     for (const p of problems) console.warn(`<experiment-dashboard>: setViewState: ${p}.`);
-    this.#applyView(state);
+    this.#viewState.apply(state, 'api');
   }
-
-  /**
-   * The inline `<script type="application/json">` child may arrive after the element upgrades (a
-   * classic script in <head> defines it before the parser reaches the children) or change later.
-   */
-  #childObserver = new MutationObserver(() => {
-    const usesInline = !(this.source || this.experiments !== undefined || this.endpoint || this.database || this.mlflow || this.src);
-    const text = this.querySelector(':scope > script[type="application/json"]')?.textContent ?? undefined;
-    if (usesInline && text !== undefined && text !== this.#inlineText) void this.#load();
-  });
-  #inlineText?: string;
 
   override connectedCallback(): void {
     super.connectedCallback();
-    this.#childObserver.observe(this, { childList: true, subtree: true, characterData: true });
+    this.#store.addEventListener('change', this.#onStore);
     // Rebuild after a move in the DOM: the table was destroyed on disconnect.
     if (this.hasUpdated && !this.#table) void this.updateComplete.then(() => this.#createTable());
-    window.addEventListener('hashchange', this.#onHashChange);
-    document.addEventListener('pointerdown', this.#onDocPointer, true);
     // The toolbar's grouping control is not needed to show rows: it loads beside the data and
     // upgrades in place (properties set before that are kept by Lit).
     void this.#loadPart(import('../experiment-group-picker/experiment-group-picker.js'), 'the grouping control');
+    // So is what the element shares with the details and comparison it renders: ready before the first of them.
+    this.#provide().catch(() => undefined); // said when a detail needs it
   }
 
   /**
@@ -360,47 +302,67 @@ export class ExperimentDashboard extends LitElement {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    this.#childObserver.disconnect();
-    this.#abort?.abort();
-    this.#unsubscribe?.();
-    this.#unsubscribe = undefined;
-    // A delete still in its undo window is not sent: nothing is lost when the page goes away.
-    if (this._undo) clearTimeout(this._undo.timer);
-    this._undo = undefined;
+    // A provider's store outlives the element: it does not keep a removed element alive.
+    this.#store.removeEventListener('change', this.#onStore);
     this.#table?.destroy();
     this.#table = undefined;
-    window.removeEventListener('hashchange', this.#onHashChange);
-    document.removeEventListener('pointerdown', this.#onDocPointer, true);
   }
 
   protected override firstUpdated(): void {
     this.#createTable();
   }
 
+  /** Shows this store's rows; in server-query mode it asks with this element's view and page. */
+  #follow(store: ExperimentStore): void {
+    this.#store = store;
+    store.query = () => this.#query();
+    store.addEventListener('change', this.#onStore);
+  }
+
+  /** Uses a provider's store, view state and selection, or the element's own. */
+  #join(): void {
+    const shared = this.#shared;
+    const useShared = shared.store !== undefined && !hasOwnData(this);
+    const store = useShared ? shared.store! : this.#ownStore;
+    const viewState = (useShared && shared.viewState) || this.#ownViewState;
+    const selection = (useShared && shared.selection) || this.#ownSelection;
+    if (store === this.#store && viewState === this.#viewState.model && selection === this.#selection) return;
+    this.#store.removeEventListener('change', this.#onStore);
+    this.#follow(store);
+    this.#viewState.model = viewState;
+    this.#selection = selection;
+    void this.#provider?.then((p) => p.set({ store, viewState, selection }));
+    this._searchDraft = viewState.view.search;
+    if (this.hasUpdated) void this.#syncTable(viewState.view);
+    if (this.hasUpdated || store.experiments.length > 0) this.#setExperiments(store.experiments as Experiment[]);
+    this.requestUpdate();
+  }
+
+  /** Loads a view the element renders, after the provider it will ask for the store. */
+  #loadView<T>(load: () => Promise<T>, part: PartName): Promise<T | undefined> {
+    return this.#loadPart(this.#provide().then(load), part);
+  }
+
+  #provide(): Promise<ExperimentContextProvider> {
+    return (this.#provider ??= import('../../context/provider.js').then(
+      ({ ExperimentContextProvider }) => new ExperimentContextProvider(this, { store: this.#store, viewState: this.#viewState.model, selection: this.#selection }),
+      (err: unknown) => {
+        this.#provider = undefined; // asked again next time
+        throw err;
+      },
+    ));
+  }
+
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (!this.hasUpdated) this.#initialView();
-    else {
-      const patch: Partial<ViewState> = {};
-      if (changed.has('columns') && this.columns !== undefined) patch.columns = splitList(this.columns);
-      if (changed.has('groupBy') && this.groupBy !== undefined) patch.groupBy = splitList(this.groupBy);
-      if (changed.has('search') && this.search !== undefined) patch.search = this.search;
-      if (Object.keys(patch).length > 0) this.#applyView(patch);
-    }
-    if (changed.has('source') || changed.has('experiments') || changed.has('src') || changed.has('endpoint') || changed.has('database') || changed.has('mlflow') || changed.has('experiment') || !this.#loadedOnce) {
-      this.#loadedOnce = true;
-      void this.#load();
-    } else if (changed.has('mainMetric')) {
-      this.#setExperiments(this._experiments.map((e) => applyMainMetric(e, this.#mainMetricSpec(), true)));
-    }
+    if (['source', 'experiments', 'src', 'endpoint', 'database', 'mlflow'].some((k) => (changed as PropertyValues).has(k))) this.#join();
+    this.#viewState.update(changed, !this.hasUpdated);
+    if (!this.hasUpdated) this._searchDraft = this.#view.search;
+    this.#data.update(changed);
   }
 
   protected override updated(changed: PropertyValues): void {
     // Row heights are measured by the virtual renderer: measure again after a density change.
     if (changed.has('density') && changed.get('density') !== undefined) this.#table?.redraw();
-    if (changed.has('_confirm')) {
-      if (this._confirm && this._dialog && !this._dialog.open) this._dialog.showModal();
-      else if (!this._confirm && this._dialog?.open) this._dialog.close();
-    }
     if (changed.has('_compare')) {
       if (this._compare && this._compareDialog && !this._compareDialog.open) this._compareDialog.showModal();
       else if (!this._compare && this._compareDialog?.open) this._compareDialog.close();
@@ -409,102 +371,31 @@ export class ExperimentDashboard extends LitElement {
 
   // ---- view state ----
 
-  /** Attributes first, then stored view, then the link: the most specific wins. */
-  #initialView(): void {
-    const view: ViewState = { ...this._view };
-    if (this.columns !== undefined) view.columns = splitList(this.columns);
-    if (this.groupBy !== undefined) view.groupBy = splitList(this.groupBy);
-    if (this.search !== undefined) view.search = this.search;
-    const stored = this.#readStorage();
-    if (stored) Object.assign(view, stored);
-    const linked = this.syncUrl ? decodeViewHash(location.hash) : undefined;
-    if (linked) {
-      for (const p of linked.problems) console.warn(`<experiment-dashboard>: the view in the URL: ${p}.`);
-      Object.assign(view, linked.state);
-    }
-    this._view = view;
-    this._searchDraft = view.search;
-  }
-
-  #readStorage(): Partial<ViewState> | undefined {
-    if (!this.storageKey) return undefined;
-    try {
-      const raw = localStorage.getItem(STORAGE_PREFIX + this.storageKey);
-      if (!raw) return undefined;
-      const { state, problems } = parseViewState(JSON.parse(raw));
-      for (const p of problems) console.warn(`<experiment-dashboard>: the stored view: ${p}.`);
-      return state;
-    } catch {
-      console.warn(`<experiment-dashboard>: the stored view under "${STORAGE_PREFIX}${this.storageKey}" is unreadable; starting from the default view.`);
-      return undefined;
-    }
-  }
-
-  #readHash(): void {
-    if (!this.syncUrl) return;
-    const linked = decodeViewHash(location.hash);
-    if (!linked) return;
-    if (JSON.stringify(linked.state) === JSON.stringify(this.#pickView(this.getViewState(), Object.keys(linked.state)))) return;
-    this.#applyView(linked.state);
-  }
-
-  #pickView(v: ViewState, keys: string[]): Partial<ViewState> {
-    return Object.fromEntries(keys.map((k) => [k, v[k as keyof ViewState]]));
-  }
-
-  #applyView(patch: Partial<ViewState>): void {
-    const next = { ...this._view, ...patch };
-    this._view = next;
-    if (patch.search !== undefined) this._searchDraft = patch.search;
-    this.#restoring = true;
-    void this.#syncTable(patch).finally(() => {
-      this.#restoring = false;
-      this.#viewChanged();
-    });
+  get #view(): ViewState {
+    return this.#viewState.view;
   }
 
   /** Pushes the parts of the view that changed into the table. */
   async #syncTable(patch: Partial<ViewState>): Promise<void> {
+    if (patch.search !== undefined) this._searchDraft = patch.search;
     const table = this.#table;
     if (!table) return;
-    if (this.#source?.capabilities.serverQuery && (patch.search !== undefined || patch.filters || patch.sort)) {
+    if (this.#store.source?.capabilities.serverQuery && (patch.search !== undefined || patch.filters || patch.sort)) {
       this._page = 0;
-      void this.#fetch();
+      void this.#store.load();
     }
     if (patch.columns || patch.widths) await this.#applyColumns();
-    if (patch.search !== undefined || patch.filters) await this.#applyFilter();
+    if (patch.search !== undefined || patch.filters) await this.#search.apply();
     if (patch.groupBy) await this.#applyGrouping();
-    if (patch.sort) await table.setSort(this._view.sort);
-  }
-
-  #viewChanged(): void {
-    if (this.#restoring) return;
-    const view = this.getViewState();
-    if (this.storageKey) {
-      try {
-        localStorage.setItem(STORAGE_PREFIX + this.storageKey, JSON.stringify(view));
-      } catch {
-        // Storage full or blocked (private mode): the view still works, it just won't persist.
-      }
-    }
-    if (this.syncUrl) {
-      const hash = encodeViewHash(view, location.hash);
-      if (hash !== location.hash) history.replaceState(history.state, '', hash);
-    }
-    this.dispatchEvent(new CustomEvent<ViewChangeDetail>('view-change', { bubbles: true, composed: true, detail: { view } }));
+    if (patch.sort) await table.setSort(this.#view.sort);
   }
 
   // ---- data ----
 
-  #mainMetricSpec(): { key: string; goal?: Goal } | undefined {
-    return parseMainMetricAttribute(this.mainMetric) ?? this.#defaultMainMetric;
-  }
-
   #goal(): Goal {
-    return this.#mainMetricSpec()?.goal ?? 'maximize';
+    return this.#store.mainMetric?.goal ?? 'maximize';
   }
 
-  #nameOf = (e: Experiment): string => e.name ?? e.id;
 
   #createTable(): void {
     const el = this.renderRoot.querySelector<HTMLElement>('.table');
@@ -512,220 +403,113 @@ export class ExperimentDashboard extends LitElement {
     if (!el || !popups) return;
     this.#table = new TableController(el, popups, {
       // A search waiting for its text gets the background time to itself.
-      backgroundPaused: () => this._preparing,
-      onColumnResized: (id, width) => {
-        this._view = { ...this._view, widths: { ...this._view.widths, [id]: width } };
-        this.#viewChanged();
-      },
+      backgroundPaused: () => this.#search.preparing,
+      onColumnResized: (id, width) => this.#viewState.apply({ widths: { ...this.#view.widths, [id]: width } }, 'table'),
       onLayoutChange: () => {
         const table = this.#table;
         if (!table) return;
-        const before = JSON.stringify(this._view.sort);
+        const before = JSON.stringify(this.#view.sort);
         const { columns } = table.getColumnLayout();
-        this._view = { ...this._view, sort: table.getSort(), ...(columns.length > 0 ? { columns } : {}) };
-        this.#viewChanged();
-        if (this.#source?.capabilities.serverQuery && JSON.stringify(this._view.sort) !== before) {
+        this.#viewState.apply({ sort: table.getSort(), ...(columns.length > 0 ? { columns } : {}) }, 'table');
+        if (this.#store.source?.capabilities.serverQuery && JSON.stringify(this.#view.sort) !== before) {
           this._page = 0;
-          void this.#fetch();
+          void this.#store.load();
         }
       },
+      // The one place the shown count is written: the table reports it after every change of rows or filter.
       onRowsShown: (n) => (this._shown = n),
-      onSelectionChange: (n) => (this._selected = n),
+      onSelectionChange: (n) => {
+        this._selected = n;
+        this.#selection.set(this.#table?.selectedShownIds() ?? []);
+      },
       onToggleDetails: (e) => this.#toggleDetails(e),
-      onDeleteRequest: (e) => this.#askDelete([e]),
+      onDeleteRequest: (e) => this.#delete.ask([e]),
       onFilterButton: (attribute, anchor) => this.#openPopover({ kind: 'filter', attribute, anchor }),
       onCellClick: (experiment, attribute, anchor) => this.#openPopover({ kind: 'cell', experiment, attribute, anchor }),
       renderDetail: (e) => this.#detailFor(e),
-    });
-    void this.#syncTable(this._view).then(() => this.#table?.setData(this._experiments));
-  }
-
-  /**
-   * The HTTP, IndexedDB and MLflow sources are loaded when first used: a page showing a JSON file
-   * does not download them (in the single-file bundle they are inline anyway).
-   */
-  async #resolveSource(): Promise<ExperimentSource | undefined> {
-    if (this.source) return this.source;
-    if (this.experiments !== undefined) return new StaticSource({ data: this.experiments, label: 'the experiments property' });
-    if (this.endpoint) {
-      const { HttpSource } = await import('../../data/http-source.js');
-      return new HttpSource({ baseUrl: new URL(this.endpoint, document.baseURI).href });
-    }
-    if (this.database) {
-      const { IndexedDbSource } = await import('../../data/idb-source.js');
-      return new IndexedDbSource(this.database);
-    }
-    if (this.mlflow) {
-      const { MlflowSource } = await import('../../data/mlflow-source.js');
-      const wanted = splitList(this.experiment);
-      // All-digit entries are experiment ids, the rest names.
-      return new MlflowSource({ baseUrl: new URL(this.mlflow, document.baseURI).href, experimentIds: wanted.filter((w) => /^\d+$/.test(w)), experimentNames: wanted.filter((w) => !/^\d+$/.test(w)) });
-    }
-    if (this.src) return new StaticSource({ url: new URL(this.src, document.baseURI).href, label: this.src });
-    const inline = this.querySelector(':scope > script[type="application/json"]');
-    this.#inlineText = inline?.textContent ?? undefined;
-    if (inline) return new StaticSource({ text: inline.textContent ?? '', label: 'the inline <script type="application/json">' });
-    return undefined;
-  }
-
-  #loadToken = 0;
-
-  async #load(): Promise<void> {
-    const token = ++this.#loadToken;
-    const source = await this.#resolveSource();
-    // A newer attribute change started another load while this one imported its source.
-    if (token !== this.#loadToken) return;
-    if (source !== this.#source) {
-      this.#unsubscribe?.();
-      this.#unsubscribe = undefined;
-      // Sources the dashboard made itself are its to close; a user's `.source` is theirs.
-      if (this.#source && this.#source !== this.source) this.#source.close?.();
-      this.#source = source;
-      this._page = 0;
-    }
-    await this.#fetch();
+    }, () => this.#store.experiments);
+    void this.#syncTable(this.#view).then(() => this.#table?.setData());
   }
 
   /** Server-query mode sends the view to the source; otherwise everything loads once. */
   #query() {
-    const v = this._view;
-    return this.#source?.capabilities.serverQuery ? { search: v.search, filters: v.filters, sort: v.sort, page: { size: this.pageSize, index: this._page } } : {};
+    const v = this.#view;
+    return this.#store.source?.capabilities.serverQuery ? { search: v.search, filters: v.filters, sort: v.sort, page: { size: this.pageSize, index: this._page } } : {};
   }
 
-  async #fetch(): Promise<void> {
-    this.#abort?.abort();
-    const source = this.#source;
-    if (!source) {
-      this._loading = false;
+  /** The store changed: the table, the details and the catalogue follow. */
+  #onStoreChange({ change }: StoreChangeEvent): void {
+    this.requestUpdate();
+    if (change.kind === 'status') return;
+    if (change.kind === 'reset') {
+      if (change.cause === 'load' || change.cause === 'error') this.#details.clear();
+      this.#setExperiments(this.#store.experiments as Experiment[]);
       return;
     }
-    const abort = new AbortController();
-    this.#abort = abort;
-    this._loading = true;
-    this._error = undefined;
-    try {
-      // A source that learns its capabilities from its server (HttpSource) says first whether it
-      // pages on the server, so the first request already carries the view and page-size.
-      const ready = (source as { ready?: (signal?: AbortSignal) => Promise<unknown> }).ready;
-      if (typeof ready === 'function') await ready.call(source, abort.signal);
-      if (abort.signal.aborted || this.#abort !== abort) return;
-      const page = await source.load(this.#query(), abort.signal, (first) => {
-        // A first screen while the rest loads, only when the table is still empty.
-        if (!abort.signal.aborted && this.#abort === abort && this._experiments.length === 0) this.#setExperiments(first);
-      });
-      // A superseded request's late answer is dropped.
-      if (abort.signal.aborted || this.#abort !== abort) return;
-      this._total = source.capabilities.serverQuery ? (page.total ?? page.experiments.length) : undefined;
-      // Only a live source is listened to (a subscription may open a connection or a channel).
-      if (!this.#unsubscribe && source.subscribe && source.capabilities.live) this.#unsubscribe = source.subscribe((c) => this.#onChange(c));
-      this.#defaultMainMetric = page.defaults?.mainMetric;
-      this.#snapshotTime = page.generatedAt && !source.capabilities.live ? Date.parse(page.generatedAt) : undefined;
-      const override = parseMainMetricAttribute(this.mainMetric);
-      const experiments = override ? page.experiments.map((e) => applyMainMetric(e, override, true)) : page.experiments;
-      this._problems = page.problems ?? [];
-      this.#details.clear();
-      this.#setExperiments(experiments);
-      this.dispatchEvent(new CustomEvent<ExperimentsLoadedDetail>('experiments-loaded', { bubbles: true, composed: true, detail: { experiments, problems: this._problems } }));
-    } catch (err) {
-      if (abort.signal.aborted) return;
-      const error = err instanceof SourceError ? err : new SourceError('parse', `The experiments could not be read: ${(err as Error).message}`, { cause: err });
-      this._error = error;
-      this.#setExperiments([]);
-      this.dispatchEvent(new CustomEvent<SourceErrorDetail>('source-error', { bubbles: true, composed: true, detail: { error } }));
-    } finally {
-      if (this.#abort === abort) this._loading = false;
-    }
-  }
-
-  /** Live updates from the source: rows change in place, the view stays as it is. */
-  #onChange(change: Change): void {
-    if (change.type === 'reload' || this.#source?.capabilities.serverQuery) {
-      void this.#fetch();
-      return;
-    }
-    if (change.type === 'delete') {
-      const gone = new Set(change.ids);
-      if (!this._experiments.some((e) => gone.has(e.id))) return;
+    if (change.kind === 'remove') {
       for (const id of change.ids) this.#details.delete(id);
-      this._experiments = this._experiments.filter((e) => !gone.has(e.id));
-      void this.#table?.removeRows(change.ids).then(() => this.#afterRowsChanged());
+      this.#rowsSettled = this.#table ? this.#table.removeRows(change.ids).then(() => this.#afterRowsChanged()) : Promise.resolve(this.#afterRowsChanged());
       return;
     }
-    const override = parseMainMetricAttribute(this.mainMetric);
-    const incoming = change.experiments.map((e) => (override ? applyMainMetric(e, override, true) : e));
-    const byId = new Map(incoming.map((e) => [e.id, e]));
-    const merged = this._experiments.map((e) => byId.get(e.id) ?? e);
-    const known = new Set(this._experiments.map((e) => e.id));
-    for (const e of incoming) if (!known.has(e.id)) merged.push(e);
-    this._experiments = merged;
-    for (const e of incoming) {
+    for (const e of change.experiments) {
       const detail = this.#details.get(e.id) as (HTMLElement & { experiment?: Experiment }) | undefined;
       if (detail) detail.experiment = e;
     }
-    if (incoming.some((e) => !this.#catalogueDone || !known.has(e.id))) {
-      this.#catalogueJob = undefined;
-      this.#catalogueDone = true;
-      this._catalogue = collectAttributes(merged, this.#snapshotTime === undefined ? {} : { now: this.#snapshotTime });
-    }
-    void this.#table?.upsertRows(incoming).then(() => this.#afterRowsChanged());
+    if (change.added.length > 0 || this.#catalogue.pending) this.#catalogue.collect(this.#store.experiments);
+    this.#rowsSettled = this.#table ? this.#table.upsertRows(change.experiments, new Set(change.added)).then(() => this.#afterRowsChanged()) : Promise.resolve(this.#afterRowsChanged());
   }
 
   #afterRowsChanged(): void {
-    this._summary = summarize(this._experiments);
-    if (this.#table) this._shown = this.#table.shownCount();
+    this._summary = summarize(this.#store.experiments);
   }
 
-  /** The source can take files (IndexedDB): validates first, then writes in chunks. */
-  get #importable(): (ExperimentSource & { importCollection(input: unknown, options?: { onProgress?: (p: { done: number; total: number }) => void }): Promise<{ added: number; updated: number; rejected: number }> }) | undefined {
-    const s = this.#source as (ExperimentSource & { importCollection?: unknown }) | undefined;
-    return s && typeof s.importCollection === 'function' ? (s as never) : undefined;
+  get #pager() {
+    // Asked once: a failure is said in the element, and the browser keeps it until a reload.
+    this.#pagerLoad ??= this.#loadPart(import('./templates/pager.js'), 'the page controls').then((loaded) => {
+      this.#pagerTemplate = loaded?.pager;
+      this.requestUpdate();
+    });
+    return this.#pagerTemplate;
   }
 
-  async #importFiles(files: FileList | readonly File[] | null | undefined): Promise<void> {
-    const target = this.#importable;
-    if (!target || !files || files.length === 0) return;
-    this._importReport = undefined;
-    this._actionError = undefined;
-    for (const file of files) {
-      this._importing = `Importing ${file.name}…`;
-      try {
-        const text = await file.text();
-        const report = await target.importCollection(text, {
-          onProgress: (p) => (this._importing = `Importing ${file.name}: ${p.done.toLocaleString('en-US')} of ${p.total.toLocaleString('en-US')}`),
-        });
-        this._importReport = `${file.name}: ${report.added} added, ${report.updated} updated, ${report.rejected} rejected.`;
-      } catch (err) {
-        this._actionError = `Could not import ${file.name}: ${(err as Error).message}`;
-      }
-    }
-    this._importing = undefined;
-    await this.#fetch();
+  /** The import code (the button too), loaded once the source can take files. */
+  #importLoad?: Promise<typeof import('./controllers/import.js') | undefined>;
+  #importModule?: typeof import('./controllers/import.js');
+
+  #loadImport() {
+    return (this.#importLoad ??= this.#loadPart(import('./controllers/import.js'), 'the import').then((loaded) => {
+      this.#importModule = loaded;
+      this.requestUpdate();
+      return loaded;
+    }));
   }
 
-  #prepareSearch?: AbortController;
-  /** Resolves when the search text of every record is built (see prepareSearch). */
-  #searchReady: Promise<void> = Promise.resolve();
+  get #importUi() {
+    void this.#loadImport();
+    return this.#importModule;
+  }
+
+  /** The source can take files (IndexedDB). */
+  get #importable(): boolean {
+    return typeof (this.#store.source as { importCollection?: unknown } | undefined)?.importCollection === 'function';
+  }
+
+  /** Imports files (the Import button, or files dropped on the element); the code loads with the first. */
+  async #importFiles(files: readonly File[]): Promise<void> {
+    if (files.length === 0 || !this.#importable) return;
+    const loaded = await this.#loadImport();
+    if (!loaded) return;
+    this.#importer ??= new loaded.ImportController(this, { store: () => this.#store, onError: (m) => (this._actionError = m) });
+    await this.#importer.importFiles(files);
+  }
 
   #setExperiments(experiments: Experiment[]): void {
-    this._experiments = experiments;
-    // Search text is built in the background after the rows are shown, so the first search is fast.
-    this.#prepareSearch?.abort();
-    const prepare = new AbortController();
-    this.#prepareSearch = prepare;
+    const prepare = this.#search.prepare(experiments);
     this._summary = summarize(experiments);
-    const collectCatalogue = this.#startCatalogue(experiments);
-    this._shown = experiments.length;
-    // #searchReady is replaced now, not when the preparation starts: a search typed between the
-    // first rows and the start waits for this data's search text instead of building it itself
-    // in one long task inside the filter.
-    let begin!: () => void;
-    const started = new Promise<void>((resolve) => (begin = resolve));
-    prepare.signal.addEventListener('abort', () => begin(), { once: true });
-    // A search waiting for it makes the preparation hurry (longer slices, no timer clamping).
-    this.#searchReady = started.then(loadQueryCode).then(({ prepareSearch }) => prepareSearch(experiments, prepare.signal, { hurry: () => this._preparing }));
+    const collectCatalogue = this.#catalogue.start(experiments);
     const table = this.#table;
     if (!table) {
-      begin();
+      prepare.start();
       collectCatalogue();
       return;
     }
@@ -739,88 +523,22 @@ export class ExperimentDashboard extends LitElement {
       // A search in the view (stored, linked, or typed while a first screen was shown) cannot
       // wait for a preparation that starts after the rows: the rows come first, filtered by the
       // columns, and the search follows once its text is built ("Preparing search…").
-      .then(() => step(() => this.#applyFilter(false)))
-      .then(() => step(() => table.setData(experiments)))
-      .then(() => step(() => table.setSort(this._view.sort)))
+      .then(() => step(() => this.#search.apply(false)))
+      .then(() => step(() => table.setData()))
+      .then(() => step(() => table.setSort(this.#view.sort)))
       .then(() => {
         if (prepare.signal.aborted) return undefined;
-        this._shown = table.shownCount();
-        begin();
+        prepare.start();
         collectCatalogue();
-        return this.#searchReady;
+        return prepare.ready();
       });
-  }
-
-  /** Set while the catalogue of a large load is still being collected in idle time. */
-  #catalogueJob?: { collector: AttributeCollector; experiments: readonly Experiment[]; next: number };
-  #catalogueDone = true;
-  /** Loads up to this size collect their attributes at once (well under 20 ms). */
-  static readonly #CATALOGUE_SYNC_MAX = 5000;
-
-  /**
-   * The attribute catalogue reads every record (~0.2 s at 100,000): it is not needed for the
-   * first rows when the view names only built-in attributes, so large loads collect it in
-   * background slices of ~10 ms (timer tasks, which a busy page does not starve as it does idle
-   * callbacks) after the first paint, with the built-ins (duration counted to the snapshot's
-   * time) meanwhile. Anything that needs a non-built-in attribute, or `availableAttributes`, finishes
-   * it at once (#finishCatalogue).
-   */
-  #startCatalogue(experiments: readonly Experiment[]): () => void {
-    const options = this.#snapshotTime === undefined ? {} : { now: this.#snapshotTime };
-    if (experiments.length <= ExperimentDashboard.#CATALOGUE_SYNC_MAX) {
-      this.#catalogueJob = undefined;
-      this.#catalogueDone = true;
-      this._catalogue = collectAttributes(experiments, options);
-      return () => undefined;
-    }
-    const job = { collector: new AttributeCollector(options), experiments, next: 0 };
-    this.#catalogueJob = job;
-    this.#catalogueDone = false;
-    this._catalogue = builtinAttributes(this.#snapshotTime);
-    const slice = () => {
-      if (this.#catalogueJob !== job) return;
-      // A search waiting for its text gets the background time to itself.
-      if (this._preparing) {
-        setTimeout(slice, 50);
-        return;
-      }
-      const until = performance.now() + 10;
-      do {
-        const end = Math.min(job.next + 2000, experiments.length);
-        job.collector.add(experiments, job.next, end);
-        job.next = end;
-      } while (job.next < experiments.length && performance.now() < until);
-      if (job.next < experiments.length) schedule(slice);
-      else this.#finishCatalogue();
-    };
-    const schedule = (fn: () => void) => setTimeout(fn, 0);
-    // The caller starts the slices once the first rows are drawn.
-    return () => schedule(slice);
-  }
-
-  #finishCatalogue(): void {
-    const job = this.#catalogueJob;
-    if (!job) return;
-    job.collector.add(job.experiments, job.next);
-    this.#catalogueJob = undefined;
-    this.#catalogueDone = true;
-    this._catalogue = job.collector.result();
-  }
-
-  #attribute(id: string): Attribute | undefined {
-    if (!this.#catalogueDone) {
-      const builtin = this._catalogue.find((a) => a.id === id);
-      if (builtin) return builtin;
-      this.#finishCatalogue();
-    }
-    return resolveAttribute(id, this._catalogue);
   }
 
   #visibleAttributes(): Attribute[] {
     const attrs: Attribute[] = [];
-    for (const id of this._view.columns) {
-      const a = this.#attribute(id);
-      const main = a?.id === 'mainMetric' ? this.#mainMetricSpec() : undefined;
+    for (const id of this.#view.columns) {
+      const a = this.#catalogue.get(id);
+      const main = a?.id === 'mainMetric' ? this.#store.mainMetric : undefined;
       // The main-metric column is titled with the metric it shows and its goal.
       if (a && main) attrs.push({ ...a, label: `${clipText(main.key, MAX_LABEL_LENGTH)} ${(main.goal ?? 'maximize') === 'maximize' ? '(max)' : '(min)'}` });
       else if (a) attrs.push(a);
@@ -831,51 +549,11 @@ export class ExperimentDashboard extends LitElement {
 
   async #applyColumns(): Promise<void> {
     const attributes = this.#visibleAttributes();
-    await this.#table?.setColumns({ attributes, widths: this._view.widths, deletable: Boolean(this.#source?.capabilities.delete && this.#source.delete), nameOf: this.#nameOf });
-  }
-
-  async #applyFilter(waitForSearchText = true): Promise<void> {
-    // In server-query mode the rows are already the server's answer to the filters.
-    if (this.#source?.capabilities.serverQuery) {
-      await this.#table?.setFilter(undefined, this._view.filters.map((f) => f.attribute));
-      return;
-    }
-    const { search, filters } = this._view;
-    // A search typed while the search text is still being built waits for it (built in slices,
-    // the page stays responsive) instead of building it all in one long task.
-    const usable = filters.filter((f) => this.#attribute(f.attribute));
-    let compilePredicate: Awaited<ReturnType<typeof loadQueryCode>>['compilePredicate'] | undefined;
-    if (search.trim() !== '' || usable.length > 0) {
-      ({ compilePredicate } = await loadQueryCode());
-      // A later change applied meanwhile (without waiting, when it cleared everything) wins.
-      if (this._view.search !== search || this._view.filters !== filters) return;
-    }
-    if (search.trim() !== '' && !waitForSearchText) {
-      // Building 100,000 search texts inside the filter would be one long task of seconds.
-      this._preparing = true;
-      await this.#table?.setFilter(usable.length > 0 && compilePredicate ? compilePredicate({ filters: usable }) : undefined, usable.map((f) => f.attribute));
-      if (this.#table) this._shown = this.#table.shownCount();
-      const ready = this.#searchReady;
-      void ready.then(() => {
-        if (ready !== this.#searchReady) return; // newer data: its own steps take over
-        if (search === this._view.search) void this.#applyFilter();
-        else if (this._view.search.trim() === '') this._preparing = false;
-      });
-      return;
-    }
-    if (search.trim() !== '') {
-      this._preparing = true;
-      await this.#searchReady;
-      this._preparing = false;
-      if (search !== this._view.search) return;
-    }
-    const active = search.trim() !== '' || usable.length > 0;
-    await this.#table?.setFilter(active && compilePredicate ? compilePredicate({ search, filters: usable }) : undefined, usable.map((f) => f.attribute));
-    if (this.#table) this._shown = this.#table.shownCount();
+    await this.#table?.setColumns({ attributes, widths: this.#view.widths, deletable: this.#delete.enabled, nameOf });
   }
 
   async #applyGrouping(): Promise<void> {
-    const attrs = this._view.groupBy.map((id) => this.#attribute(id)).filter((a): a is Attribute => a !== undefined);
+    const attrs = this.#view.groupBy.map((id) => this.#catalogue.get(id)).filter((a): a is Attribute => a !== undefined);
     await this.#table?.setGroupBy(attrs, this.#goal());
   }
 
@@ -884,17 +562,17 @@ export class ExperimentDashboard extends LitElement {
   #onSearchInput(ev: Event): void {
     this._searchDraft = (ev.target as HTMLInputElement).value;
     clearTimeout(this.#searchTimer);
-    this.#searchTimer = setTimeout(() => this.#applyView({ search: this._searchDraft }), SEARCH_DEBOUNCE_MS);
+    this.#searchTimer = setTimeout(() => this.#viewState.apply({ search: this._searchDraft }, 'user'), SEARCH_DEBOUNCE_MS);
   }
 
   #setFilter(filter: ColumnFilter): void {
-    const filters = this._view.filters.filter((f) => f.attribute !== filter.attribute);
+    const filters = this.#view.filters.filter((f) => f.attribute !== filter.attribute);
     filters.push(filter);
-    this.#applyView({ filters });
+    this.#viewState.apply({ filters }, 'user');
   }
 
   #removeFilter(attribute: string): void {
-    this.#applyView({ filters: this._view.filters.filter((f) => f.attribute !== attribute) });
+    this.#viewState.apply({ filters: this.#view.filters.filter((f) => f.attribute !== attribute) }, 'user');
   }
 
   #toggleDetails(e: Experiment): void {
@@ -910,14 +588,15 @@ export class ExperimentDashboard extends LitElement {
     let el = this.#details.get(e.id);
     if (!el) {
       // The detail (and its charts) are loaded on the first expand; the element upgrades then.
-      void this.#loadPart(import('../experiment-row-detail/experiment-row-detail.js'), 'the experiment details');
+      void this.#loadView(() => import('../experiment-row-detail/experiment-row-detail.js'), 'the experiment details');
       const detail = document.createElement('experiment-row-detail');
       detail.experiment = e;
-      if (this.#snapshotTime !== undefined) detail.now = this.#snapshotTime;
-      if (this.#source) {
-        detail.source = this.#source;
+      const { now, source } = this.#store;
+      if (now !== undefined) detail.now = now;
+      if (source) {
+        detail.source = source;
         // A source with get() may hold more than the table's record (e.g. an HTTP summary).
-        if (this.#source.get) detail.experimentId = e.id;
+        if (source.get) detail.experimentId = e.id;
       }
       detail.setAttribute('part', 'detail');
       el = detail;
@@ -926,183 +605,38 @@ export class ExperimentDashboard extends LitElement {
     return el;
   }
 
+  /** The chooser, the filter editor and the export menu load on first use, keeping them out of the table bundle. */
   #openPopover(p: Popover): void {
-    // The chooser and the filter editor load on first use, keeping them out of the table bundle.
     const load =
       p.kind === 'columns'
         ? this.#loadPart(import('../experiment-column-chooser/experiment-column-chooser.js'), 'the column chooser')
         : p.kind === 'filter'
-          ? this.#loadPart(import('../experiment-filter-editor/experiment-filter-editor.js'), 'the filter editor')
-          : undefined;
-    if (load) {
-      void load.then((loaded) => loaded && this.#showPopover(p));
-      return;
-    }
-    this.#showPopover(p);
-  }
-
-  #showPopover(p: Popover): void {
-    this.#popoverOpener = p.anchor;
-    this._popover = p;
-    void this.updateComplete.then(() => {
-      const pop = this.renderRoot.querySelector<HTMLElement>('[part="popover"]');
-      if (!pop) return;
-      const host = this.getBoundingClientRect();
-      const a = p.anchor.getBoundingClientRect();
-      const left = Math.max(0, Math.min(a.left - host.left, host.width - pop.offsetWidth - 4));
-      pop.style.left = `${left}px`;
-      pop.style.top = `${a.bottom - host.top + 2}px`;
-      const first = pop.querySelector<HTMLElement>('experiment-filter-editor, experiment-column-chooser, button');
-      first?.focus();
-    });
-  }
-
-  #closePopover(restoreFocus = true): void {
-    this._popover = undefined;
-    if (restoreFocus && this.#popoverOpener?.isConnected) this.#popoverOpener.focus();
-    this.#popoverOpener = undefined;
-  }
-
-  #onKeydown(ev: KeyboardEvent): void {
-    if (ev.key === 'Escape' && this._popover) {
-      ev.stopPropagation();
-      this.#closePopover();
-    }
-  }
-
-  #distinctValues(attr: Attribute): { value: string; count: number }[] | undefined {
-    if (attr.kind === 'number' || attr.kind === 'date') return undefined;
-    const counts = new Map<string, number>();
-    for (const e of this._experiments) {
-      const v = attr.get(e);
-      for (const x of Array.isArray(v) ? v : [v]) {
-        if (x === undefined || x === null || x === '') continue;
-        const k = String(x);
-        counts.set(k, (counts.get(k) ?? 0) + 1);
-        if (counts.size > PICK_LIST_MAX && attr.kind !== 'enum') return undefined;
-      }
-    }
-    if (attr.id === 'status') return STATUSES.map((s) => ({ value: s, count: counts.get(s) ?? 0 }));
-    return [...counts].sort((a, b) => b[1] - a[1]).map(([value, count]) => ({ value, count }));
-  }
-
-  /** "Filter to this value" from a cell. */
-  #filterToValue(attr: Attribute, e: Experiment, exclude: boolean): void {
-    const v = attr.get(e);
-    let filter: ColumnFilter;
-    if (v === undefined || v === null || v === '' || (Array.isArray(v) && v.length === 0)) filter = { attribute: attr.id, op: exclude ? 'notEmpty' : 'empty' };
-    else if (attr.kind === 'date' && typeof v === 'string') filter = exclude ? { attribute: attr.id, op: 'ne', value: v } : { attribute: attr.id, op: 'on', value: v.slice(0, 10) };
-    else if (Array.isArray(v)) filter = { attribute: attr.id, op: exclude ? 'notContains' : 'contains', value: v[0] ?? '' };
-    else filter = { attribute: attr.id, op: exclude ? 'ne' : 'eq', value: typeof v === 'boolean' ? String(v) : v };
-    this.#closePopover();
-    this.#setFilter(filter);
+          ? this.#loadPart(import('./templates/filter-popover.js'), 'the filter editor').then((loaded) => (filterPopover = loaded?.filterPopover))
+          : p.kind === 'export'
+            ? this.#loadPart(import('./templates/export-menu.js'), 'the export menu').then((loaded) => (exportMenu = loaded?.exportMenu))
+            : undefined;
+    this.#popover.open(p, load);
   }
 
   // ---- delete ----
 
-  #askDelete(experiments: Experiment[]): void {
-    if (experiments.length === 0 || !this.#source?.delete) return;
-    this._actionError = undefined;
-    this._confirm = { experiments };
-  }
-
   #askDeleteSelected(): void {
     const ids = new Set(this.#table?.selectedShownIds() ?? []);
-    this.#askDelete(this._experiments.filter((e) => ids.has(e.id)));
-  }
-
-  async #confirmDelete(): Promise<void> {
-    const source = this.#source;
-    const experiments = this._confirm?.experiments ?? [];
-    const ids = experiments.map((e) => e.id);
-    if (!source?.delete || ids.length === 0) return;
-    const proceed = this.dispatchEvent(new CustomEvent<ExperimentDeleteDetail>('experiment-delete', { bubbles: true, composed: true, cancelable: true, detail: { ids, experiments } }));
-    if (!proceed) {
-      this._confirm = undefined;
-      return;
-    }
-    if (this.deleteUndoMs > 0) {
-      // Hidden now, deleted when the undo window closes: until then nothing has left the source.
-      this._confirm = undefined;
-      this.#finishPendingDelete();
-      await this.#hideRows(ids);
-      const timer = setTimeout(() => void this.#commitDelete(source, experiments), this.deleteUndoMs);
-      this._undo = { experiments, timer };
-      return;
-    }
-    this._deleting = true;
-    try {
-      await source.delete(ids);
-    } catch (err) {
-      this._actionError = this.#deleteFailed(experiments, err);
-      return;
-    } finally {
-      this._deleting = false;
-      this._confirm = undefined;
-    }
-    await this.#hideRows(ids);
-    this.dispatchEvent(new CustomEvent<ExperimentsDeletedDetail>('experiments-deleted', { bubbles: true, composed: true, detail: { ids } }));
-  }
-
-  #deleteFailed(experiments: Experiment[], err: unknown): string {
-    const what = experiments.length === 1 ? `"${this.#nameOf(experiments[0]!)}"` : `${experiments.length} experiments`;
-    return `Could not delete ${what}: ${(err as Error).message} Nothing was removed; try again.`;
-  }
-
-  async #hideRows(ids: readonly string[]): Promise<void> {
-    const gone = new Set(ids);
-    for (const id of ids) this.#details.delete(id);
-    this._experiments = this._experiments.filter((e) => !gone.has(e.id));
-    await this.#table?.removeRows(ids);
-    this.#afterRowsChanged();
-  }
-
-  async #restoreRows(experiments: Experiment[]): Promise<void> {
-    const present = new Set(this._experiments.map((e) => e.id));
-    const back = experiments.filter((e) => !present.has(e.id));
-    this._experiments = [...this._experiments, ...back];
-    await this.#table?.upsertRows(back);
-    this.#afterRowsChanged();
-  }
-
-  async #commitDelete(source: ExperimentSource, experiments: Experiment[]): Promise<void> {
-    if (this._undo?.experiments === experiments) this._undo = undefined;
-    const ids = experiments.map((e) => e.id);
-    try {
-      await source.delete?.(ids);
-      this.dispatchEvent(new CustomEvent<ExperimentsDeletedDetail>('experiments-deleted', { bubbles: true, composed: true, detail: { ids } }));
-    } catch (err) {
-      await this.#restoreRows(experiments);
-      this._actionError = this.#deleteFailed(experiments, err);
-    }
-  }
-
-  /** A second delete while one waits for its undo window sends the first one now. */
-  #finishPendingDelete(): void {
-    const pending = this._undo;
-    if (!pending || !this.#source) return;
-    clearTimeout(pending.timer);
-    void this.#commitDelete(this.#source, pending.experiments);
-  }
-
-  async #undoDelete(): Promise<void> {
-    const pending = this._undo;
-    if (!pending) return;
-    clearTimeout(pending.timer);
-    this._undo = undefined;
-    await this.#restoreRows(pending.experiments);
+    this.#delete.ask(this.#store.experiments.filter((e) => ids.has(e.id)));
   }
 
   // ---- rendering ----
 
   protected override render() {
     const s = this._summary;
-    const empty = !this._loading && !this._error && this._experiments.length === 0;
-    const filtering = this._view.search.trim() !== '' || this._view.filters.length > 0;
-    const deletable = Boolean(this.#source?.capabilities.delete && this.#source.delete);
+    const { status, error, problems, total } = this.#store;
+    const loading = status === 'pending';
+    const empty = !loading && !error && this.#store.experiments.length === 0;
+    const filtering = this.#view.search.trim() !== '' || this.#view.filters.length > 0;
+    const deletable = this.#delete.enabled;
     // One frame lays the parts out, so a page that sets the element's own display (e.g. block) keeps the table filling it.
     return html`<div class="frame">
-      <div part="toolbar" role="toolbar" aria-label="Experiment table controls" @keydown=${this.#onKeydown}>
+      <div part="toolbar" role="toolbar" aria-label="Experiment table controls" @keydown=${this.#popover.onKeydown}>
         <input
           part="search"
           type="search"
@@ -1112,34 +646,22 @@ export class ExperimentDashboard extends LitElement {
           @input=${this.#onSearchInput}
         />
         <span class="match-count" aria-live="polite"
-          >${this._preparing ? 'Preparing search…' : filtering ? `${this._shown.toLocaleString('en-US')} of ${s.total.toLocaleString('en-US')} shown` : ''}</span
+          >${this.#search.preparing ? 'Preparing search…' : filtering ? `${this._shown.toLocaleString('en-US')} of ${s.total.toLocaleString('en-US')} shown` : ''}</span
         >
         <experiment-group-picker
-          .availableAttributes=${this._catalogue}
-          .value=${this._view.groupBy}
-          @group-by-change=${(ev: CustomEvent<{ groupBy: string[] }>) => this.#applyView({ groupBy: ev.detail.groupBy })}
+          .availableAttributes=${this.#catalogue.known}
+          .value=${this.#view.groupBy}
+          @group-by-change=${(ev: CustomEvent<{ groupBy: string[] }>) => this.#viewState.apply({ groupBy: ev.detail.groupBy }, 'user')}
         ></experiment-group-picker>
-        ${this._view.groupBy.length > 0
+        ${this.#view.groupBy.length > 0
           ? html`<button type="button" @click=${() => this.#table?.setAllGroupsOpen(true)}>Expand all</button
               ><button type="button" @click=${() => this.#table?.setAllGroupsOpen(false)}>Collapse all</button>`
           : nothing}
-        ${this.#importable
-          ? html`<label class="import-button"
-              >Import<input
-                type="file"
-                accept=".json,application/json"
-                multiple
-                class="visually-hidden"
-                @change=${(ev: Event) => {
-                  const input = ev.target as HTMLInputElement;
-                  void this.#importFiles(input.files ? [...input.files] : []).then(() => (input.value = ''));
-                }}
-            /></label>`
-          : nothing}
-        <button type="button" class="export-button" aria-haspopup="menu" aria-expanded=${this._popover?.kind === 'export'} @click=${(ev: Event) => this.#openPopover({ kind: 'export', anchor: ev.currentTarget as HTMLElement })}>
+        ${this.#importable ? (this.#importUi?.importButton((files) => this.#importFiles(files)) ?? nothing) : nothing}
+        <button type="button" class="export-button" aria-haspopup="menu" aria-expanded=${this.#popover.current?.kind === 'export'} @click=${(ev: Event) => this.#openPopover({ kind: 'export', anchor: ev.currentTarget as HTMLElement })}>
           Export
         </button>
-        <button type="button" class="columns-button" aria-haspopup="dialog" aria-expanded=${this._popover?.kind === 'columns'} @click=${(ev: Event) => this.#openPopover({ kind: 'columns', anchor: ev.currentTarget as HTMLElement })}>
+        <button type="button" class="columns-button" aria-haspopup="dialog" aria-expanded=${this.#popover.current?.kind === 'columns'} @click=${(ev: Event) => this.#openPopover({ kind: 'columns', anchor: ev.currentTarget as HTMLElement })}>
           Columns
         </button>
         ${this._selected > 0
@@ -1150,25 +672,12 @@ export class ExperimentDashboard extends LitElement {
           ? html`<button type="button" class="delete-selected" @click=${() => this.#askDeleteSelected()}>Delete selected (${this.#table?.selectedShownIds().length ?? 0})</button>`
           : nothing}
       </div>
-      ${this._view.filters.length > 0 ? this.#renderChips() : nothing}
-      <div part="summary" role="status" aria-live="polite">
-        <span><strong>${(this._total ?? s.total).toLocaleString('en-US')}</strong> experiments${this._total !== undefined ? ' (counts below are for this page)' : ''}</span>
-        <ul class="counts" aria-label="Experiments per status">
-          ${STATUSES.filter((st) => s.counts[st] > 0).map(
-            (st) => html`<li class="status status-${st}"><span class="status-icon" aria-hidden="true">${STATUS_ICONS[st]}</span>${STATUS_LABELS[st]} ${s.counts[st].toLocaleString('en-US')}</li>`,
-          )}
-        </ul>
-        ${s.best
-          ? html`<span class="best"
-              >Best <bdi>${clipText(s.best.key, MAX_LABEL_LENGTH)}</bdi> (${s.best.goal === 'maximize' ? 'max' : 'min'}): <strong>${formatNumber(s.best.value)}</strong> in
-              <strong><bdi>${clipText(this.#nameOf(s.best.experiment), MAX_LABEL_LENGTH)}</bdi></strong></span
-            >`
-          : nothing}
-      </div>
-      ${this._loading ? html`<div part="loading" role="progressbar" aria-label="Loading experiments">Loading experiments…</div>` : nothing}
-      ${this._error
+      ${this.#view.filters.length > 0 ? this.#renderChips() : nothing}
+      ${summaryBar(this._summary, total)}
+      ${loading ? html`<div part="loading" role="progressbar" aria-label="Loading experiments">Loading experiments…</div>` : nothing}
+      ${error
         ? html`<div part="error" role="alert">
-            <p><strong>Could not load the experiments.</strong> ${this._error.message}</p>
+            <p><strong>Could not load the experiments.</strong> ${error.message}</p>
           </div>`
         : nothing}
       ${this._actionError
@@ -1177,26 +686,26 @@ export class ExperimentDashboard extends LitElement {
             <button type="button" @click=${() => (this._actionError = undefined)}>Dismiss</button>
           </div>`
         : nothing}
-      ${this._undo
-        ? html`<div part="undo" class="undo" role="status">
-            <span
-              >${this._undo.experiments.length === 1
-                ? html`Deleted "<bdi>${clipText(this.#nameOf(this._undo.experiments[0]!), MAX_LABEL_LENGTH)}</bdi>".`
-                : `Deleted ${this._undo.experiments.length} experiments.`}</span
-            >
-            <button type="button" @click=${() => void this.#undoDelete()}>Undo</button>
-          </div>`
-        : nothing}
-      ${this._importing ? html`<div part="loading" role="progressbar" aria-label=${this._importing}>${this._importing}</div>` : nothing}
-      ${this._importReport ? html`<div class="import-report" role="status">${this._importReport}</div>` : nothing}
-      ${problemList(this._problems)}
+      ${this.#delete.renderUndo()}
+      ${this.#importer?.render() ?? nothing}
+      ${problemList(problems)}
       ${empty ? html`<div part="empty">No experiments to show.</div>` : nothing}
       <div part="table" class="table-wrap" ?hidden=${empty}>
         <div class="popups"></div>
         <div class="table"></div>
       </div>
-      ${this._total !== undefined ? this.#renderPager(this._total) : nothing}
-      ${this.#renderPopover()} ${this.#renderConfirm(deletable)} ${this.#renderCompare()}
+      ${total !== undefined
+        ? this.#pager?.({
+            page: this._page,
+            pageSize: this.pageSize,
+            total,
+            onPage: (page) => {
+              this._page = page;
+              void this.#store.load();
+            },
+          })
+        : nothing}
+      ${this.#popover.render((p) => this.#popoverBody(p))} ${this.#delete.render()} ${compareDialog?.({ experiments: this._compare, source: this.#store.source, now: this.#store.now, onClose: () => (this._compare = undefined) }) ?? nothing}
     </div>`;
   }
 
@@ -1204,194 +713,78 @@ export class ExperimentDashboard extends LitElement {
 
   /** The active filters as chips; their wording code loads with the first filter. */
   #renderChips() {
-    const describe = filterWords;
-    if (!describe) {
+    const chips = filterChips;
+    if (!chips) {
       // Asked once at a time; after a failure (said in the element) the next render asks again.
       if (!this.#wordsLoading) {
         this.#wordsLoading = true;
-        void this.#loadPart(import('../experiment-filter-editor/describe-filter.js'), 'the filter descriptions').then((loaded) => {
+        void this.#loadPart(import('./templates/chips.js'), 'the filter descriptions').then((loaded) => {
           this.#wordsLoading = false;
           if (!loaded) return;
-          filterWords = loaded.describeFilterParts;
+          filterChips = loaded.filterChips;
           this.requestUpdate();
         });
       }
       return nothing;
     }
-    return html`<ul part="chips" class="chips" aria-label="Active filters">
-      ${this._view.filters.map((f) => {
-        const label = this.#attribute(f.attribute)?.label ?? f.attribute;
-        // Data (label, values) cut and isolated: a right-to-left override must not reorder the chip.
-        const parts = describe(f, label).map((p) => (typeof p === 'string' ? p : { data: clipText(p.data, MAX_LABEL_LENGTH) }));
-        const text = parts.map((p) => (typeof p === 'string' ? p : p.data)).join('');
-        return html`<li class="chip">
-          <span>${parts.map((p) => (typeof p === 'string' ? p : html`<bdi>${p.data}</bdi>`))}</span
-          ><button type="button" aria-label=${`Remove filter ${text}`} @click=${() => this.#removeFilter(f.attribute)}>×</button>
-        </li>`;
-      })}
-      <li><button type="button" class="clear-all" @click=${() => this.#applyView({ filters: [], search: '' })}>Clear all</button></li>
-    </ul>`;
+    return chips({
+      filters: this.#view.filters,
+      labelOf: (id) => this.#catalogue.get(id)?.label ?? id,
+      onRemove: (id) => this.#removeFilter(id),
+      onClear: () => this.#viewState.apply({ filters: [], search: '' }, 'user'),
+    });
   }
 
-  #renderPopover() {
-    const p = this._popover;
-    if (!p) return nothing;
-    let body;
+  #popoverBody(p: Popover) {
+    const close = () => this.#popover.close();
     if (p.kind === 'columns') {
-      body = html`<experiment-column-chooser
-        .availableAttributes=${this._catalogue}
-        .selected=${this._view.columns}
+      return html`<experiment-column-chooser
+        .availableAttributes=${this.#catalogue.known}
+        .selected=${this.#view.columns}
         .defaults=${[...DEFAULT_COLUMNS]}
-        @columns-change=${(ev: CustomEvent<{ columns: string[] }>) => this.#applyView({ columns: ev.detail.columns })}
+        @columns-change=${(ev: CustomEvent<{ columns: string[] }>) => this.#viewState.apply({ columns: ev.detail.columns }, 'user')}
       ></experiment-column-chooser>`;
-    } else if (p.kind === 'export') {
-      body = html`<div role="menu" aria-label="Export" class="cell-menu">
-        <button type="button" role="menuitem" @click=${() => this.#exportCsv()}>CSV of this view (${this._shown.toLocaleString('en-US')} rows, visible columns)</button>
-        <button type="button" role="menuitem" @click=${() => void this.#exportReport()}>HTML report (one offline file)</button>
-      </div>`;
-    } else if (p.kind === 'filter') {
-      body = html`<experiment-filter-editor
-        .attribute=${p.attribute}
-        .filter=${this._view.filters.find((f) => f.attribute === p.attribute.id)}
-        .values=${this.#distinctValues(p.attribute)}
-        @filter-apply=${(ev: CustomEvent<{ filter: ColumnFilter }>) => {
-          this.#closePopover();
-          this.#setFilter(ev.detail.filter);
-        }}
-        @filter-clear=${(ev: CustomEvent<{ attribute: string }>) => {
-          this.#closePopover();
-          this.#removeFilter(ev.detail.attribute);
-        }}
-        @filter-cancel=${() => this.#closePopover()}
-      ></experiment-filter-editor>`;
-    } else {
-      const value = formatValue(p.attribute, p.attribute.get(p.experiment));
-      const shown = value === '' ? EMPTY_GROUP : clipText(value, 41);
-      const label = clipText(p.attribute.label, MAX_LABEL_LENGTH);
-      body = html`<div role="menu" aria-label=${`Actions for ${label} ${shown}`} class="cell-menu">
-        <button type="button" role="menuitem" @click=${() => this.#filterToValue(p.attribute, p.experiment, false)}>Filter to <bdi>${label}</bdi> = “<bdi>${shown}</bdi>”</button>
-        <button type="button" role="menuitem" @click=${() => this.#filterToValue(p.attribute, p.experiment, true)}>Exclude <bdi>${label}</bdi> = “<bdi>${shown}</bdi>”</button>
-        <button
-          type="button"
-          role="menuitem"
-          @click=${() => {
-            this.#closePopover();
-            this.#toggleDetails(p.experiment);
-          }}
-        >
-          ${this.#table?.isExpanded(p.experiment.id) ? 'Hide details' : 'Show details'}
-        </button>
-      </div>`;
     }
-    return html`<div part="popover" class="popover popover-${p.kind}" @keydown=${this.#onKeydown}>${body}</div>`;
-  }
-
-  #renderPager(total: number) {
-    const pages = Math.max(1, Math.ceil(total / this.pageSize));
-    const go = (page: number) => {
-      this._page = page;
-      void this.#fetch();
-    };
-    return html`<nav class="pager" part="pager" aria-label="Pages">
-      <button type="button" ?disabled=${this._page === 0} @click=${() => go(this._page - 1)}>Previous page</button>
-      <span>Page ${this._page + 1} of ${pages.toLocaleString('en-US')} · ${total.toLocaleString('en-US')} experiments on the server</span>
-      <button type="button" ?disabled=${this._page >= pages - 1} @click=${() => go(this._page + 1)}>Next page</button>
-    </nav>`;
-  }
-
-  #download(blob: Blob, fileName: string): void {
-    const url = URL.createObjectURL(blob);
-    const a = document.createElement('a');
-    a.href = url;
-    a.download = fileName;
-    this.renderRoot.appendChild(a);
-    a.click();
-    a.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    if (p.kind === 'export') {
+      return exportMenu?.(this._shown, () => {
+        close();
+        this._actionError = undefined;
+        return { root: this.renderRoot, store: this.#store, shown: this.shownExperiments, columns: this.#visibleAttributes(), onError: (m) => (this._actionError = m) };
+      });
+    }
+    if (p.kind === 'filter') {
+      return filterPopover?.({
+        attribute: p.attribute,
+        filter: this.#view.filters.find((f) => f.attribute === p.attribute.id),
+        experiments: this.#store.experiments,
+        onApply: (filter) => (close(), this.#setFilter(filter)),
+        onClear: (attribute) => (close(), this.#removeFilter(attribute)),
+        onCancel: close,
+      });
+    }
+    return cellMenu({
+      attribute: p.attribute,
+      experiment: p.experiment,
+      expanded: this.#table?.isExpanded(p.experiment.id) ?? false,
+      onFilter: (filter) => (close(), this.#setFilter(filter)),
+      onToggleDetails: () => (close(), this.#toggleDetails(p.experiment)),
+    });
   }
 
   /** The rows the view shows (filters and search applied), in display order. */
   get shownExperiments(): readonly Experiment[] {
-    return this.#table?.shownData() ?? this._experiments;
-  }
-
-  #exportCsv(): void {
-    this.#closePopover();
-    const columns = this.#visibleAttributes().map((a) => ({ id: a.id, label: a.label, get: (e: Experiment) => a.get(e) }));
-    void this.#loadPart(import('../../data/export.js'), 'the CSV export').then(
-      (loaded) => loaded && this.#download(new Blob([loaded.toCsv(this.shownExperiments, columns, { bom: true })], { type: 'text/csv;charset=utf-8' }), 'experiments.csv'),
-    );
-  }
-
-  /**
-   * The report inlines the dashboard bundle: taken from the page when it is itself a report, else
-   * fetched from where the bundle was loaded.
-   */
-  async #exportReport(): Promise<void> {
-    this.#closePopover();
-    this._actionError = undefined;
-    try {
-      const inline = document.querySelector('script[data-experiment-dashboard-bundle]')?.textContent;
-      const url = (globalThis as { __experimentDashboardBundleUrl?: string }).__experimentDashboardBundleUrl;
-      let bundleText = inline ?? undefined;
-      if (!bundleText && url) bundleText = await (await fetch(url)).text();
-      if (!bundleText) throw new Error('the report inlines dist/experiment-dashboard.bundle.js, and this page did not load it. Load the dashboard from the bundle, or make the report with "npx experiment-dashboard report".');
-      const collection = {
-        schemaVersion: '1.0' as const,
-        kind: 'ExperimentCollection' as const,
-        generatedAt: new Date(this.#snapshotTime ?? Date.now()).toISOString(),
-        ...(this.#defaultMainMetric ? { defaults: { mainMetric: { key: this.#defaultMainMetric.key, goal: this.#defaultMainMetric.goal ?? ('maximize' as const) } } } : {}),
-        experiments: [...this._experiments],
-      };
-      const [{ buildReportHtml }, { collectionToJson }] = await Promise.all([import('../../data/export.js'), import('../../data/sample-data.js')]);
-      const html = await buildReportHtml({ collection: JSON.parse(collectionToJson(collection)), bundleText, title: document.title || 'Experiment report' });
-      this.#download(new Blob([html], { type: 'text/html;charset=utf-8' }), 'experiment-report.html');
-    } catch (err) {
-      this._actionError = `Could not build the HTML report: ${(err as Error).message}`;
-    }
+    return this.#table?.shownData() ?? this.#store.experiments;
   }
 
   #openCompare(): void {
     const ids = new Set(this.#table?.selectedShownIds() ?? []);
-    const chosen = this._experiments.filter((e) => ids.has(e.id));
+    const chosen = this.#store.experiments.filter((e) => ids.has(e.id));
     if (chosen.length < 2) return;
-    void this.#loadPart(import('../experiment-compare/experiment-compare.js'), 'the comparison');
-    this._compare = chosen;
-  }
-
-  #renderCompare() {
-    return html`<dialog class="compare" part="dialog compare-dialog" aria-label="Compare experiments" @close=${() => (this._compare = undefined)}>
-      <div class="dialog-head">
-        <h2>Compare ${this._compare?.length ?? 0} experiments</h2>
-        <button type="button" @click=${() => (this._compare = undefined)}>Close</button>
-      </div>
-      ${this._compare
-        ? html`<experiment-compare .experiments=${this._compare} .source=${this.#source} .now=${this.#snapshotTime}></experiment-compare>`
-        : nothing}
-    </dialog>`;
-  }
-
-  #renderConfirm(deletable: boolean) {
-    if (!deletable) return nothing;
-    const list = this._confirm?.experiments ?? [];
-    const n = list.length;
-    // Names are data: cut, and isolated so right-to-left or override characters cannot reorder the question.
-    const cut = (text: string): string => clipText(text, 300);
-    const title = n === 1 ? html`Delete "<bdi>${cut(this.#nameOf(list[0]!))}</bdi>"?` : `Delete ${n} experiments?`;
-    return html`<dialog class="confirm" part="dialog" aria-labelledby="confirm-title" @cancel=${() => (this._confirm = undefined)}>
-      <h2 id="confirm-title">${title}</h2>
-      <p>This removes ${n === 1 ? 'this experiment' : 'these experiments'} from ${this.#source?.label ? html`<bdi>${cut(this.#source.label)}</bdi>` : 'the source'}. It cannot be undone.</p>
-      <ul class="confirm-list">
-        ${list
-          .slice(0, 10)
-          .map((e) => html`<li><bdi>${cut(this.#nameOf(e))}</bdi>${e.name && e.name !== e.id ? html` <span class="muted">(<bdi>${cut(e.id)}</bdi>)</span>` : nothing}</li>`)}
-        ${n > 10 ? html`<li>and ${n - 10} more</li>` : nothing}
-      </ul>
-      <div class="dialog-buttons">
-        <button type="button" @click=${() => (this._confirm = undefined)} ?disabled=${this._deleting}>Cancel</button>
-        <button type="button" class="danger" @click=${() => void this.#confirmDelete()} ?disabled=${this._deleting}>${this._deleting ? 'Deleting…' : n === 1 ? 'Delete' : `Delete ${n} experiments`}</button>
-      </div>
-    </dialog>`;
+    void this.#loadView(() => import('./templates/compare-dialog.js'), 'the comparison').then((loaded) => {
+      if (!loaded) return;
+      compareDialog = loaded.compareDialog;
+      this._compare = chosen;
+    });
   }
 
   /** Exposed for the group-key logic in tests and adapters. */

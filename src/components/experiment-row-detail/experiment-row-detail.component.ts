@@ -1,5 +1,6 @@
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
+import { ExperimentContextConsumer } from '../../context/consumer.js';
 import { durationMs, formatProblem, parseRecords } from '../../data/parse.js';
 import {
   MISSING,
@@ -123,7 +124,8 @@ export class ExperimentRowDetail extends LitElement {
   @property({ attribute: false }) source?: ExperimentSource;
 
   /**
-   * With `source`: the id of the record to fetch with `source.get()`.
+   * The id of the record to show: fetched with `source.get()` when `source` is set, else looked up
+   * in the experiments of an `<experiment-data>` around the element.
    * @attr experiment-id
    */
   @property({ attribute: 'experiment-id' }) experimentId?: string;
@@ -147,6 +149,8 @@ export class ExperimentRowDetail extends LitElement {
   @state() private _downloads = new Map<number, Download>();
   @state() private _downloadNotice = '';
 
+  /** Store and clock of an `<experiment-data>` or dashboard around the element; its own properties win. */
+  #context = new ExperimentContextConsumer(this, { watchRows: true });
   #fetch?: AbortController;
   #refetchOnConnect = false;
   #shownId?: string;
@@ -207,7 +211,11 @@ export class ExperimentRowDetail extends LitElement {
   get #record(): Experiment | undefined {
     if (this._loaded && (this.experimentId === undefined || this._loaded.id === this.experimentId)) return this._loaded;
     if (this.#given && this.experimentId !== undefined && this.#given.id !== this.experimentId) return undefined;
-    return this.#given;
+    return this.#given ?? (this.experimentId === undefined ? undefined : this.#context.store?.get(this.experimentId));
+  }
+
+  get #source(): ExperimentSource | undefined {
+    return this.source ?? this.#context.store?.source;
   }
 
   /** What was wrong with the record on screen (or with the one given, when none is shown). */
@@ -370,7 +378,7 @@ export class ExperimentRowDetail extends LitElement {
   }
 
   async #download(a: Artifact, index: number): Promise<void> {
-    const source = this.source;
+    const source = this.#source;
     const record = this.#record;
     if (!source?.artifact || !record) return;
     this._downloads.get(index)?.controller?.abort();
@@ -407,7 +415,7 @@ export class ExperimentRowDetail extends LitElement {
   protected override render(): TemplateResult {
     const e = this.#record;
     if (!e) {
-      if (this._loadState === 'loading')
+      if (this._loadState === 'loading' || this.#context.store?.status === 'pending')
         return html`<div class="detail" part="detail"><p part="status" role="status">Loading experiment ${clipKey(this.experimentId ?? '')}…</p></div>`;
       if (this._loadState === 'error') return html`<div class="detail" part="detail">${this.#loadErrorTemplate()}</div>`;
       return html`<div class="detail" part="detail">${problemList(this.#problems)}<p class="muted" part="empty">No experiment to show.</p></div>`;
@@ -491,7 +499,7 @@ export class ExperimentRowDetail extends LitElement {
         : nothing}${sd?.derived || sd?.reason
         ? html`<div class="muted">${sd.derived ? 'Derived by the dashboard' : 'Reason'}${sd.reason ? html`: ${this.#text('status-reason', sd.reason, 'the reason')}` : nothing}</div>`
         : nothing}`;
-    const duration = formatDuration(durationMs(e, this.now ?? Date.now()));
+    const duration = formatDuration(durationMs(e, this.now ?? this.#context.now));
     const mm = e.mainMetric;
     const tags = e.tags?.length ? html`<ul class="tags" aria-label="Tags">${e.tags.map((t, i) => html`<li>${this.#text(`tag:${i}`, t, 'the tag', DETAIL_KEY_LIMIT)}</li>`)}</ul>` : undefined;
     const labels = Object.entries(e.labels ?? {});
@@ -540,7 +548,7 @@ export class ExperimentRowDetail extends LitElement {
   #chosenMetrics(e: Experiment): string[] {
     const metrics = e.metrics ?? {};
     if (this._chosenMetrics) return this._chosenMetrics.filter((k) => metrics[k] !== undefined);
-    const plottable = Object.keys(metrics).filter((k) => canChart(metrics[k] as Metric, this.source));
+    const plottable = Object.keys(metrics).filter((k) => canChart(metrics[k] as Metric, this.#source));
     const main = e.mainMetric?.key;
     const first = main !== undefined && plottable.includes(main) ? main : plottable[0];
     return first !== undefined ? [first] : [];
@@ -554,7 +562,7 @@ export class ExperimentRowDetail extends LitElement {
   #metrics(e: Experiment): TemplateResult {
     const metrics = Object.entries(e.metrics ?? {});
     const chosen = this.#chosenMetrics(e);
-    const anyPlottable = metrics.some(([, m]) => canChart(m, this.source));
+    const anyPlottable = metrics.some(([, m]) => canChart(m, this.#source));
     const lines: ChartLine[] = chosen.map((metric, i) => {
       const m = e.metrics?.[metric];
       const line: ChartLine = { label: clipText(metric, DETAIL_KEY_LIMIT), experimentId: e.id, metric, colorIndex: i };
@@ -580,7 +588,7 @@ export class ExperimentRowDetail extends LitElement {
               html`<tr>
                 ${anyPlottable
                   ? html`<td>
-                      ${canChart(m, this.source)
+                      ${canChart(m, this.#source)
                         ? html`<input
                             type="checkbox"
                             aria-label=${`Plot ${clipKey(name)}`}
@@ -618,7 +626,7 @@ export class ExperimentRowDetail extends LitElement {
             <metric-chart
               part="chart"
               .lines=${lines}
-              .source=${this.source}
+              .source=${this.#source}
               .cache=${this.#historyCache}
               x-axis=${this._xAxis}
               ?log-scale=${this._logScale}
@@ -718,7 +726,7 @@ export class ExperimentRowDetail extends LitElement {
         >Download<span class="sr-only"> ${clipKey(a.name)}</span></a
       >`;
     }
-    if (this.source?.artifact) {
+    if (this.#source?.artifact) {
       const d = this._downloads.get(index);
       return html`<button type="button" part="download" ?disabled=${d?.status === 'loading'} @click=${() => void this.#download(a, index)}>
           ${d?.status === 'loading' ? 'Downloading…' : 'Download'}<span class="sr-only"> ${clipKey(a.name)}</span>

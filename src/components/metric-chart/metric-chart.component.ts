@@ -3,6 +3,7 @@ import { property, state } from 'lit/decorators.js';
 import { ref } from 'lit/directives/ref.js';
 import type uPlot from 'uplot';
 import uplotCss from 'uplot/dist/uPlot.min.css';
+import { ExperimentContextConsumer } from '../../context/consumer.js';
 import { formatNumber, formatTime } from '../../data/format.js';
 import { parseHistory } from '../../data/parse.js';
 import type { ExperimentSource, Metric, Problem, Series } from '../../data/types.js';
@@ -209,6 +210,9 @@ export class MetricChart extends LitElement {
   /** Accessible name of the chart; default names the lines and the axis. */
   @property() label = '';
 
+  /** The store of an `<experiment-data>` or dashboard around the chart: its source, unless `source` is set. */
+  #context = new ExperimentContextConsumer(this);
+
   @state() private _dataVersion = 0;
   @state() private _plotState: 'idle' | 'loading' | 'ready' | 'error' = 'idle';
   @state() private _plotError = '';
@@ -307,7 +311,7 @@ export class MetricChart extends LitElement {
   }
 
   #startLoad(key: string, id: string, metric: string, label: string): void {
-    const source = this.source;
+    const source = this.source ?? this.#context.store?.source;
     if (!source?.history) {
       this.#loads.set(key, { status: 'error', label, error: 'this data source cannot load metric histories' });
       return;

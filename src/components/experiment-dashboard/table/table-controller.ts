@@ -34,18 +34,15 @@ export interface TableCallbacks {
  * Drives Tabulator: turns the dashboard's view (columns, filter, sort, grouping, selection,
  * expanded rows) into Tabulator calls and Tabulator's callbacks into ours (the columns' look is in
  * columns.ts, the keys in keyboard.ts, the patches of Tabulator's internals in tabulator.ts).
- * Row data are the experiment records themselves (no copies); every column reads its value
- * through the attribute catalogue.
+ * Row data are the experiment records themselves, read from the store (`rows`): the table keeps
+ * no list of its own. Every column reads its value through the attribute catalogue.
  */
 export class TableController {
   #table?: DashboardTabulator;
   #built: Promise<void>;
   #columns: TableColumns = { attributes: [], nameOf: (e) => e.name ?? e.id };
   #selected = new Set<string>();
-  /** Ids of the rows in the table (Tabulator's getRow warns on a miss). */
-  #ids = new Set<string>();
-  /** The records in the table, each tagged with its ordinal; ranks are cached per attribute. */
-  #data: Experiment[] = [];
+  /** Each record is tagged with its ordinal; ranks are cached per attribute. */
   #nextOrdinal = 0;
   #ranks = new Map<string, Int32Array | undefined>();
   #expanded = new Set<string>();
@@ -68,6 +65,8 @@ export class TableController {
     private readonly element: HTMLElement,
     private readonly popupContainer: HTMLElement,
     private readonly callbacks: TableCallbacks = {},
+    /** The rows (the store's records): the table shows them and ranks them, and keeps no copy. */
+    private readonly rows: () => readonly Experiment[] = () => [],
   ) {
     const Tabulator = tabulatorClass();
     let resolveBuilt!: () => void;
@@ -257,21 +256,21 @@ export class TableController {
   }
 
 
-  async setData(experiments: Experiment[]): Promise<void> {
+  /** Shows the rows as they are now (a new load). */
+  async setData(): Promise<void> {
     await this.#built;
+    const experiments = this.rows();
     const ids = new Set<string>();
     for (const e of experiments) ids.add(e.id);
     // Selection and expanded rows survive a reload for the records that are still there.
     for (const set of [this.#selected, this.#expanded]) for (const id of set) if (!ids.has(id)) set.delete(id);
-    this.#ids = ids;
-    // No copy: the array is only read, and replaced (never changed in place) by upsert and remove.
-    this.#data = experiments;
     this.#nextOrdinal = 0;
     this.#allTagged = true;
-    for (const e of this.#data) this.#tag(e);
+    for (const e of experiments) this.#tag(e);
     this.#ranks.clear();
-    await this.#table?.replaceData(experiments);
-    this.#remarkActive?.(this.#ids);
+    // Tabulator keeps the array it is given: a copy of the list (not of the records) keeps the store's own.
+    await this.#table?.replaceData([...experiments]);
+    this.#remarkActive?.(ids);
     this.#warmRanks();
     this.callbacks.onRowsShown?.(this.shownCount());
     this.callbacks.onSelectionChange?.(this.#selected.size);
@@ -380,43 +379,37 @@ export class TableController {
     this.callbacks.onSelectionChange?.(0);
   }
 
-  /** Adds new records and replaces changed ones (live updates), keeping filter and sort. */
-  async upsertRows(experiments: readonly Experiment[]): Promise<void> {
+  /**
+   * Shows records the store added (`added`, their ids) or replaced (the others), keeping filter
+   * and sort.
+   */
+  async upsertRows(experiments: readonly Experiment[], added: ReadonlySet<string>): Promise<void> {
     const table = this.#table;
     if (!table || experiments.length === 0) return;
     // Replace rather than update in place: records are immutable (search keys are cached per object).
-    const existing = experiments.filter((e) => this.#ids.has(e.id)).map((e) => e.id);
+    const existing = experiments.filter((e) => !added.has(e.id)).map((e) => e.id);
     // An open detail stays open across the replacement (the expanded set is by id).
     if (existing.length > 0) await table.deleteRow(existing);
-    const replaced = new Set(existing);
-    this.#data = this.#data.filter((e) => !replaced.has(e.id));
-    for (const e of experiments) {
-      this.#ids.add(e.id);
-      this.#tag(e);
-      this.#data.push(e);
-    }
+    for (const e of experiments) this.#tag(e);
     this.#ranks.clear();
     this.#warmGeneration++;
     await table.addData([...experiments]);
     const sorters = table.getSorters();
     if (sorters.length > 0) table.setSort(sorters.map((s) => ({ column: s.field, dir: s.dir })));
+    this.callbacks.onRowsShown?.(this.shownCount());
   }
 
-  /** Removes rows after the source confirmed their deletion. */
+  /** Takes away the rows the store removed (a confirmed delete, a live change). */
   async removeRows(ids: readonly string[]): Promise<void> {
     const table = this.#table;
     if (!table) return;
-    const present = ids.filter((id) => this.#ids.has(id));
     for (const id of ids) {
       this.#selected.delete(id);
       this.#expanded.delete(id);
-      this.#ids.delete(id);
     }
-    if (present.length > 0) {
-      const gone = new Set(present);
-      this.#data = this.#data.filter((e) => !gone.has(e.id));
-      await table.deleteRow(present);
-    }
+    // The ranks were computed over the records before: their order is still right for the rest.
+    if (ids.length > 0) await table.deleteRow([...ids]);
+    this.callbacks.onRowsShown?.(this.shownCount());
     this.callbacks.onSelectionChange?.(this.#selected.size);
   }
 
@@ -444,7 +437,7 @@ export class TableController {
           const attr = pending.shift();
           if (!attr) return;
           if (this.#ranks.has(attr.id) || !this.#allTagged) continue;
-          current = { attr, steps: rankSteps(this.#data, attr, 5000) };
+          current = { attr, steps: rankSteps(this.rows(), attr, 5000) };
         }
         const r = current.steps.next();
         if (r.done) {
@@ -470,7 +463,7 @@ export class TableController {
 
   /** Ranks for the attribute, computed on the first comparison of a sort and kept until the data changes. */
   #rankFor(attr: Attribute): Int32Array | undefined {
-    if (!this.#ranks.has(attr.id)) this.#ranks.set(attr.id, this.#allTagged ? computeRanks(this.#data, attr) : undefined);
+    if (!this.#ranks.has(attr.id)) this.#ranks.set(attr.id, this.#allTagged ? computeRanks(this.rows(), attr) : undefined);
     return this.#ranks.get(attr.id);
   }
 
