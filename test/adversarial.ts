@@ -192,7 +192,7 @@ export function litSpoofRecord(): unknown {
 const ALLOWED_TAGS = new Set([
   'a', 'button', 'canvas', 'caption', 'code', 'dd', 'details', 'dialog', 'div', 'dl', 'dt', 'fieldset', 'form', 'h2', 'h3', 'h4',
   'input', 'label', 'legend', 'li', 'nav', 'ol', 'optgroup', 'option', 'p', 'pre', 'section', 'select', 'span', 'strong', 'summary',
-  'table', 'tbody', 'td', 'th', 'thead', 'time', 'tr', 'ul', 'svg', 'path', 'br', 'b', 'bdi',
+  'table', 'tbody', 'td', 'th', 'thead', 'time', 'tr', 'ul', 'svg', 'path', 'rect', 'circle', 'br', 'b', 'bdi',
   'experiment-dashboard', 'experiment-row-detail', 'experiment-compare', 'metric-chart', 'experiment-column-chooser',
   'experiment-group-picker', 'experiment-filter-editor',
 ]);
@@ -233,14 +233,19 @@ export interface ScanResult {
  * than the filter button's icon, links and URL attributes that are not http(s)/blob (or a data:
  * download of a non-document type), style attributes that load or run anything.
  */
+/** The shapes our icons draw with, and the only attributes they carry: geometry and fill. */
+const ICON_SHAPES = new Set(['path', 'rect', 'circle']);
+const SHAPE_ATTRIBUTES = new Set(['d', 'fill', 'stroke-width', 'x', 'y', 'width', 'height', 'rx', 'ry', 'cx', 'cy', 'r']);
+
 /**
- * One of the elements' own icons (table/icons.ts): decorative, marked `svg-icon`, nothing in it
- * but paths with a `d` (the filter button's older icon: a filled path).
+ * One of the elements' own icons (src/components/icons.ts, table/icons.ts): decorative, marked
+ * `svg-icon`, nothing in it but paths, rectangles and circles with geometry (the filter button's
+ * older icon: a filled path).
  */
 function ownIcon(svg: Element): boolean {
   if (svg.getAttribute('aria-hidden') !== 'true' || !(svg.classList.contains('svg-icon') || svg.parentElement?.matches('button.filter-button'))) return false;
   const inner = [...svg.querySelectorAll('*')];
-  return inner.length > 0 && inner.every((p) => p.localName === 'path' && p.parentElement === svg && [...p.attributes].every((a) => a.name === 'd' || a.name === 'fill'));
+  return inner.length > 0 && inner.every((p) => ICON_SHAPES.has(p.localName) && p.parentElement === svg && [...p.attributes].every((a) => SHAPE_ATTRIBUTES.has(a.name)));
 }
 
 export function scan(root: Element): ScanResult {
@@ -261,10 +266,10 @@ export function scan(root: Element): ScanResult {
       const tag = element.localName;
       const where = `<${tag}${element.id ? `#${element.id}` : ''}${element.getAttribute('class') ? `.${element.getAttribute('class')!.split(/\s+/).join('.')}` : ''}>`;
       if (!ALLOWED_TAGS.has(tag)) problems.push(`unexpected element ${where}`);
-      if (tag === 'svg' || (element.namespaceURI === 'http://www.w3.org/2000/svg' && tag !== 'path')) {
-        if (!(tag === 'svg' && ownIcon(element))) problems.push(`svg other than our icons: ${where}`);
+      if (tag === 'svg' && !ownIcon(element)) problems.push(`svg other than our icons: ${where}`);
+      if (element.namespaceURI === 'http://www.w3.org/2000/svg' && tag !== 'svg' && !(ICON_SHAPES.has(tag) && element.parentElement?.localName === 'svg' && ownIcon(element.parentElement))) {
+        problems.push(`${tag} outside our icons: ${where}`);
       }
-      if (tag === 'path' && !(element.parentElement?.localName === 'svg' && ownIcon(element.parentElement))) problems.push(`path outside our icons: ${where}`);
       for (const attr of [...element.attributes]) {
         const name = attr.name.toLowerCase();
         if (name.startsWith('on')) problems.push(`event handler attribute ${name}=${JSON.stringify(attr.value.slice(0, 60))} on ${where}`);

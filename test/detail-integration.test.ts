@@ -109,13 +109,13 @@ describe('inline details in the virtual table', () => {
     holder(el).scrollTop = 5000;
     await fills('scrolled');
     el.setViewState({ filters: [{ attribute: 'status', op: 'eq', value: 'completed' }] });
-    await waitUntil(() => el.shadowRoot!.querySelector('[part="chips"]') && box().height < before, 'chips shown, table shorter');
+    await waitUntil(() => el.shadowRoot!.querySelector('[part="chips"]') && box().height < before, 'chips shown, table shorter', { timeout: 10000 });
     await fills('with the chip row');
     // To the very end: the last rows are there, nothing left blank under them.
     holder(el).scrollTop = holder(el).scrollHeight;
     await waitUntil(() => Math.abs(lowest() - box().bottom) < 2, `the last row ends at the bottom (${lowest()} vs ${box().bottom})`);
     el.setViewState({ filters: [] });
-    await waitUntil(() => !el.shadowRoot!.querySelector('[part="chips"]') && box().height === before, 'chips gone, table as tall as before');
+    await waitUntil(() => !el.shadowRoot!.querySelector('[part="chips"]') && box().height === before, 'chips gone, table as tall as before', { timeout: 10000 });
     await fills('without the chip row');
     holder(el).scrollTop = 0;
     await fills('back at the top');

@@ -70,7 +70,7 @@ describe('<experiment-dashboard> from the src URL', () => {
     const el = await fixture<ExperimentDashboard>(html`<experiment-dashboard style=${sized} .source=${source}></experiment-dashboard>`);
     await waitForRows(el, 1);
     await waitUntil(() => cellTexts(el)[0]?.[5] === '1 h 00 min', `live run: ${JSON.stringify(cellTexts(el)[0])}`);
-    expect(cellTexts(el)[0]?.[0]).to.equal('▶Running');
+    expect(cellTexts(el)[0]?.[0]).to.equal('Running');
   });
 
   it('names the URL and reason when the file is missing', async () => {

@@ -44,7 +44,7 @@ const byStartDesc = (runs: RecordedRun[]): string[] => [...runs].sort((a, b) => 
 
 describe('MlflowSource against recorded MLflow 3.3: loading', () => {
   it('declares what it can do: the query goes to the server, running runs are polled', () => {
-    expect(replay().source.capabilities).to.deep.equal({ delete: true, live: true, serverQuery: true, history: true });
+    expect(replay().source.capabilities).to.deep.equal({ delete: true, live: true, serverQuery: true, history: true, restore: true });
   });
 
   it('reads every active run of every experiment, converted, with group names', async () => {
