@@ -100,7 +100,7 @@ interface CopyNotice {
 }
 
 /**
- * @summary Everything about one experiment: overview, metrics with charts, parameters,
+ * @summary Everything about one experiment: overview, metrics with charts, parameters, run info (Sacred),
  * dependencies, artifacts, host, git and output, in keyboard-operable tabs. Shown under an
  * expanded row of `<experiment-dashboard>`, or on its own.
  *
