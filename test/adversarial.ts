@@ -192,7 +192,7 @@ export function litSpoofRecord(): unknown {
 const ALLOWED_TAGS = new Set([
   'a', 'button', 'canvas', 'caption', 'code', 'dd', 'details', 'dialog', 'div', 'dl', 'dt', 'fieldset', 'form', 'h2', 'h3', 'h4',
   'input', 'label', 'legend', 'li', 'nav', 'ol', 'optgroup', 'option', 'p', 'pre', 'section', 'select', 'span', 'strong', 'summary',
-  'table', 'tbody', 'td', 'th', 'thead', 'time', 'tr', 'ul', 'svg', 'path', 'rect', 'circle', 'br', 'b', 'bdi',
+  'table', 'tbody', 'td', 'th', 'thead', 'time', 'tr', 'ul', 'svg', 'path', 'rect', 'circle', 'br', 'b', 'bdi', 'wbr',
   'experiment-dashboard', 'experiment-row-detail', 'experiment-compare', 'metric-chart', 'experiment-column-chooser',
   'experiment-group-picker', 'experiment-filter-editor',
 ]);

@@ -1,4 +1,5 @@
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
+import { setViewport } from '@web/test-runner-commands';
 import '../src/components/experiment-compare/experiment-compare.js';
 import type { ExperimentCompare } from '../src/components/experiment-compare/experiment-compare.component.js';
 import type { MetricChart } from '../src/components/metric-chart/metric-chart.component.js';
@@ -97,7 +98,7 @@ describe('<experiment-compare>', () => {
       {"id": "broken"}
     ]`) as Experiment[];
     const el = await fixture<ExperimentCompare>(html`<experiment-compare .experiments=${raw}></experiment-compare>`);
-    expect([...section(el, 'overview').querySelectorAll('thead th')].map(text)).to.deep.equal(['Attribute', 'f1 completed', '7 failed']);
+    expect([...section(el, 'overview').querySelectorAll('thead th')].map(text)).to.deep.equal(['Attribute', 'f1 Completed', '7 Failed']);
     expect(rows(el, 'params')).to.deep.equal([['lr', '0.1', '0.2']]);
     expect(rows(el, 'overview')).to.deep.include(['Operator', '—', '5']);
     expect(rows(el, 'overview')).to.deep.include(['Started', formatTime('2024-05-01T10:00:00Z'), '—']);
@@ -121,7 +122,7 @@ describe('<experiment-compare>', () => {
   it('puts runs side by side and highlights exactly the differing parameters', async () => {
     const el = await fixture<ExperimentCompare>(html`<experiment-compare .experiments=${runs()}></experiment-compare>`);
     const heads = [...section(el, 'params').querySelectorAll('thead th')].map(text);
-    expect(heads).to.deep.equal(['Parameter', 'baseline <i>a</i> completed', 'lr 0.01 failed']);
+    expect(heads).to.deep.equal(['Parameter', 'baseline <i>a</i> Completed', 'lr 0.01 Failed']);
     expect(root(el).querySelector('i'), 'names stay text').to.equal(null);
     expect(rows(el, 'params')).to.deep.equal([
       ['optimizer.name', 'adam', 'adam'],
@@ -146,7 +147,7 @@ describe('<experiment-compare>', () => {
     expect(el.differencesOnly).to.equal(true);
     expect(el.hasAttribute('differences-only')).to.equal(false);
     expect(rows(el, 'params').map((r) => r[0])).to.deep.equal(['optimizer.lr', 'seed', 'dropout']);
-    expect(rows(el, 'overview')).to.deep.equal([['Status', 'completed (COMPLETED)', 'failed (FAILED)'], ['Main metric', 'accuracy = 0.91', '—']]);
+    expect(rows(el, 'overview')).to.deep.equal([['Status', 'Completed (COMPLETED)', 'Failed (FAILED)'], ['Main metric', 'accuracy = 0.91', '—']]);
     expect(rows(el, 'host')).to.deep.equal([['Hostname', 'node-1', 'node-2']]);
     expect(rows(el, 'git')).to.deep.equal([
       ['Commit', 'abc123', 'def456'],
@@ -217,5 +218,35 @@ describe('<experiment-compare>', () => {
     await waitUntil(() => [...loss.shadowRoot!.querySelectorAll('.legend .label')].length === 2, 'both runs drawn');
     await waitUntil(() => loss.shadowRoot!.querySelector('.uplot canvas'), 'loss chart drawn', { timeout: 10000 });
     await expect(el).to.be.accessible();
+  });
+
+  it('at 360 px parameter and metric names break only after . _ - /, never inside a word', async () => {
+    await setViewport({ width: 360, height: 640 });
+    try {
+      const [a, b] = runs();
+      a!.params = { data_pipeline: { preprocessing: { text_description: 'x' } } };
+      b!.params = { data_pipeline: { preprocessing: { text_description: 'y' } } };
+      a!.metrics = { validation_top_one_classification_accuracy: { last: 0.9 } };
+      b!.metrics = { validation_top_one_classification_accuracy: { last: 0.8 } };
+      const el = await fixture<ExperimentCompare>(html`<experiment-compare .experiments=${[a, b]}></experiment-compare>`);
+      const lines = (id: string, word: string): number => {
+        const th = section(el, id).querySelector('tbody th')!;
+        const walker = document.createTreeWalker(th, NodeFilter.SHOW_TEXT);
+        for (let n = walker.nextNode() as Text | null; n; n = walker.nextNode() as Text | null) {
+          const at = n.data.indexOf(word);
+          if (at < 0) continue;
+          const range = document.createRange();
+          range.setStart(n, at);
+          range.setEnd(n, at + word.length);
+          return range.getClientRects().length;
+        }
+        throw new Error(`no text with ${word}`);
+      };
+      expect(lines('params', 'description'), '"description" on one line').to.equal(1);
+      expect(lines('metrics', 'accuracy'), '"accuracy" on one line').to.equal(1);
+      expect(rows(el, 'params')[0]![0], 'the name reads whole').to.equal('data_pipeline.preprocessing.text_description');
+    } finally {
+      await setViewport({ width: 800, height: 600 });
+    }
   });
 });

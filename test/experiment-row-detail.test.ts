@@ -1,5 +1,5 @@
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
-import { sendKeys } from '@web/test-runner-commands';
+import { sendKeys, setViewport } from '@web/test-runner-commands';
 import '../src/components/experiment-row-detail/experiment-row-detail.js';
 import { DETAIL_TEXT_LIMIT, OUTPUT_TEXT_LIMIT, type ExperimentRowDetail } from '../src/components/experiment-row-detail/experiment-row-detail.component.js';
 import { alignSeries, type ChartLine, type MetricChart } from '../src/components/metric-chart/metric-chart.component.js';
@@ -745,3 +745,104 @@ describe('<metric-chart> (the chart of the detail and compare views)', () => {
     expect(text(chart.shadowRoot!.querySelector('[role="alert"]'))).to.equal('Could not load the history of loss: this data source cannot load metric histories Retry');
   });
 });
+
+describe('<experiment-row-detail> words, names, run info and inlined artifacts', () => {
+  afterEach(async () => {
+    await setViewport({ width: 800, height: 600 });
+  });
+
+  /** Body rows of the visible table as [name, ...cells] text. */
+  const bodyRows = (el: HTMLElement): string[][] => [...panel(el).querySelectorAll('tbody tr')].map((tr) => [...tr.children].map((c) => text(c)));
+
+  it('says the status as the table does ("Completed"), in the text itself', async () => {
+    const el = await fixture<ExperimentRowDetail>(html`<experiment-row-detail .experiment=${{ id: 'r1', status: 'completed' }}></experiment-row-detail>`);
+    expect(text(root(el).querySelector('.status-text'))).to.equal('Completed');
+    expect(getComputedStyle(root(el).querySelector('.status-text')!).textTransform).to.equal('none');
+  });
+
+  it('metrics: Min, Max and Count come from the history once it has loaded (MLflow gives only the last value)', async () => {
+    const source = fakeSource();
+    const run: Experiment = { id: 'ml-1', status: 'completed', metrics: { loss: { last: 0.21, lastStep: 3, historyRef: 'loss' } } };
+    const el = await fixture<ExperimentRowDetail>(html`<experiment-row-detail .experiment=${run} .source=${source} section="metrics"></experiment-row-detail>`);
+    await chartOf(el);
+    expect(bodyRows(el)[0]).to.deep.equal(['', 'loss', '0.21', '', '', '', '3']);
+    source.historyCalls[0]!.answer.resolve(lossHistory);
+    await waitUntil(() => bodyRows(el)[0]?.[3] !== '', 'the summary fills in');
+    expect(bodyRows(el)[0]).to.deep.equal(['', 'loss', '0.21', '0.21', '2.3', '4', '3']);
+  });
+
+  it('artifacts: an inlined file shows its recorded path, never its data: URL; a missing file says why', async () => {
+    const dataUrl = `data:text/plain;base64,${btoa('x'.repeat(3000))}`;
+    const run: Experiment = {
+      id: 's-1',
+      status: 'completed',
+      artifacts: [
+        { name: 'log.txt', uri: dataUrl, path: '/home/ada/runs/1/log.txt' },
+        { name: 'plot.png', uri: 'DATA:image/png;base64,AAAA' },
+        { name: 'model.pt', path: 'model.pt', unavailable: 'the report was made without --inline-artifacts' },
+      ],
+    };
+    const el = await fixture<ExperimentRowDetail>(html`<experiment-row-detail .experiment=${run} section="artifacts"></experiment-row-detail>`);
+    const rows = [...panel(el).querySelectorAll('tbody tr')];
+    expect(text(rows[0]!.querySelector('.location'))).to.equal('/home/ada/runs/1/log.txt');
+    expect(text(rows[1]!.querySelector('.location'))).to.equal('plot.png');
+    expect(panel(el).textContent).to.not.contain('base64');
+    expect(text(rows[2]!.lastElementChild)).to.equal('No download: the report was made without --inline-artifacts');
+  });
+
+  it("info: Sacred's run info and result in their own tab, flattened like parameters, with Copy", async () => {
+    const run: Experiment = {
+      id: 's-2',
+      status: 'completed',
+      params: { lr: 0.1 },
+      extensions: { sacred: { info: { best: { epoch: 7, score: 0.93 }, note: '<b>x</b>' }, result: [0.93, 'ok'] } },
+    };
+    const el = await fixture<ExperimentRowDetail>(html`<experiment-row-detail .experiment=${run}></experiment-row-detail>`);
+    expect(tabs(el).map(text)).to.deep.equal(['Overview', 'Parameters1', 'Info3']);
+    const p = await openTab(el, 'Info');
+    expect(field(p, 'Result')).to.equal('[0.93,"ok"]Copy the result');
+    expect(bodyRows(el)).to.deep.equal([
+      ['best.epoch', '7', 'Copy best.epoch'],
+      ['best.score', '0.93', 'Copy best.score'],
+      ['note', '<b>x</b>', 'Copy note'],
+    ]);
+    expect(p.querySelector('b'), 'info stays text').to.equal(null);
+    await expect(el).to.be.accessible();
+
+    const plain = await fixture<ExperimentRowDetail>(html`<experiment-row-detail .experiment=${{ id: 'p', status: 'completed', params: { a: 1 } }}></experiment-row-detail>`);
+    expect(tabs(plain).map(text), 'no Info tab without info').to.deep.equal(['Overview', 'Parameters1']);
+  });
+
+  it('at 360 px names break only after . _ - /, never inside a word', async () => {
+    await setViewport({ width: 360, height: 640 });
+    const run: Experiment = {
+      id: 'n-1',
+      status: 'completed',
+      params: { data_pipeline: { preprocessing: { text_description: 'a long description of the dataset used for training' } }, model_config_name: 'resnet' },
+      metrics: { validation_top_one_classification_accuracy: { last: 0.9, min: 0.1, max: 0.95, count: 10, lastStep: 9 }, 'val/top_5_accuracy': { last: 0.99 } },
+    };
+    const el = await fixture<ExperimentRowDetail>(html`<div style="width: 340px"><experiment-row-detail .experiment=${run} section="params"></experiment-row-detail></div>`).then(
+      (div) => div.querySelector('experiment-row-detail')!,
+    );
+    await el.updateComplete;
+    const lines = (word: string): number => {
+      const node = [...panel(el).querySelectorAll('tbody th')]
+        .flatMap((th) => [...walkText(th)])
+        .find((t) => t.data.includes(word));
+      if (!node) throw new Error(`no text node with ${word}`);
+      const range = document.createRange();
+      range.setStart(node, node.data.indexOf(word));
+      range.setEnd(node, node.data.indexOf(word) + word.length);
+      return range.getClientRects().length;
+    };
+    expect(lines('description'), '"description" on one line').to.equal(1);
+    await openTab(el, 'Metrics');
+    expect(lines('accuracy'), '"accuracy" on one line').to.equal(1);
+    expect(text(panel(el).querySelector('tbody tr:nth-child(2) th')), 'the name reads whole').to.equal('val/top_5_accuracy');
+  });
+});
+
+function* walkText(scope: Node): Generator<Text> {
+  const walker = document.createTreeWalker(scope, NodeFilter.SHOW_TEXT);
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) yield n as Text;
+}

@@ -177,7 +177,9 @@ describe('layout', () => {
       const overview = root(el).querySelector('section.section-overview')!;
       for (const label of ['Command', 'Main metric']) expect(linesOf(textNodeWith(overview, label)), label).to.equal(1);
       const params = root(el).querySelector('section.section-params')!;
-      for (const label of ['optimizer.name', 'data.path']) expect(linesOf(textNodeWith(params, label)), label).to.equal(1);
+      // A name is text parts with <wbr> after "." (breakableName): measure the whole name.
+      const nameNode = (label: string): Node => [...params.querySelectorAll('tbody th .name')].find((n) => n.textContent === label) ?? textNodeWith(params, label);
+      for (const label of ['optimizer.name', 'data.path']) expect(linesOf(nameNode(label)), label).to.equal(1);
       const mainRow = [...overview.querySelectorAll('tbody tr')].find((tr) => tr.querySelector('th')?.textContent?.includes('Main metric'))!;
       const values = [...mainRow.querySelectorAll('td')].map((td) => td.textContent!.trim());
       expect(values).to.deep.equal(['val_accuracy = 0.913', 'val_accuracy = 0.913', 'val_accuracy: no value yet']);

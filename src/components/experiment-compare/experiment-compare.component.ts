@@ -7,6 +7,8 @@ import type { Experiment, ExperimentSource, Problem, Series } from '../../data/t
 import { canChart, type ChartLine, type ChartXAxis } from '../metric-chart/metric-chart.component.js';
 import { detailBaseStyles } from '../experiment-row-detail/experiment-row-detail.styles.js';
 import { problemList, problemListStyles } from '../problem-list.js';
+import { breakableName } from '../../shared/names.js';
+import { STATUS_LABELS } from '../../shared/status.js';
 import { experimentCompareStyles } from './experiment-compare.styles.js';
 
 /**
@@ -149,7 +151,7 @@ export class ExperimentCompare extends LitElement {
   #overviewRows(): ComparisonRow[] {
     const now = this.now ?? this.#context.now ?? Date.now();
     return compareRows(this.#runs, (e) => [
-      ...same('Status', e.statusDetail?.raw ? `${e.status} (${e.statusDetail.raw})` : e.status),
+      ...same('Status', e.statusDetail?.raw ? `${STATUS_LABELS[e.status]} (${e.statusDetail.raw})` : STATUS_LABELS[e.status]),
       ...same('Group', e.group?.name ?? e.group?.id),
       ...same('Started', formatTime(e.times?.started)),
       ...same('Duration', formatDuration(durationMs(e, now))),
@@ -277,7 +279,7 @@ export class ExperimentCompare extends LitElement {
         ${this.#runs.map(
           (e, i) => html`<th scope="col">
             ${labels[i]}
-            <div class="muted">${e.status}</div>
+            <div class="muted">${STATUS_LABELS[e.status]}</div>
           </th>`,
         )}
       </tr>
@@ -305,7 +307,7 @@ export class ExperimentCompare extends LitElement {
                   html`<tr class=${r.differs ? 'differs' : ''} part=${r.differs ? 'row row-differs' : 'row'} ?data-differs=${r.differs}>
                     <th scope="row">
                       ${r.differs ? html`<span class="marker" aria-hidden="true">≠</span>` : nothing}<span class=${r.mono ? 'mono' : ''}
-                        >${clipText(r.label, COMPARE_LABEL_LIMIT)}</span
+                        >${breakableName(clipText(r.label, COMPARE_LABEL_LIMIT))}</span
                       >${r.differs ? html`<span class="sr-only"> (differs)</span>` : nothing}
                     </th>
                     ${r.values.map((v) =>
@@ -345,7 +347,7 @@ export class ExperimentCompare extends LitElement {
                 ${this.#runs.map(
                   (e, i) => html`<th scope="col">
                     ${labels[i]}
-                    <div class="muted">${e.status}</div>
+                    <div class="muted">${STATUS_LABELS[e.status]}</div>
                   </th>`,
                 )}
               </tr>
@@ -354,7 +356,7 @@ export class ExperimentCompare extends LitElement {
               ${shown.map(
                 (key) =>
                   html`<tr part="row">
-                    <th scope="row"><span class="mono">${clipText(key, COMPARE_LABEL_LIMIT)}</span></th>
+                    <th scope="row"><span class="mono">${breakableName(clipText(key, COMPARE_LABEL_LIMIT))}</span></th>
                     ${anyChartable
                       ? html`<td>
                           ${this.#chartable(key)

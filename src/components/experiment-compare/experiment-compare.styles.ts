@@ -110,10 +110,8 @@ export const experimentCompareStyles = css`
     vertical-align: bottom;
   }
 
-  /* Run headers: the status as the table writes it ("Completed"). */
   thead th .muted {
     font-weight: normal;
-    text-transform: capitalize;
   }
 
   tr.differs > * {

@@ -9,6 +9,7 @@ import {
   fileNameOf,
   flattenParams,
   formatBytes,
+  formatParamValue,
   formatDuration,
   formatNumber,
   formatTime,
@@ -16,19 +17,24 @@ import {
   safeHref,
   type ParamRow,
 } from '../../data/format.js';
-import { SourceError, type Artifact, type Experiment, type ExperimentSource, type Metric, type Problem, type Series } from '../../data/types.js';
-import { canChart, type ChartLine, type ChartXAxis } from '../metric-chart/metric-chart.component.js';
+import { summarizeSeries } from '../../data/series-summary.js';
+import { SourceError, type Artifact, type Experiment, type ExperimentSource, type Metric, type ParamValue, type Problem, type Series } from '../../data/types.js';
+import { isObject } from '../../shared/guards.js';
+import { breakableName } from '../../shared/names.js';
+import { STATUS_LABELS } from '../../shared/status.js';
+import { canChart, historyKey, type ChartLine, type ChartXAxis } from '../metric-chart/metric-chart.component.js';
 import { problemList, problemListStyles } from '../problem-list.js';
 import { detailBaseStyles, experimentRowDetailStyles } from './experiment-row-detail.styles.js';
 
 /** The sections of the detail, in tab order. Empty ones are not shown. */
-export const DETAIL_SECTIONS = ['overview', 'metrics', 'params', 'dependencies', 'artifacts', 'host', 'git', 'output'] as const;
+export const DETAIL_SECTIONS = ['overview', 'metrics', 'params', 'info', 'dependencies', 'artifacts', 'host', 'git', 'output'] as const;
 export type DetailSection = (typeof DETAIL_SECTIONS)[number];
 
 const SECTION_LABELS: Record<DetailSection, string> = {
   overview: 'Overview',
   metrics: 'Metrics',
   params: 'Parameters',
+  info: 'Info',
   dependencies: 'Dependencies',
   artifacts: 'Artifacts',
   host: 'Host',
@@ -53,6 +59,31 @@ export const DETAIL_KEY_LIMIT = 1_000;
 /** A name, key or id cut for display. */
 const clipKey = (text: string): string => clipText(text, DETAIL_KEY_LIMIT);
 
+/** What a Sacred run recorded besides its config: `_run.info` (flattened like parameters) and its return value. */
+interface RunInfo {
+  rows: ParamRow[];
+  /** The return value as text; absent when the run returned nothing. */
+  result?: string;
+}
+
+const runInfos = new WeakMap<Experiment, RunInfo>();
+
+function runInfoOf(e: Experiment): RunInfo {
+  let info = runInfos.get(e);
+  if (!info) {
+    const sacred = e.extensions?.['sacred'];
+    const raw = isObject(sacred) ? sacred : {};
+    const result = raw['result'];
+    info = { rows: isObject(raw['info']) ? flattenParams(raw['info'] as Record<string, ParamValue>) : [] };
+    if (result !== undefined && result !== null) info.result = formatParamValue(result as ParamValue);
+    runInfos.set(e, info);
+  }
+  return info;
+}
+
+/** An inlined file (`data:` URL): its text is the file itself, not a place to show. */
+const isDataUrl = (uri: string | undefined): boolean => uri !== undefined && /^\s*data:/i.test(uri);
+
 const messageOf = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 const isAbort = (err: unknown, signal: AbortSignal): boolean =>
   signal.aborted || (err instanceof SourceError && err.kind === 'aborted') || (err instanceof DOMException && err.name === 'AbortError');
@@ -70,7 +101,7 @@ interface CopyNotice {
 }
 
 /**
- * @summary Everything about one experiment: overview, metrics with charts, parameters,
+ * @summary Everything about one experiment: overview, metrics with charts, parameters, run info (Sacred),
  * dependencies, artifacts, host, git and output, in keyboard-operable tabs. Shown under an
  * expanded row of `<experiment-dashboard>`, or on its own.
  *
@@ -159,7 +190,7 @@ export class ExperimentRowDetail extends LitElement {
   #given?: Experiment;
   #givenProblems: readonly Problem[] = [];
   #paramRows: ParamRow[] = [];
-  #historyCache = new Map<string, Series>();
+  #historyCache = this.#newHistoryCache();
   #copyTimer?: ReturnType<typeof setTimeout>;
 
   override connectedCallback(): void {
@@ -190,7 +221,7 @@ export class ExperimentRowDetail extends LitElement {
       if (record?.id !== this.#shownId) {
         // Another experiment: nothing of the previous one's transient state applies.
         this.#shownId = record?.id;
-        this.#historyCache = new Map();
+        this.#historyCache = this.#newHistoryCache();
         this._chosenMetrics = undefined;
         this.#abortDownloads();
         this._downloads = new Map();
@@ -198,6 +229,18 @@ export class ExperimentRowDetail extends LitElement {
         this._copy = undefined;
       }
     }
+  }
+
+  /** The chart's store of loaded histories; a history arriving re-renders the metrics' Min/Max/Count. */
+  #newHistoryCache(): Map<string, Series> {
+    const cache = new Map<string, Series>();
+    const set = cache.set.bind(cache);
+    cache.set = (key, series) => {
+      set(key, series);
+      this.requestUpdate();
+      return cache;
+    };
+    return cache;
   }
 
   /** A record validated as the dashboard validates its data (records it validated pass as they are). */
@@ -273,6 +316,7 @@ export class ExperimentRowDetail extends LitElement {
       overview: true,
       metrics: Object.keys(e.metrics ?? {}).length > 0,
       params: this.#paramRows.length > 0,
+      info: runInfoOf(e).rows.length > 0 || runInfoOf(e).result !== undefined,
       dependencies: (e.dependencies?.length ?? 0) > 0,
       artifacts: (e.artifacts?.length ?? 0) > 0,
       host: describeHost(e.host).length > 0 || gpuModels(e.host).length > 0 || Object.keys(e.host?.env ?? {}).length > 0,
@@ -288,6 +332,8 @@ export class ExperimentRowDetail extends LitElement {
         return Object.keys(e.metrics ?? {}).length;
       case 'params':
         return this.#paramRows.length;
+      case 'info':
+        return runInfoOf(e).rows.length || undefined;
       case 'dependencies':
         return e.dependencies?.length;
       case 'artifacts':
@@ -467,6 +513,8 @@ export class ExperimentRowDetail extends LitElement {
         return this.#metrics(e);
       case 'params':
         return this.#params();
+      case 'info':
+        return this.#info(e);
       case 'dependencies':
         return this.#dependencies(e);
       case 'artifacts':
@@ -494,7 +542,7 @@ export class ExperimentRowDetail extends LitElement {
   #overview(e: Experiment): TemplateResult {
     const sd = e.statusDetail;
     const raw = sd?.raw;
-    const status = html`<span class=${`status-text status-${e.status}`} part="status">${e.status}</span>${raw
+    const status = html`<span class=${`status-text status-${e.status}`} part="status">${STATUS_LABELS[e.status] ?? e.status}</span>${raw
         ? html` <span class="muted">(source status: ${this.#text('status-raw', raw, 'the source status', DETAIL_KEY_LIMIT)})</span>`
         : nothing}${sd?.derived || sd?.reason
         ? html`<div class="muted">${sd.derived ? 'Derived by the dashboard' : 'Reason'}${sd.reason ? html`: ${this.#text('status-reason', sd.reason, 'the reason')}` : nothing}</div>`
@@ -583,9 +631,9 @@ export class ExperimentRowDetail extends LitElement {
           </tr>
         </thead>
         <tbody>
-          ${metrics.map(
-            ([name, m]) =>
-              html`<tr>
+          ${metrics.map(([name, given]) => {
+            const m = this.#summary(e, name, given);
+            return html`<tr>
                 ${anyPlottable
                   ? html`<td>
                       ${canChart(m, this.#source)
@@ -598,14 +646,14 @@ export class ExperimentRowDetail extends LitElement {
                         : html`<span class="muted" title="No history recorded">${MISSING}</span>`}
                     </td>`
                   : nothing}
-                <th scope="row">${clipKey(name)}${e.mainMetric?.key === name ? html` <span class="muted">(main)</span>` : nothing}</th>
+                <th scope="row">${breakableName(clipKey(name))}${e.mainMetric?.key === name ? html` <span class="muted">(main)</span>` : nothing}</th>
                 <td class="num">${formatNumber(m.last)}</td>
                 <td class="num">${formatNumber(m.min)}</td>
                 <td class="num">${formatNumber(m.max)}</td>
                 <td class="num">${formatNumber(m.count)}</td>
                 <td class="num">${formatNumber(m.lastStep)}</td>
-              </tr>`,
-          )}
+              </tr>`;
+          })}
         </tbody>
       </table>
       ${anyPlottable
@@ -636,6 +684,18 @@ export class ExperimentRowDetail extends LitElement {
         : html`<p class="note">No metric histories were recorded.</p>`}`;
   }
 
+  /**
+   * A metric with Min, Max and Count from its history when the record lacks them (MLflow's run
+   * lists give only the last value) and the history is inline or loaded for the chart.
+   */
+  #summary(e: Experiment, name: string, m: Metric): Metric {
+    if (m.min !== undefined && m.max !== undefined && m.count !== undefined) return m;
+    const series = m.history ?? this.#historyCache.get(historyKey(e.id, name));
+    if (!series) return m;
+    const s = summarizeSeries(series);
+    return { ...m, min: m.min ?? s.min, max: m.max ?? s.max, count: m.count ?? s.count };
+  }
+
   #params(): TemplateResult {
     const q = this._paramQuery.trim().toLowerCase();
     const all = this.#paramRows;
@@ -654,27 +714,52 @@ export class ExperimentRowDetail extends LitElement {
       </div>
       ${matches.length === 0
         ? html`<p class="note">No parameter matches “${clipKey(this._paramQuery)}”.</p>`
-        : html`<table part="table" class="params">
-            <caption class="sr-only">Parameters</caption>
-            <thead>
-              <tr>
-                <th scope="col">Parameter</th>
-                <th scope="col">Value</th>
-                <th scope="col"><span class="sr-only">Copy</span></th>
-              </tr>
-            </thead>
-            <tbody>
-              ${rows.map(
-                (r) =>
-                  html`<tr>
-                    <th scope="row"><code>${clipKey(r.key)}</code></th>
-                    <td class="mono">${clipText(r.text, DETAIL_TEXT_LIMIT)}${this.#cutNote(`param:${r.key}`, r.text, r.key, DETAIL_TEXT_LIMIT, false)}</td>
-                    <td>${this.#copyButton(`param:${r.key}`, r.text, r.key)}</td>
-                  </tr>`,
-              )}
-            </tbody>
-          </table>`}
+        : this.#keyTable('param', 'Parameters', 'Parameter', rows)}
       ${matches.length > rows.length ? html`<p class="note">Showing ${rows.length} of ${matches.length}: refine the search to see the rest.</p>` : nothing}`;
+  }
+
+  /** Flattened dotted keys with their values and Copy (parameters, run info); `id` keeps their Copy states apart. */
+  #keyTable(id: string, caption: string, header: string, rows: readonly ParamRow[]): TemplateResult {
+    return html`<table part="table" class="params">
+      <caption class="sr-only">${caption}</caption>
+      <thead>
+        <tr>
+          <th scope="col">${header}</th>
+          <th scope="col">Value</th>
+          <th scope="col"><span class="sr-only">Copy</span></th>
+        </tr>
+      </thead>
+      <tbody>
+        ${rows.map(
+          (r) =>
+            html`<tr>
+              <th scope="row"><code>${breakableName(clipKey(r.key))}</code></th>
+              <td class="mono">${clipText(r.text, DETAIL_TEXT_LIMIT)}${this.#cutNote(`${id}:${r.key}`, r.text, r.key, DETAIL_TEXT_LIMIT, false)}</td>
+              <td>${this.#copyButton(`${id}:${r.key}`, r.text, r.key)}</td>
+            </tr>`,
+        )}
+      </tbody>
+    </table>`;
+  }
+
+  /** Sacred's `_run.info` and the run's return value. */
+  #info(e: Experiment): TemplateResult {
+    const { rows, result } = runInfoOf(e);
+    const shown = rows.slice(0, ROW_LIMIT);
+    return html`${result !== undefined
+        ? html`<dl class="fields" part="fields">
+            ${this.#field(
+              'Result',
+              html`<span class="mono">${clipText(result, DETAIL_TEXT_LIMIT)}</span>${this.#cutNote('result', result, 'the result', DETAIL_TEXT_LIMIT, false)}${this.#copyButton(
+                  'result',
+                  result,
+                  'the result',
+                )}`,
+            )}
+          </dl>`
+        : nothing}
+      ${rows.length ? this.#keyTable('info', 'Run info', 'Info', shown) : nothing}
+      ${rows.length > shown.length ? html`<p class="note">Showing ${shown.length} of ${rows.length}: copy the record to see the rest.</p>` : nothing}`;
   }
 
   #dependencies(e: Experiment): TemplateResult {
@@ -733,6 +818,7 @@ export class ExperimentRowDetail extends LitElement {
         </button>
         ${d?.status === 'error' ? html`<div class="error" part="error" role="alert">${d.message}</div>` : nothing}`;
     }
+    if (a.unavailable) return html`<span class="muted">No download: ${this.#text(`unavailable:${index}`, a.unavailable, 'the reason', DETAIL_KEY_LIMIT)}</span>`;
     return html`<span class="muted">${a.uri ? 'Not a safe link' : 'No download'}</span>`;
   }
 
@@ -751,20 +837,21 @@ export class ExperimentRowDetail extends LitElement {
           </tr>
         </thead>
         <tbody>
-          ${all.map(
-            (a, i) =>
-              html`<tr>
+          ${all.map((a, i) => {
+            // An inlined file's URL is the file itself: show where Sacred found it instead.
+            const location = isDataUrl(a.uri) ? (a.path ?? a.name) : (a.uri ?? a.path);
+            return html`<tr>
                 <th scope="row">${clipKey(a.name)}</th>
                 <td>${clipKey(a.role ?? '')}</td>
                 <td class="num">${formatBytes(a.sizeBytes)}</td>
                 <td>${clipKey(a.mediaType ?? '')}</td>
                 <td>
-                  ${a.uri || a.path ? html`<code class="location">${this.#text(`location:${i}`, a.uri ?? a.path, 'the location')}</code>` : nothing}
+                  ${location ? html`<code class="location">${this.#text(`location:${i}`, location, 'the location')}</code>` : nothing}
                   ${a.digest ? html`<div class="muted mono">${clipKey(a.digest)}</div>` : nothing}
                 </td>
                 <td>${this.#downloadCell(a, i)}</td>
-              </tr>`,
-          )}
+              </tr>`;
+          })}
         </tbody>
       </table>
       <p class="live muted" role="status">${this._downloadNotice}</p>`;

@@ -142,6 +142,17 @@ export const detailBaseStyles = css`
     max-width: 40ch;
   }
 
+  /* A name (breakableName) wraps only at its <wbr> after . _ - /, never inside a word; a run of
+     more than 40 characters without one may break anywhere rather than overflow. */
+  .name {
+    overflow-wrap: normal;
+    word-break: normal;
+  }
+
+  .name.name-long {
+    overflow-wrap: anywhere;
+  }
+
   /* Copy, Download: one line, never squeezed into a column of letters. */
   .inline-action {
     flex-shrink: 0;
@@ -175,10 +186,8 @@ export const detailBaseStyles = css`
     gap: var(--_space-2);
   }
 
-  /* "Completed", as the table writes it; the record's word stays in the text for copying. */
   .status-text {
     font-weight: 600;
-    text-transform: capitalize;
   }
 
   .status-failed,

@@ -4,6 +4,7 @@ import type { CellComponent, ColumnDefinition, RowComponent } from 'tabulator-ta
 import type { Attribute, AttributeValue } from '../../../data/attributes.js';
 import { clipText, formatDuration, formatNumber, formatTime } from '../../../data/format.js';
 import type { Experiment, Goal, Status } from '../../../data/types.js';
+import { STATUS_LABELS } from '../../../shared/status.js';
 import { chevronIcon, funnelIcon, statusIcon, trashIcon } from './icons.js';
 import { EMPTY_GROUP, compareValues, groupAggregate, rankValue } from './ranks.js';
 
@@ -20,14 +21,7 @@ export const STATUS_ICONS: Record<Status, string> = {
   interrupted: '■',
 };
 
-export const STATUS_LABELS: Record<Status, string> = {
-  completed: 'Completed',
-  failed: 'Failed',
-  running: 'Running',
-  dead: 'Dead',
-  queued: 'Queued',
-  interrupted: 'Interrupted',
-};
+export { STATUS_LABELS };
 
 /** Default widths by attribute id, then by kind: fixed widths avoid Tabulator's costly auto-fit. */
 const WIDTHS: Record<string, number> = { status: 130, name: 260, mainMetric: 130, operator: 150, 'times.started': 160, duration: 110, group: 220, tags: 180 };
