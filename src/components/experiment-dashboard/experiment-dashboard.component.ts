@@ -86,7 +86,7 @@ const SEARCH_DEBOUNCE_MS = 150;
  * @csspart popover - A floating panel (column chooser, filter editor, cell menu).
  * @csspart dialog - The delete confirmation dialog.
  * @csspart detail - The inline detail under an expanded row.
- * @csspart undo - The "Deleted … Undo" bar shown during the `delete-undo-ms` window.
+ * @csspart undo - The "Deleted … Undo" bar shown during the `delete-undo-ms` window (or while the source can restore).
  * @csspart pager - The page controls in server-query mode.
  *
  * @cssproperty [--experiment-dashboard-font=system-ui] - Font family.
@@ -177,7 +177,9 @@ export class ExperimentDashboard extends LitElement {
 
   /**
    * Milliseconds during which a confirmed delete can be undone: the rows disappear at once and
-   * the source is asked only when the window closes. 0 (default) deletes at once.
+   * the source is asked only when the window closes. 0 (default) deletes at once. A source that
+   * keeps deleted records (`capabilities.restore`: the reference server, MLflow) is asked at
+   * once, and Undo, offered this long (10 s when 0), asks it to restore them.
    * @attr delete-undo-ms
    */
   @property({ attribute: 'delete-undo-ms', type: Number }) deleteUndoMs = 0;
