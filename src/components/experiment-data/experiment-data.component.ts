@@ -39,6 +39,13 @@ export class ExperimentData extends LitElement {
   /** Base URL of an HTTP experiment service (the REST contract in `openapi/`). */
   @property() endpoint?: string;
 
+  /**
+   * With `endpoint`: the server's access token for changes (`serve --token`), sent as
+   * `Authorization: Bearer …` with deletes and restores only. Set it from script: it is never an
+   * attribute, so it does not end up in the page's markup. A new token makes a new source.
+   */
+  @property({ attribute: false }) token?: string;
+
   /** Name of an IndexedDB database in this browser holding experiments. */
   @property() database?: string;
 

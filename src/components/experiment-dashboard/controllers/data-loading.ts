@@ -16,6 +16,8 @@ export interface SourceErrorDetail {
 export interface DataInputs {
   src?: string | undefined;
   endpoint?: string | undefined;
+  /** With `endpoint`: the server's access token for changes (a property only, never an attribute). */
+  token?: string | undefined;
   database?: string | undefined;
   mlflow?: string | undefined;
   experiment?: string | undefined;
@@ -79,7 +81,9 @@ export class DataLoadController implements ReactiveController {
   }
 
   update(changed: PropertyValues): void {
-    if (!this.#loadedOnce || SOURCE_INPUTS.some((k) => changed.has(k))) {
+    // The token decides what the HTTP source offers (no delete without one), so a new one makes a new source.
+    const newToken = changed.has('token') && this.#usesEndpoint();
+    if (!this.#loadedOnce || newToken || SOURCE_INPUTS.some((k) => changed.has(k))) {
       this.#loadedOnce = true;
       void this.load();
     } else if (changed.has('mainMetric')) this.store.setMainMetric(parseMainMetricAttribute(this.host.mainMetric));
@@ -98,6 +102,11 @@ export class DataLoadController implements ReactiveController {
     }
     this.store.setMainMetric(parseMainMetricAttribute(this.host.mainMetric));
     await this.store.load();
+  }
+
+  #usesEndpoint(): boolean {
+    const host = this.host;
+    return Boolean(host.endpoint) && !host.source && host.experiments === undefined;
   }
 
   #onStoreChange = (ev: Event): void => {
@@ -121,7 +130,7 @@ export class DataLoadController implements ReactiveController {
     if (host.experiments !== undefined) return new StaticSource({ data: host.experiments, label: 'the experiments property' });
     if (host.endpoint) {
       const { HttpSource } = await import('../../../data/http-source.js');
-      return new HttpSource({ baseUrl: new URL(host.endpoint, document.baseURI).href });
+      return new HttpSource({ baseUrl: new URL(host.endpoint, document.baseURI).href, ...(host.token ? { token: host.token } : {}) });
     }
     if (host.database) {
       const { IndexedDbSource } = await import('../../../data/idb-source.js');
