@@ -145,6 +145,13 @@ export class ExperimentDashboard extends LitElement {
    */
   @property({ attribute: 'main-metric' }) mainMetric?: string;
 
+  /**
+   * How long a running run may stay silent (no heartbeat) before it shows as dead, overriding
+   * the collection's `defaults.deadAfterMs`: milliseconds, or a duration such as `90s`, `10m`, `1h`.
+   * @attr dead-after
+   */
+  @property({ attribute: 'dead-after' }) deadAfter?: string;
+
   /** Comma-separated attribute ids of the visible columns, in order, e.g. `status,name,params.lr`. */
   @property() columns?: string;
 

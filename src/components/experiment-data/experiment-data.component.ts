@@ -61,6 +61,13 @@ export class ExperimentData extends LitElement {
    */
   @property({ attribute: 'main-metric' }) mainMetric?: string;
 
+  /**
+   * How long a running run may stay silent (no heartbeat) before it shows as dead, overriding
+   * the collection's `defaults.deadAfterMs`: milliseconds, or a duration such as `90s`, `10m`, `1h`.
+   * @attr dead-after
+   */
+  @property({ attribute: 'dead-after' }) deadAfter?: string;
+
   /** Any adapter implementing `ExperimentSource`; takes precedence over `src` and `.experiments`. */
   @property({ attribute: false }) source?: ExperimentSource;
 

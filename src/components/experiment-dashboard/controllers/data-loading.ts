@@ -1,6 +1,7 @@
 import type { PropertyValues, ReactiveController, ReactiveControllerHost } from 'lit';
 import { StaticSource } from '../../../data/static-source.js';
 import type { Experiment, ExperimentSource, Problem, SourceError } from '../../../data/types.js';
+import { parseDeadAfterAttribute } from '../../../shared/duration.js';
 import { parseMainMetricAttribute } from '../../../shared/main-metric.js';
 import type { ExperimentStore, StoreChangeEvent } from '../../../store/experiment-store.js';
 
@@ -22,6 +23,8 @@ export interface DataInputs {
   mlflow?: string | undefined;
   experiment?: string | undefined;
   mainMetric?: string | undefined;
+  /** How long a running record may stay silent before it shows as dead: ms, or `90s`, `10m`, `1h`. */
+  deadAfter?: string | undefined;
   source?: ExperimentSource | undefined;
   experiments?: unknown;
 }
@@ -86,7 +89,14 @@ export class DataLoadController implements ReactiveController {
     if (!this.#loadedOnce || newToken || SOURCE_INPUTS.some((k) => changed.has(k))) {
       this.#loadedOnce = true;
       void this.load();
-    } else if (changed.has('mainMetric')) this.store.setMainMetric(parseMainMetricAttribute(this.host.mainMetric));
+    } else {
+      if (changed.has('mainMetric')) this.store.setMainMetric(parseMainMetricAttribute(this.host.mainMetric));
+      if (changed.has('deadAfter')) this.#setDeadAfter();
+    }
+  }
+
+  #setDeadAfter(): void {
+    this.store.setDeadAfter(parseDeadAfterAttribute(this.host.deadAfter, `<${this.host.localName}>`));
   }
 
   /** Resolves the source from the element's inputs and loads it (a newer call wins). */
@@ -101,6 +111,7 @@ export class DataLoadController implements ReactiveController {
       this.onSourceChange();
     }
     this.store.setMainMetric(parseMainMetricAttribute(this.host.mainMetric));
+    this.#setDeadAfter();
     await this.store.load();
   }
 
