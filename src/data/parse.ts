@@ -13,6 +13,8 @@ import {
   type Times,
 } from './types.js';
 import { isObject } from '../shared/guards.js';
+// The command line reads `--dead-after` with the same parser (it reaches src/ through this module).
+export { parseDuration } from '../shared/duration.js';
 
 /**
  * Record format v1 validation. A focused hand-written validator (no `eval`/`new Function`, so
