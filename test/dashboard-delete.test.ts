@@ -1,6 +1,8 @@
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import '../src/components/experiment-dashboard/experiment-dashboard.js';
+import '../src/components/experiment-data/experiment-data.js';
 import type { ExperimentDashboard } from '../src/components/experiment-dashboard/experiment-dashboard.component.js';
+import type { ExperimentData } from '../src/components/experiment-data/experiment-data.component.js';
 import { HttpSource } from '../src/data/http-source.js';
 import { rows } from './helpers.js';
 
@@ -69,5 +71,15 @@ describe('<experiment-dashboard endpoint> with the token property, against the r
     await waitUntil(async () => (await onServer()).length === before.length, 'restored on the server', { timeout: 10000 });
     await waitUntil(() => deleteButtons(el).some((b) => b.getAttribute('aria-label') === `Delete ${id}`), 'the row is back', { timeout: 10000 });
     expect(el.shadowRoot!.querySelector('.action-error')).to.equal(null);
+  });
+
+  it('<experiment-data endpoint> takes the token the same way: the dashboard inside may delete, the markup has no token', async () => {
+    const root = await fixture<ExperimentData>(html`<experiment-data endpoint=${info.url}><experiment-dashboard style=${sized}></experiment-dashboard></experiment-data>`);
+    const el = root.querySelector('experiment-dashboard')!;
+    await waitUntil(() => rows(el).length > 0, 'rows from the server', { timeout: 10000 });
+    expect(deleteButtons(el)).to.have.length(0);
+    root.token = info.token;
+    await waitUntil(() => deleteButtons(el).length > 0, 'delete offered with the token', { timeout: 10000 });
+    expect(root.outerHTML).to.not.contain(info.token);
   });
 });
