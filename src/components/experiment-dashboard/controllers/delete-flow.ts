@@ -44,8 +44,8 @@ export interface DeleteFlowOptions {
 export class DeleteFlowController implements ReactiveController {
   #confirm?: Experiment[];
   #deleting = false;
-  /** The delete Undo is offered for; `sent` when the source already deleted it (and can restore it). */
-  #undo?: { experiments: Experiment[]; timer: ReturnType<typeof setTimeout>; sent: boolean };
+  /** The delete Undo is offered for; `restoreFrom`: the source that already deleted it and can restore it. */
+  #undo?: { experiments: Experiment[]; timer: ReturnType<typeof setTimeout>; restoreFrom?: ExperimentSource };
 
   constructor(
     private readonly host: DeleteFlowHost,
@@ -118,34 +118,34 @@ export class DeleteFlowController implements ReactiveController {
     if (!pending) return;
     clearTimeout(pending.timer);
     this.#set(() => (this.#undo = undefined));
-    if (pending.sent) return this.#restore(pending.experiments);
+    if (pending.restoreFrom) return this.#restore(pending.restoreFrom, pending.experiments);
     this.opts.store().restore(pending.experiments);
     await this.opts.settled();
   }
 
-  async #restore(experiments: Experiment[]): Promise<void> {
-    const source = this.#source;
+  async #restore(source: ExperimentSource, experiments: Experiment[]): Promise<void> {
     this.opts.onError(undefined);
     try {
-      if (!source?.restore) throw new Error('The source can no longer restore.');
-      await source.restore(experiments.map((e) => e.id));
+      await source.restore?.(experiments.map((e) => e.id));
     } catch (err) {
       // Still offered, so the user can try again.
-      this.#offerRestore(experiments);
+      this.#offerRestore(source, experiments);
       this.opts.onError(`Could not restore ${this.#what(experiments)}: ${(err as Error).message} ${experiments.length === 1 ? 'It is' : 'They are'} still deleted; press Undo to try again.`);
       return;
     }
+    // The rows belong to that source: none come back into a store that switched to another.
+    if (this.#source !== source) return;
     // A live change may have brought them back already: the store keeps one row per id.
     this.opts.store().restore(experiments);
     await this.opts.settled();
   }
 
-  #offerRestore(experiments: Experiment[]): void {
+  #offerRestore(source: ExperimentSource, experiments: Experiment[]): void {
     const ms = this.host.deleteUndoMs > 0 ? this.host.deleteUndoMs : RESTORE_UNDO_MS;
     const timer = setTimeout(() => {
       if (this.#undo?.experiments === experiments) this.#set(() => (this.#undo = undefined));
     }, ms);
-    this.#set(() => (this.#undo = { experiments, timer, sent: true }));
+    this.#set(() => (this.#undo = { experiments, timer, restoreFrom: source }));
   }
 
   async #confirmed(): Promise<void> {
@@ -165,7 +165,7 @@ export class DeleteFlowController implements ReactiveController {
       this.#finishPending();
       await this.#hide(ids);
       const timer = setTimeout(() => void this.#commit(source, experiments), this.host.deleteUndoMs);
-      this.#set(() => (this.#undo = { experiments, timer, sent: false }));
+      this.#set(() => (this.#undo = { experiments, timer }));
       return;
     }
     if (restorable) this.#finishPending();
@@ -183,7 +183,7 @@ export class DeleteFlowController implements ReactiveController {
     }
     await this.#hide(ids);
     this.#deleted(ids);
-    if (restorable) this.#offerRestore(experiments);
+    if (restorable) this.#offerRestore(source, experiments);
   }
 
   async #hide(ids: readonly string[]): Promise<void> {
@@ -210,7 +210,7 @@ export class DeleteFlowController implements ReactiveController {
     const source = this.#source;
     if (!pending || !source) return;
     clearTimeout(pending.timer);
-    if (pending.sent) this.#set(() => (this.#undo = undefined));
+    if (pending.restoreFrom) this.#set(() => (this.#undo = undefined));
     else void this.#commit(source, pending.experiments);
   }
 
