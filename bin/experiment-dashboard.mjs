@@ -140,18 +140,14 @@ function parseMainMetric(value) {
   return { key, goal: m?.[2]?.startsWith('min') ? 'minimize' : 'maximize' };
 }
 
-/** @type {Record<string, number>} */
-const DURATION_UNITS = { ms: 1, s: 1000, m: 60_000, min: 60_000, h: 3_600_000 };
-
 /**
- * `--dead-after 90s|10m|1h|300` (a bare number is seconds) -> ms.
+ * `--dead-after 90s|10m|1h|300` (a bare number is seconds) -> ms, with the dashboard's parser.
  * @param {string | undefined} value
  */
-function parseDuration(value) {
+async function parseDeadAfter(value) {
   if (value === undefined) return undefined;
-  const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|min|h)?\s*$/i.exec(value);
-  const ms = m ? Number(m[1]) * DURATION_UNITS[(m[2] ?? 's').toLowerCase()] : Number.NaN;
-  if (!(ms > 0)) throw new UsageError(`--dead-after must be a duration like 90s, 10m or 1h, found ${JSON.stringify(value)}`);
+  const ms = (await loadDataLogic()).parseDuration(value, 's');
+  if (ms === undefined) throw new UsageError(`--dead-after must be a duration like 90s, 10m or 1h, found ${JSON.stringify(value)}`);
   return ms;
 }
 
@@ -159,8 +155,8 @@ function parseDuration(value) {
 const SOURCE_OPTIONS = /** @type {const} @satisfies {OptionConfigs} */ ({ experiment: { type: 'string', multiple: true }, 'dead-after': { type: 'string' } });
 
 /** @param {{ experiment?: string[], 'dead-after'?: string }} values */
-function sourceOptions(values) {
-  return { experiments: (values.experiment ?? []).flatMap((x) => x.split(',')).map((x) => x.trim()).filter((x) => x !== ''), deadAfterMs: parseDuration(values['dead-after']) };
+async function sourceOptions(values) {
+  return { experiments: (values.experiment ?? []).flatMap((x) => x.split(',')).map((x) => x.trim()).filter((x) => x !== ''), deadAfterMs: await parseDeadAfter(values['dead-after']) };
 }
 
 /**
@@ -252,7 +248,7 @@ async function report(argv) {
   needInputs('report', positionals);
   if (!values.output) throw new UsageError('say where to write the HTML file with -o report.html.');
   const mainMetric = parseMainMetric(values['main-metric']);
-  const sources = sourceOptions(values);
+  const sources = await sourceOptions(values);
   if (!existsSync(BUNDLE)) {
     err(`${PROGRAM}: ${shown(BUNDLE)} is missing: run "npm run build" first (the report inlines it).`);
     return 1;
@@ -287,7 +283,7 @@ async function convert(argv) {
   }
   needInputs('convert', positionals);
   const mainMetric = parseMainMetric(values['main-metric']);
-  const { logic, read, collection, failed } = await collect(positionals, mainMetric, sourceOptions(values));
+  const { logic, read, collection, failed } = await collect(positionals, mainMetric, await sourceOptions(values));
   if (read.entries.length === 0 && read.failures.length > 0) {
     err(`${PROGRAM}: nothing could be read; nothing was written.`);
     return 1;

@@ -1,7 +1,7 @@
 import { expect, fixture, html as testHtml, oneEvent, waitUntil } from '@open-wc/testing';
 import { LitElement, html } from 'lit';
 import { DeleteFlowController } from '../src/components/experiment-dashboard/controllers/delete-flow.js';
-import type { Experiment, ExperimentSource, Page } from '../src/data/types.js';
+import type { Change, Experiment, ExperimentSource, Page } from '../src/data/types.js';
 import { ExperimentStore } from '../src/store/experiment-store.js';
 
 /** A source that deletes when told to, or fails with a message. */
@@ -17,6 +17,26 @@ class DeletingSource implements ExperimentSource {
   async delete(ids: string[]): Promise<void> {
     if (this.failWith) throw new Error(this.failWith);
     this.deleted.push(ids);
+  }
+}
+
+/** A source that keeps what it deletes: `restore()` brings it back, and it can send live changes. */
+class RestoringSource extends DeletingSource {
+  override readonly capabilities = { delete: true, restore: true, live: true, serverQuery: false, history: false };
+  restored: string[][] = [];
+  restoreFailsWith?: string;
+  restoreNote?: string;
+  #listeners: ((c: Change) => void)[] = [];
+  async restore(ids: string[]): Promise<void> {
+    if (this.restoreFailsWith) throw new Error(this.restoreFailsWith);
+    this.restored.push(ids);
+  }
+  subscribe(onChange: (c: Change) => void): () => void {
+    this.#listeners.push(onChange);
+    return () => (this.#listeners = this.#listeners.filter((l) => l !== onChange));
+  }
+  send(change: Change): void {
+    for (const l of this.#listeners) l(change);
   }
 }
 
@@ -45,9 +65,8 @@ const runs = (): Experiment[] => [
   { id: 'r2', status: 'failed' },
 ];
 
-async function host(): Promise<{ el: DeleteHost; source: DeletingSource }> {
+async function host<S extends DeletingSource = DeletingSource>(source: S = new DeletingSource(runs()) as S): Promise<{ el: DeleteHost; source: S }> {
   const el = await fixture<DeleteHost>(testHtml`<delete-flow-host></delete-flow-host>`);
-  const source = new DeletingSource(runs());
   el.store.setSource(source);
   await el.store.load();
   await el.updateComplete;
@@ -127,6 +146,80 @@ describe('DeleteFlowController', () => {
     el.remove();
     await new Promise((r) => setTimeout(r, 300));
     expect(source.deleted).to.deep.equal([]);
+  });
+
+  it('a source that can restore: deletes at once, says it can be undone, and Undo restores through the source', async () => {
+    const { el, source } = await host(new RestoringSource(runs()));
+    el.flow.ask([el.store.get('r1')!]);
+    await el.updateComplete;
+    const text = dialog(el).textContent!.replace(/\s+/g, ' ');
+    expect(text).to.contain('You can restore it afterwards').and.not.contain('cannot be undone');
+    button(el, 'Delete').click();
+    await waitUntil(() => el.shadowRoot!.querySelector('[part="undo"]'), 'the undo bar');
+    // Sent at once: no waiting window with a source that keeps what it deletes.
+    expect(source.deleted).to.deep.equal([['r1']]);
+    expect(ids(el)).to.deep.equal(['r2']);
+    expect(el.shadowRoot!.querySelector('[part="undo"]')!.textContent).to.contain('Deleted "first".');
+    // The live feed may bring the restored record before restore() resolves: one row, not two.
+    let resolve = (): void => undefined;
+    const restoring = new Promise<void>((r) => (resolve = r));
+    const restore = source.restore.bind(source);
+    source.restore = async (wanted) => {
+      await restoring;
+      return restore(wanted);
+    };
+    button(el, 'Undo').click();
+    await el.updateComplete;
+    expect(el.shadowRoot!.querySelector('[part="undo"]')).to.equal(null);
+    source.send({ type: 'upsert', experiments: [{ id: 'r1', name: 'first', status: 'completed' }] });
+    resolve();
+    await waitUntil(() => source.restored.length === 1, 'the source restores');
+    await el.updateComplete;
+    expect(source.restored).to.deep.equal([['r1']]);
+    expect([...ids(el)].sort()).to.deep.equal(['r1', 'r2']);
+    expect(el.message).to.equal('');
+  });
+
+  it('a failed restore says so, and Undo is offered again', async () => {
+    const { el, source } = await host(new RestoringSource(runs()));
+    source.restoreFailsWith = 'The trash was emptied.';
+    el.flow.ask([el.store.get('r2')!]);
+    await el.updateComplete;
+    button(el, 'Delete').click();
+    await waitUntil(() => el.shadowRoot!.querySelector('[part="undo"]'), 'the undo bar');
+    button(el, 'Undo').click();
+    await waitUntil(() => el.message !== '', 'the failure');
+    expect(el.message).to.equal('Could not restore "r2": The trash was emptied. It is still deleted; press Undo to try again.');
+    expect(ids(el)).to.deep.equal(['r1']);
+    await el.updateComplete;
+    source.restoreFailsWith = undefined;
+    button(el, 'Undo').click();
+    await waitUntil(() => ids(el).includes('r2'), 'restored on the second try');
+    expect(el.message).to.equal('');
+  });
+
+  it('a restorable delete: Undo is offered for delete-undo-ms, the source note is shown, several rows are named', async () => {
+    const restoring = new RestoringSource(runs());
+    restoring.restoreNote = 'MLflow keeps deleted runs: Undo brings them back.';
+    const { el, source } = await host(restoring);
+    el.deleteUndoMs = 150;
+    el.flow.ask(el.store.experiments.slice());
+    await el.updateComplete;
+    expect(dialog(el).textContent).to.contain('MLflow keeps deleted runs: Undo brings them back.').and.not.contain('cannot be undone');
+    button(el, 'Delete 2 experiments').click();
+    await waitUntil(() => el.shadowRoot!.querySelector('[part="undo"]'), 'the undo bar');
+    expect(source.deleted).to.deep.equal([['r1', 'r2']]);
+    expect(el.shadowRoot!.querySelector('[part="undo"]')!.textContent).to.contain('Deleted 2 experiments.');
+    await waitUntil(() => !el.shadowRoot!.querySelector('[part="undo"]'), 'the bar goes when the window closes', { timeout: 2000 });
+    expect(source.restored).to.deep.equal([]);
+    expect(ids(el)).to.deep.equal([]);
+  });
+
+  it('says "It cannot be undone." when the source cannot restore', async () => {
+    const { el } = await host();
+    el.flow.ask([el.store.get('r1')!]);
+    await el.updateComplete;
+    expect(dialog(el).textContent).to.contain('It cannot be undone.');
   });
 
   it('offers nothing for a source that cannot delete', async () => {

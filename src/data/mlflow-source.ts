@@ -150,6 +150,7 @@ interface NarrowedRead {
 export class MlflowSource implements ExperimentSource {
   readonly capabilities: SourceCapabilities = { delete: true, live: true, serverQuery: true, history: true, restore: true };
   readonly label: string;
+  readonly restoreNote = 'MLflow keeps deleted runs: Undo brings them back.';
   readonly #root: URL;
   readonly #api: URL;
   readonly #init: MlflowSourceInit;

@@ -13,6 +13,8 @@ import {
   type Times,
 } from './types.js';
 import { isObject } from '../shared/guards.js';
+// The command line reads `--dead-after` with the same parser (it reaches src/ through this module).
+export { parseDuration } from '../shared/duration.js';
 
 /**
  * Record format v1 validation. A focused hand-written validator (no `eval`/`new Function`, so
@@ -28,6 +30,8 @@ export interface ParseOptions {
   now?: number;
   /** Overrides the collection's `defaults.mainMetric`. */
   mainMetric?: { key: string; goal?: 'maximize' | 'minimize' };
+  /** Overrides the collection's `defaults.deadAfterMs` (how long a running record may stay silent). */
+  deadAfterMs?: number;
 }
 
 export interface ParseResult {
@@ -124,6 +128,22 @@ export function deriveStatus(e: Experiment, now: number, deadAfterMs = DEFAULT_D
       reason: `No ${beats.length > 0 ? 'heartbeat' : 'sign of life since start'} for ${silentS} s (limit ${Math.round(deadAfterMs / 1000)} s).`,
     },
   };
+}
+
+/**
+ * Judges a record again with another limit: one `deriveStatus` made dead counts as running again
+ * first, so a longer limit brings it back to life (the source's own word is kept).
+ */
+export function rejudgeStatus(e: Experiment, now: number, deadAfterMs: number): Experiment {
+  let running = e;
+  if (e.status === 'dead' && e.statusDetail?.derived) {
+    const { derived: _d, reason: _r, ...detail } = e.statusDetail;
+    running = { ...e, status: 'running' };
+    if (Object.keys(detail).length > 0) running.statusDetail = detail;
+    else delete running.statusDetail;
+  }
+  const judged = deriveStatus(running, now, deadAfterMs);
+  return judged === running && running.status === e.status ? e : judged;
 }
 
 /** `path[index]`, built only when a message needs it. */
@@ -1011,7 +1031,7 @@ export function parseRecords(input: unknown, options: ParseOptions = {}): { expe
   const problems: Problem[] = [];
   const single = !Array.isArray(input);
   const records = single ? [input] : input;
-  const ctx: RecordContext = { now: options.now ?? Date.now(), deadAfter: DEFAULT_DEAD_AFTER_MS, options, mainSpec: options.mainMetric, list: '$', keepOurs: true };
+  const ctx: RecordContext = { now: options.now ?? Date.now(), deadAfter: options.deadAfterMs ?? DEFAULT_DEAD_AFTER_MS, options, mainSpec: options.mainMetric, list: '$', keepOurs: true };
   if (single) ctx.single = '$';
   const steps = checkRecords(records, ctx, problems);
   for (;;) {
@@ -1066,7 +1086,7 @@ function* parseSteps(input: unknown, options: ParseOptions): Generator<void, Par
   }
 
   const now = options.now ?? (generatedAt ? Date.parse(generatedAt) : Date.now());
-  const experiments = yield* checkRecords(records, { now, deadAfter: defaults.deadAfterMs ?? DEFAULT_DEAD_AFTER_MS, options, mainSpec: options.mainMetric ?? defaults.mainMetric }, problems);
+  const experiments = yield* checkRecords(records, { now, deadAfter: options.deadAfterMs ?? defaults.deadAfterMs ?? DEFAULT_DEAD_AFTER_MS, options, mainSpec: options.mainMetric ?? defaults.mainMetric }, problems);
   const result: ParseResult = { experiments, problems, defaults };
   if (generatedAt) result.generatedAt = generatedAt;
   if (source) result.source = source;

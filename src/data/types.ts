@@ -260,6 +260,11 @@ export interface ExperimentSource {
    * (`capabilities.restore`). Resolves once that is durable; ids it no longer holds are skipped.
    */
   restore?(ids: string[], signal?: AbortSignal): Promise<void>;
+  /**
+   * How the source keeps deleted records, in words, for the delete confirmation (e.g. "MLflow
+   * keeps deleted runs: Undo brings them back."). Only read when `capabilities.restore` is true.
+   */
+  readonly restoreNote?: string;
   subscribe?(onChange: (change: Change) => void): () => void;
   /** Releases connections (IndexedDB, event streams) when the dashboard stops using the source. */
   close?(): void;

@@ -1,5 +1,5 @@
-import { applyMainMetric } from '../data/parse.js';
-import { SourceError, type Change, type Experiment, type ExperimentSource, type Problem, type Query } from '../data/types.js';
+import { applyMainMetric, rejudgeStatus } from '../data/parse.js';
+import { DEFAULT_DEAD_AFTER_MS, SourceError, type Change, type Experiment, type ExperimentSource, type Problem, type Query } from '../data/types.js';
 import type { MainMetricSpec } from '../shared/main-metric.js';
 
 /** Where a load stands, as Lit's Task names it. */
@@ -11,9 +11,10 @@ export type StoreChange =
   | { kind: 'status' }
   /**
    * Every row replaced: `partial` is a first screen while the rest loads, `load` a finished load,
-   * `main-metric` the same records with another main metric, `error` the rows dropped on a failure.
+   * `main-metric` the same records with another main metric, `dead-after` the same records
+   * judged alive or dead with another limit, `error` the rows dropped on a failure.
    */
-  | { kind: 'reset'; cause: 'partial' | 'load' | 'main-metric' | 'error' }
+  | { kind: 'reset'; cause: 'partial' | 'load' | 'main-metric' | 'dead-after' | 'error' }
   /** Records changed in place or added (a live change, an undo); `added`: the ids that are new. */
   | { kind: 'upsert'; experiments: readonly Experiment[]; added: readonly string[] }
   /** Records gone (a delete, a live change). */
@@ -48,6 +49,9 @@ export class ExperimentStore extends EventTarget {
   #now?: number;
   #defaultMainMetric?: MainMetricSpec;
   #override?: MainMetricSpec;
+  /** The collection's own limit for silent running records, and the host's override of it. */
+  #defaultDeadAfter?: number;
+  #deadAfter?: number;
   #source?: ReadySource;
   #owned = false;
   #abort?: AbortController;
@@ -105,6 +109,19 @@ export class ExperimentStore extends EventTarget {
   /** The collection's own main metric, for a report that writes the collection again. */
   get defaultMainMetric(): MainMetricSpec | undefined {
     return this.#defaultMainMetric;
+  }
+
+  /**
+   * Overrides how long a running record may stay silent before it shows as dead (ms; undefined:
+   * the collection's `defaults.deadAfterMs`). Every row is judged again against the store's clock.
+   */
+  setDeadAfter(ms: number | undefined): void {
+    if (ms === this.#deadAfter) return;
+    const had = this.#deadAfter !== undefined;
+    this.#deadAfter = ms;
+    // Back to no override: the rows as the source judged them, with the collection's limit.
+    if (this.#rows.length === 0 || (!had && ms === undefined)) return;
+    this.#reset(this.#judged(this.#rows, ms ?? this.#defaultDeadAfter ?? DEFAULT_DEAD_AFTER_MS), 'dead-after');
   }
 
   /** The record with this id, if loaded. */
@@ -166,6 +183,7 @@ export class ExperimentStore extends EventTarget {
       if (!this.#unsubscribe && source.subscribe && source.capabilities.live) this.#unsubscribe = source.subscribe((c) => this.#onChange(c));
       this.#defaultMainMetric = page.defaults?.mainMetric;
       this.#now = page.generatedAt ? Date.parse(page.generatedAt) : undefined;
+      this.#defaultDeadAfter = page.defaults?.deadAfterMs;
       this.#problems = page.problems ?? [];
       this.#status = 'complete';
       this.#reset(this.#withOverride(page.experiments), 'load');
@@ -212,7 +230,13 @@ export class ExperimentStore extends EventTarget {
 
   #withOverride(experiments: Experiment[]): Experiment[] {
     const override = this.#override;
-    return override ? experiments.map((e) => applyMainMetric(e, override, true)) : experiments;
+    const withMetric = override ? experiments.map((e) => applyMainMetric(e, override, true)) : experiments;
+    return this.#deadAfter === undefined ? withMetric : this.#judged(withMetric, this.#deadAfter);
+  }
+
+  #judged(experiments: readonly Experiment[], deadAfterMs: number): Experiment[] {
+    const now = this.#now ?? Date.now();
+    return experiments.map((e) => rejudgeStatus(e, now, deadAfterMs));
   }
 
   /** Live updates from the source: rows change in place. */
@@ -237,7 +261,7 @@ export class ExperimentStore extends EventTarget {
     this.#emit({ kind: 'upsert', experiments: incoming, added: added.map((e) => e.id) });
   }
 
-  #reset(rows: readonly Experiment[], cause: 'partial' | 'load' | 'main-metric' | 'error'): void {
+  #reset(rows: readonly Experiment[], cause: 'partial' | 'load' | 'main-metric' | 'dead-after' | 'error'): void {
     this.#rows = rows;
     this.#emit({ kind: 'reset', cause });
   }

@@ -86,7 +86,7 @@ const SEARCH_DEBOUNCE_MS = 150;
  * @csspart popover - A floating panel (column chooser, filter editor, cell menu).
  * @csspart dialog - The delete confirmation dialog.
  * @csspart detail - The inline detail under an expanded row.
- * @csspart undo - The "Deleted … Undo" bar shown during the `delete-undo-ms` window.
+ * @csspart undo - The "Deleted … Undo" bar shown during the `delete-undo-ms` window (or while the source can restore).
  * @csspart pager - The page controls in server-query mode.
  *
  * @cssproperty [--experiment-dashboard-font=system-ui] - Font family.
@@ -123,6 +123,13 @@ export class ExperimentDashboard extends LitElement {
   /** Base URL of an HTTP experiment service (the REST contract in `openapi/`). */
   @property() endpoint?: string;
 
+  /**
+   * With `endpoint`: the server's access token for changes (`serve --token`), sent as
+   * `Authorization: Bearer …` with deletes and restores only. Set it from script: it is never an
+   * attribute, so it does not end up in the page's markup. A new token makes a new source.
+   */
+  @property({ attribute: false }) token?: string;
+
   /** Name of an IndexedDB database in this browser holding experiments (import files into it). */
   @property() database?: string;
 
@@ -137,6 +144,13 @@ export class ExperimentDashboard extends LitElement {
    * @attr main-metric
    */
   @property({ attribute: 'main-metric' }) mainMetric?: string;
+
+  /**
+   * How long a running run may stay silent (no heartbeat) before it shows as dead, overriding
+   * the collection's `defaults.deadAfterMs`: milliseconds, or a duration such as `90s`, `10m`, `1h`.
+   * @attr dead-after
+   */
+  @property({ attribute: 'dead-after' }) deadAfter?: string;
 
   /** Comma-separated attribute ids of the visible columns, in order, e.g. `status,name,params.lr`. */
   @property() columns?: string;
@@ -177,7 +191,9 @@ export class ExperimentDashboard extends LitElement {
 
   /**
    * Milliseconds during which a confirmed delete can be undone: the rows disappear at once and
-   * the source is asked only when the window closes. 0 (default) deletes at once.
+   * the source is asked only when the window closes. 0 (default) deletes at once. A source that
+   * keeps deleted records (`capabilities.restore`: the reference server, MLflow) is asked at
+   * once, and Undo, offered this long (10 s when 0), asks it to restore them.
    * @attr delete-undo-ms
    */
   @property({ attribute: 'delete-undo-ms', type: Number }) deleteUndoMs = 0;

@@ -39,6 +39,13 @@ export class ExperimentData extends LitElement {
   /** Base URL of an HTTP experiment service (the REST contract in `openapi/`). */
   @property() endpoint?: string;
 
+  /**
+   * With `endpoint`: the server's access token for changes (`serve --token`), sent as
+   * `Authorization: Bearer …` with deletes and restores only. Set it from script: it is never an
+   * attribute, so it does not end up in the page's markup. A new token makes a new source.
+   */
+  @property({ attribute: false }) token?: string;
+
   /** Name of an IndexedDB database in this browser holding experiments. */
   @property() database?: string;
 
@@ -53,6 +60,13 @@ export class ExperimentData extends LitElement {
    * @attr main-metric
    */
   @property({ attribute: 'main-metric' }) mainMetric?: string;
+
+  /**
+   * How long a running run may stay silent (no heartbeat) before it shows as dead, overriding
+   * the collection's `defaults.deadAfterMs`: milliseconds, or a duration such as `90s`, `10m`, `1h`.
+   * @attr dead-after
+   */
+  @property({ attribute: 'dead-after' }) deadAfter?: string;
 
   /** Any adapter implementing `ExperimentSource`; takes precedence over `src` and `.experiments`. */
   @property({ attribute: false }) source?: ExperimentSource;

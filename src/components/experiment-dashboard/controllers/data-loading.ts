@@ -1,6 +1,7 @@
 import type { PropertyValues, ReactiveController, ReactiveControllerHost } from 'lit';
 import { StaticSource } from '../../../data/static-source.js';
 import type { Experiment, ExperimentSource, Problem, SourceError } from '../../../data/types.js';
+import { parseDeadAfterAttribute } from '../../../shared/duration.js';
 import { parseMainMetricAttribute } from '../../../shared/main-metric.js';
 import type { ExperimentStore, StoreChangeEvent } from '../../../store/experiment-store.js';
 
@@ -16,10 +17,14 @@ export interface SourceErrorDetail {
 export interface DataInputs {
   src?: string | undefined;
   endpoint?: string | undefined;
+  /** With `endpoint`: the server's access token for changes (a property only, never an attribute). */
+  token?: string | undefined;
   database?: string | undefined;
   mlflow?: string | undefined;
   experiment?: string | undefined;
   mainMetric?: string | undefined;
+  /** How long a running record may stay silent before it shows as dead: ms, or `90s`, `10m`, `1h`. */
+  deadAfter?: string | undefined;
   source?: ExperimentSource | undefined;
   experiments?: unknown;
 }
@@ -79,10 +84,19 @@ export class DataLoadController implements ReactiveController {
   }
 
   update(changed: PropertyValues): void {
-    if (!this.#loadedOnce || SOURCE_INPUTS.some((k) => changed.has(k))) {
+    // The token decides what the HTTP source offers (no delete without one), so a new one makes a new source.
+    const newToken = changed.has('token') && this.#usesEndpoint();
+    if (!this.#loadedOnce || newToken || SOURCE_INPUTS.some((k) => changed.has(k))) {
       this.#loadedOnce = true;
       void this.load();
-    } else if (changed.has('mainMetric')) this.store.setMainMetric(parseMainMetricAttribute(this.host.mainMetric));
+    } else {
+      if (changed.has('mainMetric')) this.store.setMainMetric(parseMainMetricAttribute(this.host.mainMetric));
+      if (changed.has('deadAfter')) this.#setDeadAfter();
+    }
+  }
+
+  #setDeadAfter(): void {
+    this.store.setDeadAfter(parseDeadAfterAttribute(this.host.deadAfter, `<${this.host.localName}>`));
   }
 
   /** Resolves the source from the element's inputs and loads it (a newer call wins). */
@@ -97,7 +111,13 @@ export class DataLoadController implements ReactiveController {
       this.onSourceChange();
     }
     this.store.setMainMetric(parseMainMetricAttribute(this.host.mainMetric));
+    this.#setDeadAfter();
     await this.store.load();
+  }
+
+  #usesEndpoint(): boolean {
+    const host = this.host;
+    return Boolean(host.endpoint) && !host.source && host.experiments === undefined;
   }
 
   #onStoreChange = (ev: Event): void => {
@@ -121,7 +141,7 @@ export class DataLoadController implements ReactiveController {
     if (host.experiments !== undefined) return new StaticSource({ data: host.experiments, label: 'the experiments property' });
     if (host.endpoint) {
       const { HttpSource } = await import('../../../data/http-source.js');
-      return new HttpSource({ baseUrl: new URL(host.endpoint, document.baseURI).href });
+      return new HttpSource({ baseUrl: new URL(host.endpoint, document.baseURI).href, ...(host.token ? { token: host.token } : {}) });
     }
     if (host.database) {
       const { IndexedDbSource } = await import('../../../data/idb-source.js');

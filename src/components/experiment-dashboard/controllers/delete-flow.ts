@@ -14,9 +14,15 @@ export interface ExperimentsDeletedDetail {
 
 export interface DeleteFlowHost extends ReactiveControllerHost, HTMLElement {
   readonly renderRoot: HTMLElement | DocumentFragment;
-  /** Milliseconds a confirmed delete can be undone; 0 deletes at once. */
+  /**
+   * Milliseconds a confirmed delete can be undone; 0 deletes at once. With a source that can
+   * restore, the delete is sent at once and Undo asks the source to restore (0: {@link RESTORE_UNDO_MS}).
+   */
   deleteUndoMs: number;
 }
+
+/** How long Undo is offered after a delete a source can restore, when `delete-undo-ms` is 0. */
+export const RESTORE_UNDO_MS = 10_000;
 
 export interface DeleteFlowOptions {
   /** The store whose rows are deleted (read at each step: the host may switch stores). */
@@ -29,14 +35,17 @@ export interface DeleteFlowOptions {
 
 /**
  * Delete with a confirmation: asks, fires the cancelable `experiment-delete`, and removes rows
- * from the store only once the source confirmed; with `deleteUndoMs`, hides them at once and asks
- * the source when the undo window closes (a failure puts them back). Nothing the user has is
- * deleted when the element leaves the page during the window.
+ * from the store only once the source confirmed. A source that keeps deleted records
+ * (`capabilities.restore`) is asked at once and Undo asks it to restore them; otherwise, with
+ * `deleteUndoMs`, the rows are hidden at once and the source is asked when the undo window closes
+ * (a failure puts them back), and nothing the user has is deleted when the element leaves the
+ * page during the window.
  */
 export class DeleteFlowController implements ReactiveController {
   #confirm?: Experiment[];
   #deleting = false;
-  #undo?: { experiments: Experiment[]; timer: ReturnType<typeof setTimeout> };
+  /** The delete Undo is offered for; `restoreFrom`: the source that already deleted it and can restore it. */
+  #undo?: { experiments: Experiment[]; timer: ReturnType<typeof setTimeout>; restoreFrom?: ExperimentSource };
 
   constructor(
     private readonly host: DeleteFlowHost,
@@ -55,6 +64,10 @@ export class DeleteFlowController implements ReactiveController {
     return Boolean(source?.capabilities.delete && source.delete);
   }
 
+  #canRestore(source: ExperimentSource | undefined): boolean {
+    return Boolean(source?.capabilities.restore && source.restore);
+  }
+
   hostUpdated(): void {
     const dialog = this.host.renderRoot.querySelector<HTMLDialogElement>('dialog.confirm');
     if (this.#confirm && dialog && !dialog.open && dialog.isConnected) dialog.showModal();
@@ -62,7 +75,8 @@ export class DeleteFlowController implements ReactiveController {
   }
 
   hostDisconnected(): void {
-    // A delete still in its undo window is not sent: nothing is lost when the page goes away.
+    // A delete still in its undo window is not sent: nothing is lost when the page goes away
+    // (one the source already has stays deleted, restorable there).
     if (this.#undo) clearTimeout(this.#undo.timer);
     this.#undo = undefined;
   }
@@ -76,10 +90,13 @@ export class DeleteFlowController implements ReactiveController {
 
   /** The confirmation dialog (when the source can delete) and the undo bar. */
   render() {
+    const source = this.#source;
     return this.enabled
       ? confirmDialog({
           experiments: this.#confirm ?? [],
-          sourceLabel: this.#source?.label,
+          sourceLabel: source?.label,
+          restorable: this.#canRestore(source),
+          restoreNote: source?.restoreNote,
           deleting: this.#deleting,
           onCancel: () => this.#set(() => (this.#confirm = undefined)),
           onConfirm: () => void this.#confirmed(),
@@ -92,14 +109,43 @@ export class DeleteFlowController implements ReactiveController {
     return pending ? undoBar(pending.experiments, () => void this.undo()) : nothing;
   }
 
-  /** Puts the rows of the delete waiting in its undo window back; the source is never asked. */
+  /**
+   * Undoes the last delete while Undo is offered: rows still waiting for their window come back
+   * without asking the source; rows the source deleted come back once its `restore()` resolves.
+   */
   async undo(): Promise<void> {
     const pending = this.#undo;
     if (!pending) return;
     clearTimeout(pending.timer);
     this.#set(() => (this.#undo = undefined));
+    if (pending.restoreFrom) return this.#restore(pending.restoreFrom, pending.experiments);
     this.opts.store().restore(pending.experiments);
     await this.opts.settled();
+  }
+
+  async #restore(source: ExperimentSource, experiments: Experiment[]): Promise<void> {
+    this.opts.onError(undefined);
+    try {
+      await source.restore?.(experiments.map((e) => e.id));
+    } catch (err) {
+      // Still offered, so the user can try again.
+      this.#offerRestore(source, experiments);
+      this.opts.onError(`Could not restore ${this.#what(experiments)}: ${(err as Error).message} ${experiments.length === 1 ? 'It is' : 'They are'} still deleted; press Undo to try again.`);
+      return;
+    }
+    // The rows belong to that source: none come back into a store that switched to another.
+    if (this.#source !== source) return;
+    // A live change may have brought them back already: the store keeps one row per id.
+    this.opts.store().restore(experiments);
+    await this.opts.settled();
+  }
+
+  #offerRestore(source: ExperimentSource, experiments: Experiment[]): void {
+    const ms = this.host.deleteUndoMs > 0 ? this.host.deleteUndoMs : RESTORE_UNDO_MS;
+    const timer = setTimeout(() => {
+      if (this.#undo?.experiments === experiments) this.#set(() => (this.#undo = undefined));
+    }, ms);
+    this.#set(() => (this.#undo = { experiments, timer, restoreFrom: source }));
   }
 
   async #confirmed(): Promise<void> {
@@ -112,7 +158,8 @@ export class DeleteFlowController implements ReactiveController {
       this.#set(() => (this.#confirm = undefined));
       return;
     }
-    if (this.host.deleteUndoMs > 0) {
+    const restorable = this.#canRestore(source);
+    if (this.host.deleteUndoMs > 0 && !restorable) {
       // Hidden now, deleted when the undo window closes: until then nothing has left the source.
       this.#set(() => (this.#confirm = undefined));
       this.#finishPending();
@@ -121,6 +168,7 @@ export class DeleteFlowController implements ReactiveController {
       this.#set(() => (this.#undo = { experiments, timer }));
       return;
     }
+    if (restorable) this.#finishPending();
     this.#set(() => (this.#deleting = true));
     try {
       await source.delete(ids);
@@ -135,6 +183,7 @@ export class DeleteFlowController implements ReactiveController {
     }
     await this.#hide(ids);
     this.#deleted(ids);
+    if (restorable) this.#offerRestore(source, experiments);
   }
 
   async #hide(ids: readonly string[]): Promise<void> {
@@ -161,16 +210,20 @@ export class DeleteFlowController implements ReactiveController {
     const source = this.#source;
     if (!pending || !source) return;
     clearTimeout(pending.timer);
-    void this.#commit(source, pending.experiments);
+    if (pending.restoreFrom) this.#set(() => (this.#undo = undefined));
+    else void this.#commit(source, pending.experiments);
   }
 
   #deleted(ids: string[]): void {
     this.host.dispatchEvent(new CustomEvent<ExperimentsDeletedDetail>('experiments-deleted', { bubbles: true, composed: true, detail: { ids } }));
   }
 
+  #what(experiments: readonly Experiment[]): string {
+    return experiments.length === 1 ? `"${nameOf(experiments[0]!)}"` : `${experiments.length} experiments`;
+  }
+
   #failed(experiments: Experiment[], err: unknown): string {
-    const what = experiments.length === 1 ? `"${nameOf(experiments[0]!)}"` : `${experiments.length} experiments`;
-    return `Could not delete ${what}: ${(err as Error).message} Nothing was removed; try again.`;
+    return `Could not delete ${this.#what(experiments)}: ${(err as Error).message} Nothing was removed; try again.`;
   }
 
   #set(change: () => unknown): void {

@@ -7,14 +7,26 @@ import { nameOf } from './summary.js';
 /** Names are data: cut, and isolated so right-to-left or override characters cannot reorder the question. */
 const cut = (text: string): string => clipText(text, 300);
 
-/** The delete confirmation: what will be removed, from where, and the two choices. */
-export function confirmDialog(o: { experiments: readonly Experiment[]; sourceLabel?: string | undefined; deleting: boolean; onCancel: () => void; onConfirm: () => void }) {
+/**
+ * The delete confirmation: what will be removed, from where, whether it can be brought back, and
+ * the two choices. `restorable`: the source keeps deleted records (`restoreNote` says how).
+ */
+export function confirmDialog(o: {
+  experiments: readonly Experiment[];
+  sourceLabel?: string | undefined;
+  restorable: boolean;
+  restoreNote?: string | undefined;
+  deleting: boolean;
+  onCancel: () => void;
+  onConfirm: () => void;
+}) {
   const list = o.experiments;
   const n = list.length;
+  const after = o.restorable ? (o.restoreNote ?? `You can restore ${n === 1 ? 'it' : 'them'} afterwards: Undo brings ${n === 1 ? 'it' : 'them'} back.`) : 'It cannot be undone.';
   const title = n === 1 ? html`Delete "<bdi>${cut(nameOf(list[0]!))}</bdi>"?` : `Delete ${n} experiments?`;
   return html`<dialog class="confirm" part="dialog" aria-labelledby="confirm-title" @cancel=${o.onCancel}>
     <h2 id="confirm-title">${title}</h2>
-    <p>This removes ${n === 1 ? 'this experiment' : 'these experiments'} from ${o.sourceLabel ? html`<bdi>${cut(o.sourceLabel)}</bdi>` : 'the source'}. It cannot be undone.</p>
+    <p>This removes ${n === 1 ? 'this experiment' : 'these experiments'} from ${o.sourceLabel ? html`<bdi>${cut(o.sourceLabel)}</bdi>` : 'the source'}. ${after}</p>
     <ul class="confirm-list">
       ${list.slice(0, 10).map((e) => html`<li><bdi>${cut(nameOf(e))}</bdi>${e.name && e.name !== e.id ? html` <span class="muted">(<bdi>${cut(e.id)}</bdi>)</span>` : nothing}</li>`)}
       ${n > 10 ? html`<li>and ${n - 10} more</li>` : nothing}
@@ -26,7 +38,7 @@ export function confirmDialog(o: { experiments: readonly Experiment[]; sourceLab
   </dialog>`;
 }
 
-/** "Deleted … Undo" while a delete waits for its undo window. */
+/** "Deleted … Undo" while a delete can be undone (waiting for its window, or restorable by the source). */
 export function undoBar(experiments: readonly Experiment[], onUndo: () => void) {
   return html`<div part="undo" class="undo" role="status">
     <span>${experiments.length === 1 ? html`Deleted "<bdi>${clipText(nameOf(experiments[0]!), MAX_LABEL_LENGTH)}</bdi>".` : `Deleted ${experiments.length} experiments.`}</span>
