@@ -129,15 +129,15 @@ function parse(command, argv, options) {
 }
 
 /**
+ * `--main-metric KEY[:max|:min]`, read by the same parser as the element's `main-metric`.
  * @param {string | undefined} value
- * @returns {import('../src/data/types.js').MainMetricSpec | undefined}
+ * @returns {Promise<import('../src/data/types.js').MainMetricSpec | undefined>}
  */
-function parseMainMetric(value) {
+async function parseMainMetric(value) {
   if (value === undefined) return undefined;
-  const m = /^(.*?)(?::(max|min|maximize|minimize))?$/.exec(value.trim());
-  const key = m?.[1].trim() ?? '';
-  if (key === '') throw new UsageError(`--main-metric must be KEY, KEY:max or KEY:min, found ${JSON.stringify(value)}`);
-  return { key, goal: m?.[2]?.startsWith('min') ? 'minimize' : 'maximize' };
+  const spec = (await loadDataLogic()).parseMainMetricAttribute(value);
+  if (!spec) throw new UsageError(`--main-metric must be KEY, KEY:max or KEY:min, found ${JSON.stringify(value)}`);
+  return { key: spec.key, goal: spec.goal ?? 'maximize' };
 }
 
 /**
@@ -247,7 +247,7 @@ async function report(argv) {
   }
   needInputs('report', positionals);
   if (!values.output) throw new UsageError('say where to write the HTML file with -o report.html.');
-  const mainMetric = parseMainMetric(values['main-metric']);
+  const mainMetric = await parseMainMetric(values['main-metric']);
   const sources = await sourceOptions(values);
   if (!existsSync(BUNDLE)) {
     err(`${PROGRAM}: ${shown(BUNDLE)} is missing: run "npm run build" first (the report inlines it).`);
@@ -282,7 +282,7 @@ async function convert(argv) {
     return 0;
   }
   needInputs('convert', positionals);
-  const mainMetric = parseMainMetric(values['main-metric']);
+  const mainMetric = await parseMainMetric(values['main-metric']);
   const { logic, read, collection, failed } = await collect(positionals, mainMetric, await sourceOptions(values));
   if (read.entries.length === 0 && read.failures.length > 0) {
     err(`${PROGRAM}: nothing could be read; nothing was written.`);

@@ -15,6 +15,7 @@ import {
 import { isObject } from '../shared/guards.js';
 // The command line reads `--dead-after` with the same parser (it reaches src/ through this module).
 export { parseDuration } from '../shared/duration.js';
+export { parseMainMetricAttribute } from '../shared/main-metric.js';
 
 /**
  * Record format v1 validation. A focused hand-written validator (no `eval`/`new Function`, so
