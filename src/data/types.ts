@@ -241,6 +241,23 @@ export type Change =
   /** Load everything again: the source cannot tell what changed (`reason` says why, in words). */
   | { type: 'reload'; reason?: string };
 
+/**
+ * The state of a source's live connection, for a line such as "offline, last updated 10:42".
+ * A source with a connection (HttpSource) passes it to `subscribe`'s `onConnection`.
+ */
+export interface ConnectionState {
+  /** `connecting`: first contact; `online`: changes arrive; `offline`: the server does not answer, and the source keeps trying. */
+  status: 'connecting' | 'online' | 'offline';
+  /** How changes arrive: a Server-Sent Events stream, or polling. */
+  transport: 'sse' | 'poll';
+  /** When the source last knew it had every change (ms since 1970); absent before the first contact. */
+  lastUpdated?: number;
+  /** Why the source is offline, in words. */
+  reason?: string;
+  /** When the next attempt is due (ms since 1970), while offline. */
+  retryAt?: number;
+}
+
 export interface ExperimentSource {
   readonly capabilities: SourceCapabilities;
   /** A short human label for errors and the summary, e.g. the URL. */
@@ -260,7 +277,11 @@ export interface ExperimentSource {
    * (`capabilities.restore`). Resolves once that is durable; ids it no longer holds are skipped.
    */
   restore?(ids: string[], signal?: AbortSignal): Promise<void>;
-  subscribe?(onChange: (change: Change) => void): () => void;
+  /**
+   * Live changes. `onConnection`, when the source has a connection to tell about (HttpSource),
+   * is called at once and on every change of its state (online, offline, how).
+   */
+  subscribe?(onChange: (change: Change) => void, onConnection?: (state: ConnectionState) => void): () => void;
   /** Releases connections (IndexedDB, event streams) when the dashboard stops using the source. */
   close?(): void;
   /**
