@@ -2,6 +2,7 @@ import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import '../src/components/experiment-dashboard/experiment-dashboard.js';
 import type { ExperimentDashboard } from '../src/components/experiment-dashboard/experiment-dashboard.component.js';
 import { HttpSource, type HttpSourceInit } from '../src/data/http-source.js';
+import type { Change, ConnectionState, Experiment, ExperimentSource, Page } from '../src/data/types.js';
 import { part, rows } from './helpers.js';
 
 const sized = 'display:block;height:500px;width:900px';
@@ -19,11 +20,9 @@ const takeDown = async (path = '/') => {
 };
 
 describe('the dashboard and a live HTTP source', () => {
-  const made: HttpSource[] = [];
   const source = (init: Partial<HttpSourceInit> = {}) => {
-    const s = new HttpSource({ baseUrl: api, retryDelayMs: 10, retries: 1, pollIntervalMs: 100, live: 'sse', ...init });
-    made.push(s);
-    return s;
+    // Live updates stop when the fixture removes the element (the store unsubscribes).
+    return new HttpSource({ baseUrl: api, retryDelayMs: 10, retries: 1, pollIntervalMs: 100, live: 'sse', ...init });
   };
 
   before(async () => {
@@ -34,7 +33,6 @@ describe('the dashboard and a live HTTP source', () => {
   beforeEach(() => hook('reset'));
   afterEach(async () => {
     await hook('faults', []);
-    for (const s of made.splice(0)) s.close?.();
   });
 
   it('offline: the rows stay and a status line says so, with Retry now; after a restart a deleted run disappears', async () => {
@@ -92,5 +90,78 @@ describe('the dashboard and a live HTTP source', () => {
     await hook('faults', []);
     await waitUntil(() => el.loadedExperiments.length > 0 && el.loadedExperiments.every((e) => e.status === 'failed'), 'the filtered view arrives once online', { timeout: 10000 });
     await waitUntil(() => part(el, 'connection') === null, 'the line disappears', { timeout: 10000 });
+  });
+});
+
+/** A live source like MlflowSource: polls, reports each poll, and counts its loads and subscriptions. */
+function fakeLiveSource(extra: Partial<Page> = {}) {
+  const record = (id: string, status: Experiment['status'] = 'running'): Experiment => ({ id, status, name: id });
+  const state = {
+    rows: [record('run-1'), record('run-2')],
+    loads: 0,
+    subscribed: 0,
+    onChange: undefined as ((c: Change) => void) | undefined,
+    onConnection: undefined as ((s: ConnectionState) => void) | undefined,
+  };
+  const source: ExperimentSource = {
+    label: 'http://mlflow.test',
+    capabilities: { delete: false, live: true, serverQuery: Boolean(extra.total !== undefined), history: false },
+    load: async () => {
+      state.loads += 1;
+      return { experiments: state.rows.map((e) => ({ ...e })), ...extra };
+    },
+    subscribe(onChange, onConnection) {
+      state.subscribed += 1;
+      state.onChange = onChange;
+      state.onConnection = onConnection;
+      return () => {
+        state.subscribed -= 1;
+        state.onChange = undefined;
+        state.onConnection = undefined;
+      };
+    },
+  };
+  return { source, state, record };
+}
+
+describe('the dashboard and a live source that polls (MLflow)', () => {
+  it('says when it last updated, counting on, and pauses (unsubscribed) and resumes (subscribed, loaded again)', async () => {
+    const { source, state, record } = fakeLiveSource();
+    const el = await fixture<ExperimentDashboard>(html`<experiment-dashboard style=${sized} .source=${source}></experiment-dashboard>`);
+    await waitUntil(() => el.loadedExperiments.length === 2 && state.subscribed === 1, 'loaded and subscribed');
+    state.onConnection!({ status: 'online', transport: 'poll', lastUpdated: Date.now() - 12_000 });
+    await waitUntil(() => part(el, 'live')?.textContent?.includes('Updated 12 s ago'), 'Updated 12 s ago');
+    // The line counts on by itself, with no change from the source.
+    await waitUntil(() => part(el, 'live')?.textContent?.includes('Updated 13 s ago'), 'a second later', { timeout: 3000 });
+
+    const toggle = () => part(el, 'live')!.querySelector<HTMLButtonElement>('button')!;
+    expect(toggle().textContent).to.equal('Pause');
+    toggle().click();
+    await waitUntil(() => toggle().textContent === 'Resume', 'Resume offered');
+    expect(state.subscribed).to.equal(0, 'unsubscribed while paused');
+    expect(part(el, 'live')!.textContent).to.include('Live updates paused.');
+
+    state.rows.push(record('run-3', 'completed'));
+    const loadsBefore = state.loads;
+    toggle().click();
+    await waitUntil(() => el.loadedExperiments.length === 3, 'what changed while paused shows');
+    expect(state.loads).to.equal(loadsBefore + 1);
+    expect(state.subscribed).to.equal(1, 'subscribed again');
+    expect(toggle().textContent).to.equal('Pause');
+
+    state.onChange!({ type: 'upsert', experiments: [record('run-4')] });
+    await waitUntil(() => el.loadedExperiments.length === 4, 'live changes arrive again');
+  });
+
+  it('a failed poll shows the offline line; the next good poll removes it', async () => {
+    const { source, state } = fakeLiveSource();
+    const el = await fixture<ExperimentDashboard>(html`<experiment-dashboard style=${sized} .source=${source}></experiment-dashboard>`);
+    await waitUntil(() => state.subscribed === 1, 'subscribed');
+    state.onConnection!({ status: 'offline', transport: 'poll', lastUpdated: Date.now() - 5000, reason: 'Failed to fetch', retryAt: Date.now() + 15_000 });
+    await waitUntil(() => part(el, 'connection'), 'the offline line');
+    expect(part(el, 'connection')!.textContent!.replace(/\s+/g, ' ')).to.match(/Offline: the server at http:\/\/mlflow\.test cannot be reached\. Last updated \d\d:\d\d:\d\d\. Retrying in 1[45] s\./);
+    expect(el.loadedExperiments).to.have.length(2);
+    state.onConnection!({ status: 'online', transport: 'poll', lastUpdated: Date.now() });
+    await waitUntil(() => part(el, 'connection') === null, 'the line goes');
   });
 });
