@@ -165,3 +165,37 @@ describe('the dashboard and a live source that polls (MLflow)', () => {
     await waitUntil(() => part(el, 'connection') === null, 'the line goes');
   });
 });
+
+describe('the dashboard and a server that could not run the whole query', () => {
+  /** A server-query source whose pages say what ran in the browser (as MlflowSource's do). */
+  const partialSource = (coverage: Partial<Page>): ExperimentSource => ({
+    capabilities: { delete: false, live: false, serverQuery: true, history: false },
+    load: async (query) => {
+      const experiments: Experiment[] = Array.from({ length: 50 }, (_, i) => ({ id: `r${i}`, status: 'completed', params: { lr: 0.1 } }));
+      return { experiments, total: 50, ...(query.filters?.length ? coverage : {}) };
+    },
+  });
+
+  it('says the filters ran in the browser over the first runs, and that the total is at least N', async () => {
+    const el = await fixture<ExperimentDashboard>(
+      html`<experiment-dashboard style=${sized} page-size="50" .source=${partialSource({ localFilters: ['params.lr'], partial: true, scanned: 10000, totalIsLowerBound: true, nextToken: 'more' })}></experiment-dashboard>`,
+    );
+    await waitUntil(() => el.loadedExperiments.length === 50, 'the first page');
+    expect(part(el, 'coverage')).to.equal(null, 'nothing to say while the server ran the whole query');
+    el.setViewState({ filters: [{ attribute: 'params.lr', op: 'gt', value: 0.01 }] });
+    await waitUntil(() => part(el, 'coverage')?.textContent?.includes('0.01'), 'the note, with the filter in words');
+    const note = part(el, 'coverage')!.textContent!;
+    expect(note).to.match(/^Filtered in the browser over the first 10,000 runs: .*lr.*> 0\.01\. Matches beyond them are missing/);
+    expect(note).to.include('At least 50 match');
+    expect(part(el, 'pager')!.textContent!.replace(/\s+/g, ' ')).to.include('at least 50 experiments on the server');
+    expect(part(el, 'pager')!.querySelectorAll('button')[1]!.disabled).to.equal(false, 'more pages may follow');
+  });
+
+  it('filters run in the browser over everything the server sent: said without a warning of missing matches', async () => {
+    const el = await fixture<ExperimentDashboard>(html`<experiment-dashboard style=${sized} page-size="50" .source=${partialSource({ localFilters: ['search'] })}></experiment-dashboard>`);
+    await waitUntil(() => el.loadedExperiments.length === 50, 'the first page');
+    el.setViewState({ search: 'resnet', filters: [{ attribute: 'status', op: 'eq', value: 'completed' }] });
+    await waitUntil(() => part(el, 'coverage'), 'the note');
+    expect(part(el, 'coverage')!.textContent).to.equal('Filtered in the browser over what the server sent: search “resnet”.');
+  });
+});

@@ -167,6 +167,7 @@ describe('MlflowSource against recorded MLflow 3.3: the query on the server', ()
     const page = await source.load({ search: 'resnet', sort: [{ attribute: 'times.started', dir: 'desc' }], page: { size: 5, index: 0 } });
     expect(page.localFilters).to.deep.equal(['search']);
     expect(page.partial).to.equal(true);
+    expect(page.scanned).to.equal(10);
     const newest = new Set(byStartDesc(active(['1', '2'])).slice(0, 10));
     expect(page.experiments.length).to.be.greaterThan(0);
     for (const e of page.experiments) {

@@ -400,7 +400,10 @@ export class MlflowSource implements ExperimentSource {
     if (matched.nextToken) out.nextToken = matched.nextToken;
     if (read.problems.length > 0) out.problems = read.problems;
     if (search.local.length > 0) out.localFilters = search.local;
-    if (read.cut) out.partial = true;
+    if (read.cut) {
+      out.partial = true;
+      out.scanned = read.experiments.length;
+    }
     return out;
   }
 

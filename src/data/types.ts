@@ -228,6 +228,8 @@ export interface Page {
    * `experiments` and `total`. Narrowing the query with filters the server can do helps.
    */
   partial?: boolean;
+  /** With `partial`: how many records the source read (its limit) before it stopped, for "over the first 10,000 runs". */
+  scanned?: number;
   /**
    * True when `total` is a lower bound rather than a count: the server does not count matches
    * (MLflow), and more follow (`nextToken`). Show it as "at least".

@@ -23,6 +23,7 @@ export type StoreChange =
 export interface PageCoverage {
   localFilters?: readonly string[];
   partial?: boolean;
+  scanned?: number;
   totalIsLowerBound?: boolean;
 }
 
@@ -214,7 +215,7 @@ export class ExperimentStore extends EventTarget {
       if (!this.#livePaused) this.#subscribe();
       this.#lastUpdated = Date.now();
       this.#refreshError = undefined;
-      this.#coverage = { ...(page.localFilters?.length ? { localFilters: page.localFilters } : {}), ...(page.partial ? { partial: true } : {}), ...(page.totalIsLowerBound ? { totalIsLowerBound: true } : {}) };
+      this.#coverage = { ...(page.localFilters?.length ? { localFilters: page.localFilters } : {}), ...(page.partial ? { partial: true } : {}), ...(page.scanned !== undefined ? { scanned: page.scanned } : {}), ...(page.totalIsLowerBound ? { totalIsLowerBound: true } : {}) };
       this.#defaultMainMetric = page.defaults?.mainMetric;
       this.#now = page.generatedAt ? Date.parse(page.generatedAt) : undefined;
       this.#problems = page.problems ?? [];

@@ -233,7 +233,7 @@ export class ExperimentDashboard extends LitElement {
   /** Table work started by a store change; the delete flow waits for it before it reports. */
   #rowsSettled: Promise<void> = Promise.resolve();
   #popover = new PopoverController(this);
-  #live = new LiveController(this, () => this.#store);
+  #live = new LiveController(this, () => this.#store, { view: () => this.#view, labelOf: (id) => this.#catalogue.get(id)?.label ?? id });
   #importer?: ImportController;
   /** The page controls, loaded when the source first pages on its server. */
   #pagerLoad?: Promise<unknown>;

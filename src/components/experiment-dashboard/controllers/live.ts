@@ -1,4 +1,6 @@
 import { html, nothing, type ReactiveController, type ReactiveControllerHost } from 'lit';
+import { MAX_LABEL_LENGTH, clipText } from '../../../data/format.js';
+import type { ViewState } from '../../../data/view-state.js';
 import type { ExperimentStore } from '../../../store/experiment-store.js';
 
 /** 14:02:11, the reader's clock. */
@@ -22,10 +24,13 @@ export class LiveController implements ReactiveController {
   #timer?: ReturnType<typeof setInterval>;
   #onScreen = true;
   #observer?: IntersectionObserver;
+  #describeFilter?: typeof import('../../experiment-filter-editor/describe-filter.js').describeFilter;
+  #describeLoad?: Promise<void>;
 
   constructor(
     private readonly host: ReactiveControllerHost & HTMLElement,
     private readonly store: () => ExperimentStore,
+    private readonly opts: { view: () => ViewState; labelOf: (attribute: string) => string },
   ) {
     host.addController(this);
   }
@@ -104,15 +109,38 @@ export class LiveController implements ReactiveController {
   /** What the server could not do of the query, in one short note (next to the pager). */
   renderCoverage() {
     const store = this.store();
-    const { localFilters, partial, totalIsLowerBound } = store.coverage;
+    const { localFilters, partial, scanned, totalIsLowerBound } = store.coverage;
     if (!localFilters?.length && !partial && !totalIsLowerBound) return nothing;
-    const n = (store.total ?? store.experiments.length).toLocaleString('en-US');
+    const over = partial ? (scanned !== undefined ? `the first ${scanned.toLocaleString('en-US')} runs` : 'the first runs the server sent') : 'what the server sent';
     const parts: string[] = [];
-    if (localFilters?.length) {
-      const named = localFilters.map((f) => (f === 'search' ? 'the search' : f === 'sort' ? 'the sort' : f)).join(', ');
-      parts.push(partial ? `Filtered in the browser over the first runs the server sent, so some matches may be missing: ${named}.` : `Filtered in the browser over what the server sent: ${named}.`);
-    } else if (partial) parts.push('Only the first runs the server sent were searched: some matches may be missing.');
-    if (totalIsLowerBound) parts.push(`At least ${n} match (the server does not count them all).`);
+    if (localFilters?.length) parts.push(`Filtered in the browser over ${over}: ${this.#describe(localFilters)}.`);
+    else if (partial) parts.push(`Only ${over} were searched.`);
+    if (partial) parts.push('Matches beyond them are missing; filters the server can run narrow the search.');
+    if (totalIsLowerBound) parts.push(`At least ${(store.total ?? store.experiments.length).toLocaleString('en-US')} match; the server does not count them all.`);
     return html`<p class="coverage" part="coverage">${parts.join(' ')}</p>`;
+  }
+
+  /** The filters that ran in the browser, worded as the chips word them (that code loads with the first filter). */
+  #describe(ids: readonly string[]): string {
+    const describe = this.#describeFilter;
+    if (!describe) {
+      this.#describeLoad ??= import('../../experiment-filter-editor/describe-filter.js').then(
+        (m) => {
+          this.#describeFilter = m.describeFilter;
+          this.host.requestUpdate();
+        },
+        () => undefined, // said plainly (attribute ids) without it
+      );
+    }
+    const { search, filters } = this.opts.view();
+    return ids
+      .map((id) => {
+        if (id === 'search') return `search “${clipText(search, MAX_LABEL_LENGTH)}”`;
+        if (id === 'sort') return 'the sort';
+        const filter = filters.find((f) => f.attribute === id);
+        const label = this.opts.labelOf(id);
+        return filter && describe ? clipText(describe(filter, label), MAX_LABEL_LENGTH * 2) : label;
+      })
+      .join('; ');
   }
 }
