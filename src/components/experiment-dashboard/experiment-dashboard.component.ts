@@ -484,6 +484,8 @@ export class ExperimentDashboard extends LitElement {
   #loadImport() {
     return (this.#importLoad ??= this.#loadPart(import('./controllers/import.js'), 'the import').then((loaded) => {
       this.#importModule = loaded;
+      // Made at once: it also shows an interrupted import the source found.
+      if (loaded) this.#importer ??= new loaded.ImportController(this, { store: () => this.#store, onError: (m) => (this._actionError = m) });
       this.requestUpdate();
       return loaded;
     }));
@@ -496,16 +498,14 @@ export class ExperimentDashboard extends LitElement {
 
   /** The source can take files (IndexedDB). */
   get #importable(): boolean {
-    return typeof (this.#store.source as { importCollection?: unknown } | undefined)?.importCollection === 'function';
+    return typeof this.#store.source?.importCollection === 'function';
   }
 
   /** Imports files (the Import button, or files dropped on the element); the code loads with the first. */
   async #importFiles(files: readonly File[]): Promise<void> {
     if (files.length === 0 || !this.#importable) return;
-    const loaded = await this.#loadImport();
-    if (!loaded) return;
-    this.#importer ??= new loaded.ImportController(this, { store: () => this.#store, onError: (m) => (this._actionError = m) });
-    await this.#importer.importFiles(files);
+    await this.#loadImport();
+    await this.#importer?.importFiles(files);
   }
 
   #setExperiments(experiments: Experiment[]): void {
