@@ -232,6 +232,7 @@ export class ExperimentStore extends EventTarget {
         return;
       }
       this.#error = error;
+      this.#refreshError = undefined;
       this.#status = 'error';
       this.#reset([], 'error');
     }

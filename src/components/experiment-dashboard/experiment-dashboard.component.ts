@@ -91,6 +91,7 @@ const SEARCH_DEBOUNCE_MS = 150;
  * @csspart pager - The page controls in server-query mode.
  * @csspart connection - The line shown while the server cannot be reached (or a view could not be refreshed), with "Retry now".
  * @csspart live - "Updated 12 s ago" and the Pause/Resume button of a live source.
+ * @csspart pending-import - The line about an import that stopped before its end, with Resume and Discard.
  * @csspart coverage - The note saying what of the query ran in the browser, or that a result may be incomplete.
  *
  * @cssproperty [--experiment-dashboard-font=system-ui] - Font family.
