@@ -1,6 +1,6 @@
 import { expect, waitUntil } from '@open-wc/testing';
 import { MlflowDeleteError, MlflowSource, deadAfterFromRhythm, toMlflowSearch, type MlflowSourceInit } from '../src/data/mlflow-source.js';
-import { type Change, type ColumnFilter, type Query } from '../src/data/types.js';
+import { type Change, type ConnectionState, type ColumnFilter, type Query } from '../src/data/types.js';
 import { rejection } from './helpers.js';
 
 // MLflow itself, replayed: server/mlflow-replay.mjs answers the requests recorded from real
@@ -167,6 +167,7 @@ describe('MlflowSource against recorded MLflow 3.3: the query on the server', ()
     const page = await source.load({ search: 'resnet', sort: [{ attribute: 'times.started', dir: 'desc' }], page: { size: 5, index: 0 } });
     expect(page.localFilters).to.deep.equal(['search']);
     expect(page.partial).to.equal(true);
+    expect(page.scanned).to.equal(10);
     const newest = new Set(byStartDesc(active(['1', '2'])).slice(0, 10));
     expect(page.experiments.length).to.be.greaterThan(0);
     for (const e of page.experiments) {
@@ -320,6 +321,24 @@ describe('MlflowSource against recorded MLflow 3.3: live updates', () => {
     const after = (await sent()).length;
     await new Promise((r) => setTimeout(r, 100));
     expect((await sent()).length).to.equal(after);
+  });
+
+  it('subscribe() reports its connection: online after each poll, offline (with the next try) when a poll fails', async () => {
+    const { base } = replay('3.3', { experimentIds: ['1', '2'] });
+    let failing = false;
+    const source = new MlflowSource({ baseUrl: base, experimentIds: ['1', '2'], pollIntervalMs: 20, fetch: (input, init) => (failing ? Promise.reject(new TypeError('Failed to fetch')) : fetch(input, init)) });
+    await source.load({ filters: [{ attribute: 'status', op: 'eq', value: 'failed' }], page: { size: 1000 } });
+    const states: ConnectionState[] = [];
+    const stop = source.subscribe(() => undefined, (s) => states.push(s));
+    expect(states[0]).to.include({ status: 'online', transport: 'poll' });
+    await waitUntil(() => states.length > 1, 'a poll reported');
+    failing = true;
+    await waitUntil(() => states.some((s) => s.status === 'offline'), 'a failed poll reported');
+    stop();
+    const offline = states.find((s) => s.status === 'offline')!;
+    expect(offline.reason).to.contain('Failed to fetch');
+    expect(offline.retryAt).to.be.a('number');
+    expect(offline.lastUpdated).to.be.a('number');
   });
 });
 

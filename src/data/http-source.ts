@@ -8,6 +8,7 @@ import {
   SourceError,
   type Artifact,
   type Change,
+  type ConnectionState,
   type CollectionDefaults,
   type Experiment,
   type ExperimentSource,
@@ -64,22 +65,8 @@ export interface HttpSourceInit {
   label?: string;
 }
 
-/**
- * The state of a source's live connection, for a line such as "offline, last updated 10:42".
- * Read it from `HttpSource.connection`; the source fires `connectionchange` when it changes.
- */
-export interface ConnectionState {
-  /** `connecting`: first contact; `online`: changes arrive; `offline`: the server does not answer, and the source keeps trying. */
-  status: 'connecting' | 'online' | 'offline';
-  /** How changes arrive: a Server-Sent Events stream, or polling. */
-  transport: 'sse' | 'poll';
-  /** When the source last knew it had every change (ms since 1970); absent before the first contact. */
-  lastUpdated?: number;
-  /** Why the source is offline, in words. */
-  reason?: string;
-  /** When the next attempt is due (ms since 1970), while offline. */
-  retryAt?: number;
-}
+/** Defined with the contract (`types.ts`); exported here too for code that imported it from here. */
+export type { ConnectionState };
 
 /** After this many EventSource failures in a row, live updates switch to polling. */
 const SSE_FAILURES_BEFORE_POLLING = 3;

@@ -12,6 +12,7 @@ import {
   SourceError,
   type Artifact,
   type Change,
+  type ConnectionState,
   type Experiment,
   type ExperimentSource,
   type Page,
@@ -400,7 +401,10 @@ export class MlflowSource implements ExperimentSource {
     if (matched.nextToken) out.nextToken = matched.nextToken;
     if (read.problems.length > 0) out.problems = read.problems;
     if (search.local.length > 0) out.localFilters = search.local;
-    if (read.cut) out.partial = true;
+    if (read.cut) {
+      out.partial = true;
+      out.scanned = read.experiments.length;
+    }
     return out;
   }
 
@@ -745,16 +749,21 @@ export class MlflowSource implements ExperimentSource {
    * those that changed, and the runs that stopped running (read with `runs/get`), as `upsert`
    * changes; a run deleted meanwhile as a `delete`. Returns the function that stops it.
    */
-  subscribe(onChange: (change: Change) => void): () => void {
+  subscribe(onChange: (change: Change) => void, onConnection?: (state: ConnectionState) => void): () => void {
     let stopped = false;
     let timer: ReturnType<typeof setTimeout> | undefined;
     let abort: AbortController | undefined;
     const interval = Math.max(10, this.#init.pollIntervalMs ?? DEFAULT_POLL_MS);
+    // Subscribed right after a load: what it read is current.
+    let lastUpdated = Date.now();
+    onConnection?.({ status: 'online', transport: 'poll', lastUpdated });
     const poll = async (): Promise<void> => {
       abort = new AbortController();
       try {
         const { upserts, deleted } = await this.#pollRunning(abort.signal);
         if (stopped) return;
+        lastUpdated = Date.now();
+        onConnection?.({ status: 'online', transport: 'poll', lastUpdated });
         if (upserts.length > 0 || deleted.length > 0) {
           // What was read before no longer holds.
           this.#narrowed = undefined;
@@ -762,8 +771,9 @@ export class MlflowSource implements ExperimentSource {
         }
         if (upserts.length > 0) onChange({ type: 'upsert', experiments: upserts });
         if (deleted.length > 0) onChange({ type: 'delete', ids: deleted });
-      } catch {
+      } catch (err) {
         // A failed poll (server restarting, network gone) is tried again at the next interval.
+        if (!stopped) onConnection?.({ status: 'offline', transport: 'poll', lastUpdated, reason: err instanceof Error ? err.message : String(err), retryAt: Date.now() + interval });
       }
       if (!stopped) timer = setTimeout(() => void poll(), interval);
     };

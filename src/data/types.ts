@@ -228,6 +228,8 @@ export interface Page {
    * `experiments` and `total`. Narrowing the query with filters the server can do helps.
    */
   partial?: boolean;
+  /** With `partial`: how many records the source read (its limit) before it stopped, for "over the first 10,000 runs". */
+  scanned?: number;
   /**
    * True when `total` is a lower bound rather than a count: the server does not count matches
    * (MLflow), and more follow (`nextToken`). Show it as "at least".
@@ -240,6 +242,23 @@ export type Change =
   | { type: 'delete'; ids: string[] }
   /** Load everything again: the source cannot tell what changed (`reason` says why, in words). */
   | { type: 'reload'; reason?: string };
+
+/**
+ * The state of a source's live connection, for a line such as "offline, last updated 10:42".
+ * A source with a connection (HttpSource) passes it to `subscribe`'s `onConnection`.
+ */
+export interface ConnectionState {
+  /** `connecting`: first contact; `online`: changes arrive; `offline`: the server does not answer, and the source keeps trying. */
+  status: 'connecting' | 'online' | 'offline';
+  /** How changes arrive: a Server-Sent Events stream, or polling. */
+  transport: 'sse' | 'poll';
+  /** When the source last knew it had every change (ms since 1970); absent before the first contact. */
+  lastUpdated?: number;
+  /** Why the source is offline, in words. */
+  reason?: string;
+  /** When the next attempt is due (ms since 1970), while offline. */
+  retryAt?: number;
+}
 
 export interface ExperimentSource {
   readonly capabilities: SourceCapabilities;
@@ -265,7 +284,11 @@ export interface ExperimentSource {
    * keeps deleted runs: Undo brings them back."). Only read when `capabilities.restore` is true.
    */
   readonly restoreNote?: string;
-  subscribe?(onChange: (change: Change) => void): () => void;
+  /**
+   * Live changes. `onConnection`, when the source has a connection to tell about (HttpSource),
+   * is called at once and on every change of its state (online, offline, how).
+   */
+  subscribe?(onChange: (change: Change) => void, onConnection?: (state: ConnectionState) => void): () => void;
   /** Releases connections (IndexedDB, event streams) when the dashboard stops using the source. */
   close?(): void;
   /**

@@ -1,5 +1,5 @@
 import { applyMainMetric, rejudgeStatus } from '../data/parse.js';
-import { DEFAULT_DEAD_AFTER_MS, SourceError, type Change, type Experiment, type ExperimentSource, type Problem, type Query } from '../data/types.js';
+import { DEFAULT_DEAD_AFTER_MS, SourceError, type Change, type ConnectionState, type Experiment, type ExperimentSource, type Problem, type Query } from '../data/types.js';
 import type { MainMetricSpec } from '../shared/main-metric.js';
 
 /** Where a load stands, as Lit's Task names it. */
@@ -19,6 +19,14 @@ export type StoreChange =
   | { kind: 'upsert'; experiments: readonly Experiment[]; added: readonly string[] }
   /** Records gone (a delete, a live change). */
   | { kind: 'remove'; ids: readonly string[] };
+
+/** How much of the query the server ran, from the last page (see `Page`). */
+export interface PageCoverage {
+  localFilters?: readonly string[];
+  partial?: boolean;
+  scanned?: number;
+  totalIsLowerBound?: boolean;
+}
 
 /** Fired on the store (`change`) after every change, with the store's new revision. */
 export class StoreChangeEvent extends Event {
@@ -56,6 +64,11 @@ export class ExperimentStore extends EventTarget {
   #owned = false;
   #abort?: AbortController;
   #unsubscribe?: () => void;
+  #connection?: ConnectionState;
+  #refreshError?: SourceError;
+  #lastUpdated?: number;
+  #livePaused = false;
+  #coverage: PageCoverage = {};
 
   /** The query each load sends; server-query sources filter, sort and page by it. */
   query: () => Query = () => ({});
@@ -95,6 +108,39 @@ export class ExperimentStore extends EventTarget {
    */
   get now(): number | undefined {
     return this.#now;
+  }
+
+  /** The live connection as the source reports it (HttpSource, MlflowSource); undefined when it reports none or live updates are off. */
+  get connection(): ConnectionState | undefined {
+    return this.#connection;
+  }
+
+  /**
+   * Why the last load (a view change, a page) failed while rows were shown: the rows are kept,
+   * from before, and the store loads again when the connection is back.
+   */
+  get refreshError(): SourceError | undefined {
+    return this.#refreshError;
+  }
+
+  /** When the rows were last known current (a load, a live change, a live check), in ms. */
+  get lastUpdated(): number | undefined {
+    return this.#connection?.lastUpdated ?? this.#lastUpdated;
+  }
+
+  /** The source can send live changes (whether or not they are paused). */
+  get live(): boolean {
+    return Boolean(this.#source?.subscribe && this.#source.capabilities.live);
+  }
+
+  /** Live updates were paused (`pauseLive`). */
+  get livePaused(): boolean {
+    return this.#livePaused;
+  }
+
+  /** What the server could not do of the last query (filters run in the browser, a partial scan, a total that is a lower bound). */
+  get coverage(): PageCoverage {
+    return this.#coverage;
   }
 
   get source(): ExperimentSource | undefined {
@@ -138,6 +184,9 @@ export class ExperimentStore extends EventTarget {
     this.#abort?.abort();
     this.#unsubscribe?.();
     this.#unsubscribe = undefined;
+    this.#connection = undefined;
+    this.#refreshError = undefined;
+    this.#coverage = {};
     if (this.#owned) this.#source?.close?.();
     this.#source = source;
     this.#owned = owned;
@@ -180,7 +229,10 @@ export class ExperimentStore extends EventTarget {
       if (!current()) return;
       this.#total = source.capabilities.serverQuery ? (page.total ?? page.experiments.length) : undefined;
       // Only a live source is listened to (a subscription may open a connection or a channel).
-      if (!this.#unsubscribe && source.subscribe && source.capabilities.live) this.#unsubscribe = source.subscribe((c) => this.#onChange(c));
+      if (!this.#livePaused) this.#subscribe();
+      this.#lastUpdated = Date.now();
+      this.#refreshError = undefined;
+      this.#coverage = { ...(page.localFilters?.length ? { localFilters: page.localFilters } : {}), ...(page.partial ? { partial: true } : {}), ...(page.scanned !== undefined ? { scanned: page.scanned } : {}), ...(page.totalIsLowerBound ? { totalIsLowerBound: true } : {}) };
       this.#defaultMainMetric = page.defaults?.mainMetric;
       this.#now = page.generatedAt ? Date.parse(page.generatedAt) : undefined;
       this.#defaultDeadAfter = page.defaults?.deadAfterMs;
@@ -189,7 +241,16 @@ export class ExperimentStore extends EventTarget {
       this.#reset(this.#withOverride(page.experiments), 'load');
     } catch (err) {
       if (!current()) return;
-      this.#error = err instanceof SourceError ? err : new SourceError('parse', `The experiments could not be read: ${(err as Error).message}`, { cause: err });
+      const error = err instanceof SourceError ? err : new SourceError('parse', `The experiments could not be read: ${(err as Error).message}`, { cause: err });
+      if (this.#rows.length > 0 && unreachable(error)) {
+        // A view change or a page while the server cannot be reached: the rows shown stay, said
+        // to be from before, and the view is asked again once the connection is back.
+        this.#refreshError = error;
+        this.#setStatus('complete');
+        return;
+      }
+      this.#error = error;
+      this.#refreshError = undefined;
       this.#status = 'error';
       this.#reset([], 'error');
     }
@@ -214,12 +275,54 @@ export class ExperimentStore extends EventTarget {
     this.#emit({ kind: 'upsert', experiments: back, added: back.map((e) => e.id) });
   }
 
+  /** Stops live updates until `resumeLive` (the rows stay as they are). */
+  pauseLive(): void {
+    this.#livePaused = true;
+    this.#stopLive();
+    this.#setStatus(this.#status);
+  }
+
+  /** Listens again and loads, so what changed while paused shows. */
+  resumeLive(): Promise<void> {
+    this.#livePaused = false;
+    return this.load();
+  }
+
+  /** Tries the connection at once ("Retry now"): listens anew and loads again. */
+  reconnect(): Promise<void> {
+    this.#stopLive();
+    if (!this.#livePaused) this.#subscribe();
+    return this.load();
+  }
+
+  #subscribe(): void {
+    const source = this.#source;
+    if (this.#unsubscribe || !source?.subscribe || !source.capabilities.live) return;
+    this.#unsubscribe = source.subscribe(
+      (c) => this.#onChange(c),
+      (state) => this.#onConnection(state),
+    );
+  }
+
+  #stopLive(): void {
+    this.#unsubscribe?.();
+    this.#unsubscribe = undefined;
+    this.#connection = undefined;
+  }
+
+  #onConnection(state: ConnectionState): void {
+    const wasOnline = this.#connection?.status === 'online';
+    this.#connection = state;
+    // Back online: a view asked for while offline is loaded now.
+    if (state.status === 'online' && !wasOnline && this.#refreshError) void this.load();
+    else this.#setStatus(this.#status);
+  }
+
   /** Stops a load in flight and live updates (the host left the page); the source and rows stay. */
   pause(): void {
     this.#abort?.abort();
     this.#abort = undefined;
-    this.#unsubscribe?.();
-    this.#unsubscribe = undefined;
+    this.#stopLive();
     if (this.#status === 'pending') this.#setStatus(this.#rows.length > 0 ? 'complete' : 'initial');
   }
 
@@ -241,6 +344,7 @@ export class ExperimentStore extends EventTarget {
 
   /** Live updates from the source: rows change in place. */
   #onChange(change: Change): void {
+    this.#lastUpdated = Date.now();
     if (change.type === 'reload' || this.#source?.capabilities.serverQuery) {
       void this.load();
       return;
@@ -275,4 +379,9 @@ export class ExperimentStore extends EventTarget {
     this.#revision += 1;
     this.dispatchEvent(new StoreChangeEvent(change, this.#revision));
   }
+}
+
+/** The server did not answer (or answered that it is down for now): the rows shown may still hold. */
+function unreachable(error: SourceError): boolean {
+  return error.kind === 'network' || error.kind === 'timeout' || (error.kind === 'http' && (error.status ?? 0) >= 500);
 }

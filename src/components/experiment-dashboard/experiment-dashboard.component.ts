@@ -20,6 +20,7 @@ import { ExperimentStore, type StoreChangeEvent } from '../../store/experiment-s
 import { Selection } from '../../store/selection.js';
 import { AttributeCatalogueController } from './controllers/attribute-catalogue.js';
 import { DataLoadController, hasOwnData, type ExperimentsLoadedDetail, type SourceErrorDetail } from './controllers/data-loading.js';
+import { LiveController } from './controllers/live.js';
 import { DeleteFlowController, type ExperimentDeleteDetail, type ExperimentsDeletedDetail } from './controllers/delete-flow.js';
 import type { ImportController } from './controllers/import.js';
 import { PopoverController, type Popover } from './controllers/popover.js';
@@ -88,6 +89,10 @@ const SEARCH_DEBOUNCE_MS = 150;
  * @csspart detail - The inline detail under an expanded row.
  * @csspart undo - The "Deleted … Undo" bar shown during the `delete-undo-ms` window (or while the source can restore).
  * @csspart pager - The page controls in server-query mode.
+ * @csspart connection - The line shown while the server cannot be reached (or a view could not be refreshed), with "Retry now".
+ * @csspart live - "Updated 12 s ago" and the Pause/Resume button of a live source.
+ * @csspart pending-import - The line about an import that stopped before its end, with Resume and Discard.
+ * @csspart coverage - The note saying what of the query ran in the browser, or that a result may be incomplete.
  *
  * @cssproperty [--experiment-dashboard-font=system-ui] - Font family.
  * @cssproperty [--experiment-dashboard-font-size=13px] - Base font size.
@@ -245,6 +250,7 @@ export class ExperimentDashboard extends LitElement {
   /** Table work started by a store change; the delete flow waits for it before it reports. */
   #rowsSettled: Promise<void> = Promise.resolve();
   #popover = new PopoverController(this);
+  #live = new LiveController(this, () => this.#store, { view: () => this.#view, labelOf: (id) => this.#catalogue.get(id)?.label ?? id });
   #importer?: ImportController;
   /** The page controls, loaded when the source first pages on its server. */
   #pagerLoad?: Promise<unknown>;
@@ -495,6 +501,8 @@ export class ExperimentDashboard extends LitElement {
   #loadImport() {
     return (this.#importLoad ??= this.#loadPart(import('./controllers/import.js'), 'the import').then((loaded) => {
       this.#importModule = loaded;
+      // Made at once: it also shows an interrupted import the source found.
+      if (loaded) this.#importer ??= new loaded.ImportController(this, { store: () => this.#store, onError: (m) => (this._actionError = m) });
       this.requestUpdate();
       return loaded;
     }));
@@ -507,16 +515,14 @@ export class ExperimentDashboard extends LitElement {
 
   /** The source can take files (IndexedDB). */
   get #importable(): boolean {
-    return typeof (this.#store.source as { importCollection?: unknown } | undefined)?.importCollection === 'function';
+    return typeof this.#store.source?.importCollection === 'function';
   }
 
   /** Imports files (the Import button, or files dropped on the element); the code loads with the first. */
   async #importFiles(files: readonly File[]): Promise<void> {
     if (files.length === 0 || !this.#importable) return;
-    const loaded = await this.#loadImport();
-    if (!loaded) return;
-    this.#importer ??= new loaded.ImportController(this, { store: () => this.#store, onError: (m) => (this._actionError = m) });
-    await this.#importer.importFiles(files);
+    await this.#loadImport();
+    await this.#importer?.importFiles(files);
   }
 
   #setExperiments(experiments: Experiment[]): void {
@@ -689,7 +695,7 @@ export class ExperimentDashboard extends LitElement {
           : nothing}
       </div>
       ${this.#view.filters.length > 0 ? this.#renderChips() : nothing}
-      ${summaryBar(this._summary, total)}
+      ${summaryBar(this._summary, total)} ${this.#live.renderLive()} ${this.#live.renderConnection()}
       ${loading ? html`<div part="loading" role="progressbar" aria-label="Loading experiments">Loading experiments…</div>` : nothing}
       ${error
         ? html`<div part="error" role="alert">
@@ -715,12 +721,14 @@ export class ExperimentDashboard extends LitElement {
             page: this._page,
             pageSize: this.pageSize,
             total,
+            atLeast: this.#store.coverage.totalIsLowerBound === true,
             onPage: (page) => {
               this._page = page;
               void this.#store.load();
             },
           })
         : nothing}
+      ${this.#live.renderCoverage()}
       ${this.#popover.render((p) => this.#popoverBody(p))} ${this.#delete.render()} ${compareDialog?.({ experiments: this._compare, source: this.#store.source, now: this.#store.now, onClose: () => (this._compare = undefined) }) ?? nothing}
     </div>`;
   }

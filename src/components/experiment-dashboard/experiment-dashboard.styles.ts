@@ -351,6 +351,45 @@ export const dashboardStyles = css`
     padding: 4px 8px;
     color: var(--_muted);
   }
+  /* Live state: the offline line, "Updated … ago" with Pause, the note on a partial query. */
+  .connection,
+  .live,
+  .pending-import {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 6px 10px;
+    align-items: center;
+    margin: 6px 8px;
+    padding: 4px 10px;
+    border-radius: 4px;
+  }
+  .connection,
+  .pending-import {
+    background: var(--_warn-bg);
+    color: var(--_warn-fg);
+  }
+  .connection p,
+  .pending-import p {
+    margin: 0;
+  }
+  .live,
+  .coverage {
+    color: var(--_muted);
+  }
+  .coverage {
+    margin: 0;
+    padding: 0 8px 6px;
+  }
+  .connection button,
+  .live button,
+  .pending-import button {
+    padding: 2px 10px;
+    border: 1px solid var(--_border);
+    border-radius: 4px;
+    background: var(--_bg);
+    color: var(--_fg);
+    cursor: pointer;
+  }
   .pager {
     display: flex;
     align-items: center;
