@@ -187,6 +187,8 @@ describe('the dashboard and a server that could not run the whole query', () => 
     const note = part(el, 'coverage')!.textContent!;
     expect(note).to.match(/^Filtered in the browser over the first 10,000 runs: .*lr.*> 0\.01\. Matches beyond them are missing/);
     expect(note).to.include('At least 50 match');
+    // The page controls load on first use.
+    await waitUntil(() => part(el, 'pager'), 'the page controls', { timeout: 10000 });
     expect(part(el, 'pager')!.textContent!.replace(/\s+/g, ' ')).to.include('at least 50 experiments on the server');
     expect(part(el, 'pager')!.querySelectorAll('button')[1]!.disabled).to.equal(false, 'more pages may follow');
   });
