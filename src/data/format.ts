@@ -66,8 +66,21 @@ export function formatNumber(value: number | undefined | null, options: NumberFo
   if (abs !== 0 && (abs < 1e-4 || abs >= 1e15)) {
     return value.toExponential(Math.max(0, Math.min(digits, 21) - 1)).replace(/\.?0+e/, 'e').replace('e+', 'e');
   }
-  if (Number.isInteger(value)) return value.toLocaleString(locale, { maximumFractionDigits: 0 });
-  return value.toLocaleString(locale, { maximumSignificantDigits: digits });
+  return numberFormat(locale, Number.isInteger(value) ? undefined : digits).format(value);
+}
+
+/** Formatters by locale and digits: `toLocaleString` with options builds one per call (~1 µs). */
+const numberFormats = new Map<string, Intl.NumberFormat>();
+
+/** Integers (no `digits`) with no fraction, other numbers to `digits` significant digits. */
+function numberFormat(locale: string, digits: number | undefined): Intl.NumberFormat {
+  const key = `${locale}\u0001${digits ?? ''}`;
+  let format = numberFormats.get(key);
+  if (!format) {
+    format = new Intl.NumberFormat(locale, digits === undefined ? { maximumFractionDigits: 0 } : { maximumSignificantDigits: digits });
+    numberFormats.set(key, format);
+  }
+  return format;
 }
 
 export interface TimeFormatOptions {
