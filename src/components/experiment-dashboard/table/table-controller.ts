@@ -207,7 +207,13 @@ export class TableController {
       const cut = title ? title.scrollWidth - title.clientWidth : 0;
       if (cut > 0) wider.push([column, column.getWidth() + cut + 2]);
     }
-    for (const [column, width] of wider) void column.setWidth(width);
+    for (const [column, width] of wider) {
+      // Tabulator lays every column out again at its definition's width when one is added:
+      // without this, each widened column would shrink back, forcing a layout per column, and be
+      // widened again here.
+      column.getDefinition().width = width;
+      void column.setWidth(width);
+    }
   }
 
   #isNarrow(): boolean {
