@@ -164,7 +164,8 @@ export class TableController {
           const def = this.#columnDefinition(attr, columns.widths?.[id]);
           await withCheapAdd(table, id, () => (next ? table.addColumn(def, true, next) : columns.deletable ? table.addColumn(def, true, DELETE_COLUMN) : table.addColumn(def, false)));
         }
-        this.#fitTitles();
+        // The other columns and their titles are as they were.
+        this.#fitTitles(new Set(added));
         return;
       }
     }
@@ -192,9 +193,9 @@ export class TableController {
   /**
    * Widens the columns whose title is cut (a long main-metric key, "Duration" beside its
    * buttons) to show it whole; widths the user chose stay. Not on a phone: there the columns
-   * are narrow on purpose, and the title keeps its tooltip.
+   * are narrow on purpose, and the title keeps its tooltip. `only`: just these columns' titles.
    */
-  #fitTitles(): void {
+  #fitTitles(only?: ReadonlySet<string>): void {
     const table = this.#table;
     if (!table || this.#narrow) return;
     const chosen = this.#columns.widths ?? {};
@@ -202,7 +203,7 @@ export class TableController {
     // All reads first, then all writes: one layout.
     for (const column of table.getColumns()) {
       const field = column.getField();
-      if (!field || field.startsWith('__') || chosen[field] !== undefined) continue;
+      if (!field || field.startsWith('__') || chosen[field] !== undefined || (only && !only.has(field))) continue;
       const title = column.getElement().querySelector<HTMLElement>('.col-title-text');
       const cut = title ? title.scrollWidth - title.clientWidth : 0;
       if (cut > 0) wider.push([column, column.getWidth() + cut + 2]);

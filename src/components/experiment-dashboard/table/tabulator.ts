@@ -188,6 +188,8 @@ export function useRankedSort(table: Tabulator, rankFor: (field: string) => Int3
  * - the scroll position is kept;
  * - rows out of view only get their flags reset (cells rebuilt and height measured when they
  *   are next rendered, what Tabulator does for them), rows in view are kept as they are;
+ * - the other columns keep their widths: Tabulator's fitData layout would set each back to its
+ *   definition's width and read it (a forced layout per column once any width changed);
  * - the header row is not re-measured: headers are one clipped line, so the new one is as
  *   tall as the others (it is checked, and Tabulator's pass runs when it is taller).
  * Then each row in view gets just the new cell, put in place. Rows keep their height: cells
@@ -201,12 +203,18 @@ export async function withCheapAdd(table: Tabulator, field: string, add: () => P
   type InternalColumn = { element: HTMLElement; verticalAlign(alignment: unknown, height: number): void; generateCell(row: InternalRow): InternalCell };
   const internals = table as unknown as {
     rowManager?: { rows: InternalRow[]; reinitialize?: () => void; resetScroll?: () => void; reRenderInPosition?: () => void };
-    columnManager?: { verticalAlignHeaders?: () => void; headersElement?: HTMLElement; columnsByIndex?: InternalColumn[]; findColumn?: (field: string) => InternalColumn | false };
+    columnManager?: {
+      verticalAlignHeaders?: () => void;
+      headersElement?: HTMLElement;
+      columnsByIndex?: InternalColumn[];
+      findColumn?: (field: string) => InternalColumn | false;
+      renderer?: { reinitializeColumnWidths?: (columns: InternalColumn[]) => void };
+    };
     options?: { columnHeaderVertAlign?: unknown };
   };
   const manager = internals.rowManager;
   const columns = internals.columnManager;
-  const own = { reinitialize: manager?.reinitialize, resetScroll: manager?.resetScroll, align: columns?.verticalAlignHeaders };
+  const own = { reinitialize: manager?.reinitialize, resetScroll: manager?.resetScroll, align: columns?.verticalAlignHeaders, widths: columns?.renderer?.reinitializeColumnWidths };
   if (
     !patchable() ||
     !manager ||
@@ -238,11 +246,14 @@ export async function withCheapAdd(table: Tabulator, field: string, add: () => P
   };
   manager.resetScroll = () => undefined;
   columns.verticalAlignHeaders = () => undefined;
+  // The other columns keep their widths (the new one is sized by addColumn itself).
+  if (columns.renderer && typeof own.widths === 'function') columns.renderer.reinitializeColumnWidths = () => undefined;
   try {
     await add();
   } finally {
     Object.assign(manager, { reinitialize: own.reinitialize, resetScroll: own.resetScroll });
     columns.verticalAlignHeaders = own.align;
+    if (columns.renderer && typeof own.widths === 'function') columns.renderer.reinitializeColumnWidths = own.widths;
     const column = columns.findColumn(field);
     const index = column ? columns.columnsByIndex.indexOf(column) : -1;
     const rowHeight = parseFloat(columns.headersElement?.style.height ?? '');
