@@ -130,6 +130,39 @@ describe('speed guards (work counted, not timed)', () => {
     controller.destroy();
   });
 
+  it('adding a column fits no other column again, and marks the rows out of view once', async () => {
+    const { controller, element } = await table();
+    type InternalColumn = { fitToData(force?: boolean): void; getField(): string };
+    const found = (Tabulator as unknown as { findTable(el: HTMLElement): { columnManager: { columnsByIndex: InternalColumn[] } }[] | false }).findTable(element);
+    if (!found || !found[0]) throw new Error('no table');
+    const columnProto = Object.getPrototypeOf(found[0].columnManager.columnsByIndex[0]) as InternalColumn;
+    const rowProto = Object.getPrototypeOf(internalRows(element)[0]) as { deinitialize(): void };
+    const own = { fit: columnProto.fitToData, deinitialize: rowProto.deinitialize };
+    const fitted: string[] = [];
+    let deinitialized = 0;
+    columnProto.fitToData = function (this: InternalColumn, force?: boolean) {
+      fitted.push(this.getField());
+      own.fit.call(this, force);
+    };
+    rowProto.deinitialize = function (this: unknown) {
+      deinitialized++;
+      own.deinitialize.call(this);
+    };
+    try {
+      const extra = resolveAttribute('params.batch_size')!;
+      await controller.setColumns({ attributes: [...BUILTIN_ATTRIBUTES.slice(0, 8), extra], nameOf: (e) => e.name ?? e.id });
+    } finally {
+      Object.assign(columnProto, { fitToData: own.fit });
+      Object.assign(rowProto, { deinitialize: own.deinitialize });
+    }
+    // Status and name are frozen here (the table is wide): each frozen-column layout used to mark
+    // every row out of view again, three times and more per added column.
+    expect(element.querySelector('.tabulator-frozen')).to.not.equal(null);
+    expect(new Set(fitted)).to.deep.equal(new Set(['params.batch_size']));
+    expect(deinitialized).to.be.at.most(N);
+    controller.destroy();
+  });
+
   it('sorts by ranks with one native typed-array sort: stable, empty values last both ways', () => {
     // Ordinals 0..5; ranks: record 2 and 4 empty, records 0 and 3 equal.
     const rank = Int32Array.from([1, 0, -1, 1, -1, 2]);
