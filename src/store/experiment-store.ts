@@ -1,6 +1,6 @@
 import { applyMainMetric } from '../data/parse.js';
 import { SourceError, type Change, type Experiment, type ExperimentSource, type Problem, type Query } from '../data/types.js';
-import type { MainMetricSpec } from '../shared/main-metric.js';
+import { guessMainMetric, type MainMetricSpec } from '../shared/main-metric.js';
 
 /** Where a load stands, as Lit's Task names it. */
 export type StoreStatus = 'initial' | 'pending' | 'complete' | 'error';
@@ -48,6 +48,10 @@ export class ExperimentStore extends EventTarget {
   #now?: number;
   #defaultMainMetric?: MainMetricSpec;
   #override?: MainMetricSpec;
+  /** The user's pick (the view state's `mainMetric`); the host's override wins over it. */
+  #chosen?: MainMetricSpec;
+  /** Guessed from the metric names when the collection names no main metric (Sacred, MLflow). */
+  #guessed?: MainMetricSpec;
   #source?: ReadySource;
   #owned = false;
   #abort?: AbortController;
@@ -97,9 +101,14 @@ export class ExperimentStore extends EventTarget {
     return this.#source;
   }
 
-  /** The main metric in force: the override, else the collection's default. */
+  /** The main metric in force: the override, else the user's pick, else the collection's default, else a guess from the metric names. */
   get mainMetric(): MainMetricSpec | undefined {
-    return this.#override ?? this.#defaultMainMetric;
+    return this.#forced ?? this.#defaultMainMetric;
+  }
+
+  /** The main metric the rows are given in place of the one the source applied (the collection's). */
+  get #forced(): MainMetricSpec | undefined {
+    return this.#override ?? this.#chosen ?? (this.#defaultMainMetric ? undefined : this.#guessed);
   }
 
   /** The collection's own main metric, for a report that writes the collection again. */
@@ -130,6 +139,18 @@ export class ExperimentStore extends EventTarget {
   setMainMetric(spec: MainMetricSpec | undefined): void {
     if (JSON.stringify(spec) === JSON.stringify(this.#override)) return;
     this.#override = spec;
+    this.#reapply();
+  }
+
+  /** The user's pick of main metric (undefined: none picked); an override set with `setMainMetric` wins. */
+  setChosenMainMetric(spec: MainMetricSpec | undefined): void {
+    if (JSON.stringify(spec) === JSON.stringify(this.#chosen)) return;
+    const before = JSON.stringify(this.mainMetric);
+    this.#chosen = spec;
+    if (JSON.stringify(this.mainMetric) !== before) this.#reapply();
+  }
+
+  #reapply(): void {
     if (this.#rows.length === 0) return;
     const applied = this.mainMetric;
     this.#reset(
@@ -165,6 +186,7 @@ export class ExperimentStore extends EventTarget {
       // Only a live source is listened to (a subscription may open a connection or a channel).
       if (!this.#unsubscribe && source.subscribe && source.capabilities.live) this.#unsubscribe = source.subscribe((c) => this.#onChange(c));
       this.#defaultMainMetric = page.defaults?.mainMetric;
+      this.#guessed = this.#defaultMainMetric ? undefined : guessMainMetric(metricKeys(page.experiments));
       this.#now = page.generatedAt ? Date.parse(page.generatedAt) : undefined;
       this.#problems = page.problems ?? [];
       this.#status = 'complete';
@@ -211,7 +233,7 @@ export class ExperimentStore extends EventTarget {
   }
 
   #withOverride(experiments: Experiment[]): Experiment[] {
-    const override = this.#override;
+    const override = this.#forced;
     return override ? experiments.map((e) => applyMainMetric(e, override, true)) : experiments;
   }
 
@@ -251,4 +273,10 @@ export class ExperimentStore extends EventTarget {
     this.#revision += 1;
     this.dispatchEvent(new StoreChangeEvent(change, this.#revision));
   }
+}
+
+function metricKeys(experiments: readonly Experiment[]): Set<string> {
+  const keys = new Set<string>();
+  for (const e of experiments) for (const k in e.metrics) keys.add(k);
+  return keys;
 }

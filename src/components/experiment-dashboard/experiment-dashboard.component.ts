@@ -27,6 +27,7 @@ import { SearchController } from './controllers/search.js';
 import { ViewStateController, type ViewChangeDetail } from './controllers/view-state.js';
 import { dashboardStyles } from './experiment-dashboard.styles.js';
 import { cellMenu } from './templates/cell-menu.js';
+import { formatMainMetric, parseMainMetricAttribute } from '../../shared/main-metric.js';
 import { nameOf, summarize, summaryBar, type Summary } from './templates/summary.js';
 
 /** The filter chips and their wording, loaded with the first filter. */
@@ -157,7 +158,7 @@ export class ExperimentDashboard extends LitElement {
   @property({ reflect: true }) density: 'compact' | 'normal' | 'comfortable' = 'normal';
 
   /**
-   * Persists the view (grouping, filters, search, sort, columns, widths) in localStorage under
+   * Persists the view (grouping, filters, search, sort, columns, widths, main metric) in localStorage under
    * this key, so it survives a reload. Each dashboard on a page needs its own key.
    * @attr storage-key
    */
@@ -191,6 +192,8 @@ export class ExperimentDashboard extends LitElement {
   @state() private _actionError?: string;
   @state() private _summary: Summary = summarize([]);
   @state() private _shown = 0;
+  /** What the filters and search leave, counted per status (while any is active). */
+  @state() private _shownSummary?: Summary;
   @state() private _selected = 0;
   @state() private _searchDraft = '';
   @state() private _compare?: Experiment[];
@@ -262,7 +265,7 @@ export class ExperimentDashboard extends LitElement {
     return this.#store.experiments;
   }
 
-  /** The current view: grouping, filters, search, sort, visible columns in order, widths. */
+  /** The current view: grouping, filters, search, sort, visible columns in order, widths, the picked main metric. */
   getViewState(): ViewState {
     return structuredClone(this.#viewState.view);
   }
@@ -378,6 +381,7 @@ export class ExperimentDashboard extends LitElement {
   /** Pushes the parts of the view that changed into the table. */
   async #syncTable(patch: Partial<ViewState>): Promise<void> {
     if (patch.search !== undefined) this._searchDraft = patch.search;
+    if ('mainMetric' in patch) this.#store.setChosenMainMetric(parseMainMetricAttribute(patch.mainMetric));
     const table = this.#table;
     if (!table) return;
     if (this.#store.source?.capabilities.serverQuery && (patch.search !== undefined || patch.filters || patch.sort)) {
@@ -417,7 +421,10 @@ export class ExperimentDashboard extends LitElement {
         }
       },
       // The one place the shown count is written: the table reports it after every change of rows or filter.
-      onRowsShown: (n) => (this._shown = n),
+      onRowsShown: (n) => {
+        this._shown = n;
+        this._shownSummary = this.#filtering ? summarize(this.shownExperiments) : undefined;
+      },
       onSelectionChange: (n) => {
         this._selected = n;
         this.#selection.set(this.#table?.selectedShownIds() ?? []);
@@ -632,7 +639,7 @@ export class ExperimentDashboard extends LitElement {
     const { status, error, problems, total } = this.#store;
     const loading = status === 'pending';
     const empty = !loading && !error && this.#store.experiments.length === 0;
-    const filtering = this.#view.search.trim() !== '' || this.#view.filters.length > 0;
+    const filtering = this.#filtering;
     const deletable = this.#delete.enabled;
     // One frame lays the parts out, so a page that sets the element's own display (e.g. block) keeps the table filling it.
     return html`<div class="frame">
@@ -673,7 +680,13 @@ export class ExperimentDashboard extends LitElement {
           : nothing}
       </div>
       ${this.#view.filters.length > 0 ? this.#renderChips() : nothing}
-      ${summaryBar(this._summary, total)}
+      ${summaryBar(this._summary, {
+        serverTotal: total,
+        shown: filtering && total === undefined ? this._shownSummary : undefined,
+        mainMetric: this.#store.mainMetric,
+        mainMetricLocked: Boolean(this.mainMetric?.trim()),
+        onMainMetric: (spec) => this.#viewState.apply({ mainMetric: spec ? formatMainMetric(spec) : '' }, 'user'),
+      })}
       ${loading ? html`<div part="loading" role="progressbar" aria-label="Loading experiments">Loading experiments…</div>` : nothing}
       ${error
         ? html`<div part="error" role="alert">
@@ -707,6 +720,10 @@ export class ExperimentDashboard extends LitElement {
         : nothing}
       ${this.#popover.render((p) => this.#popoverBody(p))} ${this.#delete.render()} ${compareDialog?.({ experiments: this._compare, source: this.#store.source, now: this.#store.now, onClose: () => (this._compare = undefined) }) ?? nothing}
     </div>`;
+  }
+
+  get #filtering(): boolean {
+    return this.#view.search.trim() !== '' || this.#view.filters.length > 0;
   }
 
   #wordsLoading = false;

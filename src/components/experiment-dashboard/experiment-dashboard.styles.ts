@@ -112,6 +112,21 @@ export const dashboardStyles = css`
   [part='summary'] strong {
     color: var(--_fg);
   }
+  .main-metric-picker {
+    display: inline-flex;
+    gap: 4px;
+  }
+  .main-metric-picker select {
+    max-width: 16em;
+    padding: 1px 4px;
+    border: 1px solid var(--_border);
+    border-radius: 4px;
+    background: var(--_bg);
+    color: var(--_fg);
+  }
+  .counts .status-icon {
+    margin-right: 3px;
+  }
   .counts {
     display: flex;
     flex-wrap: wrap;

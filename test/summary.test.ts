@@ -1,0 +1,87 @@
+import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
+import '../src/components/experiment-dashboard/experiment-dashboard.js';
+import type { ExperimentDashboard } from '../src/components/experiment-dashboard/experiment-dashboard.component.js';
+import { headerTitles, part, waitForRows } from './helpers.js';
+
+const sized = 'height: 500px; width: 1200px; display: block';
+const text = (e: Element | null) => (e?.textContent ?? '').replace(/\s+/g, ' ').trim();
+
+/** Runs as Sacred or MLflow give them: metrics, no main metric. */
+const runs = (metrics: (i: number) => Record<string, number>) =>
+  Array.from({ length: 6 }, (_, i) => ({
+    id: `r${i}`,
+    name: `run ${i}`,
+    status: i < 4 ? 'completed' : 'failed',
+    metrics: Object.fromEntries(Object.entries(metrics(i)).map(([k, v]) => [k, { last: v }])),
+  }));
+
+const select = (el: ExperimentDashboard, name: string) => part(el, 'summary')!.querySelector<HTMLSelectElement>(`select[aria-label="${name}"]`)!;
+
+async function pick(el: ExperimentDashboard, name: string, value: string) {
+  const s = select(el, name);
+  s.value = value;
+  s.dispatchEvent(new Event('change'));
+  await el.updateComplete;
+}
+
+describe('summary: the main metric when the data names none', () => {
+  afterEach(() => localStorage.removeItem('experiment-dashboard:mm-test'));
+
+  it('guesses one from the metric names (accuracy: max), and shows it in the header and the summary', async () => {
+    const el = await fixture<ExperimentDashboard>(html`<experiment-dashboard style=${sized} .experiments=${runs((i) => ({ val_loss: 1 - i / 10, val_accuracy: 0.5 + i / 20, lr: 0.1 }))}></experiment-dashboard>`);
+    await waitForRows(el, 6);
+    await waitUntil(() => headerTitles(el)[2] === 'val_accuracy (max)', `header: ${headerTitles(el).join(', ')}`);
+    expect(text(part(el, 'summary'))).to.contain('Best val_accuracy (max): 0.75 in run 5');
+    expect(select(el, 'Main metric').value).to.equal('val_accuracy');
+    expect(select(el, 'Goal').value).to.equal('maximize');
+  });
+
+  it('says "No main metric: pick one" when no name fits, and the pick is used, remembered and reported', async () => {
+    const el = await fixture<ExperimentDashboard>(html`<experiment-dashboard style=${sized} storage-key="mm-test" .experiments=${runs((i) => ({ throughput: 100 + i, rmsle: 0.3 - i / 100 }))}></experiment-dashboard>`);
+    await waitForRows(el, 6);
+    await waitUntil(() => text(part(el, 'summary')).includes('No main metric: pick one'));
+    expect([...select(el, 'Main metric').options].map((o) => o.value)).to.deep.equal(['', 'rmsle', 'throughput']);
+    const changed = oneEvent(el, 'view-change');
+    await pick(el, 'Main metric', 'rmsle');
+    expect((await changed).detail.view.mainMetric).to.equal('rmsle:max');
+    await pick(el, 'Goal', 'minimize');
+    await waitUntil(() => headerTitles(el)[2] === 'rmsle (min)', `header: ${headerTitles(el).join(', ')}`);
+    await waitUntil(() => text(part(el, 'summary')).includes('Best rmsle (min): 0.25 in run 5'));
+    expect(el.getViewState().mainMetric).to.equal('rmsle:min');
+    expect(JSON.parse(localStorage.getItem('experiment-dashboard:mm-test')!).mainMetric).to.equal('rmsle:min');
+
+    // A new element with the same storage key starts from the pick.
+    const again = await fixture<ExperimentDashboard>(html`<experiment-dashboard style=${sized} storage-key="mm-test" .experiments=${runs((i) => ({ throughput: 100 + i, rmsle: 0.3 - i / 100 }))}></experiment-dashboard>`);
+    await waitForRows(again, 6);
+    await waitUntil(() => headerTitles(again)[2] === 'rmsle (min)', `header: ${headerTitles(again).join(', ')}`);
+  });
+
+  it('setViewState picks one; the main-metric attribute still wins, and the picker says so', async () => {
+    const el = await fixture<ExperimentDashboard>(html`<experiment-dashboard style=${sized} .experiments=${runs((i) => ({ acc: i / 10, loss: 1 - i / 10 }))}></experiment-dashboard>`);
+    await waitForRows(el, 6);
+    el.setViewState({ mainMetric: 'loss:min' });
+    await waitUntil(() => headerTitles(el)[2] === 'loss (min)', `header: ${headerTitles(el).join(', ')}`);
+    el.mainMetric = 'acc:max';
+    await waitUntil(() => headerTitles(el)[2] === 'acc (max)', `header: ${headerTitles(el).join(', ')}`);
+    await el.updateComplete;
+    expect(select(el, 'Main metric').disabled).to.equal(true);
+    expect(select(el, 'Main metric').value).to.equal('acc');
+  });
+});
+
+describe('summary: counts beside the totals while filtering', () => {
+  it('shows what the search leaves of the total and of each status', async () => {
+    const el = await fixture<ExperimentDashboard>(html`<experiment-dashboard style=${sized} src="/test/data/valid-collection.json"></experiment-dashboard>`);
+    await waitForRows(el, 6);
+    expect(text(part(el, 'summary'))).to.contain('6 experiments');
+    el.setViewState({ search: 'ada' });
+    await waitUntil(() => text(part(el, 'summary')).includes('2 of 6 experiments shown'), text(part(el, 'summary')));
+    const counts = [...part(el, 'summary')!.querySelectorAll('.counts li')].map(text);
+    expect(counts).to.include('Completed 1 of 1');
+    expect(counts).to.include('Queued 1 of 1');
+    expect(counts).to.include('Failed 0 of 1');
+    el.setViewState({ search: '' });
+    await waitUntil(() => !text(part(el, 'summary')).includes('shown'));
+    expect([...part(el, 'summary')!.querySelectorAll('.counts li')].map(text)).to.include('Failed 1');
+  });
+});
