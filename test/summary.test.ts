@@ -85,3 +85,14 @@ describe('summary: counts beside the totals while filtering', () => {
     expect([...part(el, 'summary')!.querySelectorAll('.counts li')].map(text)).to.include('Failed 1');
   });
 });
+
+describe('filter chips', () => {
+  it('name a column by its header: the main metric by its metric and goal', async () => {
+    const el = await fixture<ExperimentDashboard>(html`<experiment-dashboard style=${sized} src="/test/data/valid-collection.json"></experiment-dashboard>`);
+    await waitForRows(el, 6);
+    el.setViewState({ filters: [{ attribute: 'mainMetric', op: 'ge', value: 0.9 }] });
+    await waitUntil(() => part(el, 'chips'), 'a chip');
+    expect(text(part(el, 'chips')!.querySelector('.chip'))).to.equal('accuracy (max) ≥ 0.9');
+    expect(part(el, 'chips')!.querySelector('.chip button')!.getAttribute('aria-label')).to.equal('Remove filter accuracy (max) ≥ 0.9');
+  });
+});

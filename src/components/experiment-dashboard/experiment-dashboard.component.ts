@@ -545,13 +545,16 @@ export class ExperimentDashboard extends LitElement {
     const attrs: Attribute[] = [];
     for (const id of this.#view.columns) {
       const a = this.#catalogue.get(id);
-      const main = a?.id === 'mainMetric' ? this.#store.mainMetric : undefined;
-      // The main-metric column is titled with the metric it shows and its goal.
-      if (a && main) attrs.push({ ...a, label: `${clipText(main.key, MAX_LABEL_LENGTH)} ${(main.goal ?? 'maximize') === 'maximize' ? '(max)' : '(min)'}` });
-      else if (a) attrs.push(a);
+      if (a) attrs.push(this.#titled(a));
       else console.warn(`<experiment-dashboard>: unknown column ${JSON.stringify(id)}; it was skipped. Use attribute ids like status, name, params.lr, metrics.loss.last.`);
     }
     return attrs;
+  }
+
+  /** The attribute as its column is titled: the main-metric column by the metric it shows and its goal. */
+  #titled(a: Attribute): Attribute {
+    const main = a.id === 'mainMetric' ? this.#store.mainMetric : undefined;
+    return main ? { ...a, label: `${clipText(main.key, MAX_LABEL_LENGTH)} ${(main.goal ?? 'maximize') === 'maximize' ? '(max)' : '(min)'}` } : a;
   }
 
   async #applyColumns(): Promise<void> {
@@ -746,7 +749,11 @@ export class ExperimentDashboard extends LitElement {
     }
     return chips({
       filters: this.#view.filters,
-      labelOf: (id) => this.#catalogue.get(id)?.label ?? id,
+      // The words of the column's header, so a chip names what the header shows.
+      labelOf: (id) => {
+        const a = this.#catalogue.get(id);
+        return a ? this.#titled(a).label : id;
+      },
       onRemove: (id) => this.#removeFilter(id),
       onClear: () => this.#viewState.apply({ filters: [], search: '' }, 'user'),
     });
