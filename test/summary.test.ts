@@ -96,3 +96,35 @@ describe('filter chips', () => {
     expect(part(el, 'chips')!.querySelector('.chip button')!.getAttribute('aria-label')).to.equal('Remove filter accuracy (max) ≥ 0.9');
   });
 });
+
+/** Text a user sees or hears in a subtree, shadow roots included: text, labels and tooltips. */
+function allText(node: Node): string {
+  let out = '';
+  const walk = (n: Node) => {
+    if (n.nodeType === Node.TEXT_NODE) out += n.textContent;
+    if (n instanceof Element) {
+      for (const a of ['aria-label', 'title', 'placeholder']) out += ` ${n.getAttribute(a) ?? ''}`;
+      if (n.shadowRoot) n.shadowRoot.childNodes.forEach(walk);
+    }
+    n.childNodes.forEach(walk);
+  };
+  walk(node);
+  return out;
+}
+
+describe('no emoji or symbol characters in the controls and the summary', () => {
+  it('the toolbar, chips and summary draw their icons in SVG', async () => {
+    const el = await fixture<ExperimentDashboard>(html`<experiment-dashboard style=${sized} src="/test/data/valid-collection.json"></experiment-dashboard>`);
+    await waitForRows(el, 6);
+    el.setViewState({ groupBy: ['operator', 'status'], filters: [{ attribute: 'mainMetric', op: 'ge', value: 0.1 }] });
+    await waitUntil(() => part(el, 'chips') && text(part(el, 'toolbar')).includes('Expand all'), 'chips and grouping buttons');
+    await waitUntil(() => customElements.get('experiment-group-picker'));
+    await el.updateComplete;
+    const summary = part(el, 'summary')!;
+    expect(summary.querySelectorAll('.counts svg').length, 'a status icon per count').to.equal(summary.querySelectorAll('.counts li').length);
+    for (const name of ['toolbar', 'chips', 'summary']) {
+      const t = allText(part(el, name)!);
+      expect(t.match(/[\p{Extended_Pictographic}\u2700-\u27BF\u25A0-\u25FF\u00D7\u2020]/gu), `${name}: ${t}`).to.equal(null);
+    }
+  });
+});

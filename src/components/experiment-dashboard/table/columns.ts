@@ -7,19 +7,6 @@ import type { Experiment, Goal, Status } from '../../../data/types.js';
 import { chevronIcon, funnelIcon, statusIcon, trashIcon } from './icons.js';
 import { EMPTY_GROUP, compareValues, groupAggregate, rankValue } from './ranks.js';
 
-/**
- * Text symbols of the statuses, for plain-text places. The table and anything that can hold an
- * element use statusIcon (icons.ts): these symbols depend on the fonts a machine has.
- */
-export const STATUS_ICONS: Record<Status, string> = {
-  completed: '✓',
-  failed: '✗',
-  running: '▶',
-  dead: '†',
-  queued: '◷',
-  interrupted: '■',
-};
-
 export const STATUS_LABELS: Record<Status, string> = {
   completed: 'Completed',
   failed: 'Failed',
