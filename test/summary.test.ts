@@ -1,7 +1,9 @@
 import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
 import '../src/components/experiment-dashboard/experiment-dashboard.js';
 import type { ExperimentDashboard } from '../src/components/experiment-dashboard/experiment-dashboard.component.js';
-import { headerTitles, part, waitForRows } from './helpers.js';
+import { setViewport } from '@web/test-runner-commands';
+import { generateCollection } from '../src/data/sample-data.js';
+import { headerTitles, part, rows, waitForRows } from './helpers.js';
 
 const sized = 'height: 500px; width: 1200px; display: block';
 const text = (e: Element | null) => (e?.textContent ?? '').replace(/\s+/g, ' ').trim();
@@ -126,5 +128,75 @@ describe('no emoji or symbol characters in the controls and the summary', () => 
       const t = allText(part(el, name)!);
       expect(t.match(/[\p{Extended_Pictographic}\u2700-\u27BF\u25A0-\u25FF\u00D7\u2020]/gu), `${name}: ${t}`).to.equal(null);
     }
+  });
+});
+
+describe('toolbar layout', () => {
+  afterEach(async () => {
+    await setViewport({ width: 800, height: 600 });
+  });
+
+  /** The distinct tops (to the pixel) of the toolbar's controls: one per line. */
+  const toolbarLines = (el: ExperimentDashboard) => {
+    const bar = part(el, 'toolbar')!;
+    const controls = [...bar.querySelectorAll<HTMLElement>('input, button, experiment-group-picker, .match-count')].filter((c) => c.getBoundingClientRect().width > 0);
+    // A control starts a new line when it sits below the bottom of the line before.
+    const boxes = controls.map((c) => c.getBoundingClientRect()).sort((a, b) => a.top - b.top);
+    let lines = 0;
+    let bottom = -Infinity;
+    for (const b of boxes) {
+      if (b.top >= bottom - 2) {
+        lines += 1;
+        bottom = b.bottom;
+      } else bottom = Math.max(bottom, b.bottom);
+    }
+    return lines;
+  };
+
+  it('at 1280 px with two groupings the toolbar is one line', async () => {
+    await setViewport({ width: 1280, height: 800 });
+    const el = await fixture<ExperimentDashboard>(html`<experiment-dashboard style="display: block; height: 700px" .experiments=${generateCollection({ n: 200, seed: 3 })}></experiment-dashboard>`);
+    await waitUntil(() => rows(el).length > 0);
+    el.setViewState({ groupBy: ['operator', 'params.optimizer.name'] });
+    await waitUntil(() => text(part(el, 'toolbar')).includes('Expand all'));
+    await waitUntil(() => customElements.get('experiment-group-picker'));
+    await new Promise((r) => requestAnimationFrame(r));
+    const bar = part(el, 'toolbar')!;
+    expect(toolbarLines(el), `toolbar ${bar.getBoundingClientRect().height}px: ${text(bar)}`).to.equal(1);
+  });
+
+  it('at 360 px the toolbar and the summary take at most 30% of an 800 px screen', async () => {
+    await setViewport({ width: 360, height: 800 });
+    const el = await fixture<ExperimentDashboard>(html`<experiment-dashboard style="display: block; height: 800px" .experiments=${generateCollection({ n: 200, seed: 3 })}></experiment-dashboard>`);
+    await waitUntil(() => rows(el).length > 0);
+    el.setViewState({ groupBy: ['operator'] });
+    await waitUntil(() => text(part(el, 'toolbar')).includes('Expand all'));
+    await waitUntil(() => customElements.get('experiment-group-picker'));
+    await new Promise((r) => requestAnimationFrame(r));
+    const top = part(el, 'toolbar')!.getBoundingClientRect().top;
+    const bottom = part(el, 'summary')!.getBoundingClientRect().bottom;
+    expect(bottom - top, 'toolbar + summary height').to.be.at.most(240);
+  });
+});
+
+describe('empty states say what to do', () => {
+  it('no data: names the ways to give the element data', async () => {
+    const el = await fixture<ExperimentDashboard>(html`<experiment-dashboard style=${sized}></experiment-dashboard>`);
+    await waitUntil(() => part(el, 'empty'));
+    expect(text(part(el, 'empty'))).to.equal('Point the element at data: src, endpoint, database, mlflow or .experiments.');
+  });
+
+  it('everything filtered out: says so, and "Clear filters" brings the rows back', async () => {
+    const el = await fixture<ExperimentDashboard>(html`<experiment-dashboard style=${sized} src="/test/data/valid-collection.json"></experiment-dashboard>`);
+    await waitForRows(el, 6);
+    expect(part(el, 'empty')).to.equal(null);
+    el.setViewState({ search: 'nothing matches this', filters: [{ attribute: 'mainMetric', op: 'ge', value: 0.5 }] });
+    await waitUntil(() => part(el, 'empty'), 'the empty message');
+    expect(text(part(el, 'empty'))).to.equal('No experiment matches the search and filters. Clear filters');
+    part(el, 'empty')!.querySelector<HTMLButtonElement>('button')!.click();
+    await waitForRows(el, 6);
+    expect(el.getViewState().filters).to.deep.equal([]);
+    expect(el.getViewState().search).to.equal('');
+    await waitUntil(() => part(el, 'empty') === null);
   });
 });

@@ -27,6 +27,7 @@ import { SearchController } from './controllers/search.js';
 import { ViewStateController, type ViewChangeDetail } from './controllers/view-state.js';
 import { dashboardStyles } from './experiment-dashboard.styles.js';
 import { cellMenu } from './templates/cell-menu.js';
+import { emptyState } from './templates/empty-state.js';
 import { formatMainMetric, parseMainMetricAttribute } from '../../shared/main-metric.js';
 import { nameOf, summarize, summaryBar, type Summary } from './templates/summary.js';
 
@@ -647,6 +648,7 @@ export class ExperimentDashboard extends LitElement {
     // One frame lays the parts out, so a page that sets the element's own display (e.g. block) keeps the table filling it.
     return html`<div class="frame">
       <div part="toolbar" role="toolbar" aria-label="Experiment table controls" @keydown=${this.#popover.onKeydown}>
+        <div class="toolbar-search">
         <input
           part="search"
           type="search"
@@ -658,6 +660,8 @@ export class ExperimentDashboard extends LitElement {
         <span class="match-count" aria-live="polite"
           >${this.#search.preparing ? 'Preparing search…' : filtering ? `${this._shown.toLocaleString('en-US')} of ${s.total.toLocaleString('en-US')} shown` : ''}</span
         >
+        </div>
+        <div class="toolbar-group">
         <experiment-group-picker
           .availableAttributes=${this.#catalogue.known}
           .value=${this.#view.groupBy}
@@ -667,6 +671,8 @@ export class ExperimentDashboard extends LitElement {
           ? html`<button type="button" @click=${() => this.#table?.setAllGroupsOpen(true)}>Expand all</button
               ><button type="button" @click=${() => this.#table?.setAllGroupsOpen(false)}>Collapse all</button>`
           : nothing}
+        </div>
+        <div class="toolbar-actions">
         ${this.#importable ? (this.#importUi?.importButton((files) => this.#importFiles(files)) ?? nothing) : nothing}
         <button type="button" class="export-button" aria-haspopup="menu" aria-expanded=${this.#popover.current?.kind === 'export'} @click=${(ev: Event) => this.#openPopover({ kind: 'export', anchor: ev.currentTarget as HTMLElement })}>
           Export
@@ -681,6 +687,7 @@ export class ExperimentDashboard extends LitElement {
         ${deletable && this._selected > 0
           ? html`<button type="button" class="delete-selected" @click=${() => this.#askDeleteSelected()}>Delete selected (${this.#table?.selectedShownIds().length ?? 0})</button>`
           : nothing}
+        </div>
       </div>
       ${this.#view.filters.length > 0 ? this.#renderChips() : nothing}
       ${summaryBar(this._summary, {
@@ -705,7 +712,10 @@ export class ExperimentDashboard extends LitElement {
       ${this.#delete.renderUndo()}
       ${this.#importer?.render() ?? nothing}
       ${problemList(problems)}
-      ${empty ? html`<div part="empty">No experiments to show.</div>` : nothing}
+      ${emptyState(
+        empty ? (this.#store.source ? 'no-experiments' : 'no-source') : !loading && filtering && this._shown === 0 && this.#store.experiments.length > 0 ? 'filtered' : undefined,
+        () => this.#viewState.apply({ filters: [], search: '' }, 'user'),
+      )}
       <div part="table" class="table-wrap" ?hidden=${empty}>
         <div class="popups"></div>
         <div class="table"></div>

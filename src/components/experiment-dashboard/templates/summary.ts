@@ -93,7 +93,7 @@ export function summaryBar(s: Summary, o: SummaryOptions) {
     >
     <ul class="counts" aria-label="Experiments per status">
       ${STATUSES.filter((st) => s.counts[st] > 0).map(
-        (st) => html`<li class="status status-${st}"><span class="status-icon">${statusIcon(st)}</span>${STATUS_LABELS[st]} ${of(shown?.counts[st] ?? 0, s.counts[st])}</li>`,
+        (st) => html`<li class="status status-${st}" title=${STATUS_LABELS[st]}><span class="status-icon">${statusIcon(st)}</span><span class="status-label">${STATUS_LABELS[st]} </span>${of(shown?.counts[st] ?? 0, s.counts[st])}</li>`,
       )}
     </ul>
     ${s.best
