@@ -200,3 +200,16 @@ describe('empty states say what to do', () => {
     await waitUntil(() => part(el, 'empty') === null);
   });
 });
+
+describe('a src the browser cannot fetch from disk', () => {
+  it('says why (file://) and what to do, in the error part', async () => {
+    const el = await fixture<ExperimentDashboard>(html`<experiment-dashboard style=${sized}></experiment-dashboard>`);
+    const failed = oneEvent(el, 'source-error');
+    el.src = 'file:///home/me/runs.json';
+    expect((await failed).detail.error.kind).to.equal('network');
+    await el.updateComplete;
+    expect(text(part(el, 'error'))).to.equal(
+      'Could not load the experiments. Could not load file:///home/me/runs.json: it is a file on disk (file://), and browsers do not let a page fetch files. Serve the folder over HTTP (for example `npx experiment-dashboard serve` or `python3 -m http.server`), or put the data inside the element in a <script type="application/json">.',
+    );
+  });
+});
