@@ -209,7 +209,25 @@ describe('a src the browser cannot fetch from disk', () => {
     expect((await failed).detail.error.kind).to.equal('network');
     await el.updateComplete;
     expect(text(part(el, 'error'))).to.equal(
-      'Could not load the experiments. Could not load file:///home/me/runs.json: it is a file on disk (file://), and browsers do not let a page fetch files. Serve the folder over HTTP (for example `npx experiment-dashboard serve` or `python3 -m http.server`), or put the data inside the element in a <script type="application/json">.',
+      'Could not load the experiments. Could not load runs.json: it is a file on disk (file://), and browsers do not let a page fetch files. Serve the folder over HTTP (for example `npx experiment-dashboard serve` or `python3 -m http.server`), or put the data inside the element in a <script type="application/json">.',
     );
+  });
+});
+
+describe('a source that cannot delete', () => {
+  it('shows Delete at the end of each row, disabled, saying why and what to do', async () => {
+    const el = await fixture<ExperimentDashboard>(html`<experiment-dashboard style=${sized} src="/test/data/valid-collection.json"></experiment-dashboard>`);
+    await waitForRows(el, 6);
+    const buttons = [...el.shadowRoot!.querySelectorAll<HTMLButtonElement>('.tabulator-row button.delete-button')];
+    expect(buttons.length).to.equal(6);
+    const b = buttons.find((x) => x.getAttribute('aria-label') === 'Delete baseline')!;
+    expect(b.getAttribute('aria-disabled')).to.equal('true');
+    expect(b.title).to.equal('This source is read-only: serve the file with `npx experiment-dashboard serve --writable` to delete');
+    let asked = false;
+    el.addEventListener('experiment-delete', () => (asked = true));
+    b.click();
+    await el.updateComplete;
+    expect(el.shadowRoot!.querySelector('dialog[open]'), 'no confirmation').to.equal(null);
+    expect(asked).to.equal(false);
   });
 });

@@ -87,7 +87,7 @@ export class StaticSource implements ExperimentSource {
         const why = fromDisk ? 'this page was opened from disk (file://), and browsers do not let such a page fetch files' : 'it is a file on disk (file://), and browsers do not let a page fetch files';
         throw new SourceError(
           'network',
-          `Could not load ${url}: ${why}. Serve the folder over HTTP (for example \`npx experiment-dashboard serve\` or \`python3 -m http.server\`), or put the data inside the element in a <script type="application/json">.`,
+          `Could not load ${fileName(url)}: ${why}. Serve the folder over HTTP (for example \`npx experiment-dashboard serve\` or \`python3 -m http.server\`), or put the data inside the element in a <script type="application/json">.`,
           { location: url, cause: err },
         );
       }
@@ -106,6 +106,15 @@ export class StaticSource implements ExperimentSource {
       if (signal?.aborted) throw new SourceError('aborted', `Loading ${url} was cancelled.`, { location: url, cause: err });
       throw new SourceError('network', `The connection broke while reading ${url} (${(err as Error).message}). Try again.`, { location: url, cause: err });
     }
+  }
+}
+
+/** The file's name in a message: the page's folder is not news to its user, and a long path hides the point. */
+function fileName(url: string): string {
+  try {
+    return decodeURIComponent(new URL(url, globalThis.document?.baseURI).pathname.split('/').pop() || url);
+  } catch {
+    return url;
   }
 }
 
