@@ -213,21 +213,3 @@ describe('a src the browser cannot fetch from disk', () => {
     );
   });
 });
-
-describe('a source that cannot delete', () => {
-  it('shows Delete at the end of each row, disabled, saying why and what to do', async () => {
-    const el = await fixture<ExperimentDashboard>(html`<experiment-dashboard style=${sized} src="/test/data/valid-collection.json"></experiment-dashboard>`);
-    await waitForRows(el, 6);
-    const buttons = [...el.shadowRoot!.querySelectorAll<HTMLButtonElement>('.tabulator-row button.delete-button')];
-    expect(buttons.length).to.equal(6);
-    const b = buttons.find((x) => x.getAttribute('aria-label') === 'Delete baseline')!;
-    expect(b.getAttribute('aria-disabled')).to.equal('true');
-    expect(b.title).to.equal('This source is read-only: serve the file with `npx experiment-dashboard serve --writable` to delete');
-    let asked = false;
-    el.addEventListener('experiment-delete', () => (asked = true));
-    b.click();
-    await el.updateComplete;
-    expect(el.shadowRoot!.querySelector('dialog[open]'), 'no confirmation').to.equal(null);
-    expect(asked).to.equal(false);
-  });
-});

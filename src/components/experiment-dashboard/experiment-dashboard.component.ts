@@ -560,17 +560,7 @@ export class ExperimentDashboard extends LitElement {
 
   async #applyColumns(): Promise<void> {
     const attributes = this.#visibleAttributes();
-    await this.#table?.setColumns({ attributes, widths: this.#view.widths, deletable: this.#delete.enabled, readOnly: this.#readOnlyNote(), nameOf });
-  }
-
-  /** Why rows cannot be deleted, on the Delete buttons of a source that cannot delete. */
-  #readOnlyNote(): string | undefined {
-    const source = this.#store.source;
-    if (!source || this.#delete.enabled) return undefined;
-    // A `.source` of the page's own wins over `src`: only a file from `src` can be served writable.
-    return this.src && !this.source
-      ? 'This source is read-only: serve the file with `npx experiment-dashboard serve --writable` to delete'
-      : 'This source is read-only: it cannot delete experiments';
+    await this.#table?.setColumns({ attributes, widths: this.#view.widths, deletable: this.#delete.enabled, nameOf });
   }
 
   async #applyGrouping(): Promise<void> {

@@ -50,8 +50,6 @@ export interface TableColumns {
   widths?: Record<string, number>;
   /** Show a per-row Delete button (only when the source can delete). */
   deletable?: boolean;
-  /** When the source cannot delete: why, shown on a Delete button that does nothing. */
-  readOnly?: string | undefined;
   /** Name of a record for button labels ("Delete <name>"). */
   nameOf: (e: Experiment) => string;
 }
@@ -242,16 +240,10 @@ export function detailsColumn(nameOf: (e: Experiment) => string, expanded: Reado
   });
 }
 
-/** Delete at the right end of each row; with `readOnly` (the source cannot delete) it says why and does nothing. */
-export function deleteColumn(nameOf: (e: Experiment) => string, actions: RowActions, readOnly?: string): ColumnDefinition {
+export function deleteColumn(nameOf: (e: Experiment) => string, actions: RowActions): ColumnDefinition {
   return controlColumn(DELETE_COLUMN, 'Delete', 44, () => hiddenText('Delete'), (e) => {
     const b = button(`Delete ${nameOf(e)}`, trashIcon(), 'delete-button');
-    if (readOnly) {
-      // aria-disabled, not disabled: it stays focusable, and its tooltip shows on hover and focus.
-      b.setAttribute('aria-disabled', 'true');
-      b.setAttribute('aria-description', readOnly);
-      b.title = readOnly;
-    } else b.addEventListener('click', () => actions.onDeleteRequest?.(e));
+    b.addEventListener('click', () => actions.onDeleteRequest?.(e));
     return b;
   });
 }

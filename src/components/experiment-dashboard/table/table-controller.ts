@@ -144,7 +144,7 @@ export class TableController {
     // where setColumns would rebuild every column and re-render every row.
     const before = previous.attributes.map((a) => a.id);
     const after = columns.attributes.map((a) => a.id);
-    const sameControls = previous.deletable === columns.deletable && previous.readOnly === columns.readOnly && table.getColumns().length > 0 && this.#laidOutNarrow === this.#narrow;
+    const sameControls = previous.deletable === columns.deletable && table.getColumns().length > 0 && this.#laidOutNarrow === this.#narrow;
     // Frozen columns must stay one run at the left: a change there rebuilds the columns.
     const frozen = this.#narrow ? 0 : frozenPrefix(after);
     const sameFrozen = (this.#narrow ? 0 : frozenPrefix(before)) === frozen && after.slice(0, frozen).join('\u0001') === before.slice(0, frozen).join('\u0001');
@@ -161,7 +161,7 @@ export class TableController {
           // Added in order, so the next column already in the table is the one to insert before.
           const next = after.slice(index + 1).find((x) => before.includes(x));
           const def = this.#columnDefinition(attr, columns.widths?.[id]);
-          await withCheapAdd(table, id, () => (next ? table.addColumn(def, true, next) : columns.deletable || columns.readOnly ? table.addColumn(def, true, DELETE_COLUMN) : table.addColumn(def, false)));
+          await withCheapAdd(table, id, () => (next ? table.addColumn(def, true, next) : columns.deletable ? table.addColumn(def, true, DELETE_COLUMN) : table.addColumn(def, false)));
         }
         this.#fitTitles();
         return;
@@ -177,7 +177,6 @@ export class TableController {
       ...columns.attributes.map((a) => this.#columnDefinition(a, columns.widths?.[a.id])),
     ];
     if (columns.deletable) defs.push(deleteColumn(nameOf, this.callbacks));
-    else if (columns.readOnly) defs.push(deleteColumn(nameOf, this.callbacks, columns.readOnly));
     // Wide tables keep the row's controls, status and name at the left and Delete at the right
     // while scrolling sideways; on a phone frozen columns would take the whole width.
     if (!this.#narrow) {

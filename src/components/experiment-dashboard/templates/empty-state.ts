@@ -12,6 +12,6 @@ export function emptyState(reason: EmptyReason | undefined, onClearFilters: () =
   return html`<div part="empty">
     ${reason === 'no-source'
       ? html`Point the element at data: <code>src</code>, <code>endpoint</code>, <code>database</code>, <code>mlflow</code> or <code>.experiments</code>.`
-      : 'The source has no experiments yet.'}
+      : 'No experiments in this source yet.'}
   </div>`;
 }
