@@ -67,6 +67,8 @@ describe('<experiment-filter-editor> numbers', () => {
     const el = await editor(attr('mainMetric'));
     expect(text(root(el).querySelector('h2'))).to.equal('Filter Main metric');
     expect(operatorTexts(el)).to.deep.equal(['=', '≠', '>', '≥', '<', '≤', 'between', 'is empty', 'is not empty']);
+    // A number filter starts at "≥" (a threshold), not "=".
+    expect(operator(el).value).to.equal('ge');
     expect(input(el, 'value').type).to.equal('number');
     await expect(el).to.be.accessible();
   });

@@ -81,8 +81,17 @@ export class StaticSource implements ExperimentSource {
       response = await doFetch(url, signal ? { signal } : {});
     } catch (err) {
       if (signal?.aborted) throw new SourceError('aborted', `Loading ${url} was cancelled.`, { location: url, cause: err });
-      const fileHint = globalThis.location?.protocol === 'file:' ? ' Pages opened from file:// cannot fetch files: serve the folder over http, or inline the data in a <script type="application/json"> child.' : '';
-      throw new SourceError('network', `Could not reach ${url} (${(err as Error).message}). Check the address and your connection.${fileHint}`, { location: url, cause: err });
+      // A page opened from disk, or a file: address, cannot fetch; the browser says only "Failed to fetch".
+      const fromDisk = globalThis.location?.protocol === 'file:';
+      if (fromDisk || isFileUrl(url)) {
+        const why = fromDisk ? 'this page was opened from disk (file://), and browsers do not let such a page fetch files' : 'it is a file on disk (file://), and browsers do not let a page fetch files';
+        throw new SourceError(
+          'network',
+          `Could not load ${fileName(url)}: ${why}. Serve the folder over HTTP (for example \`npx experiment-dashboard serve\` or \`python3 -m http.server\`), or put the data inside the element in a <script type="application/json">.`,
+          { location: url, cause: err },
+        );
+      }
+      throw new SourceError('network', `Could not reach ${url} (${(err as Error).message}). Check the address and your connection.`, { location: url, cause: err });
     }
     if (!response.ok) {
       const what = response.status === 404 ? 'the file was not found' : response.status === 401 || response.status === 403 ? 'you are not allowed to read it' : 'the server failed';
@@ -97,5 +106,22 @@ export class StaticSource implements ExperimentSource {
       if (signal?.aborted) throw new SourceError('aborted', `Loading ${url} was cancelled.`, { location: url, cause: err });
       throw new SourceError('network', `The connection broke while reading ${url} (${(err as Error).message}). Try again.`, { location: url, cause: err });
     }
+  }
+}
+
+/** The file's name in a message: the page's folder is not news to its user, and a long path hides the point. */
+function fileName(url: string): string {
+  try {
+    return decodeURIComponent(new URL(url, globalThis.document?.baseURI).pathname.split('/').pop() || url);
+  } catch {
+    return url;
+  }
+}
+
+function isFileUrl(url: string): boolean {
+  try {
+    return new URL(url, globalThis.document?.baseURI).protocol === 'file:';
+  } catch {
+    return false; // relative, and no page to resolve it against
   }
 }

@@ -15,6 +15,11 @@ export interface ViewState {
   columns: string[];
   /** Column widths in px by column id, for columns the user resized. */
   widths: Record<string, number>;
+  /**
+   * The main metric the user picked in the summary, `key:max` or `key:min` (absent: the
+   * collection's, or one guessed from the metric names). The `main-metric` attribute wins over it.
+   */
+  mainMetric?: string;
 }
 
 const OPS = new Set<string>(FILTER_OPERATORS);
@@ -42,6 +47,10 @@ export function parseViewState(input: unknown): { state: Partial<ViewState>; pro
         else problems.push(`filter ${i} is not a valid {attribute, op, value} and was dropped`);
       });
     } else problems.push('filters must be a list');
+  }
+  if (input.mainMetric !== undefined) {
+    if (typeof input.mainMetric === 'string') state.mainMetric = input.mainMetric;
+    else problems.push('mainMetric must be text like "val_loss:min"');
   }
   if (input.sort !== undefined) {
     if (Array.isArray(input.sort)) state.sort = input.sort.filter((s): s is SortSpec => isObject(s) && typeof s.attribute === 'string' && (s.dir === 'asc' || s.dir === 'desc'));

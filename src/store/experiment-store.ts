@@ -1,6 +1,6 @@
 import { applyMainMetric, rejudgeStatus } from '../data/parse.js';
 import { DEFAULT_DEAD_AFTER_MS, SourceError, type Change, type ConnectionState, type Experiment, type ExperimentSource, type Problem, type Query } from '../data/types.js';
-import type { MainMetricSpec } from '../shared/main-metric.js';
+import { guessMainMetric, type MainMetricSpec } from '../shared/main-metric.js';
 
 /** Where a load stands, as Lit's Task names it. */
 export type StoreStatus = 'initial' | 'pending' | 'complete' | 'error';
@@ -60,6 +60,10 @@ export class ExperimentStore extends EventTarget {
   /** The collection's own limit for silent running records, and the host's override of it. */
   #defaultDeadAfter?: number;
   #deadAfter?: number;
+  /** The user's pick (the view state's `mainMetric`); the host's override wins over it. */
+  #chosen?: MainMetricSpec;
+  /** Guessed from the metric names when the collection names no main metric (Sacred, MLflow). */
+  #guessed?: MainMetricSpec;
   #source?: ReadySource;
   #owned = false;
   #abort?: AbortController;
@@ -147,9 +151,14 @@ export class ExperimentStore extends EventTarget {
     return this.#source;
   }
 
-  /** The main metric in force: the override, else the collection's default. */
+  /** The main metric in force: the override, else the user's pick, else the collection's default, else a guess from the metric names. */
   get mainMetric(): MainMetricSpec | undefined {
-    return this.#override ?? this.#defaultMainMetric;
+    return this.#forced ?? this.#defaultMainMetric;
+  }
+
+  /** The main metric the rows are given in place of the one the source applied (the collection's). */
+  get #forced(): MainMetricSpec | undefined {
+    return this.#override ?? this.#chosen ?? (this.#defaultMainMetric ? undefined : this.#guessed);
   }
 
   /** The collection's own main metric, for a report that writes the collection again. */
@@ -196,6 +205,18 @@ export class ExperimentStore extends EventTarget {
   setMainMetric(spec: MainMetricSpec | undefined): void {
     if (JSON.stringify(spec) === JSON.stringify(this.#override)) return;
     this.#override = spec;
+    this.#reapply();
+  }
+
+  /** The user's pick of main metric (undefined: none picked); an override set with `setMainMetric` wins. */
+  setChosenMainMetric(spec: MainMetricSpec | undefined): void {
+    if (JSON.stringify(spec) === JSON.stringify(this.#chosen)) return;
+    const before = JSON.stringify(this.mainMetric);
+    this.#chosen = spec;
+    if (JSON.stringify(this.mainMetric) !== before) this.#reapply();
+  }
+
+  #reapply(): void {
     if (this.#rows.length === 0) return;
     const applied = this.mainMetric;
     this.#reset(
@@ -234,6 +255,7 @@ export class ExperimentStore extends EventTarget {
       this.#refreshError = undefined;
       this.#coverage = { ...(page.localFilters?.length ? { localFilters: page.localFilters } : {}), ...(page.partial ? { partial: true } : {}), ...(page.scanned !== undefined ? { scanned: page.scanned } : {}), ...(page.totalIsLowerBound ? { totalIsLowerBound: true } : {}) };
       this.#defaultMainMetric = page.defaults?.mainMetric;
+      this.#guessed = this.#defaultMainMetric ? undefined : guessMainMetric(metricKeys(page.experiments));
       this.#now = page.generatedAt ? Date.parse(page.generatedAt) : undefined;
       this.#defaultDeadAfter = page.defaults?.deadAfterMs;
       this.#problems = page.problems ?? [];
@@ -332,7 +354,7 @@ export class ExperimentStore extends EventTarget {
   }
 
   #withOverride(experiments: Experiment[]): Experiment[] {
-    const override = this.#override;
+    const override = this.#forced;
     const withMetric = override ? experiments.map((e) => applyMainMetric(e, override, true)) : experiments;
     return this.#deadAfter === undefined ? withMetric : this.#judged(withMetric, this.#deadAfter);
   }
@@ -384,4 +406,10 @@ export class ExperimentStore extends EventTarget {
 /** The server did not answer (or answered that it is down for now): the rows shown may still hold. */
 function unreachable(error: SourceError): boolean {
   return error.kind === 'network' || error.kind === 'timeout' || (error.kind === 'http' && (error.status ?? 0) >= 500);
+}
+
+function metricKeys(experiments: readonly Experiment[]): Set<string> {
+  const keys = new Set<string>();
+  for (const e of experiments) for (const k in e.metrics) keys.add(k);
+  return keys;
 }

@@ -28,6 +28,8 @@ import { SearchController } from './controllers/search.js';
 import { ViewStateController, type ViewChangeDetail } from './controllers/view-state.js';
 import { dashboardStyles } from './experiment-dashboard.styles.js';
 import { cellMenu } from './templates/cell-menu.js';
+import { emptyState } from './templates/empty-state.js';
+import { formatMainMetric, parseMainMetricAttribute } from '../../shared/main-metric.js';
 import { nameOf, summarize, summaryBar, type Summary } from './templates/summary.js';
 
 /** The filter chips and their wording, loaded with the first filter. */
@@ -176,7 +178,7 @@ export class ExperimentDashboard extends LitElement {
   @property({ reflect: true }) density: 'compact' | 'normal' | 'comfortable' = 'normal';
 
   /**
-   * Persists the view (grouping, filters, search, sort, columns, widths) in localStorage under
+   * Persists the view (grouping, filters, search, sort, columns, widths, main metric) in localStorage under
    * this key, so it survives a reload. Each dashboard on a page needs its own key.
    * @attr storage-key
    */
@@ -212,6 +214,8 @@ export class ExperimentDashboard extends LitElement {
   @state() private _actionError?: string;
   @state() private _summary: Summary = summarize([]);
   @state() private _shown = 0;
+  /** What the filters and search leave, counted per status (while any is active). */
+  @state() private _shownSummary?: Summary;
   @state() private _selected = 0;
   @state() private _searchDraft = '';
   @state() private _compare?: Experiment[];
@@ -284,7 +288,7 @@ export class ExperimentDashboard extends LitElement {
     return this.#store.experiments;
   }
 
-  /** The current view: grouping, filters, search, sort, visible columns in order, widths. */
+  /** The current view: grouping, filters, search, sort, visible columns in order, widths, the picked main metric. */
   getViewState(): ViewState {
     return structuredClone(this.#viewState.view);
   }
@@ -400,6 +404,7 @@ export class ExperimentDashboard extends LitElement {
   /** Pushes the parts of the view that changed into the table. */
   async #syncTable(patch: Partial<ViewState>): Promise<void> {
     if (patch.search !== undefined) this._searchDraft = patch.search;
+    if ('mainMetric' in patch) this.#store.setChosenMainMetric(parseMainMetricAttribute(patch.mainMetric));
     const table = this.#table;
     if (!table) return;
     if (this.#store.source?.capabilities.serverQuery && (patch.search !== undefined || patch.filters || patch.sort)) {
@@ -439,7 +444,10 @@ export class ExperimentDashboard extends LitElement {
         }
       },
       // The one place the shown count is written: the table reports it after every change of rows or filter.
-      onRowsShown: (n) => (this._shown = n),
+      onRowsShown: (n) => {
+        this._shown = n;
+        this._shownSummary = this.#filtering ? summarize(this.shownExperiments) : undefined;
+      },
       onSelectionChange: (n) => {
         this._selected = n;
         this.#selection.set(this.#table?.selectedShownIds() ?? []);
@@ -560,13 +568,16 @@ export class ExperimentDashboard extends LitElement {
     const attrs: Attribute[] = [];
     for (const id of this.#view.columns) {
       const a = this.#catalogue.get(id);
-      const main = a?.id === 'mainMetric' ? this.#store.mainMetric : undefined;
-      // The main-metric column is titled with the metric it shows and its goal.
-      if (a && main) attrs.push({ ...a, label: `${clipText(main.key, MAX_LABEL_LENGTH)} ${(main.goal ?? 'maximize') === 'maximize' ? '(max)' : '(min)'}` });
-      else if (a) attrs.push(a);
+      if (a) attrs.push(this.#titled(a));
       else console.warn(`<experiment-dashboard>: unknown column ${JSON.stringify(id)}; it was skipped. Use attribute ids like status, name, params.lr, metrics.loss.last.`);
     }
     return attrs;
+  }
+
+  /** The attribute as its column is titled: the main-metric column by the metric it shows and its goal. */
+  #titled(a: Attribute): Attribute {
+    const main = a.id === 'mainMetric' ? this.#store.mainMetric : undefined;
+    return main ? { ...a, label: `${clipText(main.key, MAX_LABEL_LENGTH)} ${(main.goal ?? 'maximize') === 'maximize' ? '(max)' : '(min)'}` } : a;
   }
 
   async #applyColumns(): Promise<void> {
@@ -654,11 +665,12 @@ export class ExperimentDashboard extends LitElement {
     const { status, error, problems, total } = this.#store;
     const loading = status === 'pending';
     const empty = !loading && !error && this.#store.experiments.length === 0;
-    const filtering = this.#view.search.trim() !== '' || this.#view.filters.length > 0;
+    const filtering = this.#filtering;
     const deletable = this.#delete.enabled;
     // One frame lays the parts out, so a page that sets the element's own display (e.g. block) keeps the table filling it.
     return html`<div class="frame">
       <div part="toolbar" role="toolbar" aria-label="Experiment table controls" @keydown=${this.#popover.onKeydown}>
+        <div class="toolbar-search">
         <input
           part="search"
           type="search"
@@ -670,6 +682,8 @@ export class ExperimentDashboard extends LitElement {
         <span class="match-count" aria-live="polite"
           >${this.#search.preparing ? 'Preparing search…' : filtering ? `${this._shown.toLocaleString('en-US')} of ${s.total.toLocaleString('en-US')} shown` : ''}</span
         >
+        </div>
+        <div class="toolbar-group">
         <experiment-group-picker
           .availableAttributes=${this.#catalogue.known}
           .value=${this.#view.groupBy}
@@ -679,6 +693,8 @@ export class ExperimentDashboard extends LitElement {
           ? html`<button type="button" @click=${() => this.#table?.setAllGroupsOpen(true)}>Expand all</button
               ><button type="button" @click=${() => this.#table?.setAllGroupsOpen(false)}>Collapse all</button>`
           : nothing}
+        </div>
+        <div class="toolbar-actions">
         ${this.#importable ? (this.#importUi?.importButton((files) => this.#importFiles(files)) ?? nothing) : nothing}
         <button type="button" class="export-button" aria-haspopup="menu" aria-expanded=${this.#popover.current?.kind === 'export'} @click=${(ev: Event) => this.#openPopover({ kind: 'export', anchor: ev.currentTarget as HTMLElement })}>
           Export
@@ -693,9 +709,16 @@ export class ExperimentDashboard extends LitElement {
         ${deletable && this._selected > 0
           ? html`<button type="button" class="delete-selected" @click=${() => this.#askDeleteSelected()}>Delete selected (${this.#table?.selectedShownIds().length ?? 0})</button>`
           : nothing}
+        </div>
       </div>
       ${this.#view.filters.length > 0 ? this.#renderChips() : nothing}
-      ${summaryBar(this._summary, total)} ${this.#live.renderLive()} ${this.#live.renderConnection()}
+      ${summaryBar(this._summary, {
+        serverTotal: total,
+        shown: filtering && total === undefined ? this._shownSummary : undefined,
+        mainMetric: this.#store.mainMetric,
+        mainMetricLocked: Boolean(this.mainMetric?.trim()),
+        onMainMetric: (spec) => this.#viewState.apply({ mainMetric: spec ? formatMainMetric(spec) : '' }, 'user'),
+      })} ${this.#live.renderLive()} ${this.#live.renderConnection()}
       ${loading ? html`<div part="loading" role="progressbar" aria-label="Loading experiments">Loading experiments…</div>` : nothing}
       ${error
         ? html`<div part="error" role="alert">
@@ -711,7 +734,10 @@ export class ExperimentDashboard extends LitElement {
       ${this.#delete.renderUndo()}
       ${this.#importer?.render() ?? nothing}
       ${problemList(problems)}
-      ${empty ? html`<div part="empty">No experiments to show.</div>` : nothing}
+      ${emptyState(
+        empty ? (this.#store.source ? 'no-experiments' : 'no-source') : !loading && filtering && this._shown === 0 && this.#store.experiments.length > 0 ? 'filtered' : undefined,
+        () => this.#viewState.apply({ filters: [], search: '' }, 'user'),
+      )}
       <div part="table" class="table-wrap" ?hidden=${empty}>
         <div class="popups"></div>
         <div class="table"></div>
@@ -731,6 +757,10 @@ export class ExperimentDashboard extends LitElement {
       ${this.#live.renderCoverage()}
       ${this.#popover.render((p) => this.#popoverBody(p))} ${this.#delete.render()} ${compareDialog?.({ experiments: this._compare, source: this.#store.source, now: this.#store.now, onClose: () => (this._compare = undefined) }) ?? nothing}
     </div>`;
+  }
+
+  get #filtering(): boolean {
+    return this.#view.search.trim() !== '' || this.#view.filters.length > 0;
   }
 
   #wordsLoading = false;
@@ -753,7 +783,11 @@ export class ExperimentDashboard extends LitElement {
     }
     return chips({
       filters: this.#view.filters,
-      labelOf: (id) => this.#catalogue.get(id)?.label ?? id,
+      // The words of the column's header, so a chip names what the header shows.
+      labelOf: (id) => {
+        const a = this.#catalogue.get(id);
+        return a ? this.#titled(a).label : id;
+      },
       onRemove: (id) => this.#removeFilter(id),
       onClear: () => this.#viewState.apply({ filters: [], search: '' }, 'user'),
     });

@@ -69,6 +69,7 @@ export const dashboardStyles = css`
   /* The parts in a column, the table taking what is left: inside the shadow root, so the layout
      holds whatever display the page gives the element. */
   .frame {
+    container: dashboard / inline-size;
     display: flex;
     flex-direction: column;
     box-sizing: border-box;
@@ -111,6 +112,21 @@ export const dashboardStyles = css`
   }
   [part='summary'] strong {
     color: var(--_fg);
+  }
+  .main-metric-picker {
+    display: inline-flex;
+    gap: 4px;
+  }
+  .main-metric-picker select {
+    max-width: 16em;
+    padding: 1px 4px;
+    border: 1px solid var(--_border);
+    border-radius: 4px;
+    background: var(--_bg);
+    color: var(--_fg);
+  }
+  .counts .status-icon {
+    margin-right: 3px;
   }
   .counts {
     display: flex;
@@ -311,6 +327,7 @@ export const dashboardStyles = css`
     color: inherit;
   }
   [part='toolbar'] button,
+  [part='empty'] button,
   .chips button,
   dialog button,
   .action-error button {
@@ -404,7 +421,6 @@ export const dashboardStyles = css`
     cursor: pointer;
   }
   [part='search'] {
-    min-width: 16em;
     padding: 3px 8px;
     border: 1px solid var(--_border);
     border-radius: 4px;
@@ -412,7 +428,59 @@ export const dashboardStyles = css`
   }
   .match-count {
     color: var(--_muted);
+  }
+  .match-count:empty {
+    display: none;
+  }
+  /* The toolbar wraps as groups: the search grows, and a group (grouping and its buttons, the
+     actions) moves to the next line whole instead of leaving one button alone on a line. */
+  .toolbar-search {
+    display: flex;
+    flex: 1 1 14em;
+    align-items: center;
+    gap: 6px 10px;
+  }
+  .toolbar-search [part='search'] {
+    flex: 1 1 auto;
     min-width: 8em;
+  }
+  .toolbar-group,
+  .toolbar-actions {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: center;
+    gap: 6px;
+  }
+  /* Compact under 600 px (a phone): the rows keep most of the height. */
+  @container dashboard (max-width: 600px) {
+    [part='toolbar'],
+    [part='summary'] {
+      gap: 4px 8px;
+      padding: 4px 6px;
+    }
+    .toolbar-search {
+      flex-basis: 100%;
+    }
+    [part='toolbar'] button {
+      padding: 2px 6px;
+    }
+    /* The groups' lines would be mostly empty at this width: their controls flow together. */
+    .toolbar-group,
+    .toolbar-actions {
+      display: contents;
+    }
+    .counts {
+      gap: 2px 8px;
+    }
+    /* A count is its status's icon and number; the word stays for screen readers and the tooltip. */
+    .counts .status-label {
+      position: absolute;
+      width: 1px;
+      height: 1px;
+      overflow: hidden;
+      clip: rect(0 0 0 0);
+      white-space: nowrap;
+    }
   }
   .chips {
     display: flex;

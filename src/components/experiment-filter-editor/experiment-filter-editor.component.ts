@@ -273,7 +273,8 @@ export class ExperimentFilterEditor extends LitElement {
     this._checked = new Set();
     if (!this.attribute) return;
     const f = this.#activeFilter();
-    this._op = f?.op ?? this.#operators()[0] ?? 'eq';
+    // A number filter is mostly a threshold (accuracy at least 0.9): a float rarely equals a typed value.
+    this._op = f?.op ?? (this.attribute.kind === 'number' ? 'ge' : this.#operators()[0]) ?? 'eq';
     if (!f) return;
     if (f.op === 'in') {
       this._checked = new Set(filterValues(f).map(String));

@@ -8,19 +8,6 @@ import { STATUS_LABELS } from '../../../shared/status.js';
 import { chevronIcon, funnelIcon, statusIcon, trashIcon } from './icons.js';
 import { EMPTY_GROUP, compareValues, groupAggregate, rankValue } from './ranks.js';
 
-/**
- * Text symbols of the statuses, for plain-text places. The table and anything that can hold an
- * element use statusIcon (icons.ts): these symbols depend on the fonts a machine has.
- */
-export const STATUS_ICONS: Record<Status, string> = {
-  completed: '✓',
-  failed: '✗',
-  running: '▶',
-  dead: '†',
-  queued: '◷',
-  interrupted: '■',
-};
-
 export { STATUS_LABELS };
 
 /** Default widths by attribute id, then by kind: fixed widths avoid Tabulator's costly auto-fit. */

@@ -2,6 +2,7 @@ import { html } from 'lit';
 import { MAX_LABEL_LENGTH, clipText } from '../../../data/format.js';
 import type { ColumnFilter } from '../../../data/types.js';
 import { describeFilterParts } from '../../experiment-filter-editor/describe-filter.js';
+import { iconClose } from '../../icons.js';
 
 // Loaded with the first filter (with the filter wording it needs): showing rows does not need it.
 
@@ -14,7 +15,7 @@ export function filterChips(o: { filters: readonly ColumnFilter[]; labelOf: (att
       const text = parts.map((p) => (typeof p === 'string' ? p : p.data)).join('');
       return html`<li class="chip">
         <span>${parts.map((p) => (typeof p === 'string' ? p : html`<bdi>${p.data}</bdi>`))}</span
-        ><button type="button" aria-label=${`Remove filter ${text}`} @click=${() => o.onRemove(f.attribute)}>×</button>
+        ><button type="button" aria-label=${`Remove filter ${text}`} @click=${() => o.onRemove(f.attribute)}>${iconClose}</button>
       </li>`;
     })}
     <li><button type="button" class="clear-all" @click=${o.onClear}>Clear all</button></li>
