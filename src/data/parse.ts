@@ -1,3 +1,6 @@
+// One piece (~1,100 lines): the format-v1 reader walks each record once, and every field's check
+// shares the same context (lazily built paths, the problem list, the clock); the schema's
+// differential test (test/node/schema-differential.test.mjs) treats it as the one reader.
 import {
   ARTIFACT_ROLES,
   DEFAULT_DEAD_AFTER_MS,

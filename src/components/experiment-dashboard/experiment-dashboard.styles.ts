@@ -1,3 +1,5 @@
+/* One stylesheet (~730 lines) for the element's shadow root: Tabulator's overrides, the frozen
+ * columns, the phone layout and both themes depend on one cascade order, so they stay together. */
 import { css } from 'lit';
 
 /** The dark palette, for `theme="dark"` and for `theme="auto"` on a dark system. */

@@ -1,3 +1,6 @@
+// One piece (~930 lines): every tab renders from one validated record and shares the history
+// cache, the Copy/Download helpers and the per-section filter and paging. Moving the tabs into
+// template functions (as the dashboard's templates/) is the next step when it grows.
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { ExperimentContextConsumer } from '../../context/consumer.js';
