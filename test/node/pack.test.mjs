@@ -72,6 +72,7 @@ describe('npm package', () => {
   it('ships the reference server the CLI starts, not the test runner plugin', () => {
     assert.ok(files.has('server/reference-server.mjs'), 'server/reference-server.mjs is not in the package');
     assert.ok(!files.has('server/web-test-runner-plugin.mjs'), 'server/web-test-runner-plugin.mjs (test only) must not be in the package');
+    assert.ok(!files.has('server/mlflow-replay.mjs'), 'server/mlflow-replay.mjs (replays recorded MLflow answers for tests) must not be in the package');
   });
 
   it('declares the define modules as its only side effects, and ships them', () => {
