@@ -422,6 +422,23 @@ describe('report', { skip: !existsSync(BUNDLE) && 'dist/experiment-dashboard.bun
   });
 });
 
+/** The address a started `serve` prints in its "Serving … at http://…/" line. */
+function servingUrl(child) {
+  return new Promise((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`no "Serving" line: ${out}`)), 20_000);
+    child.stdout.on('data', (chunk) => {
+      out += chunk;
+      const m = /at (http:\/\/127\.0\.0\.1:\d+\/)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]);
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`serve exited with ${code}`)));
+  });
+}
+
 describe('serve', () => {
   it('serves a collection over the reference API and stops on SIGTERM', async () => {
     const data = join(tmp, 'serve.json');
@@ -429,19 +446,7 @@ describe('serve', () => {
     assert.equal(r.code, 0, r.stderr);
     const child = spawn(process.execPath, [CLI, 'serve', '--data', data, '--port', '0'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     try {
-      const url = await new Promise((resolve, reject) => {
-        let out = '';
-        const timer = setTimeout(() => reject(new Error(`no "Serving" line: ${out}`)), 20_000);
-        child.stdout.on('data', (chunk) => {
-          out += chunk;
-          const m = /at (http:\/\/127\.0\.0\.1:\d+\/)/.exec(out);
-          if (m) {
-            clearTimeout(timer);
-            resolve(m[1]);
-          }
-        });
-        child.once('exit', (code) => reject(new Error(`serve exited with ${code}`)));
-      });
+      const url = await servingUrl(child);
       const body = await (await fetch(`${url}experiments`)).json();
       assert.equal(body.total, 3);
       assert.deepEqual(body.experiments.map((e) => e.id).sort(), ['1', '3', '4']);
@@ -583,19 +588,7 @@ describe('artifacts of Sacred 0.8.7 runs', () => {
   it('serve --data runs/ serves the files in the run folders', async () => {
     const child = spawn(process.execPath, [CLI, 'serve', '--data', SACRED87, '--port', '0'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     try {
-      const url = await new Promise((resolve, reject) => {
-        let out = '';
-        const timer = setTimeout(() => reject(new Error(`no "Serving" line: ${out}`)), 20_000);
-        child.stdout.on('data', (chunk) => {
-          out += chunk;
-          const m = /at (http:\/\/127\.0\.0\.1:\d+\/)/.exec(out);
-          if (m) {
-            clearTimeout(timer);
-            resolve(m[1]);
-          }
-        });
-        child.once('exit', (code) => reject(new Error(`serve exited with ${code}`)));
-      });
+      const url = await servingUrl(child);
       const summary = await fetch(`${url}experiments/2/artifacts/model_summary.txt`);
       assert.equal(summary.status, 200);
       assert.equal(await summary.text(), readFileSync(join(SACRED87, '2/model_summary.txt'), 'utf8'));

@@ -2,6 +2,16 @@
  * columns, the phone layout and both themes depend on one cascade order, so they stay together. */
 import { css } from 'lit';
 
+/** Out of sight, still read by screen readers (`.visually-hidden`, and words shown as icons only). */
+const visuallyHidden = css`
+  position: absolute;
+  width: 1px;
+  height: 1px;
+  overflow: hidden;
+  clip: rect(0 0 0 0);
+  white-space: nowrap;
+`;
+
 /** The dark palette, for `theme="dark"` and for `theme="auto"` on a dark system. */
 const darkTheme = css`
   --_bg: var(--experiment-dashboard-background, #14181f);
@@ -476,12 +486,7 @@ export const dashboardStyles = css`
     }
     /* A count is its status's icon and number; the word stays for screen readers and the tooltip. */
     .counts .status-label {
-      position: absolute;
-      width: 1px;
-      height: 1px;
-      overflow: hidden;
-      clip: rect(0 0 0 0);
-      white-space: nowrap;
+      ${visuallyHidden}
     }
   }
   .chips {
@@ -581,12 +586,7 @@ export const dashboardStyles = css`
     color: var(--_muted);
   }
   .visually-hidden {
-    position: absolute;
-    width: 1px;
-    height: 1px;
-    overflow: hidden;
-    clip: rect(0 0 0 0);
-    white-space: nowrap;
+    ${visuallyHidden}
   }
 
   /* Table controls */
@@ -670,12 +670,7 @@ export const dashboardStyles = css`
   /* On a phone (table/columns.ts NARROW_TABLE): the status is its icon, its word kept for
      screen readers and in the cell's tooltip. */
   .narrow .status-label {
-    position: absolute;
-    width: 1px;
-    height: 1px;
-    overflow: hidden;
-    clip: rect(0 0 0 0);
-    white-space: nowrap;
+    ${visuallyHidden}
   }
   .narrow .status-icon {
     font-size: 1.15em;
