@@ -378,7 +378,9 @@ describe('IndexedDbSource', () => {
     });
   });
 
-  it('loads 100,000 records without any task longer than 200 ms', async function () {
+  // A guard against freezing the page (the same 1 s as test/limits.test.ts), not a speed target:
+  // the longest task while loading is measured against a baseline by `npm run bench`.
+  it('loads 100,000 records without freezing the page (no task of 1 s or more)', async function () {
     this.timeout(120_000);
     const name = freshName();
     const db = source(name);
@@ -415,6 +417,6 @@ describe('IndexedDbSource', () => {
     observer.disconnect();
     expect(page.total).to.equal(N);
     expect(page.experiments[N - 1]?.id).to.equal('e099999');
-    expect(Math.max(0, ...longTasks), `long tasks: ${longTasks.map(Math.round).join(', ')} ms`).to.be.lessThan(200);
+    expect(Math.max(0, ...longTasks), `long tasks: ${longTasks.map(Math.round).join(', ')} ms`).to.be.lessThan(1000);
   });
 });
