@@ -55,3 +55,27 @@ export const tokenStyles = css`
     vertical-align: -0.125em;
   }
 `;
+
+/**
+ * What every small element's host shares after the tokens: the text style, border-box sizing all
+ * the way down, and `hidden` that hides. Each element adds its own `display` and background.
+ */
+export const elementBaseStyles = css`
+  ${tokenStyles}
+
+  :host {
+    box-sizing: border-box;
+    font-family: var(--_font);
+    font-size: var(--_font-size);
+    line-height: var(--_line-height);
+    color: var(--_fg);
+  }
+  :host([hidden]) {
+    display: none;
+  }
+  *,
+  *::before,
+  *::after {
+    box-sizing: inherit;
+  }
+`;

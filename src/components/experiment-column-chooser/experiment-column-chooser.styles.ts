@@ -1,31 +1,18 @@
 import { css } from 'lit';
-import { tokenStyles } from '../tokens.styles.js';
+import { elementBaseStyles } from '../tokens.styles.js';
 
 /*
  * The defaults follow the dashboard's light and dark palettes through `light-dark()`: inside a
  * dark dashboard `color-scheme: dark` is inherited, so the popover matches without extra tokens.
  */
 export const columnChooserStyles = css`
-  ${tokenStyles}
+  ${elementBaseStyles}
 
   :host {
     --_list-height: var(--experiment-dashboard-column-list-height, 280px);
 
     display: block;
-    box-sizing: border-box;
-    font-family: var(--_font);
-    font-size: var(--_font-size);
-    line-height: var(--_line-height);
-    color: var(--_fg);
     background: var(--_bg);
-  }
-  :host([hidden]) {
-    display: none;
-  }
-  *,
-  *::before,
-  *::after {
-    box-sizing: inherit;
   }
 
   [part='base'] {

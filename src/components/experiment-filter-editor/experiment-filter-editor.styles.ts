@@ -1,28 +1,15 @@
 import { css } from 'lit';
-import { tokenStyles } from '../tokens.styles.js';
+import { elementBaseStyles } from '../tokens.styles.js';
 
 /* Defaults follow the dashboard's light and dark palettes through the inherited color-scheme. */
 export const filterEditorStyles = css`
-  ${tokenStyles}
+  ${elementBaseStyles}
 
   :host {
     --_choices-height: var(--experiment-dashboard-filter-choices-height, 220px);
 
     display: block;
-    box-sizing: border-box;
-    font-family: var(--_font);
-    font-size: var(--_font-size);
-    line-height: var(--_line-height);
-    color: var(--_fg);
     background: var(--_bg);
-  }
-  :host([hidden]) {
-    display: none;
-  }
-  *,
-  *::before,
-  *::after {
-    box-sizing: inherit;
   }
 
   [part='form'] {

@@ -1,27 +1,13 @@
 import { css } from 'lit';
-import { tokenStyles } from '../tokens.styles.js';
+import { elementBaseStyles } from '../tokens.styles.js';
 
 /* Defaults follow the dashboard's light and dark palettes through the inherited color-scheme. */
 export const groupPickerStyles = css`
-  ${tokenStyles}
+  ${elementBaseStyles}
 
   :host {
-
     display: inline-block;
-    box-sizing: border-box;
     max-width: 100%;
-    font-family: var(--_font);
-    font-size: var(--_font-size);
-    line-height: var(--_line-height);
-    color: var(--_fg);
-  }
-  :host([hidden]) {
-    display: none;
-  }
-  *,
-  *::before,
-  *::after {
-    box-sizing: inherit;
   }
 
   [part='base'] {
