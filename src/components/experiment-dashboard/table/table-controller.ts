@@ -6,6 +6,7 @@ import { lightFrozenLayout, lightHeightChanges, tabulatorClass, useRankedSort, w
 import { DELETE_COLUMN, NARROW_TABLE, attributeColumn, deleteColumn, detailsColumn, frozenPrefix, groupHeader, markFilterButtons, narrowWidth, refreshSelectCells, selectColumn, type TableColumns } from './columns.js';
 import { setUpKeyboard } from './keyboard.js';
 import { computeRanks, groupKey, rankSteps, tagOrdinal } from './ranks.js';
+import { RunFamilies } from './run-families.js';
 
 export interface TableCallbacks {
   /** The user sorted or moved a column. */
@@ -60,6 +61,8 @@ export class TableController {
   #sizes?: ResizeObserver;
   /** Each inline detail's row, re-measured when the detail changes size. */
   #detailRows = new WeakMap<Element, RowComponent>();
+  /** Child runs under their parents (run-families.ts). */
+  #families: RunFamilies;
 
   constructor(
     private readonly element: HTMLElement,
@@ -71,6 +74,14 @@ export class TableController {
     const Tabulator = tabulatorClass();
     let resolveBuilt!: () => void;
     this.#built = new Promise((r) => (resolveBuilt = r));
+    this.#families = new RunFamilies({
+      rows,
+      table: () => this.#table,
+      groups: () => this.#groupAttrs,
+      allTagged: () => this.#allTagged,
+      name: (e) => this.#columns.nameOf(e),
+      formatRow: (row) => this.#formatRow(row),
+    });
     const table = new Tabulator(element, {
       height: '100%',
       layout: 'fitData',
@@ -87,6 +98,7 @@ export class TableController {
       groupStartOpen: true,
       rowFormatter: (row: RowComponent) => this.#formatRow(row),
     });
+    (table as DashboardTabulator).setRowArranger(this.#families.arranger);
     table.on('tableBuilt', () => {
       if (this.#table) this.#remarkActive = setUpKeyboard(element, this.#table, this.callbacks, () => !!this.#columns.deletable);
       useRankedSort(table, (field) => {
@@ -276,6 +288,7 @@ export class TableController {
     this.#allTagged = true;
     for (const e of experiments) this.#tag(e);
     this.#ranks.clear();
+    this.#families.link(ids);
     // Tabulator keeps the array it is given: a copy of the list (not of the records) keeps the store's own.
     await this.#table?.replaceData([...experiments]);
     this.#remarkActive?.(ids);
@@ -333,7 +346,10 @@ export class TableController {
     // Expandable group rows make the grid a tree grid.
     this.element.setAttribute('role', attributes.length > 0 ? 'treegrid' : 'grid');
     if (attributes.length === 0) {
-      if (wasGrouped) table.setGroupBy(false as unknown as string);
+      if (wasGrouped) {
+        table.setGroupBy(false as unknown as string);
+        this.#families.regrouped();
+      }
       return;
     }
     // setGroupStartOpen and setGroupHeader each regroup all rows when grouped: write the options
@@ -349,6 +365,8 @@ export class TableController {
         return groupHeader(a, value, count, data, this.#goal);
       });
     table.setGroupBy(attributes.map((a) => (data: Experiment) => groupKey(a, data)) as unknown as string);
+    // Families nest within a group: regrouping changes which children sit under their parent.
+    this.#families.regrouped();
   }
 
   /**
@@ -400,6 +418,7 @@ export class TableController {
     if (existing.length > 0) await table.deleteRow(existing);
     for (const e of experiments) this.#tag(e);
     this.#ranks.clear();
+    this.#families.link();
     this.#warmGeneration++;
     await table.addData([...experiments]);
     const sorters = table.getSorters();
@@ -417,6 +436,7 @@ export class TableController {
     }
     // The ranks were computed over the records before: their order is still right for the rest.
     if (ids.length > 0) await table.deleteRow([...ids]);
+    this.#families.removed();
     this.callbacks.onRowsShown?.(this.shownCount());
     this.callbacks.onSelectionChange?.(this.#selected.size);
   }
@@ -515,7 +535,10 @@ export class TableController {
         holder.className = 'row-detail';
         holder.setAttribute('role', 'gridcell');
         for (const ev of ['click', 'mousedown', 'keydown', 'dblclick']) holder.addEventListener(ev, (x) => x.stopPropagation());
-        holder.append(this.callbacks.renderDetail(e));
+        const detail = this.callbacks.renderDetail(e);
+        this.#families.describe(detail, e);
+        holder.addEventListener('experiment-reveal', (ev) => void this.reveal((ev as CustomEvent<{ id: string }>).detail.id));
+        holder.append(detail);
         el.append(holder);
         this.#detailRows.set(holder, row);
         this.#sizes?.observe(holder);
@@ -525,5 +548,31 @@ export class TableController {
       if (existing) this.#sizes?.unobserve(existing);
       existing?.remove();
     }
+    this.#families.draw(row);
+  }
+
+  /** Whether the run's child runs show (collapsed by default). */
+  isFamilyOpen(id: string): boolean {
+    return this.#families.isOpen(id);
+  }
+
+  /** Shows or hides the run's child runs. */
+  setFamilyOpen(id: string, open: boolean): void {
+    this.#families.setOpen(id, open);
+  }
+
+  /**
+   * Scrolls to a run (a detail's link to its parent or child), opening the families above it,
+   * and puts the focus on its Details button. False when the run is not shown (a filter hides it).
+   */
+  async reveal(id: string): Promise<boolean> {
+    const table = this.#table;
+    if (!table) return false;
+    this.#families.openAncestors(id);
+    const row = table.getRow(id);
+    if (!row || !(table.getRows('active') as RowComponent[]).includes(row)) return false;
+    await table.scrollToRow(row, 'center', false).catch(() => undefined);
+    row.getElement().querySelector<HTMLElement>('.details-button')?.focus();
+    return true;
   }
 }

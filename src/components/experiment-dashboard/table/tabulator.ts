@@ -108,6 +108,62 @@ class RowPredicate extends Module {
   }
 }
 
+/** How RowFamilies arranges the rows (see table/families.ts). */
+export interface RowArranger {
+  /**
+   * The rows after filtering and sorting: their display order (positions), or undefined to keep
+   * it; `changed`, positions whose rows must be formatted again (their nesting changed).
+   */
+  arrange(rows: readonly Experiment[]): { order?: Uint32Array; changed?: readonly number[] } | undefined;
+  /** The rows on display, in order (`undefined` for group headers): 1 for each that shows; undefined shows all. */
+  shown(rows: readonly (Experiment | undefined)[]): Uint8Array | undefined;
+}
+
+/**
+ * `table.setRowArranger(arranger)` and `table.refreshShownRows()`: child runs under their
+ * parent. Two steps of Tabulator's data pipeline: after the sort (priority 20) the rows are put
+ * in family order, so the active rows (counts, selection, export) are every run that passes the
+ * filters, in display order; after grouping (display priority 20) the children of collapsed
+ * parents are left out of the rows drawn, so a group still counts all its runs.
+ */
+class RowFamilies extends Module {
+  static override moduleName = 'rowFamilies';
+  #arranger: RowArranger | undefined;
+  #built = false;
+  readonly #display = (rows: (InternalRow & { type?: string; initialized?: boolean })[]) => {
+    const shown = this.#arranger?.shown(rows.map((r) => (r.type === 'row' ? (r.data as Experiment) : undefined)));
+    return shown ? rows.filter((_, i) => shown[i] === 1) : rows;
+  };
+
+  constructor(table: Tabulator) {
+    super(table);
+    this.registerTableFunction('setRowArranger', ((arranger: RowArranger | undefined) => {
+      this.#arranger = arranger;
+      if (this.#built) (this as unknown as ModuleInternals).refreshData(true);
+    }) as (...args: unknown[]) => unknown);
+    this.registerTableFunction('refreshShownRows', (() => {
+      if (this.#built) (this as unknown as { refreshData(inPosition: boolean, handler: unknown): void }).refreshData(true, this.#display);
+    }) as (...args: unknown[]) => unknown);
+  }
+
+  override initialize(): void {
+    this.subscribe('table-built', () => (this.#built = true));
+    const internals = this as unknown as ModuleInternals & { registerDisplayHandler(handler: unknown, priority: number): void };
+    internals.registerDataHandler((rows) => {
+      const arranged = this.#arranger?.arrange(rows.map((r) => r.data as Experiment));
+      if (!arranged) return rows;
+      const format = (this.table.options as { rowFormatter?: (row: unknown) => void }).rowFormatter;
+      // Rows drawn before keep their cells: their nesting is drawn again (the rest is drawn when shown).
+      for (const i of arranged.changed ?? []) {
+        const row = rows[i] as InternalRow & { initialized?: boolean; getComponent(): unknown };
+        if (row?.initialized && format) format(row.getComponent());
+      }
+      return arranged.order ? Array.from(arranged.order, (i) => rows[i]!) : rows;
+    }, 30);
+    internals.registerDisplayHandler(this.#display, 30);
+  }
+}
+
 /** The `cellClick` table event (`table.on('cellClick', (ev, cell) => …)`). */
 class CellClicks extends Module {
   static override moduleName = 'cellClicks';
@@ -130,12 +186,17 @@ export const TABLE_MODULES = {
   MoveColumnsModule,
   ResizeColumnsModule,
   ResizeTableModule,
+  RowFamilies,
   RowPredicate,
   SortModule,
 } as const;
 
-/** The table with a row predicate (RowPredicate above). */
-export type DashboardTabulator = Tabulator & { setRowPredicate(predicate: ((data: unknown) => boolean) | undefined): void };
+/** The table with a row predicate and families (RowPredicate and RowFamilies above). */
+export type DashboardTabulator = Tabulator & {
+  setRowPredicate(predicate: ((data: unknown) => boolean) | undefined): void;
+  setRowArranger(arranger: RowArranger | undefined): void;
+  refreshShownRows(): void;
+};
 
 let registered = false;
 

@@ -1,0 +1,171 @@
+import type { RowComponent } from 'tabulator-tables';
+import type { Attribute } from '../../../data/attributes.js';
+import { parentIdOf, type RunFamily } from '../../../data/parent.js';
+import type { Experiment } from '../../../data/types.js';
+import { familyVisibility, linkParents, nestFamilies, NO_PARENT } from './families.js';
+import { drawFamily } from './family-rows.js';
+import { groupKey, ordinalOf } from './ranks.js';
+import type { DashboardTabulator, RowArranger } from './tabulator.js';
+
+export interface RunFamiliesHost {
+  /** The loaded rows (the store's records, tagged with their ordinals). */
+  rows: () => readonly Experiment[];
+  table: () => DashboardTabulator | undefined;
+  /** The attributes the table is grouped by: children nest under a parent of the same group. */
+  groups: () => readonly Attribute[];
+  /** False when some record could not be tagged with its ordinal (a frozen record): no nesting then. */
+  allTagged: () => boolean;
+  name: (e: Experiment) => string;
+  /** Formats a row again (the table's rowFormatter, which calls `draw`). */
+  formatRow: (row: RowComponent) => void;
+}
+
+/** Child runs shown in a detail: a parent of a thousand runs lists the first ones. */
+const DETAIL_CHILDREN = 100;
+
+/**
+ * Child runs under their parent run in the table, as MLflow's own UI shows them: the state
+ * (which parents are open, each row's place) and its link to Tabulator (an arranger for
+ * RowFamilies in tabulator.ts). Parents start collapsed, as in MLflow; open ones stay open across
+ * reloads while they exist. Nothing is done for data without parents.
+ */
+export class RunFamilies {
+  /** Parent ordinal of every ordinal, as loaded. */
+  #parents: Int32Array = new Int32Array(0);
+  #any = false;
+  /** Ids of the parents whose children show. */
+  #openIds = new Set<string>();
+  /** The same, by ordinal. */
+  #open = new Uint8Array(0);
+  /** Each ordinal's place in the rows shown: parent ordinal, depth, children nested under it. */
+  #parentOf = new Int32Array(0);
+  #depth = new Int32Array(0);
+  #children = new Int32Array(0);
+  /** Runs by id and child runs by parent id, over all loaded rows, for the details (built on first use). */
+  #index?: { byId: Map<string, Experiment>; children: Map<string, Experiment[]> };
+
+  constructor(private readonly host: RunFamiliesHost) {}
+
+  /** New or changed rows: who is whose parent. `ids`, on a new load: the ids still there (open parents among them stay open). */
+  link(ids?: ReadonlySet<string>): void {
+    if (ids) for (const id of this.#openIds) if (!ids.has(id)) this.#openIds.delete(id);
+    const rows = this.host.rows();
+    const { parents, any } = linkParents(rows, ordinalOf, parentIdOf);
+    this.#parents = parents;
+    this.#any = any && this.host.allTagged();
+    this.#open = new Uint8Array(parents.length);
+    if (this.#openIds.size > 0) for (const e of rows) if (this.#openIds.has(e.id)) this.#open[ordinalOf(e)] = 1;
+    this.#index = undefined;
+  }
+
+  /** Rows were taken away: their children become top-level rows (Tabulator re-runs the pipeline). */
+  removed(): void {
+    this.#index = undefined;
+  }
+
+  /** The grouping changed: the nesting is computed again (only when there are families). */
+  regrouped(): void {
+    if (this.#any) this.host.table()?.setRowArranger(this.arranger);
+  }
+
+  readonly arranger: RowArranger = {
+    arrange: (data) => {
+      if (!this.#any) return undefined;
+      const n = data.length;
+      const ordinals = new Int32Array(n);
+      for (let i = 0; i < n; i++) ordinals[i] = ordinalOf(data[i]!);
+      const groups = this.host.groups();
+      const sameGroup = groups.length === 0 ? undefined : (c: number, p: number) => groups.every((a) => groupKey(a, data[c]!) === groupKey(a, data[p]!));
+      const fam = nestFamilies(ordinals, this.#parents, sameGroup);
+      const size = this.#parents.length;
+      const parentOf = new Int32Array(size).fill(NO_PARENT);
+      const depth = new Int32Array(size);
+      const children = new Int32Array(size);
+      const changed: number[] = [];
+      for (let i = 0; i < n; i++) {
+        const o = ordinals[i]!;
+        if (o < 0 || o >= size) continue;
+        const p = fam.parent[i]!;
+        parentOf[o] = p === NO_PARENT ? NO_PARENT : ordinals[p]!;
+        depth[o] = fam.depth[i]!;
+        children[o] = fam.children[i]!;
+        if (depth[o] !== (this.#depth[o] ?? 0) || children[o] !== (this.#children[o] ?? 0)) changed.push(i);
+      }
+      this.#parentOf = parentOf;
+      this.#depth = depth;
+      this.#children = children;
+      return { order: fam.order, changed };
+    },
+    shown: (rows) => {
+      if (!this.#any) return undefined;
+      const ordinals = Int32Array.from(rows, (e) => (e ? ordinalOf(e) : -1));
+      return familyVisibility(ordinals, this.#parentOf, this.#open);
+    },
+  };
+
+  /** Draws the row's place (indentation, the parent's toggle): called from the table's rowFormatter. */
+  draw(row: RowComponent): void {
+    if (!this.#any) return;
+    const e = row.getData() as Experiment;
+    const o = ordinalOf(e);
+    drawFamily(row.getElement(), { depth: this.#depth[o] ?? 0, children: this.#children[o] ?? 0, open: this.#open[o] === 1 }, this.host.name(e), () => this.setOpen(e.id, this.#open[o] !== 1));
+  }
+
+  isOpen(id: string): boolean {
+    return this.#openIds.has(id);
+  }
+
+  setOpen(id: string, open: boolean): void {
+    if (open) this.#openIds.add(id);
+    else this.#openIds.delete(id);
+    const table = this.host.table();
+    const row = table?.getRow(id);
+    if (!table || !row) return;
+    const o = ordinalOf(row.getData() as Experiment);
+    if (o < 0 || o >= this.#open.length || (this.#open[o] === 1) === open) return;
+    this.#open[o] = open ? 1 : 0;
+    this.host.formatRow(row);
+    table.refreshShownRows();
+  }
+
+  /** Opens every parent above the run, so it shows. */
+  openAncestors(id: string): void {
+    const { byId } = this.#family();
+    const seen = new Set<string>([id]);
+    for (let p = byId.get(id), up = p && parentIdOf(p); up !== undefined && !seen.has(up); p = byId.get(up), up = p && parentIdOf(p)) {
+      seen.add(up);
+      if (!this.isOpen(up)) this.setOpen(up, true);
+    }
+  }
+
+  /** Tells a run's detail its parent and children (a property the detail element reads). */
+  describe(detail: HTMLElement, e: Experiment): void {
+    const parentId = parentIdOf(e);
+    const { byId, children } = this.#family();
+    if (!this.#any && parentId === undefined) return;
+    const entry = (x: Experiment) => ({ id: x.id, name: this.host.name(x) });
+    const parent = parentId === undefined ? undefined : byId.get(parentId);
+    const kids = children.get(e.id) ?? [];
+    const family: RunFamily = { parentId, parent: parent ? entry(parent) : undefined, children: kids.slice(0, DETAIL_CHILDREN).map(entry), childCount: kids.length };
+    (detail as HTMLElement & { family?: RunFamily }).family = family;
+  }
+
+  #family(): { byId: Map<string, Experiment>; children: Map<string, Experiment[]> } {
+    if (!this.#index) {
+      const byId = new Map<string, Experiment>();
+      const children = new Map<string, Experiment[]>();
+      const rows = this.host.rows();
+      for (const e of rows) byId.set(e.id, e);
+      if (this.#any || rows.some((e) => parentIdOf(e) !== undefined))
+        for (const e of rows) {
+          const p = parentIdOf(e);
+          if (p === undefined || !byId.has(p)) continue;
+          let list = children.get(p);
+          if (!list) children.set(p, (list = []));
+          list.push(e);
+        }
+      this.#index = { byId, children };
+    }
+    return this.#index;
+  }
+}
