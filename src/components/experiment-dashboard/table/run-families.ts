@@ -69,6 +69,7 @@ export class RunFamilies {
   }
 
   readonly arranger: RowArranger = {
+    nesting: () => this.#any,
     arrange: (data) => {
       if (!this.#any) return undefined;
       const n = data.length;
@@ -125,7 +126,12 @@ export class RunFamilies {
     if (o < 0 || o >= this.#open.length || (this.#open[o] === 1) === open) return;
     this.#open[o] = open ? 1 : 0;
     this.host.formatRow(row);
+    // Tabulator draws the rows again, detached for a moment: the toggle pressed would lose the focus.
+    const el = row.getElement();
+    const root = el.getRootNode() as Document | ShadowRoot;
+    const focused = root.activeElement;
     table.refreshShownRows();
+    if (focused instanceof HTMLElement && el.contains(focused) && root.activeElement !== focused) focused.focus();
   }
 
   /** Opens every parent above the run, so it shows. */

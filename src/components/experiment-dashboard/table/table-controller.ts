@@ -98,9 +98,9 @@ export class TableController {
       groupStartOpen: true,
       rowFormatter: (row: RowComponent) => this.#formatRow(row),
     });
-    (table as DashboardTabulator).setRowArranger(this.#families.arranger);
     table.on('tableBuilt', () => {
       if (this.#table) this.#remarkActive = setUpKeyboard(element, this.#table, this.callbacks, () => !!this.#columns.deletable);
+      (table as DashboardTabulator).setRowArranger(this.#families.arranger);
       useRankedSort(table, (field) => {
         const attr = this.#columns.attributes.find((a) => a.id === field);
         return attr ? this.#rankFor(attr) : undefined;
