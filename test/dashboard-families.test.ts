@@ -119,6 +119,30 @@ describe('child runs under their parent, from a static collection', () => {
     await waitUntil(() => rows(el).length === 4, 'Space hides them');
   });
 
+  it('in the grid, Right opens the active run\'s children and Left closes them; arrows skip folded rows', async () => {
+    const el = await nested();
+    const grid = el.shadowRoot!.querySelector<HTMLElement>('.table[role="grid"]')!;
+    grid.focus();
+    const active = () => text(el.shadowRoot!.querySelector('.row-active .tabulator-cell[tabulator-field="name"] > span'));
+    await sendKeys({ press: 'ArrowDown' });
+    await sendKeys({ press: 'ArrowDown' });
+    await waitUntil(() => active() === 'sweep-A');
+    // Down from a collapsed parent goes to the next run drawn, not into its folded children.
+    await sendKeys({ press: 'ArrowDown' });
+    await waitUntil(() => active() === 'solo-low');
+    await sendKeys({ press: 'ArrowUp' });
+    await waitUntil(() => active() === 'sweep-A');
+    await sendKeys({ press: 'ArrowRight' });
+    await waitUntil(() => rows(el).length === 7, 'Right shows the children');
+    expect(toggleOf(el, 'sweep-A')!.getAttribute('aria-expanded')).to.equal('true');
+    await sendKeys({ press: 'ArrowDown' });
+    await waitUntil(() => active() === 'trial-1');
+    await sendKeys({ press: 'ArrowUp' });
+    await waitUntil(() => active() === 'sweep-A');
+    await sendKeys({ press: 'ArrowLeft' });
+    await waitUntil(() => rows(el).length === 4, 'Left hides them');
+  });
+
   it("a child's details name its parent (a button that goes to it); a parent's list its children", async () => {
     const el = await nested();
     toggleOf(el, 'sweep-A')!.click();

@@ -99,7 +99,7 @@ export class TableController {
       rowFormatter: (row: RowComponent) => this.#formatRow(row),
     });
     table.on('tableBuilt', () => {
-      if (this.#table) this.#remarkActive = setUpKeyboard(element, this.#table, this.callbacks, () => !!this.#columns.deletable);
+      if (this.#table) this.#remarkActive = setUpKeyboard(element, this.#table, { ...this.callbacks, onFamilyKey: (e, open) => this.#families.setOpen(e.id, open) }, () => !!this.#columns.deletable);
       (table as DashboardTabulator).setRowArranger(this.#families.arranger);
       useRankedSort(table, (field) => {
         const attr = this.#columns.attributes.find((a) => a.id === field);
