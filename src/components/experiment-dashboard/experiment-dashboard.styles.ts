@@ -726,9 +726,11 @@ export const dashboardStyles = css`
 
   /* Child runs (table/family-rows.ts): a parent's name cell holds the toggle of its children;
      a child's name is indented by its depth behind a corner mark. */
+  /* Flex, so a long name is cut and the toggle stays in view; on the text's baseline, so the
+     name sits where the other cells' text does. */
   .tabulator-row .tabulator-cell.family-cell {
     display: inline-flex;
-    align-items: center;
+    align-items: baseline;
     gap: 6px;
   }
   .family-cell > span:first-child {
@@ -744,7 +746,7 @@ export const dashboardStyles = css`
     flex: none;
     width: 0.55em;
     height: 0.55em;
-    margin: 0 0.15em 0.35em 0.3em;
+    margin: 0 0.2em 0 0.6em;
     border-left: 1.5px solid var(--_muted);
     border-bottom: 1.5px solid var(--_muted);
   }
@@ -760,7 +762,9 @@ export const dashboardStyles = css`
     color: var(--_accent);
     font: inherit;
     font-size: 0.9em;
-    line-height: 1.4;
+    /* As tall as a line of text: the name beside it stays on the other cells' line. */
+    line-height: 1.2;
+    margin-block: -2px;
     cursor: pointer;
   }
   .family-toggle:hover {
