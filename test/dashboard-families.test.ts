@@ -67,12 +67,21 @@ describe('child runs under their parent, from a static collection', () => {
     expect(tree(el)).to.deep.equal(['trial-2']);
     expect(rows(el)[0]!.classList.contains('row-child')).to.equal(false);
     expect(toggleOf(el, 'sweep-A')).to.equal(null);
-    // A search finding the parent and one child: the parent counts only what it holds now.
+    // A search finding the parent and two children: they show under it (open while searching),
+    // and the parent counts only what it holds now.
     el.setViewState({ search: 'ada' });
     await waitUntil(() => text(toggleOf(el, 'sweep-A')) === '2 child runs', 'the parent holds the two runs found');
-    toggleOf(el, 'sweep-A')!.click();
     await waitUntil(() => rows(el).length === 3);
     expect(tree(el)).to.deep.equal(['sweep-A', '  trial-1', '  trial-2']);
+    expect(toggleOf(el, 'sweep-A')!.getAttribute('aria-expanded')).to.equal('true');
+    expect(text(part(el, 'summary'))).to.contain('3 of 7');
+    toggleOf(el, 'sweep-A')!.click();
+    await waitUntil(() => rows(el).length === 1, 'closed by the user during the search');
+    // Cleared: the parents are as they were before the search (collapsed).
+    el.setViewState({ search: '' });
+    await waitUntil(() => rows(el).length === 4);
+    expect(toggleOf(el, 'sweep-A')!.getAttribute('aria-expanded')).to.equal('false');
+    expect(text(toggleOf(el, 'sweep-A'))).to.equal('3 child runs');
   });
 
   it('a "Parent run" column shows the parent\'s name (its id when it is not loaded), and filters by it', async () => {

@@ -28,6 +28,11 @@ const DETAIL_CHILDREN = 100;
  * (which parents are open, each row's place) and its link to Tabulator (an arranger for
  * RowFamilies in tabulator.ts). Parents start collapsed, as in MLflow; open ones stay open across
  * reloads while they exist. Nothing is done for data without parents.
+ *
+ * A search or filter shows the runs it found, and only those (the counts, "Select all" and the
+ * export agree with the rows): a child found without its parent is a top-level row, rather than
+ * its parent shown as context, which would put a run that does not match among the results; and
+ * while the search is on, parents are open, so a child found with its parent is in view too.
  */
 export class RunFamilies {
   /** Parent ordinal of every ordinal, as loaded. */
@@ -35,8 +40,18 @@ export class RunFamilies {
   #any = false;
   /** Ids of the parents whose children show. */
   #openIds = new Set<string>();
-  /** The same, by ordinal. */
+  /**
+   * While a search or filter is on, every parent starts open (the ones the user closes since are
+   * here): a run it found is never folded away under a parent it also found. The parents open
+   * before come back when it is cleared.
+   */
+  #searching = false;
+  #closedWhileSearching = new Set<string>();
+  /** Which parents are open, by ordinal. */
   #open = new Uint8Array(0);
+  /** Bumped when parents open or close together (a search starts or ends): their toggles are drawn again. */
+  #openEpoch = 0;
+  #drawnEpoch = 0;
   /** Each ordinal's place in the rows shown: parent ordinal, depth, children nested under it. */
   #parentOf = new Int32Array(0);
   #depth = new Int32Array(0);
@@ -53,9 +68,26 @@ export class RunFamilies {
     const { parents, any } = linkParents(rows, ordinalOf, parentIdOf);
     this.#parents = parents;
     this.#any = any && this.host.allTagged();
-    this.#open = new Uint8Array(parents.length);
-    if (this.#openIds.size > 0) for (const e of rows) if (this.#openIds.has(e.id)) this.#open[ordinalOf(e)] = 1;
+    this.#fillOpen();
     this.#index = undefined;
+  }
+
+  /** A search or column filter is on (or off): see #searching. */
+  filtering(active: boolean): void {
+    if (active === this.#searching) return;
+    this.#searching = active;
+    this.#closedWhileSearching.clear();
+    if (!this.#any) return;
+    this.#fillOpen();
+    this.#openEpoch++;
+  }
+
+  #fillOpen(): void {
+    const open = new Uint8Array(this.#parents.length);
+    if (this.#searching) open.fill(1);
+    const except = this.#searching ? this.#closedWhileSearching : this.#openIds;
+    if (except.size > 0) for (const e of this.host.rows()) if (except.has(e.id)) open[ordinalOf(e)] = this.#searching ? 0 : 1;
+    this.#open = open;
   }
 
   /** Rows were taken away: their children become top-level rows (Tabulator re-runs the pipeline). */
@@ -83,6 +115,8 @@ export class RunFamilies {
       const depth = new Int32Array(size);
       const children = new Int32Array(size);
       const changed: number[] = [];
+      const reopened = this.#drawnEpoch !== this.#openEpoch;
+      this.#drawnEpoch = this.#openEpoch;
       for (let i = 0; i < n; i++) {
         const o = ordinals[i]!;
         if (o < 0 || o >= size) continue;
@@ -90,7 +124,7 @@ export class RunFamilies {
         parentOf[o] = p === NO_PARENT ? NO_PARENT : ordinals[p]!;
         depth[o] = fam.depth[i]!;
         children[o] = fam.children[i]!;
-        if (depth[o] !== (this.#depth[o] ?? 0) || children[o] !== (this.#children[o] ?? 0)) changed.push(i);
+        if (depth[o] !== (this.#depth[o] ?? 0) || children[o] !== (this.#children[o] ?? 0) || (reopened && children[o]! > 0)) changed.push(i);
       }
       this.#parentOf = parentOf;
       this.#depth = depth;
@@ -113,11 +147,14 @@ export class RunFamilies {
   }
 
   isOpen(id: string): boolean {
-    return this.#openIds.has(id);
+    return this.#searching ? !this.#closedWhileSearching.has(id) : this.#openIds.has(id);
   }
 
   setOpen(id: string, open: boolean): void {
-    if (open) this.#openIds.add(id);
+    if (this.#searching) {
+      if (open) this.#closedWhileSearching.delete(id);
+      else this.#closedWhileSearching.add(id);
+    } else if (open) this.#openIds.add(id);
     else this.#openIds.delete(id);
     const table = this.host.table();
     const row = table?.getRow(id);

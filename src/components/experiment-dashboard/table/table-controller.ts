@@ -304,6 +304,7 @@ export class TableController {
     this.#filterActive.clear();
     for (const id of activeColumns) this.#filterActive.add(id);
     markFilterButtons(this.element, this.#filterActive);
+    this.#families.filtering(predicate !== undefined);
     this.#table?.setRowPredicate(predicate as ((data: unknown) => boolean) | undefined);
     this.callbacks.onRowsShown?.(this.shownCount());
   }
