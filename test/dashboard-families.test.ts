@@ -99,6 +99,10 @@ describe('child runs under their parent, from a static collection', () => {
     el.setViewState({ filters: [{ attribute: 'parent', op: 'eq', value: 'sweep-A' }] });
     await waitUntil(() => rows(el).length === 3, 'the three children of sweep-A');
     expect(tree(el).sort()).to.deep.equal(['trial-1', 'trial-2', 'trial-3']);
+    // Grouped by it: one group per parent, by name.
+    el.setViewState({ filters: [], groupBy: ['parent'] });
+    await waitUntil(() => el.shadowRoot!.querySelectorAll('.tabulator-group').length === 3);
+    expect([...el.shadowRoot!.querySelectorAll('.tabulator-group .group-value')].map(text).sort()).to.deep.equal(['(empty)', 'deleted-parent', 'sweep-A']);
   });
 
   it('grouping keeps the nesting within a group; a child in another group than its parent is a top-level row there', async () => {
