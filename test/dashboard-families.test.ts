@@ -2,7 +2,7 @@ import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import '../src/components/experiment-dashboard/experiment-dashboard.js';
 import type { ExperimentDashboard } from '../src/components/experiment-dashboard/experiment-dashboard.component.js';
-import type { Experiment } from '../src/data/types.js';
+import type { Experiment, ExperimentSource, Page } from '../src/data/types.js';
 import { part, rows } from './helpers.js';
 
 // Child runs (the label mlflow.parentRunId) nest under their parent run, collapsed, as in
@@ -174,6 +174,33 @@ describe('child runs under their parent, from a static collection', () => {
     await waitUntil(() => parentDetail.shadowRoot!.querySelectorAll('.run-links .run-link').length === 3);
     expect([...parentDetail.shadowRoot!.querySelectorAll('.run-links .run-link')].map(text)).to.deep.equal(['trial-1', 'trial-2', 'trial-3']);
     expect(text(parentDetail.shadowRoot!.querySelector('.run-links')!.parentElement!.previousElementSibling)).to.equal('Child runs (3)');
+  });
+});
+
+describe('child runs when runs go or come', () => {
+  /** A source that can delete, holding the test collection's runs. */
+  class Deletable implements ExperimentSource {
+    readonly capabilities = { delete: true, live: false, serverQuery: false, history: false };
+    constructor(public data: Experiment[]) {}
+    async load(): Promise<Page> {
+      return { experiments: this.data };
+    }
+    async delete(ids: string[]): Promise<void> {
+      this.data = this.data.filter((e) => !ids.includes(e.id));
+    }
+  }
+
+  it('deleting a collapsed parent shows its children as top-level rows (nothing of theirs is lost)', async () => {
+    const collection = (await (await fetch('/test/data/nested-runs.json')).json()) as { experiments: Experiment[] };
+    const el = await fixture<ExperimentDashboard>(html`<experiment-dashboard style=${sized} columns="status,name,mainMetric"></experiment-dashboard>`);
+    el.source = new Deletable(collection.experiments);
+    await waitUntil(() => toggleOf(el, 'sweep-A') !== null, 'the parent run shows its toggle', { timeout: 10000 });
+    rowOf(el, 'sweep-A')!.querySelector<HTMLButtonElement>('button[aria-label="Delete sweep-A"]')!.click();
+    await waitUntil(() => el.shadowRoot!.querySelector('dialog.confirm[open]'), 'the confirmation');
+    [...el.shadowRoot!.querySelector('dialog.confirm')!.querySelectorAll('button')].find((b) => text(b) === 'Delete')!.click();
+    await waitUntil(() => rows(el).length === 6, 'the three children show in place of their parent');
+    expect(tree(el).sort()).to.deep.equal(['orphan', 'solo-high', 'solo-low', 'trial-1', 'trial-2', 'trial-3']);
+    expect(rows(el).some((r) => r.classList.contains('row-child'))).to.equal(false);
   });
 });
 

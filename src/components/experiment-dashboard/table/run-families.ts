@@ -90,13 +90,17 @@ export class RunFamilies {
     this.#open = open;
   }
 
-  /** Rows were taken away: their children become top-level rows (Tabulator re-runs the pipeline). */
+  /**
+   * Rows were taken away (a delete): the children of a deleted parent become top-level rows.
+   * Tabulator takes rows out without running its pipeline again, so the nesting is computed anew.
+   */
   removed(): void {
     this.#index = undefined;
+    this.rearrange();
   }
 
-  /** The grouping changed: the nesting is computed again (only when there are families). */
-  regrouped(): void {
+  /** Computes the nesting again (rows added or regrouped); only when there are families. */
+  rearrange(): void {
     if (this.#any) this.host.table()?.setRowArranger(this.arranger);
   }
 

@@ -349,7 +349,7 @@ export class TableController {
     if (attributes.length === 0) {
       if (wasGrouped) {
         table.setGroupBy(false as unknown as string);
-        this.#families.regrouped();
+        this.#families.rearrange();
       }
       return;
     }
@@ -367,7 +367,7 @@ export class TableController {
       });
     table.setGroupBy(attributes.map((a) => (data: Experiment) => groupKey(a, data)) as unknown as string);
     // Families nest within a group: regrouping changes which children sit under their parent.
-    this.#families.regrouped();
+    this.#families.rearrange();
   }
 
   /**
@@ -423,7 +423,9 @@ export class TableController {
     this.#warmGeneration++;
     await table.addData([...experiments]);
     const sorters = table.getSorters();
+    // A new sort runs the whole pipeline, the nesting with it; without one the new rows need nesting.
     if (sorters.length > 0) table.setSort(sorters.map((s) => ({ column: s.field, dir: s.dir })));
+    else this.#families.rearrange();
     this.callbacks.onRowsShown?.(this.shownCount());
   }
 
