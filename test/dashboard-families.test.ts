@@ -46,6 +46,12 @@ describe('child runs under their parent, from a static collection', () => {
     expect(toggleOf(el, 'sweep-A')!.getAttribute('aria-expanded')).to.equal('true');
     toggleOf(el, 'sweep-A')!.click();
     await waitUntil(() => rows(el).length === 4, 'the children are folded away again');
+    // Without a Name column the toggle is in the first column's cell; with it again, back in the name.
+    el.setViewState({ columns: ['status', 'mainMetric', 'operator'] });
+    await waitUntil(() => el.shadowRoot!.querySelector('.tabulator-cell[tabulator-field="status"] button.family-toggle'), 'the toggle moved to the first column');
+    el.setViewState({ columns: ['status', 'name', 'mainMetric', 'operator'] });
+    await waitUntil(() => toggleOf(el, 'sweep-A') !== null, 'the toggle is back in the name cell');
+    expect(el.shadowRoot!.querySelectorAll('button.family-toggle')).to.have.length(1);
     await expect(el).to.be.accessible();
   });
 

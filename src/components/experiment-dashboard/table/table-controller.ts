@@ -166,7 +166,9 @@ export class TableController {
     const labelsSame = columns.attributes.every((a) => previous.attributes.find((p) => p.id === a.id)?.label === a.label || !before.includes(a.id));
     if (sameControls && sameFrozen && labelsSame && kept.join('\u0001') === after.filter((id) => before.includes(id)).join('\u0001')) {
       const added = after.filter((id) => !before.includes(id));
-      if (removed.length + added.length <= 2 && added.every((id) => after.indexOf(id) >= frozen)) {
+      // The toggle of child runs lives in the name's cell: showing or hiding it draws every row anew.
+      const togglesMove = this.#families.arranger.nesting() && [...removed, ...added].includes('name');
+      if (removed.length + added.length <= 2 && added.every((id) => after.indexOf(id) >= frozen) && !togglesMove) {
         for (const id of removed) await table.deleteColumn(id);
         for (const id of added) {
           const index = after.indexOf(id);
