@@ -1,5 +1,8 @@
 import { isObject } from '../shared/guards.js';
 import { MAX_LABEL_LENGTH, clipText } from './format.js';
+import { PARENT_ATTRIBUTE, parentIdOf } from './parent.js';
+
+export { PARENT_ATTRIBUTE };
 import { durationMs } from './parse.js';
 import type { Experiment } from './types.js';
 
@@ -68,6 +71,9 @@ export const BUILTIN_ATTRIBUTES: readonly Attribute[] = [
   fixed('duration', 'Duration', 'experiment', 'number', (e) => durationMs(e)),
   fixed('group', 'Group', 'experiment', 'text', (e) => e.group?.name ?? e.group?.id),
   fixed('tags', 'Tags', 'tags', 'list', (e) => e.tags),
+  // The parent's id here; the dashboard shows the parent's name, which only the loaded runs know
+  // (src/components/experiment-dashboard/controllers/attribute-catalogue.ts).
+  fixed(PARENT_ATTRIBUTE, 'Parent run', 'experiment', 'text', (e) => parentIdOf(e)),
   fixed('times.stopped', 'Stopped', 'experiment', 'date', (e) => e.times?.stopped),
   fixed('times.queued', 'Queued', 'experiment', 'date', (e) => e.times?.queued),
   fixed('times.heartbeat', 'Heartbeat', 'experiment', 'date', (e) => e.times?.heartbeat),

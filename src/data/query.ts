@@ -2,6 +2,7 @@
 // the search text) is used as is by the browser and by the reference server, which loads this
 // file through one esbuild entry.
 import { isObject } from '../shared/guards.js';
+import { PARENT_ATTRIBUTE, parentIdOf } from './parent.js';
 import { durationMs, nextTask } from './parse.js';
 import { MAX_PATTERN_LENGTH, compilePattern, loadPatternEngine, patternProblem } from './pattern.js';
 import { FILTER_OPERATORS, type ColumnFilter, type Experiment, type FilterOperator, type Query, type SortSpec } from './types.js';
@@ -97,6 +98,9 @@ export function getAttributeValue(e: Experiment, attributeId: string): unknown {
       return e.group?.name ?? e.group?.id;
     case 'host.gpus.model':
       return e.host?.gpus?.devices?.[0]?.model;
+    case PARENT_ATTRIBUTE:
+      // The parent's id: its name is known only where the parent's record is (the dashboard).
+      return parentIdOf(e);
   }
   if (attributeId.startsWith('dependencies.') && !/^dependencies\.\d+(\.|$)/.test(attributeId)) {
     const name = attributeId.slice('dependencies.'.length);

@@ -724,6 +724,62 @@ export const dashboardStyles = css`
     border-top-color: var(--_muted);
   }
 
+  /* Child runs (table/family-rows.ts): a parent's name cell holds the toggle of its children;
+     a child's name is indented by its depth behind a corner mark. */
+  /* Flex, so a long name is cut and the toggle stays in view; on the text's baseline, so the
+     name sits where the other cells' text does. */
+  .tabulator-row .tabulator-cell.family-cell {
+    display: inline-flex;
+    align-items: baseline;
+    gap: 6px;
+  }
+  .family-cell > span:first-child {
+    min-width: 0;
+    overflow: hidden;
+    text-overflow: ellipsis;
+  }
+  .tabulator-row.row-child .tabulator-cell.family-cell {
+    padding-left: calc(4px + (var(--_depth, 1) - 1) * 1.1em);
+  }
+  .row-child .family-cell::before {
+    content: '';
+    flex: none;
+    width: 0.55em;
+    height: 0.55em;
+    margin: 0 0.2em 0 0.6em;
+    border-left: 1.5px solid var(--_muted);
+    border-bottom: 1.5px solid var(--_muted);
+  }
+  .family-toggle {
+    display: inline-flex;
+    flex: none;
+    align-items: center;
+    gap: 3px;
+    padding: 0 5px 0 3px;
+    border: 1px solid var(--_border);
+    border-radius: 3px;
+    background: transparent;
+    color: var(--_accent);
+    font: inherit;
+    font-size: 0.9em;
+    /* As tall as a line of text: the name beside it stays on the other cells' line. */
+    line-height: 1.2;
+    margin-block: -2px;
+    cursor: pointer;
+  }
+  .family-toggle:hover {
+    border-color: var(--_accent);
+  }
+  .family-toggle .icon-chevron {
+    transition: transform 0.1s;
+  }
+  .family-toggle[aria-expanded='true'] .icon-chevron {
+    transform: rotate(90deg);
+  }
+  .narrow .family-words {
+    display: none;
+  }
+
   :focus-visible {
     outline: 2px solid var(--_accent);
     outline-offset: 1px;

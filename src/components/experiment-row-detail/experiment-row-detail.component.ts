@@ -4,6 +4,7 @@
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { ExperimentContextConsumer } from '../../context/consumer.js';
+import { parentIdOf, type RunFamily } from '../../data/parent.js';
 import { durationMs, formatProblem, parseRecords } from '../../data/parse.js';
 import {
   MISSING,
@@ -130,6 +131,10 @@ interface CopyNotice {
  * @csspart download - A download link or button.
  * @csspart copy-status - The "Copied" confirmation or copy failure message.
  * @csspart problems - What was wrong with the records given (a closed `<details>`), as the dashboard lists it.
+ * @csspart run-link - A button naming a parent or child run (see `family`).
+ *
+ * @event experiment-reveal - A parent or child run's button was pressed. `detail: { id }`; the
+ * dashboard scrolls to that run's row (opening its parent), a host page may show it its own way.
  *
  * @cssproperty [--experiment-dashboard-detail-max-height=420px] - Height cap; the panel scrolls inside.
  * @cssproperty [--experiment-dashboard-font=system-ui] - Font family.
@@ -169,6 +174,13 @@ export class ExperimentRowDetail extends LitElement {
 
   /** The instant a running experiment's duration is measured to (ms); default: now. */
   @property({ attribute: false }) now?: number;
+
+  /**
+   * The run's parent and child runs among the runs loaded around it (the dashboard sets it): the
+   * overview names them as buttons that fire `experiment-reveal`. Without it, a child run's
+   * overview names its parent's id as text.
+   */
+  @property({ attribute: false }) family?: RunFamily;
 
   @state() private _loaded?: Experiment;
   @state() private _loadedProblems: readonly Problem[] = [];
@@ -575,7 +587,7 @@ export class ExperimentRowDetail extends LitElement {
           'Main metric',
           mm ? html`${clipKey(mm.key)}${mm.value !== undefined ? ` = ${formatNumber(mm.value)}` : ''}${mm.goal ? ` (${mm.goal})` : ''}` : undefined,
         )}
-        ${this.#field('Tags', tags)}
+        ${this.#familyFields(e)} ${this.#field('Tags', tags)}
         ${this.#field(
           'Labels',
           labels.length
@@ -594,6 +606,30 @@ export class ExperimentRowDetail extends LitElement {
             ${e.error.trace ? html`<pre class="trace" part="trace" tabindex="0" aria-label="Error trace">${clipText(e.error.trace, OUTPUT_TEXT_LIMIT)}</pre>${this.#cutNote('trace', e.error.trace, 'the trace', OUTPUT_TEXT_LIMIT)}` : nothing}
           </section>`
         : nothing}`;
+  }
+
+  /** "Parent run" and "Child runs", as buttons that ask the dashboard to show that run. */
+  #familyFields(e: Experiment) {
+    const family = this.family;
+    const parentId = family?.parentId ?? parentIdOf(e);
+    const link = (run: { id: string; name: string }, label: string) =>
+      html`<button type="button" class="run-link" part="run-link" aria-label=${clipText(`${label} ${run.name}`, 200)} @click=${() => this.dispatchEvent(new CustomEvent('experiment-reveal', { bubbles: true, composed: true, detail: { id: run.id } }))}>
+        ${clipKey(run.name)}
+      </button>`;
+    const children = family?.children ?? [];
+    const more = (family?.childCount ?? 0) - children.length;
+    return html`${this.#field(
+      'Parent run',
+      family?.parent ? link(family.parent, 'Show parent run') : parentId !== undefined ? html`${this.#text('parent-id', parentId, 'the parent id', DETAIL_KEY_LIMIT)} <span class="muted">(not loaded)</span>` : undefined,
+    )}
+    ${this.#field(
+      `Child runs (${(family?.childCount ?? 0).toLocaleString('en-US')})`,
+      children.length > 0
+        ? html`<ul class="plain-list run-links">
+            ${children.map((c) => html`<li>${link(c, 'Show child run')}</li>`)}${more > 0 ? html`<li class="muted">and ${more.toLocaleString('en-US')} more</li>` : nothing}
+          </ul>`
+        : undefined,
+    )}`;
   }
 
   #chosenMetrics(e: Experiment): string[] {
@@ -931,5 +967,11 @@ export class ExperimentRowDetail extends LitElement {
           )}`
       : nothing}
     ${!out?.stdout && out?.stdoutRef ? html`<p class="note">The output is stored separately: <span class="mono">${clipKey(out.stdoutRef)}</span></p>` : nothing}`;
+  }
+}
+
+declare global {
+  interface HTMLElementEventMap {
+    'experiment-reveal': CustomEvent<{ id: string }>;
   }
 }

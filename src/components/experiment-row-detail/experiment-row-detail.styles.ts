@@ -295,6 +295,16 @@ export const experimentRowDetailStyles = css`
     white-space: pre-wrap;
   }
 
+  /* A parent or child run: a link-like button (it scrolls the dashboard to the run). */
+  .run-link {
+    padding: 0;
+    border: none;
+    color: var(--_accent);
+    text-decoration: underline;
+    text-align: start;
+    overflow-wrap: anywhere;
+  }
+
   .error-block {
     margin-top: calc(var(--_space) * 2.5);
   }

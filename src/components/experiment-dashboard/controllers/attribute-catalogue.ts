@@ -1,5 +1,6 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { AttributeCollector, builtinAttributes, collectAttributes, resolveAttribute, type Attribute } from '../../../data/attributes.js';
+import { AttributeCollector, PARENT_ATTRIBUTE, builtinAttributes, collectAttributes, resolveAttribute, type Attribute } from '../../../data/attributes.js';
+import { parentIdOf } from '../../../data/parent.js';
 import { durationMs } from '../../../data/parse.js';
 import type { Experiment } from '../../../data/types.js';
 
@@ -22,6 +23,11 @@ export class AttributeCatalogueController implements ReactiveController {
   #job?: { collector: AttributeCollector; experiments: readonly Experiment[]; next: number };
   /** Durations count up to the clock when they are read: a column made before the data still reads the snapshot's time. */
   readonly #duration: Attribute;
+  /** The parent run by its name, looked up in the loaded runs (falling back to its id). */
+  readonly #parent: Attribute;
+  #experiments: readonly Experiment[] = [];
+  /** Name of every loaded run by id, built on the first read of a parent's name after a load. */
+  #names?: Map<string, string>;
   readonly #paused: () => boolean;
   /** Background slices run while the host is on the page; a finished job is picked up again on return. */
   #resume?: () => void;
@@ -36,6 +42,18 @@ export class AttributeCatalogueController implements ReactiveController {
     },
   ) {
     this.#duration = { ...(resolveAttribute('duration') as Attribute), get: (e: Experiment) => durationMs(e, opts.now()) };
+    this.#parent = {
+      ...(resolveAttribute(PARENT_ATTRIBUTE) as Attribute),
+      get: (e: Experiment) => {
+        const id = parentIdOf(e);
+        if (id === undefined) return undefined;
+        if (!this.#names) {
+          this.#names = new Map();
+          for (const x of this.#experiments) this.#names.set(x.id, x.name ?? x.id);
+        }
+        return this.#names.get(id) ?? id;
+      },
+    };
     this.#paused = opts.paused;
     host.addController(this);
   }
@@ -58,6 +76,7 @@ export class AttributeCatalogueController implements ReactiveController {
   /** The attribute with this id, also for ids not (yet) seen (`params.x`, `metrics.k.stat`). */
   get(id: string): Attribute | undefined {
     if (id === 'duration') return this.#duration;
+    if (id === PARENT_ATTRIBUTE) return this.#parent;
     if (this.#job) {
       const builtin = this.#attributes.find((a) => a.id === id);
       if (builtin) return builtin;
@@ -69,11 +88,13 @@ export class AttributeCatalogueController implements ReactiveController {
   /** Collects at once (a few records changed or came in). */
   collect(experiments: readonly Experiment[]): void {
     this.#job = undefined;
+    this.#loaded(experiments);
     this.#set(collectAttributes(experiments));
   }
 
   /** Collects a new load: small ones at once; large ones in slices once the returned function is called (after the first rows are drawn). */
   start(experiments: readonly Experiment[]): () => void {
+    this.#loaded(experiments);
     if (experiments.length <= SYNC_MAX) {
       this.collect(experiments);
       return () => undefined;
@@ -120,8 +141,13 @@ export class AttributeCatalogueController implements ReactiveController {
     this.#set(job.collector.result());
   }
 
+  #loaded(experiments: readonly Experiment[]): void {
+    this.#experiments = experiments;
+    this.#names = undefined;
+  }
+
   #set(attributes: Attribute[]): void {
-    this.#attributes = attributes.map((a) => (a.id === 'duration' ? this.#duration : a));
+    this.#attributes = attributes.map((a) => (a.id === 'duration' ? this.#duration : a.id === PARENT_ATTRIBUTE ? this.#parent : a));
     this.host.requestUpdate();
   }
 }

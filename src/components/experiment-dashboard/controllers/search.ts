@@ -1,6 +1,7 @@
 import type { ReactiveControllerHost } from 'lit';
 import type { Attribute } from '../../../data/attributes.js';
-import type { Experiment } from '../../../data/types.js';
+import { PARENT_ATTRIBUTE, PARENT_LABEL } from '../../../data/parent.js';
+import type { ColumnFilter, Experiment } from '../../../data/types.js';
 import type { ViewState } from '../../../data/view-state.js';
 import type { TableController } from '../table/table-controller.js';
 
@@ -83,7 +84,7 @@ export class SearchController {
     if (search.trim() !== '' && !waitForSearchText) {
       // Building 100,000 search texts inside the filter would be one long task of seconds.
       this.#setPreparing(true);
-      await table()?.setFilter(usable.length > 0 && compilePredicate ? compilePredicate({ filters: usable }) : undefined, usable.map((f) => f.attribute));
+      await table()?.setFilter(usable.length > 0 && compilePredicate ? this.#compile(compilePredicate, '', usable) : undefined, usable.map((f) => f.attribute));
       const ready = this.#ready;
       void ready.then(() => {
         if (ready !== this.#ready) return; // newer data: its own steps take over
@@ -99,7 +100,21 @@ export class SearchController {
       if (search !== view().search) return;
     }
     const active = search.trim() !== '' || usable.length > 0;
-    await table()?.setFilter(active && compilePredicate ? compilePredicate({ search, filters: usable }) : undefined, usable.map((f) => f.attribute));
+    await table()?.setFilter(active && compilePredicate ? this.#compile(compilePredicate, search, usable) : undefined, usable.map((f) => f.attribute));
+  }
+
+  /**
+   * The predicate of the search and filters. A filter on the Parent run compares the parent's
+   * name, as its column shows it: only the loaded runs know that name (the query model, which
+   * servers run too, reads the parent's id), so it is matched against the catalogue's value.
+   */
+  #compile(compile: (q: { search?: string; filters: ColumnFilter[] }) => (e: Experiment) => boolean, search: string, filters: ColumnFilter[]): (e: Experiment) => boolean {
+    const parent = this.opts.attribute(PARENT_ATTRIBUTE);
+    const onParent = parent ? filters.filter((f) => f.attribute === PARENT_ATTRIBUTE) : [];
+    const rest = compile({ search, filters: filters.filter((f) => !onParent.includes(f)) });
+    if (!parent || onParent.length === 0) return rest;
+    const byName = compile({ filters: onParent });
+    return (e) => rest(e) && byName({ id: e.id, status: e.status, labels: { [PARENT_LABEL]: String(parent.get(e) ?? '') } } as Experiment);
   }
 
   #setPreparing(preparing: boolean): void {

@@ -6,6 +6,8 @@ export interface GridKeyboardHooks {
   onToggleDetails?: (e: Experiment) => void;
   /** Delete on the active row, when `deletable()`. */
   onDeleteRequest?: (e: Experiment) => void;
+  /** Right (open) or Left (close) on the active row: its child runs, as a tree grid does. */
+  onFamilyKey?: (e: Experiment, open: boolean) => void;
 }
 
 /**
@@ -38,7 +40,9 @@ export function setUpKeyboard(element: HTMLElement, table: Tabulator, hooks: Gri
   element.setAttribute('aria-label', 'Experiments');
   element.addEventListener('keydown', (ev) => {
     if (ev.target !== element) return;
-    const rows = table.getRows('active');
+    // The rows drawn: not those of a collapsed group or under a collapsed parent run.
+    // ('display' is Tabulator's, missing from its types.)
+    const rows = (table.getRows('display' as 'active') as (RowComponent | { getIndex?: unknown })[]).filter((r): r is RowComponent => typeof r.getIndex === 'function');
     if (rows.length === 0) return;
     const page = Math.max(1, Math.floor((holder?.clientHeight ?? 300) / 30) - 1);
     const moves: Record<string, number> = { ArrowDown: 1, ArrowUp: -1, PageDown: page, PageUp: -page, Home: -Infinity, End: Infinity };
@@ -53,6 +57,12 @@ export function setUpKeyboard(element: HTMLElement, table: Tabulator, hooks: Gri
       if (row) {
         ev.preventDefault();
         hooks.onToggleDetails?.(row.getData() as Experiment);
+      }
+    } else if (ev.key === 'ArrowRight' || ev.key === 'ArrowLeft') {
+      const row = activeId === undefined ? undefined : table.getRow(activeId);
+      if (row && hooks.onFamilyKey) {
+        ev.preventDefault();
+        hooks.onFamilyKey(row.getData() as Experiment, ev.key === 'ArrowRight');
       }
     } else if (ev.key === 'Delete' && deletable()) {
       const row = activeId === undefined ? undefined : table.getRow(activeId);

@@ -6,6 +6,7 @@ import { lightFrozenLayout, lightHeightChanges, tabulatorClass, useRankedSort, w
 import { DELETE_COLUMN, NARROW_TABLE, attributeColumn, deleteColumn, detailsColumn, frozenPrefix, groupHeader, markFilterButtons, narrowWidth, refreshSelectCells, selectColumn, type TableColumns } from './columns.js';
 import { setUpKeyboard } from './keyboard.js';
 import { computeRanks, groupKey, rankSteps, tagOrdinal } from './ranks.js';
+import { RunFamilies } from './run-families.js';
 
 export interface TableCallbacks {
   /** The user sorted or moved a column. */
@@ -60,6 +61,8 @@ export class TableController {
   #sizes?: ResizeObserver;
   /** Each inline detail's row, re-measured when the detail changes size. */
   #detailRows = new WeakMap<Element, RowComponent>();
+  /** Child runs under their parents (run-families.ts). */
+  #families: RunFamilies;
 
   constructor(
     private readonly element: HTMLElement,
@@ -71,6 +74,14 @@ export class TableController {
     const Tabulator = tabulatorClass();
     let resolveBuilt!: () => void;
     this.#built = new Promise((r) => (resolveBuilt = r));
+    this.#families = new RunFamilies({
+      rows,
+      table: () => this.#table,
+      groups: () => this.#groupAttrs,
+      allTagged: () => this.#allTagged,
+      name: (e) => this.#columns.nameOf(e),
+      formatRow: (row) => this.#formatRow(row),
+    });
     const table = new Tabulator(element, {
       height: '100%',
       layout: 'fitData',
@@ -88,7 +99,8 @@ export class TableController {
       rowFormatter: (row: RowComponent) => this.#formatRow(row),
     });
     table.on('tableBuilt', () => {
-      if (this.#table) this.#remarkActive = setUpKeyboard(element, this.#table, this.callbacks, () => !!this.#columns.deletable);
+      if (this.#table) this.#remarkActive = setUpKeyboard(element, this.#table, { ...this.callbacks, onFamilyKey: (e, open) => this.#families.setOpen(e.id, open) }, () => !!this.#columns.deletable);
+      (table as DashboardTabulator).setRowArranger(this.#families.arranger);
       useRankedSort(table, (field) => {
         const attr = this.#columns.attributes.find((a) => a.id === field);
         return attr ? this.#rankFor(attr) : undefined;
@@ -154,7 +166,9 @@ export class TableController {
     const labelsSame = columns.attributes.every((a) => previous.attributes.find((p) => p.id === a.id)?.label === a.label || !before.includes(a.id));
     if (sameControls && sameFrozen && labelsSame && kept.join('\u0001') === after.filter((id) => before.includes(id)).join('\u0001')) {
       const added = after.filter((id) => !before.includes(id));
-      if (removed.length + added.length <= 2 && added.every((id) => after.indexOf(id) >= frozen)) {
+      // The toggle of child runs lives in the name's cell: showing or hiding it draws every row anew.
+      const togglesMove = this.#families.arranger.nesting() && [...removed, ...added].includes('name');
+      if (removed.length + added.length <= 2 && added.every((id) => after.indexOf(id) >= frozen) && !togglesMove) {
         for (const id of removed) await table.deleteColumn(id);
         for (const id of added) {
           const index = after.indexOf(id);
@@ -276,6 +290,7 @@ export class TableController {
     this.#allTagged = true;
     for (const e of experiments) this.#tag(e);
     this.#ranks.clear();
+    this.#families.link(ids);
     // Tabulator keeps the array it is given: a copy of the list (not of the records) keeps the store's own.
     await this.#table?.replaceData([...experiments]);
     this.#remarkActive?.(ids);
@@ -291,6 +306,7 @@ export class TableController {
     this.#filterActive.clear();
     for (const id of activeColumns) this.#filterActive.add(id);
     markFilterButtons(this.element, this.#filterActive);
+    this.#families.filtering(predicate !== undefined);
     this.#table?.setRowPredicate(predicate as ((data: unknown) => boolean) | undefined);
     this.callbacks.onRowsShown?.(this.shownCount());
   }
@@ -333,7 +349,10 @@ export class TableController {
     // Expandable group rows make the grid a tree grid.
     this.element.setAttribute('role', attributes.length > 0 ? 'treegrid' : 'grid');
     if (attributes.length === 0) {
-      if (wasGrouped) table.setGroupBy(false as unknown as string);
+      if (wasGrouped) {
+        table.setGroupBy(false as unknown as string);
+        this.#families.rearrange();
+      }
       return;
     }
     // setGroupStartOpen and setGroupHeader each regroup all rows when grouped: write the options
@@ -349,6 +368,8 @@ export class TableController {
         return groupHeader(a, value, count, data, this.#goal);
       });
     table.setGroupBy(attributes.map((a) => (data: Experiment) => groupKey(a, data)) as unknown as string);
+    // Families nest within a group: regrouping changes which children sit under their parent.
+    this.#families.rearrange();
   }
 
   /**
@@ -400,10 +421,13 @@ export class TableController {
     if (existing.length > 0) await table.deleteRow(existing);
     for (const e of experiments) this.#tag(e);
     this.#ranks.clear();
+    this.#families.link();
     this.#warmGeneration++;
     await table.addData([...experiments]);
     const sorters = table.getSorters();
+    // A new sort runs the whole pipeline, the nesting with it; without one the new rows need nesting.
     if (sorters.length > 0) table.setSort(sorters.map((s) => ({ column: s.field, dir: s.dir })));
+    else this.#families.rearrange();
     this.callbacks.onRowsShown?.(this.shownCount());
   }
 
@@ -417,6 +441,7 @@ export class TableController {
     }
     // The ranks were computed over the records before: their order is still right for the rest.
     if (ids.length > 0) await table.deleteRow([...ids]);
+    this.#families.removed();
     this.callbacks.onRowsShown?.(this.shownCount());
     this.callbacks.onSelectionChange?.(this.#selected.size);
   }
@@ -515,7 +540,10 @@ export class TableController {
         holder.className = 'row-detail';
         holder.setAttribute('role', 'gridcell');
         for (const ev of ['click', 'mousedown', 'keydown', 'dblclick']) holder.addEventListener(ev, (x) => x.stopPropagation());
-        holder.append(this.callbacks.renderDetail(e));
+        const detail = this.callbacks.renderDetail(e);
+        this.#families.describe(detail, e);
+        holder.addEventListener('experiment-reveal', (ev) => void this.reveal((ev as CustomEvent<{ id: string }>).detail.id));
+        holder.append(detail);
         el.append(holder);
         this.#detailRows.set(holder, row);
         this.#sizes?.observe(holder);
@@ -525,5 +553,31 @@ export class TableController {
       if (existing) this.#sizes?.unobserve(existing);
       existing?.remove();
     }
+    this.#families.draw(row);
+  }
+
+  /** Whether the run's child runs show (collapsed by default). */
+  isFamilyOpen(id: string): boolean {
+    return this.#families.isOpen(id);
+  }
+
+  /** Shows or hides the run's child runs. */
+  setFamilyOpen(id: string, open: boolean): void {
+    this.#families.setOpen(id, open);
+  }
+
+  /**
+   * Scrolls to a run (a detail's link to its parent or child), opening the families above it,
+   * and puts the focus on its Details button. False when the run is not shown (a filter hides it).
+   */
+  async reveal(id: string): Promise<boolean> {
+    const table = this.#table;
+    if (!table) return false;
+    this.#families.openAncestors(id);
+    const row = table.getRow(id);
+    if (!row || !(table.getRows('active') as RowComponent[]).includes(row)) return false;
+    await table.scrollToRow(row, 'center', false).catch(() => undefined);
+    row.getElement().querySelector<HTMLElement>('.details-button')?.focus();
+    return true;
   }
 }

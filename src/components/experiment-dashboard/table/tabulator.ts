@@ -108,6 +108,69 @@ class RowPredicate extends Module {
   }
 }
 
+/** How RowFamilies arranges the rows (see table/families.ts). */
+export interface RowArranger {
+  /** False while there is nothing to arrange (no run has a loaded parent): the rows pass as they are. */
+  nesting(): boolean;
+  /**
+   * The rows after filtering and sorting: their display order (positions), or undefined to keep
+   * it; `changed`, positions whose rows must be formatted again (their nesting changed).
+   */
+  arrange(rows: readonly Experiment[]): { order?: Uint32Array; changed?: readonly number[] } | undefined;
+  /** The rows on display, in order (`undefined` for group headers): 1 for each that shows; undefined shows all. */
+  shown(rows: readonly (Experiment | undefined)[]): Uint8Array | undefined;
+}
+
+/**
+ * `table.setRowArranger(arranger)` and `table.refreshShownRows()`: child runs under their
+ * parent. Two steps of Tabulator's data pipeline: after the sort (priority 20) the rows are put
+ * in family order, so the active rows (counts, selection, export) are every run that passes the
+ * filters, in display order; after grouping (display priority 20) the children of collapsed
+ * parents are left out of the rows drawn, so a group still counts all its runs.
+ */
+class RowFamilies extends Module {
+  static override moduleName = 'rowFamilies';
+  #arranger: RowArranger | undefined;
+  #built = false;
+  readonly #arrange = (rows: InternalRow[]): InternalRow[] => {
+    if (!this.#arranger?.nesting()) return rows;
+    const arranged = this.#arranger.arrange(rows.map((r) => r.data as Experiment));
+    if (!arranged) return rows;
+    const format = (this.table.options as { rowFormatter?: (row: unknown) => void }).rowFormatter;
+    // Rows drawn before keep their cells: their nesting is drawn again (the rest is drawn when shown).
+    for (const i of arranged.changed ?? []) {
+      const row = rows[i] as InternalRow & { initialized?: boolean; getComponent(): unknown };
+      if (row?.initialized && format) format(row.getComponent());
+    }
+    return arranged.order ? Array.from(arranged.order, (i) => rows[i]!) : rows;
+  };
+  readonly #display = (rows: (InternalRow & { type?: string })[]) => {
+    if (!this.#arranger?.nesting()) return rows;
+    const shown = this.#arranger.shown(rows.map((r) => (r.type === 'row' ? (r.data as Experiment) : undefined)));
+    return shown ? rows.filter((_, i) => shown[i] === 1) : rows;
+  };
+
+  constructor(table: Tabulator) {
+    super(table);
+    // Module.refreshData re-runs the pipeline from the last handler registered (the display one) unless told which.
+    const refresh = (handler: unknown) => {
+      if (this.#built) (this as unknown as { refreshData(inPosition: boolean, handler: unknown): void }).refreshData(true, handler);
+    };
+    this.registerTableFunction('setRowArranger', ((arranger: RowArranger | undefined) => {
+      this.#arranger = arranger;
+      refresh(this.#arrange);
+    }) as (...args: unknown[]) => unknown);
+    this.registerTableFunction('refreshShownRows', (() => refresh(this.#display)) as (...args: unknown[]) => unknown);
+  }
+
+  override initialize(): void {
+    this.subscribe('table-built', () => (this.#built = true));
+    const internals = this as unknown as ModuleInternals & { registerDisplayHandler(handler: unknown, priority: number): void };
+    internals.registerDataHandler(this.#arrange, 30);
+    internals.registerDisplayHandler(this.#display, 30);
+  }
+}
+
 /** The `cellClick` table event (`table.on('cellClick', (ev, cell) => …)`). */
 class CellClicks extends Module {
   static override moduleName = 'cellClicks';
@@ -130,12 +193,17 @@ export const TABLE_MODULES = {
   MoveColumnsModule,
   ResizeColumnsModule,
   ResizeTableModule,
+  RowFamilies,
   RowPredicate,
   SortModule,
 } as const;
 
-/** The table with a row predicate (RowPredicate above). */
-export type DashboardTabulator = Tabulator & { setRowPredicate(predicate: ((data: unknown) => boolean) | undefined): void };
+/** The table with a row predicate and families (RowPredicate and RowFamilies above). */
+export type DashboardTabulator = Tabulator & {
+  setRowPredicate(predicate: ((data: unknown) => boolean) | undefined): void;
+  setRowArranger(arranger: RowArranger | undefined): void;
+  refreshShownRows(): void;
+};
 
 let registered = false;
 

@@ -1,0 +1,30 @@
+import type { Experiment } from './types.js';
+
+/**
+ * Where a run names its parent run (a trial of a sweep, a fold of a cross-validation): the label
+ * `mlflow.parentRunId`, holding the parent's `id` in the same collection. MLflow's importer and
+ * source copy it from MLflow's tag of that name; any other producer writes the same label. Format
+ * v1 has no field of its own for it; this is the one place that knows where it lives.
+ */
+export const PARENT_LABEL = 'mlflow.parentRunId';
+
+/** The id of the "Parent run" attribute (column, filter, grouping). */
+export const PARENT_ATTRIBUTE = 'parent';
+
+/** The id of the run's parent run, when it names one (never itself). */
+export function parentIdOf(e: Experiment): string | undefined {
+  const v = e.labels?.[PARENT_LABEL];
+  return typeof v === 'string' && v !== '' && v !== e.id ? v : undefined;
+}
+
+/** A run's parent run and child runs among the loaded runs, as a detail names them. */
+export interface RunFamily {
+  /** The id the run names as its parent, loaded or not. */
+  parentId?: string;
+  /** The parent run, when it is loaded. */
+  parent?: { id: string; name: string };
+  /** Its child runs among the loaded runs (the first ones of a large family). */
+  children: { id: string; name: string }[];
+  /** How many child runs are loaded in all. */
+  childCount: number;
+}
