@@ -4,7 +4,8 @@ import tabulatorCss from 'tabulator-tables/dist/css/tabulator.min.css';
 import { TableBindingController } from './controllers/table-binding.js';
 import { groupKey } from './table/ranks.js';
 import type { Attribute } from '../../data/attributes.js';
-import type { Experiment, ExperimentSource } from '../../data/types.js';
+import type { Experiment } from '../../data/types.js';
+import { DataProperties } from '../data-properties.js';
 import { parseViewState, type ViewState } from '../../data/view-state.js';
 import { AttributeCatalogueController } from './controllers/attribute-catalogue.js';
 import { DataLoadController, type ExperimentsLoadedDetail, type SourceErrorDetail } from './controllers/data-loading.js';
@@ -99,43 +100,8 @@ const SEARCH_DEBOUNCE_MS = 150;
  * @cssproperty [--experiment-dashboard-row-height=0] - Minimum height of a table row.
  * @cssproperty [--experiment-dashboard-detail-max-height=640px] - Height cap of an inline row detail (and at most about the table's visible height); it scrolls inside beyond.
  */
-export class ExperimentDashboard extends LitElement {
+export class ExperimentDashboard extends DataProperties(LitElement) {
   static override styles = [unsafeCSS(tabulatorCss), dashboardStyles];
-
-  /** URL of a format-v1 experiment collection (JSON). */
-  @property() src?: string;
-
-  /** Base URL of an HTTP experiment service (the REST contract in `openapi/`). */
-  @property() endpoint?: string;
-
-  /**
-   * With `endpoint`: the server's access token for changes (`serve --token`), sent as
-   * `Authorization: Bearer …` with deletes and restores only. Set it from script: it is never an
-   * attribute, so it does not end up in the page's markup. A new token makes a new source.
-   */
-  @property({ attribute: false }) token?: string;
-
-  /** Name of an IndexedDB database in this browser holding experiments (import files into it). */
-  @property() database?: string;
-
-  /** Address of an MLflow tracking server (REST API 2.0), e.g. `http://localhost:5000`. */
-  @property() mlflow?: string;
-
-  /** With `mlflow`: comma-separated experiment names or ids to show (default: all active ones). */
-  @property() experiment?: string;
-
-  /**
-   * The comparison metric, overriding the collection's default: `key`, `key:max` or `key:min`.
-   * @attr main-metric
-   */
-  @property({ attribute: 'main-metric' }) mainMetric?: string;
-
-  /**
-   * How long a running run may stay silent (no heartbeat) before it shows as dead, overriding
-   * the collection's `defaults.deadAfterMs`: milliseconds, or a duration such as `90s`, `10m`, `1h`.
-   * @attr dead-after
-   */
-  @property({ attribute: 'dead-after' }) deadAfter?: string;
 
   /** Comma-separated attribute ids of the visible columns, in order, e.g. `status,name,params.lr`. */
   @property() columns?: string;
@@ -182,12 +148,6 @@ export class ExperimentDashboard extends LitElement {
    * @attr delete-undo-ms
    */
   @property({ attribute: 'delete-undo-ms', type: Number }) deleteUndoMs = 0;
-
-  /** Any adapter implementing `ExperimentSource`; takes precedence over `src` and `.experiments`. */
-  @property({ attribute: false }) source?: ExperimentSource;
-
-  /** Experiments given directly, as records or a whole collection object. */
-  @property({ attribute: false }) experiments?: unknown;
 
   @state() private _actionError?: string;
   @state() private _searchDraft = '';
