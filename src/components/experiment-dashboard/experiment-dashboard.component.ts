@@ -197,6 +197,7 @@ export class ExperimentDashboard extends DataProperties(LitElement) {
     catalogue: this.#catalogue,
     search: this.#search,
     deletable: () => this.#features.deletable,
+    ready: () => this.#features.ready(),
     onDeleteRequest: (e) => this.#features.askDelete([e]),
     openPopover: (p) => this.#menus.open(p),
     loadDetail: () => void this.#loadView('the experiment details', () => import('../experiment-row-detail/experiment-row-detail.js')),
@@ -354,7 +355,7 @@ export class ExperimentDashboard extends DataProperties(LitElement) {
             <button type="button" @click=${() => (this._actionError = undefined)}>Dismiss</button>
           </div>`
         : nothing}
-      ${deleteFlow.renderUndo()} ${importer?.render() ?? nothing}
+      ${deleteFlow?.renderUndo() ?? nothing} ${importer?.render() ?? nothing}
       ${problemList(problems)} ${emptyState(emptyReason, clearFilters)}
       <div part="table" class="table-wrap" ?hidden=${empty}>
         <div class="popups"></div>
@@ -363,7 +364,7 @@ export class ExperimentDashboard extends DataProperties(LitElement) {
       ${total !== undefined
         ? (this.#parts.get('the page controls', pagerCode)?.pager({ page: t.page, pageSize: this.pageSize, total, atLeast: this.#store.coverage.totalIsLowerBound === true, onPage: (page) => t.goToPage(page) }) ?? nothing)
         : nothing}
-      ${live?.renderCoverage() ?? nothing} ${this.#menus.render()} ${deleteFlow.render()}
+      ${live?.renderCoverage() ?? nothing} ${this.#menus.render()} ${deleteFlow?.render() ?? nothing}
       ${this.#parts.loaded<Awaited<ReturnType<typeof compareCode>>>('the comparison')?.compareDialog({ experiments: this._compare, source, now: this.#store.now, onClose: () => (this._compare = undefined) }) ?? nothing}
     </div>`;
   }

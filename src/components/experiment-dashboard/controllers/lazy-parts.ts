@@ -12,6 +12,7 @@ export type PartName =
   | 'the import'
   | 'the page controls'
   | 'the live status'
+  | 'the delete controls'
   | 'the menus';
 
 /** Parts loaded by any element of the page. */

@@ -3,13 +3,14 @@ import type { Experiment } from '../../../data/types.js';
 import type { ViewState } from '../../../data/view-state.js';
 import { canDelete } from '../../../shared/capabilities.js';
 import type { ExperimentStore } from '../../../store/experiment-store.js';
-import { DeleteFlowController, type DeleteFlowHost } from './delete-flow.js';
+import type { DeleteFlowController, DeleteFlowHost } from './delete-flow.js';
 import type { ImportController } from './import.js';
 import type { LazyParts } from './lazy-parts.js';
 import type { LiveController } from './live.js';
 
 const importCode = () => import('./import.js');
 const liveCode = () => import('./live.js');
+const deleteCode = () => import('./delete-flow.js');
 
 export interface SourceFeaturesOptions {
   parts: LazyParts;
@@ -24,16 +25,12 @@ export interface SourceFeaturesOptions {
 
 /**
  * What a source can do beyond showing rows, loaded only when the source can: the live status
- * (live changes, a server that may go offline or answers queries) and the import of files (also
- * dropped on the element); and delete, with its confirmation and Undo.
+ * (live changes, a server that may go offline or answers queries), delete with its confirmation
+ * and Undo, and the import of files (also dropped on the element). A static JSON file needs none.
  */
 export class SourceFeaturesController implements ReactiveController {
   live?: LiveController;
-  /**
-   * Not loaded on demand: a user may press a row's Delete as soon as the rows show, and the
-   * confirmation must open at once.
-   */
-  readonly deleteFlow: DeleteFlowController;
+  deleteFlow?: DeleteFlowController;
   importer?: ImportController;
 
   constructor(
@@ -41,8 +38,6 @@ export class SourceFeaturesController implements ReactiveController {
     private readonly opts: SourceFeaturesOptions,
   ) {
     host.addController(this);
-    const { store, settled, onError } = opts;
-    this.deleteFlow = new DeleteFlowController(host, { store, settled, onError });
     // Files dropped on a dashboard whose source takes imports (IndexedDB) are imported.
     host.addEventListener('dragover', (ev) => {
       if (this.importable && ev.dataTransfer?.types.includes('Files')) {
@@ -64,12 +59,22 @@ export class SourceFeaturesController implements ReactiveController {
     if (can?.live || can?.serverQuery || s.connection || s.refreshError) {
       void parts.load('the live status', liveCode).then((m) => (this.live ??= m && new m.LiveController(this.host, store, { view, labelOf })));
     }
+    void this.ready();
     // Made at once: it also shows an interrupted import the source found.
     if (this.importable) void this.#withImport();
   }
 
+  /** The source can delete and the delete code is there (the table offers Delete then). */
   get deletable(): boolean {
-    return canDelete(this.opts.store().source);
+    return this.deleteFlow !== undefined && canDelete(this.opts.store().source);
+  }
+
+  /**
+   * Resolves when the rows can show: with a source that can delete, once the delete code came
+   * (asked for as soon as the source is known), so a row's Delete opens its confirmation at once.
+   */
+  ready(): Promise<unknown> {
+    return canDelete(this.opts.store().source) ? this.#withDelete() : Promise.resolve();
   }
 
   /** The source can take files (IndexedDB). */
@@ -79,7 +84,7 @@ export class SourceFeaturesController implements ReactiveController {
 
   /** Asks to delete these rows (the confirmation first). */
   askDelete(experiments: Experiment[]): void {
-    this.deleteFlow.ask(experiments);
+    this.deleteFlow?.ask(experiments);
   }
 
   /** Imports files (the Import button, or files dropped on the element). */
@@ -92,6 +97,12 @@ export class SourceFeaturesController implements ReactiveController {
   importButton() {
     const code = this.importable ? this.opts.parts.loaded<Awaited<ReturnType<typeof importCode>>>('the import') : undefined;
     return code?.importButton((files) => this.importFiles(files)) ?? nothing;
+  }
+
+  #withDelete(): Promise<DeleteFlowController | undefined> {
+    const { store, settled, onError } = this.opts;
+    // The table shows rows of a source that can delete only once this resolved (see `ready`).
+    return this.opts.parts.load('the delete controls', deleteCode).then((m) => (this.deleteFlow ??= m && new m.DeleteFlowController(this.host, { store, settled, onError })));
   }
 
   #withImport(): Promise<ImportController | undefined> {

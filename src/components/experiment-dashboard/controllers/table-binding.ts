@@ -38,6 +38,8 @@ export interface TableBindingOptions {
   search: SearchController;
   /** True when the source can delete (the table then has a delete column). */
   deletable: () => boolean;
+  /** Resolves when what the rows need besides the table is there (the delete code of a source that can delete). */
+  ready: () => Promise<unknown>;
   onDeleteRequest: (e: Experiment) => void;
   openPopover: (p: Popover) => void;
   /** Loads the row detail element, the first time a row is expanded. */
@@ -166,7 +168,12 @@ export class TableBindingController implements ReactiveController {
       onCellClick: (experiment, attribute, anchor) => openPopover({ kind: 'cell', experiment, attribute, anchor }),
       renderDetail: (e) => this.#detailFor(e),
     }, () => this.opts.store().experiments);
-    void this.sync(this.#view).then(() => this.table?.setData());
+    // Rows that come later arrive with a store change, which shows them (after `ready`) itself.
+    const rows = this.opts.store().experiments.length > 0;
+    void this.opts
+      .ready()
+      .then(() => this.sync(this.#view))
+      .then(() => (rows ? this.table?.setData() : undefined));
   }
 
   get #serverQuery(): boolean {
@@ -204,7 +211,7 @@ export class TableBindingController implements ReactiveController {
     }
     if (change.kind === 'remove') {
       for (const id of change.ids) this.#details.delete(id);
-      this.#settle(this.table?.removeRows(change.ids));
+      this.#settle(() => this.table?.removeRows(change.ids));
       return;
     }
     for (const e of change.experiments) {
@@ -212,11 +219,15 @@ export class TableBindingController implements ReactiveController {
       if (detail) detail.experiment = e;
     }
     if (change.added.length > 0 || this.opts.catalogue.pending) this.opts.catalogue.collect(store.experiments);
-    this.#settle(this.table?.upsertRows(change.experiments, new Set(change.added)));
+    this.#settle(() => this.table?.upsertRows(change.experiments, new Set(change.added)));
   }
 
-  #settle(work: Promise<void> | undefined): void {
-    this.rowsSettled = (work ?? Promise.resolve()).then(() => {
+  /** Table work for a change of rows, once the rows can show (see `ready`). */
+  #settle(work: () => Promise<void> | undefined): void {
+    this.rowsSettled = this.opts
+      .ready()
+      .then(work)
+      .then(() => {
       this.summary = summarize(this.opts.store().experiments);
       this.host.requestUpdate();
     });
@@ -238,7 +249,9 @@ export class TableBindingController implements ReactiveController {
     // before the first rows).
     const step = <T>(work: () => T | Promise<T>) => nextTask().then(() => (prepare.signal.aborted ? undefined : work()));
     // Columns, filter and grouping may name attributes that only now exist.
-    void step(() => this.#applyColumns())
+    void this.opts
+      .ready()
+      .then(() => step(() => this.#applyColumns()))
       .then(() => step(() => this.#applyGrouping()))
       // A search in the view (stored, linked, or typed while a first screen was shown) cannot
       // wait for a preparation that starts after the rows: the rows come first, filtered by the
