@@ -10,7 +10,7 @@ import { parseViewState, type ViewState } from '../../data/view-state.js';
 import { AttributeCatalogueController } from './controllers/attribute-catalogue.js';
 import { DataLoadController, type ExperimentsLoadedDetail, type SourceErrorDetail } from './controllers/data-loading.js';
 import type { ExperimentDeleteDetail, ExperimentsDeletedDetail } from './controllers/delete-flow.js';
-import { LazyParts, type PartName } from './controllers/lazy-parts.js';
+import { LazyParts, type Loaded, type PartName } from './controllers/lazy-parts.js';
 import { MenusController } from './controllers/menus.js';
 import { SearchController } from './controllers/search.js';
 import { SharedDataController } from './controllers/shared-data.js';
@@ -365,7 +365,7 @@ export class ExperimentDashboard extends DataProperties(LitElement) {
         ? (this.#parts.get('the page controls', pagerCode)?.pager({ page: t.page, pageSize: this.pageSize, total, atLeast: this.#store.coverage.totalIsLowerBound === true, onPage: (page) => t.goToPage(page) }) ?? nothing)
         : nothing}
       ${live?.renderCoverage() ?? nothing} ${this.#menus.render()} ${deleteFlow?.render() ?? nothing}
-      ${this.#parts.loaded<Awaited<ReturnType<typeof compareCode>>>('the comparison')?.compareDialog({ experiments: this._compare, source, now: this.#store.now, onClose: () => (this._compare = undefined) }) ?? nothing}
+      ${this.#parts.loaded<Loaded<typeof compareCode>>('the comparison')?.compareDialog({ experiments: this._compare, source, now: this.#store.now, onClose: () => (this._compare = undefined) }) ?? nothing}
     </div>`;
   }
 }

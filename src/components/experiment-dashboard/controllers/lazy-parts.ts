@@ -15,6 +15,9 @@ export type PartName =
   | 'the delete controls'
   | 'the menus';
 
+/** What a loader of a part resolves to. */
+export type Loaded<F extends () => Promise<unknown>> = Awaited<ReturnType<F>>;
+
 /** Parts loaded by any element of the page. */
 const loadedParts = new Map<PartName, unknown>();
 

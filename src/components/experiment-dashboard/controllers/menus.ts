@@ -2,12 +2,11 @@ import { nothing, type ReactiveControllerHost } from 'lit';
 import type { ColumnFilter } from '../../../data/types.js';
 import type { ExperimentStore } from '../../../store/experiment-store.js';
 import type { AttributeCatalogueController } from './attribute-catalogue.js';
-import type { LazyParts } from './lazy-parts.js';
+import type { LazyParts, Loaded } from './lazy-parts.js';
 import type { Popover, PopoverController } from './popover.js';
 import type { TableBindingController } from './table-binding.js';
 import type { ViewStateController } from './view-state.js';
 
-type Loaded<F extends () => Promise<unknown>> = Awaited<ReturnType<F>>;
 const popoverCode = () => import('../templates/popover-body.js');
 const chooserCode = () => import('../../experiment-column-chooser/experiment-column-chooser.js');
 const filterCode = () => import('../templates/filter-popover.js');
@@ -68,34 +67,8 @@ export class MenusController {
   }
 
   render() {
-    const { parts, store, viewState, catalogue, setFilters, onError } = this.opts;
-    const body = parts.loaded<Loaded<typeof popoverCode>>('the menus')?.popoverBody;
-    const table = this.opts.table();
-    const filters = viewState.view.filters;
-    const without = (attribute: string) => filters.filter((f) => f.attribute !== attribute);
-    const rendered = body
-      ? this.#popover?.render((p) =>
-          body(p, {
-            attributes: catalogue.known,
-            columns: viewState.view.columns,
-            onColumns: (columns) => viewState.apply({ columns }, 'user'),
-            exportMenu: parts.loaded<Loaded<typeof exportCode>>('the export menu')?.exportMenu,
-            shown: table.shown,
-            exportContext: () => {
-              onError(undefined);
-              return { root: this.host.renderRoot, store: store(), shown: table.shownExperiments, columns: table.visibleAttributes(), onError };
-            },
-            filterPopover: parts.loaded<Loaded<typeof filterCode>>('the filter editor')?.filterPopover,
-            filters,
-            experiments: store().experiments,
-            onFilter: (filter) => setFilters([...without(filter.attribute), filter]),
-            onClearFilter: (attribute) => setFilters(without(attribute)),
-            expanded: (id) => table.table?.isExpanded(id) ?? false,
-            onToggleDetails: (e) => table.toggleDetails(e),
-            close: () => this.#popover?.close(),
-          }),
-        )
-      : undefined;
-    return rendered ?? nothing;
+    const body = this.opts.parts.loaded<Loaded<typeof popoverCode>>('the menus')?.popoverBody;
+    const popover = this.#popover;
+    return (body && popover?.render((p) => body(p, { ...this.opts, root: this.host.renderRoot, close: () => popover.close() }))) ?? nothing;
   }
 }

@@ -5,7 +5,7 @@ import { canDelete } from '../../../shared/capabilities.js';
 import type { ExperimentStore } from '../../../store/experiment-store.js';
 import type { DeleteFlowController, DeleteFlowHost } from './delete-flow.js';
 import type { ImportController } from './import.js';
-import type { LazyParts } from './lazy-parts.js';
+import type { LazyParts, Loaded } from './lazy-parts.js';
 import type { LiveController } from './live.js';
 
 const importCode = () => import('./import.js');
@@ -95,7 +95,7 @@ export class SourceFeaturesController implements ReactiveController {
 
   /** The Import button, when the source takes files and its code is there. */
   importButton() {
-    const code = this.importable ? this.opts.parts.loaded<Awaited<ReturnType<typeof importCode>>>('the import') : undefined;
+    const code = this.importable ? this.opts.parts.loaded<Loaded<typeof importCode>>('the import') : undefined;
     return code?.importButton((files) => this.importFiles(files)) ?? nothing;
   }
 
