@@ -18,7 +18,6 @@ import { SourceFeaturesController } from './controllers/source-features.js';
 import { ViewStateController, type ViewChangeDetail } from './controllers/view-state.js';
 import { dashboardStyles } from './experiment-dashboard.styles.js';
 import { formatMainMetric } from '../../shared/main-metric.js';
-import { problemList } from '../problem-list.js';
 import { emptyState } from './templates/empty-state.js';
 import { summaryBar } from './templates/summary.js';
 import { toolbar } from './templates/toolbar.js';
@@ -28,6 +27,7 @@ import type { ExperimentToggleDetail } from './controllers/table-binding.js';
 const chipsCode = () => import('./templates/chips.js');
 const pagerCode = () => import('./templates/pager.js');
 const compareCode = () => import('./templates/compare-dialog.js');
+const problemsCode = () => import('../problem-list.js');
 
 export type { ExperimentsLoadedDetail, SourceErrorDetail } from './controllers/data-loading.js';
 export { parseMainMetricAttribute } from '../../shared/main-metric.js';
@@ -197,7 +197,8 @@ export class ExperimentDashboard extends DataProperties(LitElement) {
     catalogue: this.#catalogue,
     search: this.#search,
     deletable: () => this.#features.deletable,
-    ready: () => this.#features.ready(),
+    // The list of problems in the data shows with the rows: they wait for its code as for Delete.
+    ready: () => Promise.all([this.#features.ready(), this.#store.problems.length > 0 ? this.#parts.load('the problem list', problemsCode) : undefined]),
     onDeleteRequest: (e) => this.#features.askDelete([e]),
     openPopover: (p) => this.#menus.open(p),
     loadDetail: () => void this.#loadView('the experiment details', () => import('../experiment-row-detail/experiment-row-detail.js')),
@@ -356,7 +357,8 @@ export class ExperimentDashboard extends DataProperties(LitElement) {
           </div>`
         : nothing}
       ${deleteFlow?.renderUndo() ?? nothing} ${importer?.render() ?? nothing}
-      ${problemList(problems)} ${emptyState(emptyReason, clearFilters)}
+      ${problems.length > 0 ? (this.#parts.get('the problem list', problemsCode)?.problemList(problems) ?? nothing) : nothing}
+      ${emptyState(emptyReason, clearFilters)}
       <div part="table" class="table-wrap" ?hidden=${empty}>
         <div class="popups"></div>
         <div class="table"></div>

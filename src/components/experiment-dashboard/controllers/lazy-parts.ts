@@ -13,6 +13,7 @@ export type PartName =
   | 'the page controls'
   | 'the live status'
   | 'the delete controls'
+  | 'the problem list'
   | 'the menus';
 
 /** What a loader of a part resolves to. */

@@ -17,7 +17,7 @@ export class SharedDataController implements ReactiveController {
   /** The element's own rows, loaded from its attributes. */
   readonly ownStore = new ExperimentStore();
   readonly #ownSelection = new Selection();
-  #ownViewState?: ViewStateModel;
+  readonly #ownViewState: ViewStateModel;
   store: ExperimentStore = this.ownStore;
   selection: Selection = this.#ownSelection;
   #provided: ProvidedData;
@@ -29,6 +29,7 @@ export class SharedDataController implements ReactiveController {
     /** Shows another store (and the view state now in `viewState`). */
     private readonly onSwitch: (store: ExperimentStore) => void,
   ) {
+    this.#ownViewState = viewState.model;
     this.#provided = new ProvidedData(host, () => this.join());
     host.addController(this);
   }
@@ -41,7 +42,6 @@ export class SharedDataController implements ReactiveController {
   /** Uses a provider's store, view state and selection, or the element's own. */
   join(): void {
     const shared = this.#provided;
-    this.#ownViewState ??= this.viewState.model;
     const useShared = shared.store !== undefined && !hasOwnData(this.host);
     const store = useShared ? shared.store! : this.ownStore;
     const viewState = (useShared && shared.viewState) || this.#ownViewState;

@@ -38,7 +38,7 @@ export interface TableBindingOptions {
   search: SearchController;
   /** True when the source can delete (the table then has a delete column). */
   deletable: () => boolean;
-  /** Resolves when what the rows need besides the table is there (the delete code of a source that can delete). */
+  /** Resolves when what shows with the rows is there (the delete code of a source that can delete, the problem list). */
   ready: () => Promise<unknown>;
   onDeleteRequest: (e: Experiment) => void;
   openPopover: (p: Popover) => void;
