@@ -170,9 +170,8 @@ export class TableBindingController implements ReactiveController {
     }, () => this.opts.store().experiments);
     // Rows that come later arrive with a store change, which shows them (after `ready`) itself.
     const rows = this.opts.store().experiments.length > 0;
-    void this.opts
-      .ready()
-      .then(() => this.sync(this.#view))
+    void this.sync(this.#view)
+      .then(() => this.opts.ready())
       .then(() => (rows ? this.table?.setData() : undefined));
   }
 
