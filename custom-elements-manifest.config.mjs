@@ -122,7 +122,7 @@ function tidy() {
 }
 
 export default {
-  globs: ['src/components/**/*.component.ts', ...defineFiles],
+  globs: ['src/components/**/*.component.ts', 'src/components/data-properties.ts', ...defineFiles],
   exclude: ['**/*.test.ts', '**/*.stories.ts', 'test/**', 'stories/**'],
   litelement: true,
   // package.json's `customElements` is written by hand: the analyzer would rewrite the file

@@ -2,6 +2,8 @@ import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
 import '../src/components/experiment-data/experiment-data.js';
 import '../src/components/experiment-dashboard/experiment-dashboard.js';
 import '../src/components/experiment-row-detail/experiment-row-detail.js';
+import '../src/components/experiment-compare/experiment-compare.js';
+import type { ExperimentCompare } from '../src/components/experiment-compare/experiment-compare.component.js';
 import type { ExperimentData } from '../src/components/experiment-data/experiment-data.component.js';
 import type { ExperimentDashboard } from '../src/components/experiment-dashboard/experiment-dashboard.component.js';
 import type { ExperimentRowDetail } from '../src/components/experiment-row-detail/experiment-row-detail.component.js';
@@ -85,5 +87,37 @@ describe('<experiment-data>', () => {
     const el = await fixture<ExperimentDashboard>(html`<experiment-dashboard style=${sized} src=${url}></experiment-dashboard>`);
     await waitForRows(el, 6);
     expect(fetchesOf(url)).to.equal(1);
+  });
+
+  it('a comparison beside a dashboard compares the rows checked in it; its own experiments win', async () => {
+    const root = await fixture<ExperimentData>(html`<experiment-data src=${freshUrl()}>
+      <experiment-dashboard style=${sized}></experiment-dashboard>
+      <experiment-compare></experiment-compare>
+    </experiment-data>`);
+    const dashboard = root.querySelector('experiment-dashboard')!;
+    const compare = root.querySelector<ExperimentCompare>('experiment-compare')!;
+    await waitForRows(dashboard, 6);
+    expect(text(compare)).to.contain('Choose two or more experiments to compare.');
+    // Rows are checked by name, as a user reads them.
+    const check = (name: string) => dashboard.shadowRoot!.querySelector<HTMLInputElement>(`input[aria-label="Select ${name}"]`)!.click();
+    check('bigger model');
+    await waitUntil(() => text(compare).includes('Choose two or more'), 'one checked row is not a comparison');
+    check('long sweep');
+    await waitUntil(() => text(compare).includes('2 experiments'), 'the two checked rows compared');
+    // Each column is titled with its run's name (and its status under it).
+    const titles = [...compare.shadowRoot!.querySelector('thead')!.querySelectorAll('th')].map((th) => th.textContent!.trim().split(/\s*\n\s*/));
+    expect(titles).to.deep.equal([['Attribute'], ['bigger model', 'Failed'], ['long sweep', 'Running']]);
+    expect(text(compare)).to.not.contain('baseline');
+    await expect(compare).to.be.accessible();
+    // Unchecked again: nothing to compare.
+    check('bigger model');
+    await waitUntil(() => text(compare).includes('Choose two or more'), 'back to one');
+    // A page that names the runs itself is obeyed.
+    const [a1, a4] = [root.loadedExperiments.find((e) => e.id === 'a1')!, root.loadedExperiments.find((e) => e.id === 'a4')!];
+    compare.experiments = [a1, a4];
+    await waitUntil(() => text(compare).includes('2 experiments') && text(compare).includes('baseline') && text(compare).includes('silent'), 'the given runs compared');
+    check('waiting');
+    await compare.updateComplete;
+    expect(text(compare)).to.not.contain('waiting');
   });
 });

@@ -44,4 +44,26 @@ describe('parts of the dashboard that load on demand, when they cannot load', ()
     expect(actionError(el)!.textContent).to.contain('Reload the page');
     expect(part(el, 'popover')).to.equal(null);
   });
+
+  it('the problem list: the rows still show, and the element says the list could not load', async () => {
+    failModules('components/problem-list');
+    const el = await fixture<ExperimentDashboard>(html`<experiment-dashboard style=${sized} src="/test/data/mixed-collection.json"></experiment-dashboard>`);
+    await waitForRows(el, 2);
+    await waitUntil(() => actionError(el)?.textContent?.includes('Could not load the problem list'), 'the error in the element');
+    expect(actionError(el)!.textContent).to.contain('Reload the page');
+    expect(part(el, 'problems')).to.equal(null);
+  });
+
+  it('the delete controls: the rows show without Delete, and the element says why', async () => {
+    failModules('controllers/delete-flow');
+    const el = await fixture<ExperimentDashboard>(html`<experiment-dashboard style=${sized}></experiment-dashboard>`);
+    el.source = {
+      capabilities: { delete: true, live: false, serverQuery: false, history: false },
+      load: async () => ({ experiments: [{ id: 'r1', name: 'r1', status: 'completed' }, { id: 'r2', name: 'r2', status: 'failed' }] }),
+      delete: async () => undefined,
+    };
+    await waitForRows(el, 2);
+    await waitUntil(() => actionError(el)?.textContent?.includes('Could not load the delete controls'), 'the error in the element');
+    expect(el.shadowRoot!.querySelector('button[aria-label="Delete r1"]')).to.equal(null);
+  });
 });

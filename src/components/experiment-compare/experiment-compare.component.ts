@@ -97,9 +97,10 @@ export class ExperimentCompare extends LitElement {
 
   /**
    * The runs to compare, in column order, as read from a format-v1 file: they are validated like
-   * the dashboard's data, and what was wrong with them is listed (`problems` part).
+   * the dashboard's data, and what was wrong with them is listed (`problems` part). Not set, inside
+   * an `<experiment-data>` (or a dashboard): the runs checked in a table there (the shared selection).
    */
-  @property({ attribute: false }) experiments: Experiment[] = [];
+  @property({ attribute: false }) experiments?: Experiment[];
 
   /** Loads metric histories that are not inline. */
   @property({ attribute: false }) source?: ExperimentSource;
@@ -113,8 +114,8 @@ export class ExperimentCompare extends LitElement {
   /** The instant running experiments' durations are measured to (ms); default: now. */
   @property({ attribute: false }) now?: number;
 
-  /** Store and clock of an `<experiment-data>` or dashboard around the element; its own properties win. */
-  #context = new ExperimentContextConsumer(this);
+  /** Store, clock and selection of an `<experiment-data>` or dashboard around the element; its own properties win. */
+  #context = new ExperimentContextConsumer(this, { watchRows: true });
   get #source(): ExperimentSource | undefined {
     return this.source ?? this.#context.store?.source;
   }
@@ -129,12 +130,28 @@ export class ExperimentCompare extends LitElement {
   #runs: Experiment[] = [];
   #problems: readonly Problem[] = [];
 
+  /** The shared selection's records last compared (when `.experiments` is not set). */
+  #selected: readonly Experiment[] = [];
+
   protected override willUpdate(changed: PropertyValues): void {
-    if (changed.has('experiments') || changed.has('now')) {
-      ({ experiments: this.#runs, problems: this.#problems } = parseRecords(this.experiments ?? [], this.now === undefined ? {} : { now: this.now }));
+    const selected = this.experiments === undefined ? this.#selectedRecords() : undefined;
+    const newSelection = selected !== undefined && (selected.length !== this.#selected.length || selected.some((e, i) => e !== this.#selected[i]));
+    if (selected) this.#selected = selected;
+    if (changed.has('experiments') || changed.has('now') || newSelection) {
+      ({ experiments: this.#runs, problems: this.#problems } = parseRecords(this.experiments ?? selected ?? [], this.now === undefined ? {} : { now: this.now }));
     }
     // Another set of runs (or fresher records): histories may have grown.
-    if (changed.has('experiments')) this.#historyCache = new Map();
+    if (changed.has('experiments') || newSelection) this.#historyCache = new Map();
+  }
+
+  /** The runs checked in a table that shares this element's provider, as the store holds them now. */
+  #selectedRecords(): Experiment[] {
+    const { store, selection } = this.#context;
+    if (!store || !selection) return [];
+    const { ids } = selection;
+    // A few checked rows are looked up; many (a select-all) through one index of the rows.
+    const find = ids.length <= 16 ? (id: string) => store.get(id) : ((byId) => (id: string) => byId.get(id))(new Map(store.experiments.map((e) => [e.id, e])));
+    return ids.map(find).filter((e): e is Experiment => e !== undefined);
   }
 
   /** Column titles: the name, made unique with the id where two runs share one. */

@@ -1,7 +1,7 @@
 import { LitElement, css, html, type PropertyValues } from 'lit';
-import { property } from 'lit/decorators.js';
 import { ExperimentContextProvider } from '../../context/provider.js';
-import type { Experiment, ExperimentSource } from '../../data/types.js';
+import type { Experiment } from '../../data/types.js';
+import { DataProperties } from '../data-properties.js';
 import { ExperimentStore } from '../../store/experiment-store.js';
 import { Selection } from '../../store/selection.js';
 import { ViewStateModel } from '../../store/view-state.js';
@@ -26,53 +26,12 @@ import { DataLoadController } from '../experiment-dashboard/controllers/data-loa
  * @event experiments-loaded - Data arrived. `detail: { experiments, problems }`.
  * @event source-error - The source failed. `detail: { error: SourceError }`; the views inside show the message.
  */
-export class ExperimentData extends LitElement {
+export class ExperimentData extends DataProperties(LitElement) {
   static override styles = css`
     :host {
       display: contents;
     }
   `;
-
-  /** URL of a format-v1 experiment collection (JSON). */
-  @property() src?: string;
-
-  /** Base URL of an HTTP experiment service (the REST contract in `openapi/`). */
-  @property() endpoint?: string;
-
-  /**
-   * With `endpoint`: the server's access token for changes (`serve --token`), sent as
-   * `Authorization: Bearer …` with deletes and restores only. Set it from script: it is never an
-   * attribute, so it does not end up in the page's markup. A new token makes a new source.
-   */
-  @property({ attribute: false }) token?: string;
-
-  /** Name of an IndexedDB database in this browser holding experiments. */
-  @property() database?: string;
-
-  /** Address of an MLflow tracking server (REST API 2.0), e.g. `http://localhost:5000`. */
-  @property() mlflow?: string;
-
-  /** With `mlflow`: comma-separated experiment names or ids to show (default: all active ones). */
-  @property() experiment?: string;
-
-  /**
-   * The comparison metric, overriding the collection's default: `key`, `key:max` or `key:min`.
-   * @attr main-metric
-   */
-  @property({ attribute: 'main-metric' }) mainMetric?: string;
-
-  /**
-   * How long a running run may stay silent (no heartbeat) before it shows as dead, overriding
-   * the collection's `defaults.deadAfterMs`: milliseconds, or a duration such as `90s`, `10m`, `1h`.
-   * @attr dead-after
-   */
-  @property({ attribute: 'dead-after' }) deadAfter?: string;
-
-  /** Any adapter implementing `ExperimentSource`; takes precedence over `src` and `.experiments`. */
-  @property({ attribute: false }) source?: ExperimentSource;
-
-  /** Experiments given directly, as records or a whole collection object. */
-  @property({ attribute: false }) experiments?: unknown;
 
   #store = new ExperimentStore();
   #data = new DataLoadController(this, this.#store);

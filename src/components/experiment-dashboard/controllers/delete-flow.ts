@@ -1,6 +1,7 @@
 import { nothing, type ReactiveController, type ReactiveControllerHost } from 'lit';
 import type { Experiment, ExperimentSource } from '../../../data/types.js';
 import type { ExperimentStore } from '../../../store/experiment-store.js';
+import { canDelete } from '../../../shared/capabilities.js';
 import { confirmDialog, undoBar } from '../templates/confirm-dialog.js';
 import { nameOf } from '../templates/summary.js';
 
@@ -60,8 +61,7 @@ export class DeleteFlowController implements ReactiveController {
 
   /** True when the source can delete. */
   get enabled(): boolean {
-    const source = this.#source;
-    return Boolean(source?.capabilities.delete && source.delete);
+    return canDelete(this.#source);
   }
 
   #canRestore(source: ExperimentSource | undefined): boolean {
