@@ -408,6 +408,20 @@ describe('HttpSource against the reference server', () => {
     expect((await second).experiments).to.have.length(5);
   });
 
+  it('a load cancelled while /capabilities is asked does not cancel the next load waiting for the same answer', async () => {
+    const s = source({ mode: 'auto' });
+    await hook('faults', [{ method: 'GET', path: '/capabilities', delayMs: 500, count: 1 }]);
+    const older = new AbortController();
+    const first = s.load({}, older.signal);
+    const second = s.load({ search: 'adam', page: { size: 5 } }, new AbortController().signal);
+    await new Promise((r) => setTimeout(r, 100));
+    older.abort();
+    expect((await rejection(first)).kind).to.equal('aborted');
+    expect((await second).experiments).to.have.length(5);
+    // One question for both loads.
+    expect((await requests()).filter((r) => r.includes('/capabilities'))).to.have.length(1);
+  });
+
   it('gives up after timeoutMs with kind "timeout"', async () => {
     await hook('faults', [{ method: 'GET', path: '/experiments', delayMs: 2000, count: 5 }]);
     const t0 = performance.now();

@@ -230,20 +230,32 @@ export class HttpSource extends EventTarget implements ExperimentSource {
     return this.#epoch === undefined ? String(this.#seq) : `${this.#epoch}:${this.#seq}`;
   }
 
-  /** Asks `/capabilities` once; a backend without it is a plain list (client mode, read-only). */
+  /**
+   * Asks `/capabilities` once; a backend without it is a plain list (client mode, read-only).
+   * The one request serves every caller and is tied to none of their signals: a load the element
+   * cancels (the view changed) must not cancel the answer the next load is waiting for.
+   */
   ready(signal?: AbortSignal): Promise<SourceCapabilities> {
-    this.#ready ??= this.#probe(signal).catch((err: unknown) => {
+    this.#ready ??= this.#probe().catch((err: unknown) => {
       this.#ready = undefined;
       throw err;
     });
-    return this.#ready;
+    if (!signal) return this.#ready;
+    const what = 'The list of what the server can do';
+    const url = this.#url('capabilities');
+    if (signal.aborted) return Promise.reject(this.#aborted(what, url, signal.reason));
+    return new Promise((resolve, reject) => {
+      const onAbort = () => reject(this.#aborted(what, url, signal.reason));
+      signal.addEventListener('abort', onAbort, { once: true });
+      this.#ready!.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+    });
   }
 
-  async #probe(signal: AbortSignal | undefined): Promise<SourceCapabilities> {
+  async #probe(): Promise<SourceCapabilities> {
     const mode = this.#init.mode ?? 'auto';
     let body: unknown;
     try {
-      body = await this.#getJson('capabilities', { signal, what: 'The list of what the server can do' });
+      body = await this.#getJson('capabilities', { what: 'The list of what the server can do' });
     } catch (err) {
       if (!(err instanceof SourceError && err.kind === 'not-found')) throw err;
       body = {};
