@@ -2,7 +2,7 @@ import type { CellComponent, ColumnComponent, ColumnDefinition, GroupComponent, 
 import type { Attribute } from '../../../data/attributes.js';
 import type { Experiment, Goal, SortSpec } from '../../../data/types.js';
 // Tabulator first: the table's modules then follow it in a bundle, close enough for gzip to share their words.
-import { lightFrozenLayout, lightHeightChanges, tabulatorClass, useRankedSort, withCheapAdd, type DashboardTabulator } from './tabulator.js';
+import { lightHeightChanges, tabulatorClass, useRankedSort, withCheapAdd, type DashboardTabulator } from './tabulator.js';
 import { DELETE_COLUMN, NARROW_TABLE, attributeColumn, deleteColumn, detailsColumn, frozenPrefix, groupHeader, markFilterButtons, narrowWidth, refreshSelectCells, selectColumn, type TableColumns } from './columns.js';
 import { setUpKeyboard } from './keyboard.js';
 import { computeRanks, groupKey, rankSteps, tagOrdinal } from './ranks.js';
@@ -94,7 +94,6 @@ export class TableController {
         return attr ? this.#rankFor(attr) : undefined;
       });
       lightHeightChanges(table);
-      lightFrozenLayout(table);
       this.#watchSizes();
       resolveBuilt();
     });
