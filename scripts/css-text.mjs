@@ -7,13 +7,25 @@
 export const cssModuleSource = (css, id = '') => `export default ${JSON.stringify(/[\\/]tabulator-tables[\\/]/.test(id) ? trimTabulatorCss(css) : css)};`;
 
 /**
- * Classes only the Tabulator modules the dashboard does not register use (it registers the ones
- * in src/components/experiment-dashboard/table/tabulator.ts): editing, menus, popups, tooltips, data
- * trees, column calculations, responsive collapse, ranges, printing, pagination, spreadsheets,
- * validation, header filters, frozen columns and rows, row handles and row resizing.
+ * Class-name prefixes (after `.tabulator-`) of what the dashboard never shows: the modules it does
+ * not register (src/components/experiment-dashboard/table/tabulator.ts) and options it never sets.
+ * A prefix also covers its `-` compounds (`menu` covers `.tabulator-menu-item`).
  */
-export const UNUSED_TABULATOR_CLASSES =
-  /\.tabulator-(?:edit-list|editing|edit-select|data-tree|calcs|responsive-collapse|range|row-header|print|page|paginator|menu|popup|tooltip|spreadsheet|validation-fail|header-filter|title-editor|header-popup-button|frozen|row-handle|row-resize)(?![\w])|\.tabulator-(?:edit-list|data-tree|calcs|responsive-collapse|range|print|page|menu|popup|spreadsheet|frozen|row-handle|row-resize)-[\w-]+/;
+export const DROPPED_TABULATOR_PREFIXES = [
+  // Edit, Menu, Popup, Tooltip, Validate; Filter's header filters; column title editing.
+  'edit-list', 'editing', 'menu', 'popup', 'tooltip', 'validation-fail', 'header-filter', 'title-editor', 'header-popup-button',
+  // DataTree, ColumnCalcs, ResponsiveLayout, SelectRange, Print, Page, Spreadsheet.
+  'data-tree', 'calcs', 'responsive-collapse', 'range', 'row-header', 'print', 'page', 'pages', 'paginator', 'spreadsheet',
+  // FrozenColumns and FrozenRows (ours: StickyColumns, styled by the dashboard), MoveRows, ResizeRows, SelectRow.
+  'frozen', 'row-handle', 'row-resize', 'row-moving', 'selectable', 'selected',
+  // Format's built-in formatters (ours: CellNodes).
+  'toggle', 'traffic-light', 'tick', 'cross',
+  // Options never set: column groups, vertical headers, headerVisible, headerWordWrap, resizableColumnGuide.
+  'col-group', 'col-vertical', 'header-hidden', 'col-title-wrap', 'col-resize-guide',
+];
+
+/** A selector naming a class of {@link DROPPED_TABULATOR_PREFIXES}. */
+export const UNUSED_TABULATOR_CLASSES = new RegExp(`\\.tabulator-(?:${DROPPED_TABULATOR_PREFIXES.join('|')})(?![\\w])`);
 
 /**
  * Tabulator's minified stylesheet without the rules of modules that are not registered: selectors
