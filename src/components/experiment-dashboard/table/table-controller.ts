@@ -58,6 +58,8 @@ export class TableController {
   /** Whether the columns in the table were laid out narrow. */
   #laidOutNarrow = false;
   #sizes?: ResizeObserver;
+  /** The table element's width, as the size observer last reported it (px). */
+  #width: number | undefined;
   /** Each inline detail's row, re-measured when the detail changes size. */
   #detailRows = new WeakMap<Element, RowComponent>();
 
@@ -161,10 +163,14 @@ export class TableController {
           // Added in order, so the next column already in the table is the one to insert before.
           const next = after.slice(index + 1).find((x) => before.includes(x));
           const def = this.#columnDefinition(attr, columns.widths?.[id]);
-          await withCheapAdd(table, id, () => (next ? table.addColumn(def, true, next) : columns.deletable ? table.addColumn(def, true, DELETE_COLUMN) : table.addColumn(def, false)));
+          // The other columns and their titles are as they were.
+          await withCheapAdd(
+            table,
+            id,
+            () => (next ? table.addColumn(def, true, next) : columns.deletable ? table.addColumn(def, true, DELETE_COLUMN) : table.addColumn(def, false)),
+            () => this.#fitTitles(new Set([id])),
+          );
         }
-        // The other columns and their titles are as they were.
-        this.#fitTitles(new Set(added));
         return;
       }
     }
@@ -217,7 +223,9 @@ export class TableController {
   }
 
   #isNarrow(): boolean {
-    const width = this.element.clientWidth;
+    // The width the size observer last saw: reading it from the element would lay the page out
+    // (a forced layout at every column change). Until it has reported, the element's own.
+    const width = this.#width ?? this.element.clientWidth;
     return width > 0 && width < NARROW_TABLE;
   }
 
@@ -234,6 +242,7 @@ export class TableController {
           this.element.style.setProperty('--_visible-width', `${holder.clientWidth}px`);
           this.element.style.setProperty('--_visible-height', `${holder.clientHeight}px`);
         } else if (target === this.element) {
+          this.#width = entry.contentRect.width;
           if (this.#isNarrow() !== this.#narrow) void this.setColumns(this.#columns);
         } else {
           // A detail grew or shrank (it loaded, a tab changed): Tabulator's virtual renderer

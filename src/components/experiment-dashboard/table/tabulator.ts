@@ -287,11 +287,13 @@ export function useRankedSort(table: Tabulator, rankFor: (field: string) => Int3
  * - the header row is not re-measured: headers are one clipped line, so the new one is as
  *   tall as the others (it is checked, and Tabulator's pass runs when it is taller).
  * Then each row in view gets just the new cell, put in place. Rows keep their height: cells
- * are one clipped line too. No registered module listens to the skipped "row-relayout" event
+ * are one clipped line too. `measured` runs once the column is in the header, in the layout
+ * the header check above reads (so what it reads costs no layout of its own), before the rows get
+ * the cell: a width it sets is the new cells' width. No registered module listens to the skipped "row-relayout" event
  * (checked in tabulator-tables 6.5.3 src/js). Should Tabulator's internals not look as
  * expected, the rows in view are rendered again in one batch instead.
  */
-export async function withCheapAdd(table: Tabulator, field: string, add: () => Promise<unknown>): Promise<void> {
+export async function withCheapAdd(table: Tabulator, field: string, add: () => Promise<unknown>, measured: () => void = () => undefined): Promise<void> {
   type InternalCell = { element: HTMLElement; getElement(): HTMLElement; setHeight(): void; cellRendered(): void };
   type InternalRow = { element?: HTMLElement; cells?: InternalCell[]; initialized: boolean; heightInitialized: boolean; manualHeight?: boolean; height: number; heightStyled: string };
   type InternalColumn = { element: HTMLElement; verticalAlign(alignment: unknown, height: number): void; generateCell(row: InternalRow): InternalCell };
@@ -321,6 +323,7 @@ export async function withCheapAdd(table: Tabulator, field: string, add: () => P
     typeof manager.reRenderInPosition !== 'function'
   ) {
     await add();
+    measured();
     return;
   }
   const reset = (row: InternalRow): void => {
@@ -335,7 +338,8 @@ export async function withCheapAdd(table: Tabulator, field: string, add: () => P
   manager.reinitialize = function (this: { rows: InternalRow[] }) {
     for (const row of this.rows) {
       if (row.initialized && row.element?.isConnected && Array.isArray(row.cells)) inView.add(row);
-      else if (!inView.has(row)) reset(row);
+      // A row never drawn (most of 100,000) has nothing to reset.
+      else if ((row.initialized || row.heightInitialized) && !inView.has(row)) reset(row);
     }
   };
   manager.resetScroll = () => undefined;
@@ -351,8 +355,10 @@ export async function withCheapAdd(table: Tabulator, field: string, add: () => P
     const column = columns.findColumn(field);
     const index = column ? columns.columnsByIndex.indexOf(column) : -1;
     const rowHeight = parseFloat(columns.headersElement?.style.height ?? '');
+    const fits = column && rowHeight > 0 && column.element.offsetHeight <= rowHeight;
+    measured();
     // What verticalAlignHeaders does for one column: the header (and its resize handle) fills the row.
-    if (column && rowHeight > 0 && column.element.offsetHeight <= rowHeight) column.verticalAlign(internals.options?.columnHeaderVertAlign, rowHeight);
+    if (column && fits) column.verticalAlign(internals.options?.columnHeaderVertAlign, rowHeight);
     else own.align.call(columns);
     // Anything unexpected (thrown here or by Tabulator) takes the fallback below.
     try {
