@@ -183,7 +183,7 @@ class StickyColumns extends Module {
   }
 
   #layout(): void {
-    const style = (this.table as unknown as { element: HTMLElement }).element.style;
+    const table = (this.table as unknown as { element: HTMLElement }).element;
     const place = (list: StickyColumn[], edge: number) => {
       let margin = 0;
       list.forEach((column, i) => {
@@ -191,7 +191,9 @@ class StickyColumns extends Module {
         if (!frozen) return;
         frozen.marginValue = margin;
         frozen.edge = i === edge;
-        style.setProperty(frozen.variable, `${margin}px`);
+        // Only a change is written: a custom property set on the table restyles every cell in it.
+        const offset = `${margin}px`;
+        if (table.style.getPropertyValue(frozen.variable) !== offset) table.style.setProperty(frozen.variable, offset);
         column.element.classList.toggle(`tabulator-frozen-${frozen.position}`, frozen.edge);
         if (column.visible) margin += column.getWidth();
       });
