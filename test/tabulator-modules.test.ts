@@ -130,4 +130,27 @@ describe("the dashboard's own Tabulator modules", () => {
     table.destroy();
     document.adoptedStyleSheets = [];
   });
+
+  it('keeps frozen columns at the start of a right-to-left table', async () => {
+    const sheet = new CSSStyleSheet();
+    sheet.replaceSync(tabulatorCss);
+    document.adoptedStyleSheets = [sheet];
+    const el = document.body.appendChild(document.createElement('div'));
+    el.dir = 'rtl';
+    el.style.cssText = 'height: 300px; width: 500px';
+    const Tabulator = tabulatorClass();
+    const columns = [{ title: 'A', field: 'a', width: 80, frozen: true }, ...[1, 2, 3, 4, 5].map((n) => ({ title: `C${n}`, field: `c${n}`, width: 150 }))];
+    const table = new Tabulator(el, { height: '100%', layout: 'fitData', index: 'id', columns, data: [{ id: 1, a: 'a' }] });
+    await new Promise<void>((resolve) => table.on('tableBuilt', () => resolve()));
+    const holder = el.querySelector<HTMLElement>('.tabulator-tableholder')!;
+    holder.scrollLeft = -300;
+    await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+    expect(holder.scrollLeft).to.equal(-300);
+    const view = holder.getBoundingClientRect();
+    for (const sel of ['.tabulator-col[tabulator-field="a"]', '.tabulator-row .tabulator-cell[tabulator-field="a"]']) {
+      expect(el.querySelector(sel)!.getBoundingClientRect().right, sel).to.be.closeTo(view.left + holder.clientLeft + holder.clientWidth, 1);
+    }
+    table.destroy();
+    document.adoptedStyleSheets = [];
+  });
 });

@@ -122,7 +122,7 @@ interface StickyColumn {
   definition: { frozen?: boolean };
   element: HTMLElement;
   visible: boolean;
-  modules: { frozen?: { position: 'left' | 'right'; marginValue: number; edge: boolean; variable: string } };
+  modules: { frozen?: { position: 'left' | 'right'; side: 'left' | 'right'; marginValue: number; edge: boolean; variable: string } };
   getWidth(): number;
 }
 
@@ -177,7 +177,10 @@ class StickyColumns extends Module {
     }
     const position = this.#unfrozenSeen ? 'right' : 'left';
     const list = position === 'left' ? this.leftColumns : this.rightColumns;
-    column.modules.frozen = { position, marginValue: 0, edge: false, variable: `--_frozen-${position}-${list.length}` };
+    // In a right-to-left table the first columns are at the right.
+    const rtl = (this.table as unknown as { rtl?: boolean }).rtl === true;
+    const side = rtl === (position === 'left') ? 'right' : 'left';
+    column.modules.frozen = { position, side, marginValue: 0, edge: false, variable: `--_frozen-${position}-${list.length}` };
     list.push(column);
     stick(column.element, column);
   }
@@ -209,7 +212,7 @@ function stick(element: HTMLElement, column: StickyColumn): void {
   const frozen = column.modules.frozen;
   if (!frozen) return;
   element.style.position = 'sticky';
-  element.style[frozen.position] = `var(${frozen.variable})`;
+  element.style[frozen.side] = `var(${frozen.variable})`;
   element.classList.add('tabulator-frozen');
   element.classList.toggle(`tabulator-frozen-${frozen.position}`, frozen.edge);
 }
