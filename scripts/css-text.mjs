@@ -2,7 +2,8 @@
 // Turns `import text from 'x.css'` into a module exporting the CSS text, so Lit can adopt it
 // into a shadow root as a constructable stylesheet (no <style> or <link> in the page: CSP-safe).
 // Shared by rollup (build) and @web/dev-server (tests, demo).
-// Tabulator's stylesheet is trimmed on the way (see trimTabulatorCss).
+// Tabulator's stylesheet is trimmed on the way (see trimTabulatorCss). The build also minifies
+// the text of our own Lit css`…` stylesheets (cssLiterals; the tests serve them as written).
 /** @type {(css: string, id?: string) => string} */
 export const cssModuleSource = (css, id = '') => `export default ${JSON.stringify(/[\\/]tabulator-tables[\\/]/.test(id) ? trimTabulatorCss(css) : css)};`;
 
