@@ -2,7 +2,7 @@ import { readdirSync, existsSync } from 'node:fs';
 import resolve from '@rollup/plugin-node-resolve';
 import esbuild from 'rollup-plugin-esbuild';
 import terser from '@rollup/plugin-terser';
-import { cssText } from './scripts/css-text.mjs';
+import { cssLiterals, cssText } from './scripts/css-text.mjs';
 
 // Every element folder has <tag>.ts (define) and <tag>.component.ts (class): both are entries so
 // npm users can import a class without registering it.
@@ -26,7 +26,7 @@ export default [
     external: (id) => /^(lit|lit\/.*|@lit\/.*|idb|yaml|uplot|tabulator-tables|re2js)$/.test(id),
     // ignoreSideEffectsForRoot: our own package.json's sideEffects list names dist/ files; applied
     // to src/ it would drop the element registrations from dist/define.js.
-    plugins: [resolve({ ignoreSideEffectsForRoot: true }), cssText(), esbuild(esbuildOptions)],
+    plugins: [resolve({ ignoreSideEffectsForRoot: true }), cssText(), cssLiterals(), esbuild(esbuildOptions)],
     output: {
       dir: 'dist',
       format: 'es',
@@ -43,7 +43,7 @@ export default [
   {
     input: 'src/bundle.ts',
     treeshake,
-    plugins: [resolve({ browser: true, ignoreSideEffectsForRoot: true }), cssText(), esbuild({ ...esbuildOptions, minify: false }), terser({ format: { comments: false } })],
+    plugins: [resolve({ browser: true, ignoreSideEffectsForRoot: true }), cssText(), cssLiterals(), esbuild({ ...esbuildOptions, minify: false }), terser({ format: { comments: false } })],
     output: { file: 'dist/experiment-dashboard.bundle.js', format: 'iife', inlineDynamicImports: true, sourcemap: true },
   },
 ];

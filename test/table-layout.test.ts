@@ -171,6 +171,24 @@ describe('the columns at 1280 px', () => {
   });
 });
 
+describe('a column shown at 1280 px', () => {
+  it('has its whole title, and its cells are as wide as its header', async function () {
+    this.timeout(30000);
+    const el = await dashboardAt(1280, 800);
+    const ids = el.shadowRoot!.querySelectorAll('.tabulator-col[tabulator-field]:not([tabulator-field^="__"])');
+    const shown = [...ids].map((c) => c.getAttribute('tabulator-field')!);
+    const added = 'metrics.learning_rate.last';
+    el.columns = [...shown, added].join(',');
+    const header = () => el.shadowRoot!.querySelector<HTMLElement>(`.tabulator-col[tabulator-field="${added}"]`);
+    await waitUntil(() => header() && rows(el)[0] && cell(rows(el)[0]!, added), 'column shown', { timeout: 10000 });
+    await frames(2);
+    const title = header()!.querySelector<HTMLElement>('.col-title-text')!;
+    expect(title.textContent?.length ?? 0).to.be.greaterThan(10);
+    expect(title.scrollWidth, `"${title.textContent}" whole`).to.be.at.most(title.clientWidth);
+    for (const row of rows(el).slice(0, 5)) expect(cell(row, added).getBoundingClientRect().width).to.be.closeTo(header()!.getBoundingClientRect().width, 1);
+  });
+});
+
 describe('the controls in the table', () => {
   it('are drawn with SVG icons, never emoji or symbol characters', async function () {
     this.timeout(30000);

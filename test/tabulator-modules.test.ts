@@ -1,7 +1,9 @@
-// The three Tabulator modules of our own (src/components/experiment-dashboard/table/tabulator.ts), on a
+// The four Tabulator modules of our own (src/components/experiment-dashboard/table/tabulator.ts), on a
 // bare table: what a user of the table sees and what its API returns.
 import { expect, waitUntil } from '@open-wc/testing';
+import { resetMouse, sendMouse } from '@web/test-runner-commands';
 import type { CellComponent } from 'tabulator-tables';
+import tabulatorCss from 'tabulator-tables/dist/css/tabulator.min.css';
 import { tabulatorClass, type DashboardTabulator } from '../src/components/experiment-dashboard/table/tabulator.js';
 
 const HOSTILE = '<img src=x onerror="window.__pwned = true">';
@@ -75,5 +77,80 @@ describe("the dashboard's own Tabulator modules", () => {
     el.querySelectorAll<HTMLElement>('.tabulator-row .tabulator-cell')[1]!.click();
     expect(clicks).to.deep.equal(['name=second']);
     table.destroy();
+  });
+
+  it('keeps frozen columns in view while the table scrolls sideways, at their offsets after a resize; they do not move', async () => {
+    const columns = [
+      { title: 'A', field: 'a', width: 80, frozen: true },
+      { title: 'B', field: 'b', width: 90, frozen: true },
+      ...[1, 2, 3, 4, 5, 6].map((n) => ({ title: `C${n}`, field: `c${n}`, width: 150 })),
+      { title: 'Z', field: 'z', width: 60, frozen: true },
+    ];
+    // Scrolling needs Tabulator's stylesheet (as the dashboard adopts it).
+    const sheet = new CSSStyleSheet();
+    sheet.replaceSync(tabulatorCss);
+    document.adoptedStyleSheets = [sheet];
+    const { table, el } = await bareTable({ columns, movableColumns: true, data: [1, 2, 3].map((id) => ({ id, a: 'a', b: 'b', c1: 1, z: 'z' })) });
+    el.style.width = '500px';
+    table.redraw(true);
+    const holder = el.querySelector<HTMLElement>('.tabulator-tableholder')!;
+    const header = (field: string) => el.querySelector<HTMLElement>(`.tabulator-col[tabulator-field="${field}"]`)!.getBoundingClientRect();
+    const cell = (field: string) => el.querySelector<HTMLElement>(`.tabulator-row .tabulator-cell[tabulator-field="${field}"]`)!.getBoundingClientRect();
+    const frame = () => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+    holder.scrollLeft = 400;
+    await frame();
+    expect(holder.scrollLeft).to.equal(400);
+    const view = holder.getBoundingClientRect();
+    for (const box of [header('a'), cell('a')]) expect(box.left).to.be.closeTo(view.left, 1);
+    for (const box of [header('b'), cell('b')]) expect(box.left).to.be.closeTo(view.left + 80, 1);
+    // At the right edge of the rows (left of the vertical scrollbar, if any), header above cell.
+    expect(cell('z').right).to.be.closeTo(view.left + holder.clientWidth, 1);
+    expect(header('z').left).to.be.closeTo(cell('z').left, 1);
+    // (That they are drawn over the scrolled columns is the dashboard's stylesheet: table-layout.test.ts.)
+    // The first one widened: the second follows it.
+    await table.getColumn('a').setWidth(120);
+    await frame();
+    for (const box of [header('b'), cell('b')]) expect(box.left).to.be.closeTo(view.left + 120, 1);
+    // A held header starts a column drag; a frozen one does not.
+    holder.scrollLeft = 0;
+    await frame();
+    const held = async (field: string) => {
+      const from = header(field);
+      await sendMouse({ type: 'move', position: [Math.round(from.left + 20), Math.round(from.top + from.height / 2)] });
+      await sendMouse({ type: 'down' });
+      await new Promise((r) => setTimeout(r, 400));
+      const dragging = el.querySelector('.tabulator-moving') !== null;
+      await sendMouse({ type: 'up' });
+      await resetMouse();
+      return dragging;
+    };
+    expect(await held('c1')).to.equal(true);
+    expect(await held('a')).to.equal(false);
+    expect(await held('z')).to.equal(false);
+    table.destroy();
+    document.adoptedStyleSheets = [];
+  });
+
+  it('keeps frozen columns at the start of a right-to-left table', async () => {
+    const sheet = new CSSStyleSheet();
+    sheet.replaceSync(tabulatorCss);
+    document.adoptedStyleSheets = [sheet];
+    const el = document.body.appendChild(document.createElement('div'));
+    el.dir = 'rtl';
+    el.style.cssText = 'height: 300px; width: 500px';
+    const Tabulator = tabulatorClass();
+    const columns = [{ title: 'A', field: 'a', width: 80, frozen: true }, ...[1, 2, 3, 4, 5].map((n) => ({ title: `C${n}`, field: `c${n}`, width: 150 }))];
+    const table = new Tabulator(el, { height: '100%', layout: 'fitData', index: 'id', columns, data: [{ id: 1, a: 'a' }] });
+    await new Promise<void>((resolve) => table.on('tableBuilt', () => resolve()));
+    const holder = el.querySelector<HTMLElement>('.tabulator-tableholder')!;
+    holder.scrollLeft = -300;
+    await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+    expect(holder.scrollLeft).to.equal(-300);
+    const view = holder.getBoundingClientRect();
+    for (const sel of ['.tabulator-col[tabulator-field="a"]', '.tabulator-row .tabulator-cell[tabulator-field="a"]']) {
+      expect(el.querySelector(sel)!.getBoundingClientRect().right, sel).to.be.closeTo(view.left + holder.clientLeft + holder.clientWidth, 1);
+    }
+    table.destroy();
+    document.adoptedStyleSheets = [];
   });
 });

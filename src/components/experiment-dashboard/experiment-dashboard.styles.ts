@@ -1,4 +1,4 @@
-/* One stylesheet (~730 lines) for the element's shadow root: Tabulator's overrides, the frozen
+/* One stylesheet (~720 lines) for the element's shadow root: Tabulator's overrides, the frozen
  * columns, the phone layout and both themes depend on one cascade order, so they stay together. */
 import { css } from 'lit';
 
@@ -66,6 +66,7 @@ export const dashboardStyles = css`
     --_selected: color-mix(in srgb, var(--_bg), var(--_accent) 11%);
 
     display: block;
+    position: relative;
     box-sizing: border-box;
     height: 100%;
     min-height: var(--_min-height);
@@ -100,6 +101,7 @@ export const dashboardStyles = css`
   }
   .tabulator-row .tabulator-cell {
     padding: var(--_cell-padding);
+    cursor: pointer;
   }
   :host([theme='dark']) {
     ${darkTheme}
@@ -282,12 +284,6 @@ export const dashboardStyles = css`
   .tabulator-row.tabulator-row-even .tabulator-cell {
     background-color: var(--_row-alt);
   }
-  @media (hover: hover) and (pointer: fine) {
-    .tabulator-row.tabulator-selectable:hover,
-    .tabulator-row.tabulator-selectable:hover .tabulator-cell {
-      background-color: var(--_hover);
-    }
-  }
   .tabulator .tabulator-header .tabulator-col .tabulator-col-content .tabulator-col-sorter .sort-arrow {
     display: inline-block;
     width: 0;
@@ -329,9 +325,6 @@ export const dashboardStyles = css`
     outline-offset: -2px;
   }
   /* Toolbar, chips, popovers, dialog */
-  :host {
-    position: relative;
-  }
   button,
   input,
   select {
@@ -342,7 +335,9 @@ export const dashboardStyles = css`
   [part='empty'] button,
   .chips button,
   dialog button,
-  .action-error button {
+  .action-error button,
+  .pager button,
+  .import-button {
     padding: 3px 10px;
     border: 1px solid var(--_border);
     border-radius: 4px;
@@ -351,11 +346,6 @@ export const dashboardStyles = css`
   }
   .import-button {
     display: inline-block;
-    padding: 3px 10px;
-    border: 1px solid var(--_border);
-    border-radius: 4px;
-    background: var(--_header-bg);
-    cursor: pointer;
   }
   .import-button:focus-within {
     outline: 2px solid var(--_accent);
@@ -368,13 +358,6 @@ export const dashboardStyles = css`
     padding: 6px 10px;
     border-radius: 4px;
     background: var(--_header-bg);
-  }
-  .undo button {
-    padding: 2px 10px;
-    border: 1px solid var(--_border);
-    border-radius: 4px;
-    background: var(--_bg);
-    cursor: pointer;
   }
   .import-report {
     padding: 4px 8px;
@@ -409,6 +392,7 @@ export const dashboardStyles = css`
     margin: 0;
     padding: 0 8px 6px;
   }
+  .undo button,
   .connection button,
   .live button,
   .pending-import button {
@@ -424,13 +408,6 @@ export const dashboardStyles = css`
     align-items: center;
     gap: 10px;
     padding: 6px 8px;
-  }
-  .pager button {
-    padding: 3px 10px;
-    border: 1px solid var(--_border);
-    border-radius: 4px;
-    background: var(--_header-bg);
-    cursor: pointer;
   }
   [part='search'] {
     padding: 3px 8px;
@@ -621,9 +598,6 @@ export const dashboardStyles = css`
     border-color: var(--_border);
     color: var(--_fg);
   }
-  .tabulator-row .tabulator-cell {
-    cursor: pointer;
-  }
   .tabulator-row.row-expanded {
     background-color: var(--_bg);
   }
@@ -685,7 +659,6 @@ export const dashboardStyles = css`
   .group-attr,
   .group-count,
   .group-agg {
-    color: var(--_muted);
     font-weight: normal;
   }
   /* Data in a header must not reorder the text around it (right-to-left or override characters). */

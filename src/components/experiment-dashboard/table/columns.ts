@@ -137,6 +137,15 @@ function shownDecimals(data: readonly Experiment[]): number {
   for (let i = 0; i < data.length && i < DECIMALS_SAMPLE; i++) {
     const v = data[i]?.mainMetric?.value;
     if (typeof v !== 'number' || !Number.isFinite(v) || Number.isInteger(v)) continue;
+    // At 6 significant digits a value prints at most 5 − its exponent decimals: one that cannot
+    // print more than `most` is not formatted (a regroup builds every header, each reading up to
+    // 1,000 values; formatting them all was most of its time). A value printed in exponent form
+    // has a bound of 10 or more, or one below 1: never skipped.
+    const abs = Math.abs(v);
+    let exponent = Math.floor(Math.log10(abs));
+    if (10 ** exponent > abs) exponent -= 1;
+    const bound = 5 - exponent;
+    if (bound > 0 && bound <= most) continue;
     const text = formatNumber(v);
     const dot = text.indexOf('.');
     if (text.includes('e')) return Infinity;

@@ -2,7 +2,7 @@ import type { CellComponent, ColumnComponent, ColumnDefinition, GroupComponent, 
 import type { Attribute } from '../../../data/attributes.js';
 import type { Experiment, Goal, SortSpec } from '../../../data/types.js';
 // Tabulator first: the table's modules then follow it in a bundle, close enough for gzip to share their words.
-import { lightFrozenLayout, lightHeightChanges, tabulatorClass, useRankedSort, withCheapAdd, type DashboardTabulator } from './tabulator.js';
+import { lightHeightChanges, tabulatorClass, useRankedSort, withCheapAdd, type DashboardTabulator } from './tabulator.js';
 import { DELETE_COLUMN, NARROW_TABLE, attributeColumn, deleteColumn, detailsColumn, frozenPrefix, groupHeader, markFilterButtons, narrowWidth, refreshSelectCells, selectColumn, type TableColumns } from './columns.js';
 import { setUpKeyboard } from './keyboard.js';
 import { computeRanks, groupKey, rankSteps, tagOrdinal } from './ranks.js';
@@ -59,6 +59,8 @@ export class TableController {
   /** Whether the columns in the table were laid out narrow. */
   #laidOutNarrow = false;
   #sizes?: ResizeObserver;
+  /** The table element's width, as the size observer last reported it (px). */
+  #width: number | undefined;
   /** Each inline detail's row, re-measured when the detail changes size. */
   #detailRows = new WeakMap<Element, RowComponent>();
   /** Child runs under their parents (run-families.ts). */
@@ -106,7 +108,6 @@ export class TableController {
         return attr ? this.#rankFor(attr) : undefined;
       });
       lightHeightChanges(table);
-      lightFrozenLayout(table);
       this.#watchSizes();
       resolveBuilt();
     });
@@ -176,10 +177,14 @@ export class TableController {
           // Added in order, so the next column already in the table is the one to insert before.
           const next = after.slice(index + 1).find((x) => before.includes(x));
           const def = this.#columnDefinition(attr, columns.widths?.[id]);
-          await withCheapAdd(table, id, () => (next ? table.addColumn(def, true, next) : columns.deletable ? table.addColumn(def, true, DELETE_COLUMN) : table.addColumn(def, false)));
+          // The other columns and their titles are as they were.
+          await withCheapAdd(
+            table,
+            id,
+            () => (next ? table.addColumn(def, true, next) : columns.deletable ? table.addColumn(def, true, DELETE_COLUMN) : table.addColumn(def, false)),
+            () => this.#fitTitles(new Set([id])),
+          );
         }
-        // The other columns and their titles are as they were.
-        this.#fitTitles(new Set(added));
         return;
       }
     }
@@ -232,7 +237,9 @@ export class TableController {
   }
 
   #isNarrow(): boolean {
-    const width = this.element.clientWidth;
+    // The width the size observer last saw: reading it from the element would lay the page out
+    // (a forced layout at every column change). Until it has reported, the element's own.
+    const width = this.#width ?? this.element.clientWidth;
     return width > 0 && width < NARROW_TABLE;
   }
 
@@ -249,6 +256,7 @@ export class TableController {
           this.element.style.setProperty('--_visible-width', `${holder.clientWidth}px`);
           this.element.style.setProperty('--_visible-height', `${holder.clientHeight}px`);
         } else if (target === this.element) {
+          this.#width = entry.contentRect.width;
           if (this.#isNarrow() !== this.#narrow) void this.setColumns(this.#columns);
         } else {
           // A detail grew or shrank (it loaded, a tab changed): Tabulator's virtual renderer

@@ -1,4 +1,4 @@
-import { FrozenColumnsModule, GroupRowsModule, Module, MoveColumnsModule, ResizeColumnsModule, ResizeTableModule, SortModule, Tabulator } from 'tabulator-tables';
+import { GroupRowsModule, Module, MoveColumnsModule, ResizeColumnsModule, ResizeTableModule, SortModule, Tabulator } from 'tabulator-tables';
 import type { CellComponent, ColumnComponent } from 'tabulator-tables';
 import type { Experiment } from '../../../data/types.js';
 import { ordinalOf, orderByRanks } from './ranks.js';
@@ -41,6 +41,7 @@ function patchable(): boolean {
  *   before sorting and grouping).
  * - CellClicks instead of InteractionModule (1.3 KB): we listen to one table event, a cell click;
  *   Tabulator's core already tracks clicks; InteractionModule relays some 40 kinds of event.
+ * - StickyColumns instead of FrozenColumnsModule (1.1 KB): see its comment.
  */
 
 /** What the modules reach beyond the typed Module API: the data pipeline, and Tabulator's internal rows, cells and columns. */
@@ -180,6 +181,105 @@ class CellClicks extends Module {
   }
 }
 
+interface StickyColumn {
+  definition: { frozen?: boolean };
+  element: HTMLElement;
+  visible: boolean;
+  modules: { frozen?: { position: 'left' | 'right'; side: 'left' | 'right'; marginValue: number; edge: boolean; variable: string } };
+  getWidth(): number;
+}
+
+/**
+ * Columns with `frozen: true` stay in view while the table scrolls sideways: those before the
+ * first unfrozen column at the left, the others at the right. Like Tabulator's FrozenColumns
+ * module, the header and cell elements are `position: sticky`; unlike it, each element's offset is
+ * a CSS variable on the table (`left: var(--_frozen-left-1)`), so a column resized, added or
+ * hidden only sets those few variables. FrozenColumns instead lays out every frozen cell in view
+ * again and marks every other row for a re-render (100,000 rows: a scan per change, several per
+ * shown column). Sticky elements move with Tabulator's own horizontal scroll: it scrolls the
+ * header's contents element (ColumnManager.scrollHorizontal), which is their scroll container as
+ * the table holder is the cells'. Named `frozenColumns`, with its `leftColumns`, `rightColumns`
+ * and per column `modules.frozen` (position, `marginValue`), because ResizeColumns reads them to
+ * keep a frozen column's resize handle beside it, and MoveColumns leaves such columns in place.
+ */
+class StickyColumns extends Module {
+  static override moduleName = 'frozenColumns';
+  leftColumns: StickyColumn[] = [];
+  rightColumns: StickyColumn[] = [];
+  #unfrozenSeen = false;
+
+  constructor(table: Tabulator) {
+    super(table);
+    this.registerColumnOption('frozen');
+  }
+
+  override initialize(): void {
+    const on = (event: string, handler: (...args: never[]) => void, priority?: number) =>
+      (this.subscribe as (event: string, handler: (...args: unknown[]) => unknown, priority?: number) => void)(event, handler as (...args: unknown[]) => unknown, priority);
+    on('columns-loading', () => {
+      this.leftColumns = [];
+      this.rightColumns = [];
+      this.#unfrozenSeen = false;
+    });
+    // Before MoveColumns and ResizeColumns look at the column (priority: earlier than their default).
+    on('column-init', (column: StickyColumn) => this.#initColumn(column), 1);
+    on('cell-layout', (cell: { element: HTMLElement; column: StickyColumn }) => stick(cell.element, cell.column));
+    for (const event of ['columns-loaded', 'column-add', 'column-deleted', 'column-show', 'column-hide', 'table-layout', 'table-redraw']) on(event, () => this.#layout());
+    // Before ResizeColumns moves the frozen columns' handles to the new offsets.
+    on('column-width', () => this.#layout(), 1);
+    // The header has no vertical scrollbar: its right end must stop where the rows' does.
+    on('scrollbar-vertical', (width: number) => {
+      if (this.rightColumns.length) (this.table as unknown as { columnManager: { getContentsElement(): HTMLElement } }).columnManager.getContentsElement().style.width = `calc(100% - ${width}px)`;
+    });
+  }
+
+  #initColumn(column: StickyColumn): void {
+    if (!column.definition.frozen) {
+      this.#unfrozenSeen = true;
+      return;
+    }
+    const position = this.#unfrozenSeen ? 'right' : 'left';
+    const list = position === 'left' ? this.leftColumns : this.rightColumns;
+    // In a right-to-left table the first columns are at the right.
+    const rtl = (this.table as unknown as { rtl?: boolean }).rtl === true;
+    const side = rtl === (position === 'left') ? 'right' : 'left';
+    column.modules.frozen = { position, side, marginValue: 0, edge: false, variable: `--_frozen-${position}-${list.length}` };
+    list.push(column);
+    stick(column.element, column);
+  }
+
+  #layout(): void {
+    const table = (this.table as unknown as { element: HTMLElement }).element;
+    const place = (list: StickyColumn[], edge: number) => {
+      let margin = 0;
+      list.forEach((column, i) => {
+        const frozen = column.modules.frozen;
+        if (!frozen) return;
+        frozen.marginValue = margin;
+        frozen.edge = i === edge;
+        // Only a change is written: a custom property set on the table restyles every cell in it.
+        const offset = `${margin}px`;
+        if (table.style.getPropertyValue(frozen.variable) !== offset) table.style.setProperty(frozen.variable, offset);
+        column.element.classList.toggle(`tabulator-frozen-${frozen.position}`, frozen.edge);
+        if (column.visible) margin += column.getWidth();
+      });
+    };
+    place(this.leftColumns, this.leftColumns.length - 1);
+    // Right columns are placed from the right end.
+    place([...this.rightColumns].reverse(), this.rightColumns.length - 1);
+  }
+}
+
+/** A frozen column's header or cell element sticks at its column's offset. */
+function stick(element: HTMLElement, column: StickyColumn): void {
+  const frozen = column.modules.frozen;
+  if (!frozen) return;
+  element.style.position = 'sticky';
+  element.style[frozen.side] = `var(${frozen.variable})`;
+  element.classList.add('tabulator-frozen');
+  element.classList.toggle(`tabulator-frozen-${frozen.position}`, frozen.edge);
+}
+
 /**
  * The Tabulator modules the dashboard registers, once. Core Tabulator plus only these (never
  * TabulatorFull) keeps the table bundle small; a test pins this list so it only grows on purpose.
@@ -187,8 +287,6 @@ class CellClicks extends Module {
 export const TABLE_MODULES = {
   CellClicks,
   CellNodes,
-  // Status, name and the row's controls stay in view while the table scrolls sideways (+1.1 KB min+gzip).
-  FrozenColumnsModule,
   GroupRowsModule,
   MoveColumnsModule,
   ResizeColumnsModule,
@@ -196,6 +294,7 @@ export const TABLE_MODULES = {
   RowFamilies,
   RowPredicate,
   SortModule,
+  StickyColumns,
 } as const;
 
 /** The table with a row predicate and families (RowPredicate and RowFamilies above). */
@@ -261,11 +360,13 @@ export function useRankedSort(table: Tabulator, rankFor: (field: string) => Int3
  * - the header row is not re-measured: headers are one clipped line, so the new one is as
  *   tall as the others (it is checked, and Tabulator's pass runs when it is taller).
  * Then each row in view gets just the new cell, put in place. Rows keep their height: cells
- * are one clipped line too. No registered module listens to the skipped "row-relayout" event
+ * are one clipped line too. `measured` runs once the column is in the header, in the layout
+ * the header check above reads (so what it reads costs no layout of its own), before the rows get
+ * the cell: a width it sets is the new cells' width. No registered module listens to the skipped "row-relayout" event
  * (checked in tabulator-tables 6.5.3 src/js). Should Tabulator's internals not look as
  * expected, the rows in view are rendered again in one batch instead.
  */
-export async function withCheapAdd(table: Tabulator, field: string, add: () => Promise<unknown>): Promise<void> {
+export async function withCheapAdd(table: Tabulator, field: string, add: () => Promise<unknown>, measured: () => void = () => undefined): Promise<void> {
   type InternalCell = { element: HTMLElement; getElement(): HTMLElement; setHeight(): void; cellRendered(): void };
   type InternalRow = { element?: HTMLElement; cells?: InternalCell[]; initialized: boolean; heightInitialized: boolean; manualHeight?: boolean; height: number; heightStyled: string };
   type InternalColumn = { element: HTMLElement; verticalAlign(alignment: unknown, height: number): void; generateCell(row: InternalRow): InternalCell };
@@ -295,6 +396,7 @@ export async function withCheapAdd(table: Tabulator, field: string, add: () => P
     typeof manager.reRenderInPosition !== 'function'
   ) {
     await add();
+    measured();
     return;
   }
   const reset = (row: InternalRow): void => {
@@ -309,7 +411,8 @@ export async function withCheapAdd(table: Tabulator, field: string, add: () => P
   manager.reinitialize = function (this: { rows: InternalRow[] }) {
     for (const row of this.rows) {
       if (row.initialized && row.element?.isConnected && Array.isArray(row.cells)) inView.add(row);
-      else if (!inView.has(row)) reset(row);
+      // A row never drawn (most of 100,000) has nothing to reset.
+      else if ((row.initialized || row.heightInitialized) && !inView.has(row)) reset(row);
     }
   };
   manager.resetScroll = () => undefined;
@@ -325,8 +428,10 @@ export async function withCheapAdd(table: Tabulator, field: string, add: () => P
     const column = columns.findColumn(field);
     const index = column ? columns.columnsByIndex.indexOf(column) : -1;
     const rowHeight = parseFloat(columns.headersElement?.style.height ?? '');
+    const fits = column && rowHeight > 0 && column.element.offsetHeight <= rowHeight;
+    measured();
     // What verticalAlignHeaders does for one column: the header (and its resize handle) fills the row.
-    if (column && rowHeight > 0 && column.element.offsetHeight <= rowHeight) column.verticalAlign(internals.options?.columnHeaderVertAlign, rowHeight);
+    if (column && fits) column.verticalAlign(internals.options?.columnHeaderVertAlign, rowHeight);
     else own.align.call(columns);
     // Anything unexpected (thrown here or by Tabulator) takes the fallback below.
     try {
@@ -376,31 +481,5 @@ export function lightHeightChanges(table: Tabulator): void {
     height = this.tableHeight;
     if (small && !force && this.initialized && this.visible) rows.adjustTableSize?.();
     else own.call(this, force);
-  };
-}
-
-/**
- * Tabulator's FrozenColumns module lays the frozen cells out again after every column change
- * (added, removed, resized: each title widened to fit is one): it marks every row out of view
- * for a re-render with `rows.filter((row) => !visibleRows.includes(row))`, a scan of the rows
- * in view per row (100,000 × ~40, ~35 ms each time). The same marking, with a set of the rows in
- * view. Should Tabulator's internals not look as expected, its own pass stays.
- */
-export function lightFrozenLayout(table: Tabulator): void {
-  type InternalRow = { type?: string; initialized: boolean; deinitialize(): void };
-  type FrozenModule = { reinitializeRows?: () => void; layoutRow?: (row: InternalRow) => void };
-  if (!patchable()) return;
-  const internals = table as unknown as {
-    modules?: { frozenColumns?: FrozenModule };
-    rowManager?: { getVisibleRows?: (includingBuffer?: boolean) => InternalRow[]; getRows?: () => InternalRow[] };
-  };
-  const frozen = internals.modules?.frozenColumns;
-  const rows = internals.rowManager;
-  const layoutRow = frozen?.layoutRow;
-  if (!frozen || typeof frozen.reinitializeRows !== 'function' || typeof layoutRow !== 'function' || typeof rows?.getVisibleRows !== 'function' || typeof rows.getRows !== 'function') return;
-  frozen.reinitializeRows = function (this: FrozenModule) {
-    const visible = new Set(rows.getVisibleRows?.(true));
-    for (const row of rows.getRows?.() ?? []) if (row.initialized && !visible.has(row)) row.deinitialize();
-    for (const row of visible) if (row.type === 'row') layoutRow.call(this, row);
   };
 }
