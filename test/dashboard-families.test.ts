@@ -5,7 +5,7 @@ import type { ExperimentDashboard } from '../src/components/experiment-dashboard
 import type { Experiment, ExperimentSource, Page } from '../src/data/types.js';
 import { part, rows } from './helpers.js';
 
-// Child runs (the label mlflow.parentRunId) nest under their parent run, collapsed, as in
+// Child runs (the field parent, or the label mlflow.parentRunId) nest under their parent run, collapsed, as in
 // MLflow's own UI: from a static collection (any source), and from a replayed MLflow server.
 
 const sized = 'height: 600px; width: 1280px; display: block';
