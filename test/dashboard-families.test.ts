@@ -5,7 +5,7 @@ import type { ExperimentDashboard } from '../src/components/experiment-dashboard
 import type { Experiment, ExperimentSource, Page } from '../src/data/types.js';
 import { part, rows } from './helpers.js';
 
-// Child runs (the label mlflow.parentRunId) nest under their parent run, collapsed, as in
+// Child runs (the field parent, or the label mlflow.parentRunId) nest under their parent run, collapsed, as in
 // MLflow's own UI: from a static collection (any source), and from a replayed MLflow server.
 
 const sized = 'height: 600px; width: 1280px; display: block';
@@ -28,6 +28,25 @@ async function nested(): Promise<ExperimentDashboard> {
   await waitUntil(() => toggleOf(el, 'sweep-A') !== null, 'the parent run shows its toggle', { timeout: 10000 });
   return el;
 }
+
+describe('child runs named by the format\'s own parent field', () => {
+  it('a run whose parent field names another nests under it; the field wins over the label; the label alone still nests', async () => {
+    const el = await fixture<ExperimentDashboard>(html`<experiment-dashboard style=${sized} src="/test/data/nested-runs-parent-field.json" columns="status,name,parent,mainMetric"></experiment-dashboard>`);
+    await waitUntil(() => toggleOf(el, 'cv-5fold') !== null, 'the parent run shows its toggle', { timeout: 10000 });
+    expect(text(toggleOf(el, 'cv-5fold'))).to.equal('3 child runs');
+    expect(text(toggleOf(el, 'solo'))).to.equal('1 child run');
+    expect(tree(el)).to.deep.equal(['cv-5fold', 'solo']);
+    toggleOf(el, 'cv-5fold')!.click();
+    toggleOf(el, 'solo')!.click();
+    await waitUntil(() => rows(el).length === 6, 'the children are drawn');
+    expect(tree(el)).to.deep.equal(['cv-5fold', '  fold-1', '  fold-2', '  fold-3', 'solo', '  old-style']);
+    const parentCell = (name: string) => text(rowOf(el, name)!.querySelector('.tabulator-cell[tabulator-field="parent"]'));
+    expect(parentCell('fold-2')).to.equal('cv-5fold');
+    expect(parentCell('fold-3')).to.equal('cv-5fold');
+    expect(parentCell('old-style')).to.equal('solo');
+    expect(parentCell('cv-5fold')).to.equal('');
+  });
+});
 
 describe('child runs under their parent, from a static collection', () => {
   it('a parent shows "3 child runs", collapsed; its children appear indented below it when expanded; counts count runs', async () => {

@@ -900,9 +900,10 @@ describe('MLflow tags and nested runs, as a real MLflow 3.3 server sent them', (
     return (JSON.parse(lines[seq - 1] as string) as { responseBody: unknown }).responseBody;
   };
 
-  it('a nested run keeps its parent\'s id as the label mlflow.parentRunId; system tags are not user tags', async () => {
+  it('a nested run names its parent\'s id as its parent (and keeps the label mlflow.parentRunId); system tags are not user tags', async () => {
     const e = importMlflowRun(await recorded(142)).experiment;
     expect(e?.name).to.equal('hpo-trial-0');
+    expect(e?.parent).to.equal('1285f0303c9f4db0a4f6d5b5c84fadcb');
     expect(e?.labels?.['mlflow.parentRunId']).to.equal('1285f0303c9f4db0a4f6d5b5c84fadcb');
     expect(e?.tags).to.equal(undefined);
   });

@@ -225,6 +225,8 @@ describe('MlflowSource: cross-origin answers of real servers', () => {
     const { source, sent } = replay('3.6-allowed', { experimentIds: ['1'] });
     const page = await source.load(query);
     expect(page.experiments.map((e) => e.name)).to.deep.equal(['hpo-parent', 'hpo-trial-0']);
+    // The trial names the sweep's run as its parent (MLflow's tag mlflow.parentRunId).
+    expect(page.experiments.map((e) => e.parent)).to.deep.equal([undefined, page.experiments[0]!.id]);
     expect(seqs(await sent(), 'runs/search')).to.deep.equal([16]);
   });
 });

@@ -202,6 +202,38 @@ describe('the validator, field by field', () => {
   });
 });
 
+describe('the parent field', () => {
+  it("keeps the parent run's id; null is not set; a number is read as its text; an empty or self parent is named and dropped, the record kept", () => {
+    const { experiments, problems } = parseCollection({
+      schemaVersion: '1.0',
+      kind: 'ExperimentCollection',
+      experiments: [
+        { id: 'trial-1', status: 'completed', parent: 'sweep' },
+        { id: 'trial-2', status: 'completed', parent: null },
+        { id: 'fold-3', status: 'completed', parent: 7 },
+        { id: 'loop', status: 'failed', name: 'loop', parent: 'loop' },
+        { id: 'blank', status: 'completed', parent: '' },
+        { id: 'odd', status: 'completed', parent: { id: 'sweep' } },
+      ],
+    });
+    expect(experiments.map((e) => [e.id, e.parent])).to.deep.equal([
+      ['trial-1', 'sweep'],
+      ['trial-2', undefined],
+      ['fold-3', '7'],
+      ['loop', undefined],
+      ['blank', undefined],
+      ['odd', undefined],
+    ]);
+    expect(experiments.every((e) => !Object.hasOwn(e, 'parent') || typeof e.parent === 'string')).to.equal(true);
+    expect(experiments[3]!.name).to.equal('loop');
+    expect(problems.map((p) => `${p.severity} ${p.path}: ${p.message}`)).to.deep.equal([
+      'warning $.experiments[3].parent: the run names itself ("loop") as its parent run; the field was dropped',
+      "warning $.experiments[4].parent: the parent run's id is empty; the field was dropped",
+      'warning $.experiments[5].parent: expected text, found an object; the field was dropped',
+    ]);
+  });
+});
+
 describe('the shipped JSON Schema', () => {
   it('describes the same required fields, statuses and roles as the reader', async () => {
     const schema = await (await fetch('/schema/experiment-collection.v1.schema.json')).json();

@@ -623,7 +623,7 @@ export const MAX_NESTING = 100;
 /** What replaces a value nested deeper than {@link MAX_NESTING}: a visible mark, not a silent cut. */
 export const NESTING_CUT = `(nested more than ${MAX_NESTING} levels deep: not shown)`;
 /** Fields validated into fixed shapes above: nothing nests in them without bound. */
-const FIXED_SHAPE_KEYS = new Set(['id', 'status', 'name', 'operator', 'command', 'notes', 'times', 'tags', 'labels', 'metrics', 'mainMetric', 'dependencies', 'artifacts', 'git']);
+const FIXED_SHAPE_KEYS = new Set(['id', 'status', 'name', 'parent', 'operator', 'command', 'notes', 'times', 'tags', 'labels', 'metrics', 'mainMetric', 'dependencies', 'artifacts', 'git']);
 
 /** True when nothing in `v` nests deeper than {@link MAX_NESTING} (the common case: no copy, no path built). */
 function withinNesting(v: object, depth: number): boolean {
@@ -677,7 +677,7 @@ function capNesting(v: object, depth: number, path: () => string, c: Collector):
 }
 
 /** Optional fields of a record in which `null` means "not set". */
-const NULL_IS_UNSET = new Set(['name', 'group', 'statusDetail', 'times', 'operator', 'command', 'notes', 'tags', 'labels', 'mainMetric', 'metrics', 'params', 'dependencies', 'artifacts', 'host', 'git', 'error', 'output', 'source', 'extensions']);
+const NULL_IS_UNSET = new Set(['name', 'group', 'parent', 'statusDetail', 'times', 'operator', 'command', 'notes', 'tags', 'labels', 'mainMetric', 'metrics', 'params', 'dependencies', 'artifacts', 'host', 'git', 'error', 'output', 'source', 'extensions']);
 const STATUS_DETAIL_KEYS = new Set(['raw', 'derived', 'reason']);
 const GROUP_KEYS = new Set(['id', 'name']);
 const MAIN_METRIC_KEYS = new Set(['key', 'value', 'goal']);
@@ -740,6 +740,14 @@ export function parseExperiment(raw: unknown, index: number, base?: string, list
           if (t !== undefined) e[k] = t;
         }
         break;
+      case 'parent': {
+        // It names an id, and an id may be a number (Sacred's are): read as its text, as `id` is.
+        const p = typeof v === 'number' ? String(v) : textOf(v, '.parent', c);
+        if (p === '') c.warn('.parent', 'the parent run\'s id is empty; the field was dropped');
+        else if (p === id) c.warn('.parent', `the run names itself (${JSON.stringify(id)}) as its parent run; the field was dropped`);
+        else if (p !== undefined) e.parent = p;
+        break;
+      }
       case 'statusDetail':
         if (isObject(v)) {
           if ((v.raw === undefined || typeof v.raw === 'string') && (v.derived === undefined || typeof v.derived === 'boolean') && (v.reason === undefined || typeof v.reason === 'string')) e.statusDetail = v;

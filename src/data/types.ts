@@ -98,6 +98,11 @@ export interface Experiment {
   status: Status;
   name?: string;
   group?: { id?: string; name?: string };
+  /**
+   * The `id` of this run's parent run in the same collection (a trial of a sweep, a fold of a
+   * cross-validation): the dashboard nests the run under it. Never the run's own id.
+   */
+  parent?: string;
   statusDetail?: StatusDetail;
   times?: Times;
   operator?: string;

@@ -262,6 +262,24 @@ describe('validate', () => {
     assert.equal(r.stderr, '');
   });
 
+  it('accepts a parent run named by the field parent; a run naming itself is a warning, the run kept', () => {
+    const file = join(tmp, 'parent.json');
+    const experiments = [
+      { id: 'sweep', status: 'completed' },
+      { id: 'trial-1', status: 'completed', parent: 'sweep' },
+      { id: 'trial-2', status: 'failed', parent: null },
+    ];
+    writeFileSync(file, JSON.stringify({ schemaVersion: '1.0', kind: 'ExperimentCollection', experiments }));
+    const r = cli(['validate', file]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /valid format v1: 3 valid experiments, 0 errors, 0 warnings/);
+    assert.equal(r.stderr, '');
+    writeFileSync(file, JSON.stringify({ schemaVersion: '1.0', kind: 'ExperimentCollection', experiments: [...experiments, { id: 'loop', status: 'completed', parent: 'loop' }] }));
+    const self = cli(['validate', file]);
+    assert.equal(self.code, 0, self.stderr);
+    assert.match(self.stderr, /warning: record 3 \(id "loop"\), \$\.experiments\[3\]\.parent: the run names itself \("loop"\) as its parent run; the field was dropped/);
+  });
+
   it('exits 1 and names every problem on a bad file, warnings included', () => {
     const bad = join(tmp, 'bad.json');
     writeFileSync(
@@ -503,6 +521,18 @@ describe('convert from an MLflow tracking server', () => {
     assert.equal(e.metrics.loss.historyRef, undefined);
     const runSearches = replay.requests.filter((q) => q.session === `cli-${session}` && q.path.endsWith('runs/search'));
     assert.deepEqual(runSearches.map((q) => q.seq), [2]);
+    // The nested runs name their parent run in the field `parent`, keeping MLflow's label too;
+    // `validate` reads the written file without a problem.
+    const sweep = collection.experiments.find((x) => x.name === 'hpo-parent');
+    const nested = collection.experiments.filter((x) => x.parent !== undefined);
+    assert.deepEqual(nested.map((x) => x.name).sort(), ['hpo-trial-0', 'hpo-trial-1']);
+    for (const x of nested) {
+      assert.equal(x.parent, sweep.id);
+      assert.equal(x.labels['mlflow.parentRunId'], sweep.id);
+    }
+    const v = cli(['validate', out]);
+    assert.equal(v.code, 0, v.stderr);
+    assert.match(v.stdout, /valid format v1: 37 valid experiments, 0 errors, 0 warnings/);
   });
 
   it('reads experiments by name, and names one the server does not have', async () => {

@@ -148,4 +148,9 @@ describe('linkParents', () => {
     assert.equal(any, true);
     assert.equal(load([run('a', 1), run('b', 2)]).any, false);
   });
+
+  it('links through the field parent first, the label when the field is unset or names the run itself', () => {
+    const runs = [run('P', 1), run('Q', 2), { ...run('a', 3, 'Q'), parent: 'P' }, { id: 'b', status: 'completed', v: 4, parent: 'Q' }, { ...run('c', 5, 'Q'), parent: 'c' }];
+    assert.deepEqual(Array.from(load(runs).parents), [-1, -1, 0, 1, 1]);
+  });
 });

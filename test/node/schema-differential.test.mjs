@@ -46,6 +46,7 @@ function richRecord() {
     id: 'run-1',
     name: 'baseline',
     group: { id: 'g-1', name: 'lr sweep' },
+    parent: 'sweep-1',
     status: 'completed',
     statusDetail: { raw: 'COMPLETED', derived: false, reason: 'finished' },
     times: { queued: T[0], started: T[1], stopped: T[2], heartbeat: T[3], updated: T[4] },

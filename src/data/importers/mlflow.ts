@@ -1,5 +1,6 @@
 import { isObject } from '../../shared/guards.js';
 import { parseExperiment, toMetricNumber } from '../parse.js';
+import { PARENT_LABEL } from '../parent.js';
 import { DEFAULT_DEAD_AFTER_MS } from '../types.js';
 import type { Artifact, Experiment, GitInfo, Metric, Problem, Status, Times } from '../types.js';
 
@@ -20,7 +21,8 @@ import type { Artifact, Experiment, GitInfo, Metric, Problem, Status, Times } fr
  *   kept in `extensions.mlflow.exportTags` rather than flooding the column chooser.
  * - The user's tags (not `mlflow.*`) are also the record's `tags`, as MLflow's UI shows them:
  *   `key: value`, or the key alone when the value is empty.
- * - A nested run keeps its parent's run id in the label `mlflow.parentRunId`: the parent reference.
+ * - A nested run's `mlflow.parentRunId` tag is its `parent`; the label of that name stays too, so
+ *   a reader of older files (which knew only the label) still finds it.
  * - A deleted run (lifecycle_stage `deleted`) is hidden: no experiment, `hidden: 'deleted'` and a
  *   warning, never an error.
  */
@@ -347,6 +349,8 @@ function convert(n: NormalizedRun, r: Reporter, options: MlflowImportOptions): M
     else labels[k] = v;
   }
   if (Object.keys(labels).length > 0) e.labels = labels;
+  const parent = labels[PARENT_LABEL];
+  if (parent !== undefined && parent !== '' && parent !== id) e.parent = parent;
   // The user's own tags, as MLflow's UI shows them ("key: value", the key alone when empty);
   // MLflow's system tags (`mlflow.*`) are not the user's words.
   const userTags = Object.entries(labels)
