@@ -80,7 +80,7 @@ async function serve() {
  * Puts a dashboard on the start page with `n` sample experiments (or `setup` of its own) and waits for it.
  * @param {import('playwright-core').Page} page
  * @param {string} theme
- * @param {{ n?: number, attrs?: Record<string, string>, setup?: 'empty' | 'deletable' | 'error' }} [options]
+ * @param {{ n?: number, attrs?: Record<string, string>, setup?: 'empty' | 'deletable' | 'error' | 'nested' }} [options]
  */
 async function dashboard(page, theme, { n = 120, attrs = {}, setup } = {}) {
   await page.evaluate(
@@ -105,6 +105,7 @@ async function dashboard(page, theme, { n = 120, attrs = {}, setup } = {}) {
             };
           }
           else if (setup === 'error') el.setAttribute('src', '/no-such-file.json');
+          else if (setup === 'nested') el.setAttribute('src', '/test/data/nested-runs.json');
           else el.experiments = /** @type {any} */ (window).ExperimentDashboard.generateCollection({ n, seed: 7 });
         } catch (e) {
           fail(e);
@@ -175,6 +176,11 @@ const STATES = {
       await page.getByRole('button', { name: /^Delete/ }).first().click({ timeout: 3000 });
     }
     await page.getByRole('dialog').first().waitFor({ timeout: 3000 });
+  },
+  'child-runs': async (page, theme) => {
+    await dashboard(page, theme, { setup: 'nested' });
+    await page.getByRole('button', { name: /child runs of sweep-A/ }).first().click({ timeout: 3000 });
+    await page.waitForTimeout(400);
   },
   empty: async (page, theme) => dashboard(page, theme, { setup: 'empty' }),
   error: async (page, theme) => dashboard(page, theme, { setup: 'error' }),

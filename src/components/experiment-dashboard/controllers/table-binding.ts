@@ -227,9 +227,9 @@ export class TableBindingController implements ReactiveController {
       .ready()
       .then(work)
       .then(() => {
-      this.summary = summarize(this.opts.store().experiments);
-      this.host.requestUpdate();
-    });
+        this.summary = summarize(this.opts.store().experiments);
+        this.host.requestUpdate();
+      });
   }
 
   #setExperiments(experiments: Experiment[]): void {
