@@ -14,7 +14,8 @@ export type PartName =
   | 'the live status'
   | 'the delete controls'
   | 'the problem list'
-  | 'the menus';
+  | 'the menus'
+  | 'the nesting of child runs';
 
 /** What a loader of a part resolves to. */
 export type Loaded<F extends () => Promise<unknown>> = Awaited<ReturnType<F>>;
