@@ -6,7 +6,7 @@ import { lightHeightChanges, tabulatorClass, useRankedSort, withCheapAdd, type D
 import { DELETE_COLUMN, NARROW_TABLE, attributeColumn, deleteColumn, detailsColumn, frozenPrefix, groupHeader, markFilterButtons, narrowWidth, refreshSelectCells, selectColumn, type TableColumns } from './columns.js';
 import { setUpKeyboard } from './keyboard.js';
 import { computeRanks, groupKey, rankSteps, tagOrdinal } from './ranks.js';
-import { parentIdOf, type RunFamily } from '../../../data/parent.js';
+import { parentIdOf } from '../../../data/parent.js';
 import type { RunFamilies } from './run-families.js';
 
 export interface TableCallbacks {
@@ -567,7 +567,8 @@ export class TableController {
         holder.setAttribute('role', 'gridcell');
         for (const ev of ['click', 'mousedown', 'keydown', 'dblclick']) holder.addEventListener(ev, (x) => x.stopPropagation());
         const detail = this.callbacks.renderDetail(e);
-        this.#describeFamily(detail, e);
+        // Without the family code no run's parent is loaded: the detail names the parent's id itself.
+        this.#families?.describe(detail, e);
         holder.addEventListener('experiment-reveal', (ev) => void this.reveal((ev as CustomEvent<{ id: string }>).detail.id));
         holder.append(detail);
         el.append(holder);
@@ -601,13 +602,6 @@ export class TableController {
     this.#families = families;
     families.filtering(this.#predicateOn);
     this.#table?.setRowArranger(families.arranger);
-  }
-
-  /** Tells a run's detail its parent and children; without the family code, only the parent it names (none of it is loaded). */
-  #describeFamily(detail: HTMLElement, e: Experiment): void {
-    if (this.#families) return this.#families.describe(detail, e);
-    const parentId = parentIdOf(e);
-    if (parentId !== undefined) (detail as HTMLElement & { family?: RunFamily }).family = { parentId, children: [], childCount: 0 };
   }
 
   /** Whether the run's child runs show (collapsed by default). */
