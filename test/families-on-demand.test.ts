@@ -49,6 +49,27 @@ describe('the code of child runs is not fetched for a collection without them', 
   });
 });
 
+describe('a collection with child runs', () => {
+  it('shows nested from its first rows: the folded children are never drawn flat first', async () => {
+    const el = document.createElement('experiment-dashboard') as ExperimentDashboard;
+    el.setAttribute('style', sized);
+    el.setAttribute('columns', 'status,name');
+    // Every state of the rows the page could paint (a mutation observer runs before the next paint).
+    const seen = new Set<string>();
+    const watch = new MutationObserver(() => {
+      for (const r of rows(el)) seen.add(text(r.querySelector('.tabulator-cell[tabulator-field="name"] > span')));
+    });
+    el.setAttribute('src', '/test/data/nested-runs.json');
+    const wrapper = await fixture<HTMLElement>(html`<div></div>`);
+    wrapper.append(el);
+    watch.observe(el.shadowRoot!, { childList: true, subtree: true });
+    await waitUntil(() => el.shadowRoot!.querySelector('button.family-toggle'), 'the parent shows its toggle', { timeout: 10000 });
+    await waitForRows(el, 4);
+    watch.disconnect();
+    expect([...seen].sort()).to.deep.equal(['orphan', 'solo-high', 'solo-low', 'sweep-A']);
+  });
+});
+
 describe('child runs that arrive with a live change', () => {
   it('the first child run of a loaded parent nests under it, collapsed', async () => {
     const source = new LiveSource([
