@@ -79,4 +79,15 @@ describe('parts of the dashboard that load on demand, when they cannot load', ()
     expect(rows(el).some((r) => r.classList.contains('row-child'))).to.equal(false);
     expect(text(part(el, 'summary'))).to.contain('7 experiments');
   });
+
+  it('the keyboard controls: the grid still takes the focus, and the element says what failed', async () => {
+    failModules('table/keyboard');
+    const el = await fixture<ExperimentDashboard>(html`<experiment-dashboard style=${sized} src="/test/data/valid-collection.json"></experiment-dashboard>`);
+    await waitForRows(el, 6);
+    const grid = el.shadowRoot!.querySelector<HTMLElement>('.table[role="grid"]')!;
+    grid.focus();
+    await waitUntil(() => actionError(el)?.textContent?.includes('Could not load the keyboard controls'), 'the error in the element');
+    expect(actionError(el)!.textContent).to.contain('Reload the page');
+    expect(el.shadowRoot!.activeElement).to.equal(grid);
+  });
 });

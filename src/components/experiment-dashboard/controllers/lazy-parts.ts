@@ -15,7 +15,8 @@ export type PartName =
   | 'the delete controls'
   | 'the problem list'
   | 'the menus'
-  | 'the nesting of child runs';
+  | 'the nesting of child runs'
+  | 'the keyboard controls';
 
 /** What a loader of a part resolves to. */
 export type Loaded<F extends () => Promise<unknown>> = Awaited<ReturnType<F>>;

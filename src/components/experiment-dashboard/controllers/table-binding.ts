@@ -17,6 +17,7 @@ import type { SearchController } from './search.js';
 import type { ViewStateController } from './view-state.js';
 
 const familiesCode = () => import('../table/run-families.js');
+const keyboardCode = () => import('../table/keyboard.js');
 
 export interface ExperimentToggleDetail {
   id: string;
@@ -173,6 +174,7 @@ export class TableBindingController implements ReactiveController {
       onCellClick: (experiment, attribute, anchor) => openPopover({ kind: 'cell', experiment, attribute, anchor }),
       renderDetail: (e) => this.#detailFor(e),
       loadFamilies: () => this.opts.parts.load('the nesting of child runs', familiesCode),
+      loadKeyboard: () => this.opts.parts.load('the keyboard controls', keyboardCode),
     }, () => this.opts.store().experiments);
     // Rows that come later arrive with a store change, which shows them (after `ready`) itself.
     const rows = this.opts.store().experiments.length > 0;

@@ -4,7 +4,6 @@ import type { Experiment, Goal, SortSpec } from '../../../data/types.js';
 // Tabulator first: the table's modules then follow it in a bundle, close enough for gzip to share their words.
 import { lightHeightChanges, tabulatorClass, useRankedSort, withCheapAdd, type DashboardTabulator } from './tabulator.js';
 import { DELETE_COLUMN, NARROW_TABLE, attributeColumn, deleteColumn, detailsColumn, frozenPrefix, groupHeader, markFilterButtons, narrowWidth, refreshSelectCells, selectColumn, type TableColumns } from './columns.js';
-import { setUpKeyboard } from './keyboard.js';
 import { computeRanks, groupKey, rankSteps, tagOrdinal } from './ranks.js';
 import { parentIdOf } from '../../../data/parent.js';
 import type { RunFamilies } from './run-families.js';
@@ -35,6 +34,8 @@ export interface TableCallbacks {
    * run's parent is loaded; resolves to undefined when it could not load (the caller says so).
    */
   loadFamilies?: () => Promise<typeof import('./run-families.js') | undefined>;
+  /** Loads the grid's keys (keyboard.ts), on the grid's first focus; undefined when it could not load. */
+  loadKeyboard?: () => Promise<typeof import('./keyboard.js') | undefined>;
 }
 
 /**
@@ -116,7 +117,7 @@ export class TableController {
       rowFormatter: (row: RowComponent) => this.#formatRow(row),
     });
     table.on('tableBuilt', () => {
-      if (this.#table) this.#remarkActive = setUpKeyboard(element, this.#table, { ...this.callbacks, onFamilyKey: (e, open) => this.#families?.setOpen(e.id, open) }, () => !!this.#columns.deletable);
+      this.#keysOnFocus();
       useRankedSort(table, (field) => {
         const attr = this.#columns.attributes.find((a) => a.id === field);
         return attr ? this.#rankFor(attr) : undefined;
@@ -581,6 +582,39 @@ export class TableController {
       existing?.remove();
     }
     this.#families?.draw(row);
+  }
+
+  /**
+   * The grid takes the focus (Tabulator's scroll holder is a bare focusable div inside role=grid,
+   * which screen readers and axe reject); the code of its keys loads on its first focus. Keys
+   * pressed before that code came are kept (their default, a scroll, held back) and handled when
+   * it comes, so the first press works however quickly it follows the focus.
+   */
+  #keysOnFocus(): void {
+    const element = this.element;
+    element.querySelector('.tabulator-tableholder')?.removeAttribute('tabindex');
+    element.tabIndex = 0;
+    element.setAttribute('aria-label', 'Experiments');
+    const early: KeyboardEvent[] = [];
+    const keep = (ev: KeyboardEvent) => {
+      if (ev.target !== element || ev.key === 'Tab' || ev.ctrlKey || ev.metaKey || ev.altKey) return;
+      ev.preventDefault();
+      early.push(ev);
+    };
+    element.addEventListener('keydown', keep);
+    const load = this.callbacks.loadKeyboard ?? (() => import('./keyboard.js'));
+    const loadOnce = () => {
+      element.removeEventListener('focus', loadOnce);
+      void load().then((code) => {
+        element.removeEventListener('keydown', keep);
+        const table = this.#table;
+        if (!code || !table) return;
+        const keys = code.setUpKeyboard(element, table, { ...this.callbacks, onFamilyKey: (e, open) => this.#families?.setOpen(e.id, open) }, () => !!this.#columns.deletable);
+        this.#remarkActive = keys.remark;
+        for (const ev of early.splice(0)) keys.onKey(ev);
+      });
+    };
+    element.addEventListener('focus', loadOnce);
   }
 
   /**

@@ -1,11 +1,13 @@
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
+import { sendKeys } from '@web/test-runner-commands';
 import '../src/components/experiment-dashboard/experiment-dashboard.js';
 import type { ExperimentDashboard } from '../src/components/experiment-dashboard/experiment-dashboard.component.js';
 import type { Change, Experiment, ExperimentSource, Page } from '../src/data/types.js';
 import { rows, waitForRows } from './helpers.js';
 
-// The code that nests child runs loads only once some run's parent is loaded too: never for a
-// collection without child runs, and when a live change brings the first child run of one.
+// Parts of the table that load when they are first needed: the nesting of child runs, once some
+// run's parent is loaded too (never for a collection without child runs; when a live change
+// brings the first child run of one), and the grid's keys, on the grid's first focus.
 
 const sized = 'height: 500px; width: 1200px; display: block';
 const text = (el: Element | null) => (el?.textContent ?? '').replace(/\s+/g, ' ').trim();
@@ -46,6 +48,27 @@ describe('the code of child runs is not fetched for a collection without them', 
     expect(fetched('table/families')).to.equal(false);
     expect(el.shadowRoot!.querySelector('.row-child, button.family-toggle')).to.equal(null);
     expect(el.shadowRoot!.querySelector('.action-error')).to.equal(null);
+  });
+});
+
+describe("the grid's keys", () => {
+  it('load on its first focus, and the first key pressed at once works', async () => {
+    const el = await fixture<ExperimentDashboard>(html`<experiment-dashboard style=${sized} columns="status,name"></experiment-dashboard>`);
+    el.experiments = [
+      { id: 'a', name: 'a', status: 'completed' },
+      { id: 'b', name: 'b', status: 'failed' },
+    ];
+    await waitForRows(el, 2);
+    const grid = el.shadowRoot!.querySelector<HTMLElement>('.table[role="grid"]')!;
+    expect(grid.tabIndex).to.equal(0);
+    expect(grid.getAttribute('aria-label')).to.equal('Experiments');
+    expect(fetched('table/keyboard')).to.equal(false);
+    grid.focus();
+    await sendKeys({ press: 'ArrowDown' });
+    await sendKeys({ press: 'ArrowDown' });
+    await waitUntil(() => text(el.shadowRoot!.querySelector('.row-active .tabulator-cell[tabulator-field="name"] > span')) === 'b', 'the second row is active');
+    expect(grid.getAttribute('aria-activedescendant')).to.equal(el.shadowRoot!.querySelector('.row-active')!.id);
+    expect(fetched('table/keyboard')).to.equal(true);
   });
 });
 
