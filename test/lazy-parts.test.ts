@@ -5,7 +5,7 @@
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import '../src/components/experiment-dashboard/experiment-dashboard.js';
 import type { ExperimentDashboard } from '../src/components/experiment-dashboard/experiment-dashboard.component.js';
-import { part, waitForRows } from './helpers.js';
+import { part, rows, waitForRows } from './helpers.js';
 
 const sized = 'height: 500px; width: 1200px; display: block';
 
@@ -14,6 +14,7 @@ function failModules(pathPart?: string): void {
   document.cookie = pathPart ? `ed-fail-modules=${encodeURIComponent(pathPart)}; path=/; max-age=30` : 'ed-fail-modules=; path=/; max-age=0';
 }
 
+const text = (el: Element | null) => (el?.textContent ?? '').replace(/\s+/g, ' ').trim();
 const actionError = (el: ExperimentDashboard) => el.shadowRoot!.querySelector<HTMLElement>('.action-error');
 
 describe('parts of the dashboard that load on demand, when they cannot load', () => {
@@ -65,5 +66,28 @@ describe('parts of the dashboard that load on demand, when they cannot load', ()
     await waitForRows(el, 2);
     await waitUntil(() => actionError(el)?.textContent?.includes('Could not load the delete controls'), 'the error in the element');
     expect(el.shadowRoot!.querySelector('button[aria-label="Delete r1"]')).to.equal(null);
+  });
+
+  it('the nesting of child runs: the rows show flat, all of them, and the element says what failed', async () => {
+    failModules('table/run-families');
+    const el = await fixture<ExperimentDashboard>(html`<experiment-dashboard style=${sized} src="/test/data/nested-runs.json"></experiment-dashboard>`);
+    // The three children of sweep-A are not folded away under a parent without a toggle.
+    await waitForRows(el, 7);
+    await waitUntil(() => actionError(el)?.textContent?.includes('Could not load the nesting of child runs'), 'the error in the element');
+    expect(actionError(el)!.textContent).to.contain('Reload the page');
+    expect(el.shadowRoot!.querySelector('button.family-toggle')).to.equal(null);
+    expect(rows(el).some((r) => r.classList.contains('row-child'))).to.equal(false);
+    expect(text(part(el, 'summary'))).to.contain('7 experiments');
+  });
+
+  it('the keyboard controls: the grid still takes the focus, and the element says what failed', async () => {
+    failModules('table/keyboard');
+    const el = await fixture<ExperimentDashboard>(html`<experiment-dashboard style=${sized} src="/test/data/valid-collection.json"></experiment-dashboard>`);
+    await waitForRows(el, 6);
+    const grid = el.shadowRoot!.querySelector<HTMLElement>('.table[role="grid"]')!;
+    grid.focus();
+    await waitUntil(() => actionError(el)?.textContent?.includes('Could not load the keyboard controls'), 'the error in the element');
+    expect(actionError(el)!.textContent).to.contain('Reload the page');
+    expect(el.shadowRoot!.activeElement).to.equal(grid);
   });
 });

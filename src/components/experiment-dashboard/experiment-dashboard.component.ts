@@ -191,6 +191,7 @@ export class ExperimentDashboard extends DataProperties(LitElement) {
     onError: this.#onError,
   });
   #table: TableBindingController = new TableBindingController(this, {
+    parts: this.#parts,
     store: () => this.#store,
     selection: () => this.#shared.selection,
     viewState: this.#viewState,

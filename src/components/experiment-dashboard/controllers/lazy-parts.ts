@@ -14,7 +14,9 @@ export type PartName =
   | 'the live status'
   | 'the delete controls'
   | 'the problem list'
-  | 'the menus';
+  | 'the menus'
+  | 'the nesting of child runs'
+  | 'the keyboard controls';
 
 /** What a loader of a part resolves to. */
 export type Loaded<F extends () => Promise<unknown>> = Awaited<ReturnType<F>>;

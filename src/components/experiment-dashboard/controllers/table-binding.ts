@@ -11,9 +11,13 @@ import type { ExperimentStore, StoreChangeEvent } from '../../../store/experimen
 import type { Selection } from '../../../store/selection.js';
 import { nameOf, summarize, type Summary } from '../templates/summary.js';
 import type { AttributeCatalogueController } from './attribute-catalogue.js';
+import type { LazyParts } from './lazy-parts.js';
 import type { Popover } from './popover.js';
 import type { SearchController } from './search.js';
 import type { ViewStateController } from './view-state.js';
+
+const familiesCode = () => import('../table/run-families.js');
+const keyboardCode = () => import('../table/keyboard.js');
 
 export interface ExperimentToggleDetail {
   id: string;
@@ -29,6 +33,8 @@ export interface TableBindingHost extends ReactiveControllerHost, HTMLElement {
 }
 
 export interface TableBindingOptions {
+  /** Loads the parts rows need only sometimes (child runs under their parents). */
+  parts: LazyParts;
   /** The store shown (read at each step: the host may switch to a provider's). */
   store: () => ExperimentStore;
   /** Where the checked rows are shared. */
@@ -167,6 +173,8 @@ export class TableBindingController implements ReactiveController {
       onFilterButton: (attribute, anchor) => openPopover({ kind: 'filter', attribute, anchor }),
       onCellClick: (experiment, attribute, anchor) => openPopover({ kind: 'cell', experiment, attribute, anchor }),
       renderDetail: (e) => this.#detailFor(e),
+      loadFamilies: () => this.opts.parts.load('the nesting of child runs', familiesCode),
+      loadKeyboard: () => this.opts.parts.load('the keyboard controls', keyboardCode),
     }, () => this.opts.store().experiments);
     // Rows that come later arrive with a store change, which shows them (after `ready`) itself.
     const rows = this.opts.store().experiments.length > 0;

@@ -12,11 +12,18 @@ export interface GridKeyboardHooks {
 
 /**
  * The grid itself takes focus (Tabulator's scroll holder is a bare focusable div inside
- * role=grid, which screen readers and axe reject); arrow keys then move an active row,
- * announced through aria-activedescendant; Enter opens its detail. Returns what marks the
- * active row again after new data (new row elements), or forgets it when `ids` lacks it.
+ * role=grid, which screen readers and axe reject: the table controller makes the grid focusable
+ * and loads this on its first focus); arrow keys then move an active row, announced through
+ * aria-activedescendant; Enter opens its detail. Returns the handler of the grid's keys (also
+ * given the keys pressed before this loaded), and what marks the active row again after new data
+ * (new row elements), or forgets it when `ids` lacks it.
  */
-export function setUpKeyboard(element: HTMLElement, table: Tabulator, hooks: GridKeyboardHooks, deletable: () => boolean): (ids: ReadonlySet<string>) => void {
+export function setUpKeyboard(
+  element: HTMLElement,
+  table: Tabulator,
+  hooks: GridKeyboardHooks,
+  deletable: () => boolean,
+): { onKey: (ev: KeyboardEvent) => void; remark: (ids: ReadonlySet<string>) => void } {
   let activeId: string | undefined;
   const markActive = (row: RowComponent): void => {
     for (const el of element.querySelectorAll('.row-active')) {
@@ -35,11 +42,7 @@ export function setUpKeyboard(element: HTMLElement, table: Tabulator, hooks: Gri
     markActive(row);
   };
   const holder = element.querySelector<HTMLElement>('.tabulator-tableholder');
-  holder?.removeAttribute('tabindex');
-  element.tabIndex = 0;
-  element.setAttribute('aria-label', 'Experiments');
-  element.addEventListener('keydown', (ev) => {
-    if (ev.target !== element) return;
+  const onKey = (ev: KeyboardEvent): void => {
     // The rows drawn: not those of a collapsed group or under a collapsed parent run.
     // ('display' is Tabulator's, missing from its types.)
     const rows = (table.getRows('display' as 'active') as (RowComponent | { getIndex?: unknown })[]).filter((r): r is RowComponent => typeof r.getIndex === 'function');
@@ -71,8 +74,11 @@ export function setUpKeyboard(element: HTMLElement, table: Tabulator, hooks: Gri
         hooks.onDeleteRequest?.(row.getData() as Experiment);
       }
     }
+  };
+  element.addEventListener('keydown', (ev) => {
+    if (ev.target === element) onKey(ev);
   });
-  return (ids) => {
+  const remark = (ids: ReadonlySet<string>): void => {
     if (activeId === undefined) return;
     if (!ids.has(activeId)) {
       activeId = undefined;
@@ -82,4 +88,5 @@ export function setUpKeyboard(element: HTMLElement, table: Tabulator, hooks: Gri
     const row = table.getRow(activeId);
     if (row) markActive(row);
   };
+  return { onKey, remark };
 }

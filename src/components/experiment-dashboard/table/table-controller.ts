@@ -4,9 +4,9 @@ import type { Experiment, Goal, SortSpec } from '../../../data/types.js';
 // Tabulator first: the table's modules then follow it in a bundle, close enough for gzip to share their words.
 import { lightHeightChanges, tabulatorClass, useRankedSort, withCheapAdd, type DashboardTabulator } from './tabulator.js';
 import { DELETE_COLUMN, NARROW_TABLE, attributeColumn, deleteColumn, detailsColumn, frozenPrefix, groupHeader, markFilterButtons, narrowWidth, refreshSelectCells, selectColumn, type TableColumns } from './columns.js';
-import { setUpKeyboard } from './keyboard.js';
 import { computeRanks, groupKey, rankSteps, tagOrdinal } from './ranks.js';
-import { RunFamilies } from './run-families.js';
+import { parentIdOf } from '../../../data/parent.js';
+import type { RunFamilies } from './run-families.js';
 
 export interface TableCallbacks {
   /** The user sorted or moved a column. */
@@ -29,6 +29,28 @@ export interface TableCallbacks {
   renderDetail?: (e: Experiment) => HTMLElement;
   /** True while someone waits for other background work (a search): the rank warm-up steps aside. */
   backgroundPaused?: () => boolean;
+  /**
+   * Loads the code of child runs under their parents (run-families.ts), asked for only once some
+   * run's parent is loaded; resolves to undefined when it could not load (the caller says so).
+   */
+  loadFamilies?: () => Promise<typeof import('./run-families.js') | undefined>;
+  /** Loads the grid's keys (keyboard.ts), on the grid's first focus; undefined when it could not load. */
+  loadKeyboard?: () => Promise<typeof import('./keyboard.js') | undefined>;
+}
+
+/**
+ * Whether some record names a loaded record as its parent: only then is the code of child runs
+ * loaded. One pass over the labels; the ids are gathered only when some record names a parent.
+ */
+export function anyLoadedParent(records: readonly Experiment[]): boolean {
+  let named: Set<string> | undefined;
+  for (const e of records) {
+    const p = parentIdOf(e);
+    if (p !== undefined) (named ??= new Set()).add(p);
+  }
+  if (!named) return false;
+  for (const e of records) if (named.has(e.id)) return true;
+  return false;
 }
 
 /**
@@ -50,6 +72,8 @@ export class TableController {
   /** Marks the active row again after new data (keyboard.ts). */
   #remarkActive?: (ids: ReadonlySet<string>) => void;
   #filterActive = new Set<string>();
+  /** A search or column filter is on (the child runs' state, made later, starts with it). */
+  #predicateOn = false;
   #groupAttrs: Attribute[] = [];
   #goal: Goal = 'maximize';
   /** Set by a press on a column header: the next sort is the user's. */
@@ -63,8 +87,8 @@ export class TableController {
   #width: number | undefined;
   /** Each inline detail's row, re-measured when the detail changes size. */
   #detailRows = new WeakMap<Element, RowComponent>();
-  /** Child runs under their parents (run-families.ts). */
-  #families: RunFamilies;
+  /** Child runs under their parents (run-families.ts), loaded once some run's parent is loaded. */
+  #families?: RunFamilies;
 
   constructor(
     private readonly element: HTMLElement,
@@ -76,14 +100,6 @@ export class TableController {
     const Tabulator = tabulatorClass();
     let resolveBuilt!: () => void;
     this.#built = new Promise((r) => (resolveBuilt = r));
-    this.#families = new RunFamilies({
-      rows,
-      table: () => this.#table,
-      groups: () => this.#groupAttrs,
-      allTagged: () => this.#allTagged,
-      name: (e) => this.#columns.nameOf(e),
-      formatRow: (row) => this.#formatRow(row),
-    });
     const table = new Tabulator(element, {
       height: '100%',
       layout: 'fitData',
@@ -101,8 +117,7 @@ export class TableController {
       rowFormatter: (row: RowComponent) => this.#formatRow(row),
     });
     table.on('tableBuilt', () => {
-      if (this.#table) this.#remarkActive = setUpKeyboard(element, this.#table, { ...this.callbacks, onFamilyKey: (e, open) => this.#families.setOpen(e.id, open) }, () => !!this.#columns.deletable);
-      (table as DashboardTabulator).setRowArranger(this.#families.arranger);
+      this.#keysOnFocus();
       useRankedSort(table, (field) => {
         const attr = this.#columns.attributes.find((a) => a.id === field);
         return attr ? this.#rankFor(attr) : undefined;
@@ -168,7 +183,7 @@ export class TableController {
     if (sameControls && sameFrozen && labelsSame && kept.join('\u0001') === after.filter((id) => before.includes(id)).join('\u0001')) {
       const added = after.filter((id) => !before.includes(id));
       // The toggle of child runs lives in the name's cell: showing or hiding it draws every row anew.
-      const togglesMove = this.#families.arranger.nesting() && [...removed, ...added].includes('name');
+      const togglesMove = this.#families?.arranger.nesting() === true && [...removed, ...added].includes('name');
       if (removed.length + added.length <= 2 && added.every((id) => after.indexOf(id) >= frozen) && !togglesMove) {
         for (const id of removed) await table.deleteColumn(id);
         for (const id of added) {
@@ -298,7 +313,9 @@ export class TableController {
     this.#allTagged = true;
     for (const e of experiments) this.#tag(e);
     this.#ranks.clear();
-    this.#families.link(ids);
+    // Rows with child runs show nested from their first paint: they wait for that code.
+    await this.#withFamilies();
+    this.#families?.link(ids);
     // Tabulator keeps the array it is given: a copy of the list (not of the records) keeps the store's own.
     await this.#table?.replaceData([...experiments]);
     this.#remarkActive?.(ids);
@@ -314,7 +331,8 @@ export class TableController {
     this.#filterActive.clear();
     for (const id of activeColumns) this.#filterActive.add(id);
     markFilterButtons(this.element, this.#filterActive);
-    this.#families.filtering(predicate !== undefined);
+    this.#predicateOn = predicate !== undefined;
+    this.#families?.filtering(this.#predicateOn);
     this.#table?.setRowPredicate(predicate as ((data: unknown) => boolean) | undefined);
     this.callbacks.onRowsShown?.(this.shownCount());
   }
@@ -359,7 +377,7 @@ export class TableController {
     if (attributes.length === 0) {
       if (wasGrouped) {
         table.setGroupBy(false as unknown as string);
-        this.#families.rearrange();
+        this.#families?.rearrange();
       }
       return;
     }
@@ -377,7 +395,7 @@ export class TableController {
       });
     table.setGroupBy(attributes.map((a) => (data: Experiment) => groupKey(a, data)) as unknown as string);
     // Families nest within a group: regrouping changes which children sit under their parent.
-    this.#families.rearrange();
+    this.#families?.rearrange();
   }
 
   /**
@@ -429,13 +447,14 @@ export class TableController {
     if (existing.length > 0) await table.deleteRow(existing);
     for (const e of experiments) this.#tag(e);
     this.#ranks.clear();
-    this.#families.link();
     this.#warmGeneration++;
+    await this.#withFamilies();
+    this.#families?.link();
     await table.addData([...experiments]);
     const sorters = table.getSorters();
     // A new sort runs the whole pipeline, the nesting with it; without one the new rows need nesting.
     if (sorters.length > 0) table.setSort(sorters.map((s) => ({ column: s.field, dir: s.dir })));
-    else this.#families.rearrange();
+    else this.#families?.rearrange();
     this.callbacks.onRowsShown?.(this.shownCount());
   }
 
@@ -449,7 +468,7 @@ export class TableController {
     }
     // The ranks were computed over the records before: their order is still right for the rest.
     if (ids.length > 0) await table.deleteRow([...ids]);
-    this.#families.removed();
+    this.#families?.removed();
     this.callbacks.onRowsShown?.(this.shownCount());
     this.callbacks.onSelectionChange?.(this.#selected.size);
   }
@@ -549,7 +568,8 @@ export class TableController {
         holder.setAttribute('role', 'gridcell');
         for (const ev of ['click', 'mousedown', 'keydown', 'dblclick']) holder.addEventListener(ev, (x) => x.stopPropagation());
         const detail = this.callbacks.renderDetail(e);
-        this.#families.describe(detail, e);
+        // Without the family code no run's parent is loaded: the detail names the parent's id itself.
+        this.#families?.describe(detail, e);
         holder.addEventListener('experiment-reveal', (ev) => void this.reveal((ev as CustomEvent<{ id: string }>).detail.id));
         holder.append(detail);
         el.append(holder);
@@ -561,17 +581,71 @@ export class TableController {
       if (existing) this.#sizes?.unobserve(existing);
       existing?.remove();
     }
-    this.#families.draw(row);
+    this.#families?.draw(row);
+  }
+
+  /**
+   * The grid takes the focus (Tabulator's scroll holder is a bare focusable div inside role=grid,
+   * which screen readers and axe reject); the code of its keys loads on its first focus. Keys
+   * pressed before that code came are kept (their default, a scroll, held back) and handled when
+   * it comes, so the first press works however quickly it follows the focus.
+   */
+  #keysOnFocus(): void {
+    const element = this.element;
+    element.querySelector('.tabulator-tableholder')?.removeAttribute('tabindex');
+    element.tabIndex = 0;
+    element.setAttribute('aria-label', 'Experiments');
+    const early: KeyboardEvent[] = [];
+    const keep = (ev: KeyboardEvent) => {
+      if (ev.target !== element || ev.key === 'Tab' || ev.ctrlKey || ev.metaKey || ev.altKey) return;
+      ev.preventDefault();
+      early.push(ev);
+    };
+    element.addEventListener('keydown', keep);
+    const load = this.callbacks.loadKeyboard ?? (() => import('./keyboard.js'));
+    const loadOnce = () => {
+      element.removeEventListener('focus', loadOnce);
+      void load().then((code) => {
+        element.removeEventListener('keydown', keep);
+        const table = this.#table;
+        if (!code || !table) return;
+        const keys = code.setUpKeyboard(element, table, { ...this.callbacks, onFamilyKey: (e, open) => this.#families?.setOpen(e.id, open) }, () => !!this.#columns.deletable);
+        this.#remarkActive = keys.remark;
+        for (const ev of early.splice(0)) keys.onKey(ev);
+      });
+    };
+    element.addEventListener('focus', loadOnce);
+  }
+
+  /**
+   * Creates the child runs' state, once some loaded run's parent is loaded too (its code is
+   * loaded then); until that, and when the code could not load, the rows show flat.
+   */
+  async #withFamilies(): Promise<void> {
+    if (this.#families || !this.callbacks.loadFamilies || !anyLoadedParent(this.rows())) return;
+    const code = await this.callbacks.loadFamilies();
+    if (!code || this.#families) return;
+    const families = new code.RunFamilies({
+      rows: this.rows,
+      table: () => this.#table,
+      groups: () => this.#groupAttrs,
+      allTagged: () => this.#allTagged,
+      name: (e) => this.#columns.nameOf(e),
+      formatRow: (row) => this.#formatRow(row),
+    });
+    this.#families = families;
+    families.filtering(this.#predicateOn);
+    this.#table?.setRowArranger(families.arranger);
   }
 
   /** Whether the run's child runs show (collapsed by default). */
   isFamilyOpen(id: string): boolean {
-    return this.#families.isOpen(id);
+    return this.#families?.isOpen(id) ?? false;
   }
 
   /** Shows or hides the run's child runs. */
   setFamilyOpen(id: string, open: boolean): void {
-    this.#families.setOpen(id, open);
+    this.#families?.setOpen(id, open);
   }
 
   /**
@@ -581,7 +655,7 @@ export class TableController {
   async reveal(id: string): Promise<boolean> {
     const table = this.#table;
     if (!table) return false;
-    this.#families.openAncestors(id);
+    this.#families?.openAncestors(id);
     const row = table.getRow(id);
     if (!row || !(table.getRows('active') as RowComponent[]).includes(row)) return false;
     await table.scrollToRow(row, 'center', false).catch(() => undefined);

@@ -127,7 +127,8 @@ export interface RowArranger {
  * parent. Two steps of Tabulator's data pipeline: after the sort (priority 20) the rows are put
  * in family order, so the active rows (counts, selection, export) are every run that passes the
  * filters, in display order; after grouping (display priority 20) the children of collapsed
- * parents are left out of the rows drawn, so a group still counts all its runs.
+ * parents are left out of the rows drawn, so a group still counts all its runs. Only the hook
+ * is here: the arranger (table/run-families.ts) is loaded once some run's parent is loaded too.
  */
 class RowFamilies extends Module {
   static override moduleName = 'rowFamilies';
@@ -158,8 +159,10 @@ class RowFamilies extends Module {
       if (this.#built) (this as unknown as { refreshData(inPosition: boolean, handler: unknown): void }).refreshData(true, handler);
     };
     this.registerTableFunction('setRowArranger', ((arranger: RowArranger | undefined) => {
+      const nested = this.#arranger?.nesting() === true;
       this.#arranger = arranger;
-      refresh(this.#arrange);
+      // Until there is something to nest, the rows stay as the pipeline left them.
+      if (nested || arranger?.nesting()) refresh(this.#arrange);
     }) as (...args: unknown[]) => unknown);
     this.registerTableFunction('refreshShownRows', (() => refresh(this.#display)) as (...args: unknown[]) => unknown);
   }
