@@ -298,6 +298,32 @@ describe('sort and paging', () => {
   });
 });
 
+describe('the Parent run in a query over a set of runs', () => {
+  const family: Experiment[] = [
+    { id: 'p1', status: 'completed', name: 'sweep-A' },
+    { id: 'p2', status: 'completed', name: 'sweep-B' },
+    { id: 'c1', status: 'completed', name: 'trial-1', parent: 'p1' },
+    { id: 'c2', status: 'failed', name: 'trial-2', parent: 'p2' },
+    { id: 'c3', status: 'completed', name: 'trial-3', parent: 'p1' },
+    { id: 'orphan', status: 'completed', name: 'orphan', parent: 'gone' },
+  ];
+  const ids = (q: Query) => applyQuery(family, q).experiments.map((e) => e.id);
+
+  it('a filter compares the parent\'s name, as the column shows it (a server finds what the browser finds)', () => {
+    expect(ids({ filters: [{ attribute: 'parent', op: 'eq', value: 'sweep-A' }] })).to.deep.equal(['c1', 'c3']);
+    expect(ids({ filters: [{ attribute: 'parent', op: 'in', value: ['sweep-B', 'gone'] }] })).to.deep.equal(['c2', 'orphan']);
+    expect(ids({ filters: [{ attribute: 'parent', op: 'empty' }] })).to.deep.equal(['p1', 'p2']);
+  });
+
+  it('a sort orders by the parent\'s name; a parent not in the set by its id', () => {
+    expect(ids({ sort: [{ attribute: 'parent', dir: 'asc' }] })).to.deep.equal(['orphan', 'c1', 'c3', 'c2', 'p1', 'p2']);
+  });
+
+  it('a record on its own still reads the parent\'s id', () => {
+    expect(getAttributeValue(family[2]!, 'parent')).to.equal('p1');
+  });
+});
+
 describe('validateQuery and the URL form', () => {
   it('names each problem so a server can answer 400 with it', () => {
     expect(validateQuery({ filters: [{ attribute: 'status', op: 'eq', value: 'running' }] })).to.deep.equal([]);

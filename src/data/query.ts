@@ -99,7 +99,8 @@ export function getAttributeValue(e: Experiment, attributeId: string): unknown {
     case 'host.gpus.model':
       return e.host?.gpus?.devices?.[0]?.model;
     case PARENT_ATTRIBUTE:
-      // The parent's id: its name is known only where the parent's record is (the dashboard).
+      // The parent's id: its name is known only where the parent's record is (a query over a
+      // set of runs reads the name instead: readingParentNames).
       return parentIdOf(e);
   }
   if (attributeId.startsWith('dependencies.') && !/^dependencies\.\d+(\.|$)/.test(attributeId)) {
@@ -252,6 +253,32 @@ function forEachSegment(text: string, visit: (id: number) => boolean | void): vo
     const id = (text.charCodeAt(i + 1) - CODE_FIRST) * CODE_BASE * CODE_BASE + (text.charCodeAt(i + 2) - CODE_FIRST) * CODE_BASE + (text.charCodeAt(i + 3) - CODE_FIRST);
     if (visit(id) === true) return;
   }
+}
+
+/** Reads an attribute's value of a record for a filter or a sort (see {@link getAttributeValue}). */
+export type ValueReader = (e: Experiment, attributeId: string) => unknown;
+
+/**
+ * The reader for a query over a whole set of runs: the Parent run compares by the parent's name,
+ * as the table shows it, where the parent is among `experiments` (its id otherwise). A server
+ * holds every run, so a filter picked from the column's names finds the same runs there as in
+ * the browser. Only a query naming the Parent run pays for the map of names.
+ */
+export function readingParentNames(experiments: readonly Experiment[], query: Query): ValueReader {
+  const named = (query.filters ?? []).some((f) => f.attribute === PARENT_ATTRIBUTE) || (query.sort ?? []).some((s) => s.attribute === PARENT_ATTRIBUTE);
+  if (!named) return getAttributeValue;
+  const names = new Map<string, string>();
+  for (const e of experiments) if (e.name) names.set(e.id, e.name);
+  return parentNameReader((id) => names.get(id));
+}
+
+/** A reader where the Parent run is the parent's name (`nameOf`), or its id when the name is unknown. */
+export function parentNameReader(nameOf: (id: string) => string | undefined): ValueReader {
+  return (e, attributeId) => {
+    if (attributeId !== PARENT_ATTRIBUTE) return getAttributeValue(e, attributeId);
+    const id = parentIdOf(e);
+    return id === undefined ? undefined : (nameOf(id) ?? id);
+  };
 }
 
 /**
@@ -483,24 +510,24 @@ function firstValue(f: ColumnFilter): string | number | undefined {
   return Array.isArray(f.value) ? f.value[0] : f.value;
 }
 
-function compileFilter(f: ColumnFilter): (e: Experiment) => boolean {
+function compileFilter(f: ColumnFilter, read: ValueReader): (e: Experiment) => boolean {
   const value = firstValue(f);
   const o = value === undefined ? undefined : operand(value);
   let test: Predicate;
   switch (f.op) {
     case 'empty':
-      return (e) => isEmptyValue(getAttributeValue(e, f.attribute));
+      return (e) => isEmptyValue(read(e, f.attribute));
     case 'notEmpty':
-      return (e) => !isEmptyValue(getAttributeValue(e, f.attribute));
+      return (e) => !isEmptyValue(read(e, f.attribute));
     case 'ne': {
       if (!o) return () => true;
       const eq = anyOf((v) => scalarEquals(v, o));
-      return (e) => !eq(getAttributeValue(e, f.attribute));
+      return (e) => !eq(read(e, f.attribute));
     }
     case 'notContains': {
       if (!o) return () => true;
       const has = anyOf((v) => v !== null && v !== undefined && valueText(v).includes(o.text));
-      return (e) => !has(getAttributeValue(e, f.attribute));
+      return (e) => !has(read(e, f.attribute));
     }
     case 'eq':
       if (!o) return () => true;
@@ -578,7 +605,7 @@ function compileFilter(f: ColumnFilter): (e: Experiment) => boolean {
       return () => false;
   }
   const matches = anyOf(test);
-  return (e) => matches(getAttributeValue(e, f.attribute));
+  return (e) => matches(read(e, f.attribute));
 }
 
 /**
@@ -596,9 +623,9 @@ export async function prepareQuery(query?: Query): Promise<void> {
  * The query as one predicate, compiled once (patterns, operands): use it for many records.
  * A query with a `matches` filter needs `await prepareQuery(query)` first (else this throws).
  */
-export function compilePredicate(query: Query): (e: Experiment) => boolean {
+export function compilePredicate(query: Query, read: ValueReader = getAttributeValue): (e: Experiment) => boolean {
   const terms = searchTerms(query.search).map(termMatcher);
-  const filters = (query.filters ?? []).map(compileFilter);
+  const filters = (query.filters ?? []).map((f) => compileFilter(f, read));
   if (terms.length === 0 && filters.length === 0) return () => true;
   return (e) => {
     for (const t of terms) if (!t(e)) return false;
@@ -642,9 +669,9 @@ function compareValues(a: unknown, b: unknown): number {
 }
 
 /** Sorts a copy, stable; missing values (and NaN) go last whatever the direction. */
-export function sortExperiments(experiments: readonly Experiment[], sort: readonly SortSpec[]): Experiment[] {
+export function sortExperiments(experiments: readonly Experiment[], sort: readonly SortSpec[], read: ValueReader = getAttributeValue): Experiment[] {
   if (sort.length === 0) return experiments.slice();
-  const keyed = experiments.map((e, i) => ({ e, i, keys: sort.map((s) => sortable(getAttributeValue(e, s.attribute))) }));
+  const keyed = experiments.map((e, i) => ({ e, i, keys: sort.map((s) => sortable(read(e, s.attribute))) }));
   keyed.sort((x, y) => {
     for (let k = 0; k < sort.length; k++) {
       const a = x.keys[k];
@@ -687,9 +714,10 @@ export interface QueryResult {
 
 /** Filters (search + column filters), sorts and slices one page, as a server would (see {@link prepareQuery}). */
 export function applyQuery(experiments: readonly Experiment[], query: Query): QueryResult {
-  const predicate = compilePredicate(query);
+  const read = readingParentNames(experiments, query);
+  const predicate = compilePredicate(query, read);
   const matched = experiments.filter(predicate);
-  const sorted = query.sort && query.sort.length > 0 ? sortExperiments(matched, query.sort) : matched;
+  const sorted = query.sort && query.sort.length > 0 ? sortExperiments(matched, query.sort, read) : matched;
   const total = sorted.length;
   const page = query.page;
   if (!page || !(page.size > 0)) return { experiments: sorted, total };

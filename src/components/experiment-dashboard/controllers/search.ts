@@ -1,6 +1,6 @@
 import type { ReactiveControllerHost } from 'lit';
 import type { Attribute } from '../../../data/attributes.js';
-import { PARENT_ATTRIBUTE, PARENT_LABEL } from '../../../data/parent.js';
+import { PARENT_ATTRIBUTE } from '../../../data/parent.js';
 import type { ColumnFilter, Experiment } from '../../../data/types.js';
 import type { ViewState } from '../../../data/view-state.js';
 import type { TableController } from '../table/table-controller.js';
@@ -15,6 +15,8 @@ const loadQueryCode = () =>
     queryCode = undefined; // asked again next time (Chromium keeps the failure until a reload)
     throw new Error(`Could not load the dashboard's search and filter code (${err instanceof Error ? err.message : String(err)}). Reload the page once the server it came from can be reached again.`);
   }));
+
+type QueryCode = Awaited<ReturnType<typeof loadQueryCode>>;
 
 export interface SearchOptions {
   table: () => TableController | undefined;
@@ -72,19 +74,18 @@ export class SearchController {
     }
     const { search, filters } = view();
     const usable = filters.filter((f) => this.opts.attribute(f.attribute));
-    let compilePredicate: Awaited<ReturnType<typeof loadQueryCode>>['compilePredicate'] | undefined;
+    let code: QueryCode | undefined;
     if (search.trim() !== '' || usable.length > 0) {
-      const code = await loadQueryCode();
+      code = await loadQueryCode();
       // `matches` patterns need the linear-time engine, loaded on their first use.
       await code.prepareQuery({ filters: usable });
-      ({ compilePredicate } = code);
       // A later change applied meanwhile (without waiting, when it cleared everything) wins.
       if (view().search !== search || view().filters !== filters) return;
     }
     if (search.trim() !== '' && !waitForSearchText) {
       // Building 100,000 search texts inside the filter would be one long task of seconds.
       this.#setPreparing(true);
-      await table()?.setFilter(usable.length > 0 && compilePredicate ? this.#compile(compilePredicate, '', usable) : undefined, usable.map((f) => f.attribute));
+      await table()?.setFilter(usable.length > 0 && code ? this.#compile(code, '', usable) : undefined, usable.map((f) => f.attribute));
       const ready = this.#ready;
       void ready.then(() => {
         if (ready !== this.#ready) return; // newer data: its own steps take over
@@ -100,21 +101,18 @@ export class SearchController {
       if (search !== view().search) return;
     }
     const active = search.trim() !== '' || usable.length > 0;
-    await table()?.setFilter(active && compilePredicate ? this.#compile(compilePredicate, search, usable) : undefined, usable.map((f) => f.attribute));
+    await table()?.setFilter(active && code ? this.#compile(code, search, usable) : undefined, usable.map((f) => f.attribute));
   }
 
   /**
-   * The predicate of the search and filters. A filter on the Parent run compares the parent's
-   * name, as its column shows it: only the loaded runs know that name (the query model, which
-   * servers run too, reads the parent's id), so it is matched against the catalogue's value.
+   * The predicate of the search and filters. The Parent run compares by the parent's name, as its
+   * column shows it (the catalogue's value; a server does the same over all its runs:
+   * readingParentNames in data/query.ts).
    */
-  #compile(compile: (q: { search?: string; filters: ColumnFilter[] }) => (e: Experiment) => boolean, search: string, filters: ColumnFilter[]): (e: Experiment) => boolean {
-    const parent = this.opts.attribute(PARENT_ATTRIBUTE);
-    const onParent = parent ? filters.filter((f) => f.attribute === PARENT_ATTRIBUTE) : [];
-    const rest = compile({ search, filters: filters.filter((f) => !onParent.includes(f)) });
-    if (!parent || onParent.length === 0) return rest;
-    const byName = compile({ filters: onParent });
-    return (e) => rest(e) && byName({ id: e.id, status: e.status, labels: { [PARENT_LABEL]: String(parent.get(e) ?? '') } } as Experiment);
+  #compile(code: QueryCode, search: string, filters: ColumnFilter[]): (e: Experiment) => boolean {
+    const parent = filters.some((f) => f.attribute === PARENT_ATTRIBUTE) ? this.opts.attribute(PARENT_ATTRIBUTE) : undefined;
+    if (!parent) return code.compilePredicate({ search, filters });
+    return code.compilePredicate({ search, filters }, (e, id) => (id === PARENT_ATTRIBUTE ? parent.get(e) : code.getAttributeValue(e, id)));
   }
 
   #setPreparing(preparing: boolean): void {
