@@ -1,4 +1,4 @@
-// The four Tabulator modules of our own (src/components/experiment-dashboard/table/tabulator.ts), on a
+// The Tabulator modules of our own (src/components/experiment-dashboard/table/tabulator.ts), on a
 // bare table: what a user of the table sees and what its API returns.
 import { expect, waitUntil } from '@open-wc/testing';
 import { resetMouse, sendMouse } from '@web/test-runner-commands';
@@ -67,6 +67,60 @@ describe("the dashboard's own Tabulator modules", () => {
     await table.addData([{ id: 7, n: 7 }, { id: 0, n: 0 }]);
     await waitUntil(() => rowTexts(el, 'n').length === 2, 'rows above 5');
     expect(rowTexts(el, 'n')).to.deep.equal(['7', '6']);
+    table.destroy();
+  });
+
+  it('sorts on a header click (ascending, then descending), adds a column with Shift, and shows the order in aria-sort', async () => {
+    const data = [
+      { id: 1, g: 'b', n: 1 },
+      { id: 2, g: 'a', n: 2 },
+      { id: 3, g: 'b', n: 3 },
+      { id: 4, g: 'a', n: 4 },
+    ];
+    const byValue = (a: string | number, b: string | number) => (a < b ? -1 : a > b ? 1 : 0);
+    const { table, el } = await bareTable({
+      columns: [
+        { title: 'G', field: 'g', width: 100, sorter: byValue },
+        { title: 'N', field: 'n', width: 100, sorter: byValue },
+        { title: 'X', field: 'x', width: 100, headerSort: false },
+      ],
+      data,
+    });
+    const sorting: string[] = [];
+    table.on('dataSorting', (sorters) => sorting.push(sorters.map((s) => `${s.field}:${s.dir}`).join(',')));
+    const header = (field: string) => el.querySelector<HTMLElement>(`.tabulator-col[tabulator-field="${field}"]`)!;
+    const ids = () => rowTexts(el, 'n');
+    expect(header('n').classList.contains('tabulator-sortable')).to.equal(true);
+    expect(header('x').classList.contains('tabulator-sortable')).to.equal(false);
+    expect(header('x').querySelector('.sort-arrow')).to.equal(null);
+    expect(header('n').querySelector('.tabulator-col-sorter .sort-arrow')?.getAttribute('aria-hidden')).to.equal('true');
+    header('n').click();
+    await waitUntil(() => header('n').getAttribute('aria-sort') === 'ascending', 'ascending');
+    expect(ids()).to.deep.equal(['1', '2', '3', '4']);
+    header('n').click();
+    await waitUntil(() => header('n').getAttribute('aria-sort') === 'descending', 'descending');
+    expect(ids()).to.deep.equal(['4', '3', '2', '1']);
+    expect(header('g').getAttribute('aria-sort')).to.equal('none');
+    // A plain click sorts by that column alone; Shift adds one, the clicked column first.
+    header('n').dispatchEvent(new MouseEvent('click', { bubbles: true, shiftKey: true }));
+    await waitUntil(() => header('n').getAttribute('aria-sort') === 'ascending', 'ascending again');
+    header('g').dispatchEvent(new MouseEvent('click', { bubbles: true, shiftKey: true }));
+    await waitUntil(() => header('g').getAttribute('aria-sort') === 'ascending', 'g ascending');
+    expect(table.getSorters().map((s) => `${s.field}:${s.dir}`)).to.deep.equal(['n:asc', 'g:asc']);
+    expect(ids()).to.deep.equal(['2', '4', '1', '3']);
+    header('g').dispatchEvent(new MouseEvent('click', { bubbles: true, shiftKey: true }));
+    await waitUntil(() => header('g').getAttribute('aria-sort') === 'descending', 'g descending');
+    expect(ids()).to.deep.equal(['1', '3', '2', '4']);
+    header('g').click();
+    await waitUntil(() => header('n').getAttribute('aria-sort') === 'none', 'n no longer sorted');
+    expect(table.getSorters().map((s) => `${s.field}:${s.dir}`)).to.deep.equal(['g:asc']);
+    table.setSort([{ column: 'n', dir: 'desc' }]);
+    expect(ids()).to.deep.equal(['4', '3', '2', '1']);
+    expect(header('n').getAttribute('aria-sort')).to.equal('descending');
+    table.clearSort();
+    expect(table.getSorters()).to.deep.equal([]);
+    expect(header('n').getAttribute('aria-sort')).to.equal('none');
+    expect(sorting).to.include.members(['n:asc', 'n:desc', 'n:asc,g:asc', 'g:asc', '']);
     table.destroy();
   });
 

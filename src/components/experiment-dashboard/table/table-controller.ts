@@ -111,7 +111,6 @@ export class TableController {
       popupContainer: this.popupContainer,
       placeholder: '',
       renderVerticalBuffer: 300,
-      headerSortElement: '<span class="sort-arrow" aria-hidden="true"></span>',
       groupToggleElement: 'header',
       groupStartOpen: true,
       rowFormatter: (row: RowComponent) => this.#formatRow(row),

@@ -1,4 +1,4 @@
-import { GroupRowsModule, Module, MoveColumnsModule, ResizeColumnsModule, ResizeTableModule, SortModule, Tabulator } from 'tabulator-tables';
+import { GroupRowsModule, Module, MoveColumnsModule, ResizeColumnsModule, ResizeTableModule, Tabulator } from 'tabulator-tables';
 import type { CellComponent, ColumnComponent } from 'tabulator-tables';
 import type { Experiment } from '../../../data/types.js';
 import { ordinalOf, orderByRanks } from './ranks.js';
@@ -28,7 +28,7 @@ function patchable(): boolean {
 }
 
 /*
- * Three small modules of our own, written against Tabulator's module API (the way its own modules
+ * Small modules of our own, written against Tabulator's module API (the way its own modules
  * are written), in place of three of its modules whose size is mostly features we never use:
  *
  * - CellNodes instead of FormatModule (4.6 KB of the 49 KB min+gzip): our formatters are all
@@ -42,6 +42,9 @@ function patchable(): boolean {
  * - CellClicks instead of InteractionModule (1.3 KB): we listen to one table event, a cell click;
  *   Tabulator's core already tracks clicks; InteractionModule relays some 40 kinds of event.
  * - StickyColumns instead of FrozenColumnsModule (1.1 KB): see its comment.
+ * - ColumnSort instead of SortModule (2.7 KB): our columns sort by precomputed ranks (a `sorter`
+ *   function, or useRankedSort below); SortModule's weight is its built-in sorters, sorter params,
+ *   remote and tristate sorting and persistence hooks.
  */
 
 /** What the modules reach beyond the typed Module API: the data pipeline, and Tabulator's internal rows, cells and columns. */
@@ -175,6 +178,130 @@ class RowFamilies extends Module {
   }
 }
 
+type SortDir = 'asc' | 'desc';
+interface SortColumn {
+  definition: { sorter?: (a: unknown, b: unknown, aRow: unknown, bRow: unknown, column: ColumnComponent, dir: SortDir) => number; headerSort?: boolean };
+  modules: { sort?: { dir: SortDir | 'none' } };
+  titleHolderElement: HTMLElement;
+  getElement(): HTMLElement;
+  getField(): string;
+  getFieldValue(data: unknown): unknown;
+  getComponent(): ColumnComponent;
+}
+interface SortItem {
+  column: SortColumn;
+  dir: SortDir;
+}
+interface SortRow {
+  getData(): unknown;
+  getComponent(): unknown;
+}
+
+/**
+ * Sorting, as SortModule does it for the options the dashboard uses (registered as `sort`, so
+ * useRankedSort and Tabulator's own checks find it): a click on a sortable header (`headerSort`,
+ * default true) sorts by that column ascending, then toggles asc/desc; with Shift or Ctrl it adds
+ * the column to the sort (or toggles it there and makes it the primary one). `table.setSort(column
+ * or [{column, dir}], dir)`, `getSorters()` and `clearSort()`; the `dataSorting` event before each
+ * sort. The header's `aria-sort` (and the arrow, a `.sort-arrow` styled by it) shows the order.
+ * Rows are compared by the column's `sorter(a, b, aRow, bRow, column, dir)`, called with the
+ * rows swapped for a descending sort as Tabulator does; a column without one keeps the order.
+ * The step runs in the data pipeline where SortModule's does (priority 20: after the row
+ * predicate, before families and grouping, so groups are sorted inside).
+ */
+class ColumnSort extends Module {
+  static override moduleName = 'sort';
+  sortList: SortItem[] = [];
+
+  constructor(table: Tabulator) {
+    super(table);
+    this.registerColumnOption('sorter');
+    this.registerColumnOption('headerSort', true);
+  }
+
+  override initialize(): void {
+    const refresh = () => (this as unknown as ModuleInternals).refreshData(true);
+    this.subscribe('column-layout', ((column: SortColumn) => this.#initColumn(column)) as (...args: unknown[]) => unknown);
+    (this as unknown as { registerDataHandler(handler: (rows: SortRow[]) => SortRow[], priority: number): void }).registerDataHandler((rows) => this.#sort(rows), 20);
+    this.registerTableFunction('setSort', ((list: unknown, dir?: SortDir) => {
+      this.#set(list, dir);
+      refresh();
+    }) as (...args: unknown[]) => unknown);
+    this.registerTableFunction('getSorters', (() => this.#sorters()) as (...args: unknown[]) => unknown);
+    this.registerTableFunction('clearSort', (() => {
+      this.#set([]);
+      refresh();
+    }) as (...args: unknown[]) => unknown);
+  }
+
+  #sorters(): { column: ColumnComponent; field: string; dir: SortDir }[] {
+    return this.sortList.map((item) => ({ column: item.column.getComponent(), field: item.column.getField(), dir: item.dir }));
+  }
+
+  /** `list`: a column (anything findColumn takes) sorted `dir`, or a list of `{ column, dir }`, the last the primary one. */
+  #set(list: unknown, dir?: SortDir): void {
+    const items = (Array.isArray(list) ? list : [{ column: list, dir }]) as { column: unknown; dir: SortDir }[];
+    const columns = (this.table as unknown as { columnManager: { findColumn(c: unknown): SortColumn | false } }).columnManager;
+    this.sortList = [];
+    for (const item of items) {
+      const column = columns.findColumn(item.column);
+      if (column) this.sortList.push({ column, dir: item.dir });
+      else console.warn('Sort Warning - Sort field does not exist and is being ignored: ', item.column);
+    }
+  }
+
+  #initColumn(column: SortColumn): void {
+    column.modules.sort = { dir: 'none' };
+    if (column.definition.headerSort === false) return;
+    const el = column.getElement();
+    el.classList.add('tabulator-sortable', 'tabulator-col-sorter-element');
+    const sorter = column.titleHolderElement.appendChild(document.createElement('div'));
+    sorter.className = 'tabulator-col-sorter';
+    const arrow = sorter.appendChild(document.createElement('span'));
+    arrow.className = 'sort-arrow';
+    arrow.setAttribute('aria-hidden', 'true');
+    el.addEventListener('click', (ev) => {
+      const dir: SortDir = column.modules.sort?.dir === 'asc' ? 'desc' : 'asc';
+      if (ev.shiftKey || ev.ctrlKey) {
+        // The clicked column becomes the primary (last) sorter.
+        const list = this.sortList.filter((item) => item.column !== column);
+        list.push({ column, dir });
+        this.#set(list);
+      } else this.#set(column, dir);
+      (this as unknown as ModuleInternals).refreshData(true);
+    });
+  }
+
+  #sort(rows: SortRow[]): SortRow[] {
+    if ((this as unknown as { subscribedExternal(event: string): boolean }).subscribedExternal('dataSorting')) this.dispatchExternal('dataSorting', this.#sorters());
+    const columns = (this.table as unknown as { columnManager: { getRealColumns(): SortColumn[] } }).columnManager.getRealColumns();
+    for (const column of columns) this.#mark(column, 'none');
+    for (const item of this.sortList) this.#mark(item.column, item.dir);
+    if (this.sortList.length) this._sortItems(rows, this.sortList);
+    return rows;
+  }
+
+  #mark(column: SortColumn, dir: SortDir | 'none'): void {
+    if (!column.modules.sort) return;
+    column.modules.sort.dir = dir;
+    column.getElement().setAttribute('aria-sort', dir === 'asc' ? 'ascending' : dir === 'desc' ? 'descending' : 'none');
+  }
+
+  /** Orders `rows` in place by `list` (the last item first); useRankedSort replaces it for ranked columns. */
+  _sortItems(rows: SortRow[], list: SortItem[]): void {
+    rows.sort((a, b) => {
+      let result = 0;
+      for (let i = list.length - 1; i >= 0 && result === 0; i--) {
+        const { column, dir } = list[i]!;
+        const [x, y] = dir === 'asc' ? [a, b] : [b, a];
+        const value = (row: SortRow) => column.getFieldValue(row.getData()) ?? '';
+        result = column.definition.sorter?.(value(x), value(y), x.getComponent(), y.getComponent(), column.getComponent(), dir) ?? 0;
+      }
+      return result;
+    });
+  }
+}
+
 /** The `cellClick` table event (`table.on('cellClick', (ev, cell) => …)`). */
 class CellClicks extends Module {
   static override moduleName = 'cellClicks';
@@ -290,13 +417,13 @@ function stick(element: HTMLElement, column: StickyColumn): void {
 export const TABLE_MODULES = {
   CellClicks,
   CellNodes,
+  ColumnSort,
   GroupRowsModule,
   MoveColumnsModule,
   ResizeColumnsModule,
   ResizeTableModule,
   RowFamilies,
   RowPredicate,
-  SortModule,
   StickyColumns,
 } as const;
 
@@ -318,11 +445,11 @@ export function tabulatorClass(): typeof Tabulator {
 }
 
 /**
- * Tabulator sorts with Array.sort over its rows, calling `_sortRow` per comparison (two field
- * reads, two component lookups and the column sorter): ~0.5 s at 100,000 rows before any work
- * of ours. Its sort pipeline (header arrows, events, filters, grouping) stays; only the step that
- * orders the rows is given precomputed ranks (`rankFor` a column's field), so a comparison is two
- * array reads. Any column without ranks goes through Tabulator's own step.
+ * The sort step (ColumnSort's `_sortItems`) sorts with Array.sort over the rows, calling the
+ * column sorter per comparison (two field reads, two component lookups): ~0.5 s at 100,000 rows
+ * before any work of ours. Here that step is given precomputed ranks (`rankFor` a column's
+ * field), so a comparison is two array reads. Any column without ranks goes through the
+ * column's sorter.
  */
 export function useRankedSort(table: Tabulator, rankFor: (field: string) => Int32Array | undefined): void {
   type SortItem = { column: { getField(): string }; dir: 'asc' | 'desc' };
