@@ -3,10 +3,11 @@
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import '../src/components/experiment-dashboard/experiment-dashboard.js';
 import type { ExperimentDashboard } from '../src/components/experiment-dashboard/experiment-dashboard.component.js';
+import type { ColumnFilter } from '../src/data/types.js';
 import { part, waitForRows } from './helpers.js';
 
 const sized = 'height: 500px; width: 1200px; display: block';
-const filter = { attribute: 'status', op: 'in', value: ['completed', 'failed'] } as const;
+const filter: ColumnFilter = { attribute: 'status', op: 'in', value: ['completed', 'failed'] };
 
 /** The display of each `[part=chips]` at the moment it entered the shadow root (before any paint). */
 function watchChips(el: ExperimentDashboard): string[] {
