@@ -1,4 +1,4 @@
-import { GroupRowsModule, Module, MoveColumnsModule, ResizeColumnsModule, ResizeTableModule, SortModule, Tabulator } from 'tabulator-tables';
+import { GroupRowsModule, Module, MoveColumnsModule, ResizeColumnsModule, SortModule, Tabulator } from 'tabulator-tables';
 import type { CellComponent, ColumnComponent } from 'tabulator-tables';
 import type { Experiment } from '../../../data/types.js';
 import { ordinalOf, orderByRanks } from './ranks.js';
@@ -293,7 +293,6 @@ export const TABLE_MODULES = {
   GroupRowsModule,
   MoveColumnsModule,
   ResizeColumnsModule,
-  ResizeTableModule,
   RowFamilies,
   RowPredicate,
   SortModule,
