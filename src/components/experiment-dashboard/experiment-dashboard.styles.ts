@@ -1,5 +1,9 @@
-/* One stylesheet (~720 lines) for the element's shadow root: Tabulator's overrides, the frozen
- * columns, the phone layout and both themes depend on one cascade order, so they stay together. */
+/* One stylesheet (~540 lines) for the element's shadow root: Tabulator's overrides, the frozen
+ * columns, the phone layout and both themes depend on one cascade order, so they stay together.
+ * The rules of a part that loads on demand (chips, menus, dialogs, pager, live and import lines,
+ * problem list, child runs) come with its code (`partStyles`) and are adopted after this sheet
+ * when it loads (controllers/lazy-parts.ts). Moving later in the cascade changed nothing: no such
+ * rule ties on specificity with a rule here that came after it and styles the same element. */
 import { css } from 'lit';
 
 /** Out of sight, still read by screen readers (`.visually-hidden`, and words shown as icons only). */
