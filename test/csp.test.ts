@@ -92,6 +92,8 @@ describe('under a strict Content-Security-Policy', function () {
     await waitUntil(() => rows().length === 8, 'searched');
     el.setViewState({ search: '', filters: [{ attribute: 'status', op: 'in', value: ['completed', 'failed'] }] });
     await waitUntil(() => root().querySelector('[part="chips"]') !== null, 'a chip');
+    // The chips' rules come with their code (LazyParts), as a constructable stylesheet: allowed.
+    expect(win.getComputedStyle(root().querySelector('[part="chips"]')!).display).to.equal('flex');
     root().querySelector<HTMLButtonElement>('.clear-all')!.click();
     el.setViewState({ groupBy: [] });
     await waitUntil(() => rows().length === 12 && root().querySelectorAll('.tabulator-group').length === 0, 'back to all rows');

@@ -21,6 +21,23 @@ export function problemList(problems: readonly Problem[]): TemplateResult | type
   </details>`;
 }
 
+/** The list in `<experiment-dashboard>`, in its palette; adopted when the list loads (LazyParts). */
+export const partStyles = css`
+  [part='problems'] {
+    margin: 6px 8px;
+    padding: 8px 10px;
+    border-radius: 4px;
+    background: var(--_warn-bg);
+    color: var(--_warn-fg);
+  }
+  [part='problems'] ul {
+    margin: 4px 0 0;
+    padding-left: 18px;
+    max-height: 8em;
+    overflow: auto;
+  }
+`;
+
 /** The look of {@link problemList} in the elements used on their own (the dashboard styles its own). */
 export const problemListStyles = css`
   [part='problems'] {

@@ -1,5 +1,9 @@
-/* One stylesheet (~720 lines) for the element's shadow root: Tabulator's overrides, the frozen
- * columns, the phone layout and both themes depend on one cascade order, so they stay together. */
+/* One stylesheet (~540 lines) for the element's shadow root: Tabulator's overrides, the frozen
+ * columns, the phone layout and both themes depend on one cascade order, so they stay together.
+ * The rules of a part that loads on demand (chips, menus, dialogs, pager, live and import lines,
+ * problem list, child runs) come with its code (`partStyles`) and are adopted after this sheet
+ * when it loads (controllers/lazy-parts.ts). Moving later in the cascade changed nothing: no such
+ * rule ties on specificity with a rule here that came after it and styles the same element. */
 import { css } from 'lit';
 
 /** Out of sight, still read by screen readers (`.visually-hidden`, and words shown as icons only). */
@@ -150,19 +154,13 @@ export const dashboardStyles = css`
     margin: 0;
     padding: 0;
   }
-  [part='error'],
-  [part='problems'] {
+  [part='error'] {
     margin: 6px 8px;
     padding: 8px 10px;
     border-radius: 4px;
     background: var(--_error-bg);
     color: var(--_error-fg);
   }
-  [part='problems'] {
-    background: var(--_warn-bg);
-    color: var(--_warn-fg);
-  }
-  [part='problems'] ul,
   [part='error'] ul {
     margin: 4px 0 0;
     padding-left: 18px;
@@ -344,71 +342,6 @@ export const dashboardStyles = css`
     background: var(--_header-bg);
     cursor: pointer;
   }
-  .import-button {
-    display: inline-block;
-  }
-  .import-button:focus-within {
-    outline: 2px solid var(--_accent);
-  }
-  .undo {
-    display: flex;
-    gap: 10px;
-    align-items: center;
-    margin: 6px 8px;
-    padding: 6px 10px;
-    border-radius: 4px;
-    background: var(--_header-bg);
-  }
-  .import-report {
-    padding: 4px 8px;
-    color: var(--_muted);
-  }
-  /* Live state: the offline line, "Updated … ago" with Pause, the note on a partial query. */
-  .connection,
-  .live,
-  .pending-import {
-    display: flex;
-    flex-wrap: wrap;
-    gap: 6px 10px;
-    align-items: center;
-    margin: 6px 8px;
-    padding: 4px 10px;
-    border-radius: 4px;
-  }
-  .connection,
-  .pending-import {
-    background: var(--_warn-bg);
-    color: var(--_warn-fg);
-  }
-  .connection p,
-  .pending-import p {
-    margin: 0;
-  }
-  .live,
-  .coverage {
-    color: var(--_muted);
-  }
-  .coverage {
-    margin: 0;
-    padding: 0 8px 6px;
-  }
-  .undo button,
-  .connection button,
-  .live button,
-  .pending-import button {
-    padding: 2px 10px;
-    border: 1px solid var(--_border);
-    border-radius: 4px;
-    background: var(--_bg);
-    color: var(--_fg);
-    cursor: pointer;
-  }
-  .pager {
-    display: flex;
-    align-items: center;
-    gap: 10px;
-    padding: 6px 8px;
-  }
   [part='search'] {
     padding: 3px 8px;
     border: 1px solid var(--_border);
@@ -465,99 +398,6 @@ export const dashboardStyles = css`
     .counts .status-label {
       ${visuallyHidden}
     }
-  }
-  .chips {
-    display: flex;
-    flex-wrap: wrap;
-    gap: 4px 6px;
-    list-style: none;
-    margin: 0;
-    padding: 0 8px 6px;
-  }
-  .chip {
-    display: inline-flex;
-    align-items: center;
-    gap: 4px;
-    padding: 1px 2px 1px 8px;
-    border: 1px solid var(--_accent);
-    border-radius: 12px;
-  }
-  .chips .chip button {
-    padding: 0 6px;
-    border: none;
-    background: transparent;
-    font-weight: 700;
-  }
-  .popover {
-    position: absolute;
-    z-index: 20;
-    max-width: min(440px, 96%);
-    max-height: 70vh;
-    overflow: auto;
-    padding: 8px;
-    border: 1px solid var(--_border);
-    border-radius: 6px;
-    background: var(--_bg);
-    color: var(--_fg);
-    box-shadow: 0 6px 24px rgb(0 0 0 / 0.18);
-  }
-  .cell-menu {
-    display: flex;
-    flex-direction: column;
-    gap: 2px;
-  }
-  .cell-menu button {
-    text-align: left;
-    padding: 4px 8px;
-    border: none;
-    background: transparent;
-    cursor: pointer;
-    max-width: 400px;
-    overflow: hidden;
-    text-overflow: ellipsis;
-    white-space: nowrap;
-  }
-  .cell-menu button:hover,
-  .cell-menu button:focus-visible {
-    background: var(--_hover);
-  }
-  dialog {
-    max-width: min(520px, 92vw);
-    border: 1px solid var(--_border);
-    border-radius: 8px;
-    background: var(--_bg);
-    color: var(--_fg);
-  }
-  dialog.compare {
-    width: min(1100px, 94vw);
-    max-width: none;
-    max-height: 90vh;
-  }
-  .dialog-head {
-    display: flex;
-    justify-content: space-between;
-    align-items: center;
-    gap: 8px;
-  }
-  dialog h2 {
-    margin: 0 0 8px;
-    font-size: 1.15em;
-    overflow-wrap: anywhere;
-  }
-  .confirm-list {
-    max-height: 12em;
-    overflow: auto;
-    overflow-wrap: anywhere;
-  }
-  .dialog-buttons {
-    display: flex;
-    justify-content: flex-end;
-    gap: 8px;
-  }
-  dialog button.danger {
-    background: var(--_failed);
-    border-color: var(--_failed);
-    color: var(--_bg);
   }
   .muted {
     color: var(--_muted);
@@ -695,62 +535,6 @@ export const dashboardStyles = css`
   .tabulator .tabulator-row.tabulator-group.tabulator-group-visible .tabulator-arrow {
     border-left-color: transparent;
     border-top-color: var(--_muted);
-  }
-
-  /* Child runs (table/family-rows.ts): a parent's name cell holds the toggle of its children;
-     a child's name is indented by its depth behind a corner mark. */
-  /* Flex, so a long name is cut and the toggle stays in view; on the text's baseline, so the
-     name sits where the other cells' text does. */
-  .tabulator-row .tabulator-cell.family-cell {
-    display: inline-flex;
-    align-items: baseline;
-    gap: 6px;
-  }
-  .family-cell > span:first-child {
-    min-width: 0;
-    overflow: hidden;
-    text-overflow: ellipsis;
-  }
-  .tabulator-row.row-child .tabulator-cell.family-cell {
-    padding-left: calc(4px + (var(--_depth, 1) - 1) * 1.1em);
-  }
-  .row-child .family-cell::before {
-    content: '';
-    flex: none;
-    width: 0.55em;
-    height: 0.55em;
-    margin: 0 0.2em 0 0.6em;
-    border-left: 1.5px solid var(--_muted);
-    border-bottom: 1.5px solid var(--_muted);
-  }
-  .family-toggle {
-    display: inline-flex;
-    flex: none;
-    align-items: center;
-    gap: 3px;
-    padding: 0 5px 0 3px;
-    border: 1px solid var(--_border);
-    border-radius: 3px;
-    background: transparent;
-    color: var(--_accent);
-    font: inherit;
-    font-size: 0.9em;
-    /* As tall as a line of text: the name beside it stays on the other cells' line. */
-    line-height: 1.2;
-    margin-block: -2px;
-    cursor: pointer;
-  }
-  .family-toggle:hover {
-    border-color: var(--_accent);
-  }
-  .family-toggle .icon-chevron {
-    transition: transform 0.1s;
-  }
-  .family-toggle[aria-expanded='true'] .icon-chevron {
-    transform: rotate(90deg);
-  }
-  .narrow .family-words {
-    display: none;
   }
 
   :focus-visible {

@@ -2,8 +2,13 @@ import { nothing, type ReactiveController, type ReactiveControllerHost } from 'l
 import type { Experiment, ExperimentSource } from '../../../data/types.js';
 import type { ExperimentStore } from '../../../store/experiment-store.js';
 import { canDelete } from '../../../shared/capabilities.js';
-import { confirmDialog, undoBar } from '../templates/confirm-dialog.js';
+import { confirmDialog, confirmStyles, undoBar } from '../templates/confirm-dialog.js';
+import { dialogStyles } from '../templates/dialog.styles.js';
 import { nameOf } from '../templates/summary.js';
+import { statusLineStyles } from './status-line.styles.js';
+
+/** Adopted when the delete code loads (LazyParts), before its dialog or Undo line first shows. */
+export const partStyles = [dialogStyles, statusLineStyles, confirmStyles];
 
 export interface ExperimentDeleteDetail {
   ids: string[];

@@ -1,6 +1,24 @@
-import { html, nothing, type ReactiveControllerHost } from 'lit';
+import { css, html, nothing, type ReactiveControllerHost } from 'lit';
 import type { ImportProgress, PendingImport } from '../../../data/types.js';
 import type { ExperimentStore } from '../../../store/experiment-store.js';
+import { statusLineStyles } from './status-line.styles.js';
+
+/** Adopted when the import code loads (LazyParts). */
+export const partStyles = [
+  statusLineStyles,
+  css`
+  .import-button {
+    display: inline-block;
+  }
+  .import-button:focus-within {
+    outline: 2px solid var(--_accent);
+  }
+  .import-report {
+    padding: 4px 8px;
+    color: var(--_muted);
+  }
+  `,
+];
 
 // Loaded with the first file a user imports: showing rows does not need it.
 
@@ -21,7 +39,6 @@ export class ImportController {
     private readonly host: ReactiveControllerHost,
     private readonly opts: { store: () => ExperimentStore; onError: (message: string | undefined) => void },
   ) {}
-
 
   async importFiles(files: readonly File[]): Promise<void> {
     const store = this.opts.store();

@@ -1,4 +1,4 @@
-import type { ReactiveControllerHost } from 'lit';
+import { adoptStyles, supportsAdoptingStyleSheets, type CSSResult, type ReactiveControllerHost } from 'lit';
 
 /** What a lazily loaded part of the element is called in an error message. */
 export type PartName =
@@ -21,6 +21,28 @@ export type PartName =
 /** What a loader of a part resolves to. */
 export type Loaded<F extends () => Promise<unknown>> = Awaited<ReturnType<F>>;
 
+/**
+ * What a part's module may export beside its code: the rules that style only that part. They
+ * join the element's shadow root when the part comes, before it first renders (no flash of
+ * unstyled content), after the element's own stylesheet (the cascade order of one sheet).
+ */
+export interface PartModule {
+  partStyles?: CSSResult | readonly CSSResult[];
+}
+
+/**
+ * Adds `styles` to a shadow root after what it has, each sheet once. Constructable stylesheets
+ * are not inline styles, so a CSP without 'unsafe-inline' allows them; where a browser has none,
+ * Lit's fallback writes `<style>` elements carrying the page's nonce (`window.litNonce`).
+ */
+export function adoptPartStyles(root: HTMLElement | DocumentFragment, styles: CSSResult | readonly CSSResult[]): void {
+  if (!(root instanceof ShadowRoot)) return;
+  const list = Array.isArray(styles) ? (styles as readonly CSSResult[]) : [styles as CSSResult];
+  if (!supportsAdoptingStyleSheets) return adoptStyles(root, [...list]);
+  const sheets = list.map((s) => s.styleSheet).filter((s): s is CSSStyleSheet => s !== undefined && !root.adoptedStyleSheets.includes(s));
+  if (sheets.length > 0) root.adoptedStyleSheets = [...root.adoptedStyleSheets, ...sheets];
+}
+
 /** Parts loaded by any element of the page. */
 const loadedParts = new Map<PartName, unknown>();
 
@@ -32,9 +54,11 @@ const loadedParts = new Map<PartName, unknown>();
  */
 export class LazyParts {
   #loads = new Map<PartName, Promise<unknown>>();
+  /** Parts whose styles this element has. */
+  #styled = new Set<PartName>();
 
   constructor(
-    private readonly host: ReactiveControllerHost,
+    private readonly host: ReactiveControllerHost & { readonly renderRoot: HTMLElement | DocumentFragment },
     private readonly onError: (message: string) => void,
   ) {}
 
@@ -45,6 +69,7 @@ export class LazyParts {
       loading = load().then(
         (loaded) => {
           loadedParts.set(part, loaded);
+          this.#style(part);
           this.host.requestUpdate();
           return loaded;
         },
@@ -61,11 +86,22 @@ export class LazyParts {
   /** The part when it is there; otherwise starts loading it, and the host renders again once it came. */
   get<T>(part: PartName, load: () => Promise<T>): T | undefined {
     if (!loadedParts.has(part)) void this.load(part, load);
-    return loadedParts.get(part) as T | undefined;
+    return this.loaded(part);
   }
 
   /** The part if it came, without asking for it. */
   loaded<T>(part: PartName): T | undefined {
+    // Another element may have loaded it: its styles join this element before it renders.
+    this.#style(part);
     return loadedParts.get(part) as T | undefined;
+  }
+
+  #style(part: PartName): void {
+    // The shadow root is made on the first connection: a part that came before waits for it.
+    const root = this.host.renderRoot as HTMLElement | DocumentFragment | undefined;
+    if (!root || this.#styled.has(part) || !loadedParts.has(part)) return;
+    this.#styled.add(part);
+    const styles = (loadedParts.get(part) as PartModule | undefined)?.partStyles;
+    if (styles) adoptPartStyles(root, styles);
   }
 }

@@ -1,7 +1,23 @@
-import { html, nothing, type ReactiveController, type ReactiveControllerHost } from 'lit';
+import { css, html, nothing, type ReactiveController, type ReactiveControllerHost } from 'lit';
 import { MAX_LABEL_LENGTH, clipText } from '../../../data/format.js';
 import type { ViewState } from '../../../data/view-state.js';
 import type { ExperimentStore } from '../../../store/experiment-store.js';
+import { statusLineStyles } from './status-line.styles.js';
+
+/** Adopted when the live status loads (LazyParts). */
+export const partStyles = [
+  statusLineStyles,
+  css`
+  .live,
+  .coverage {
+    color: var(--_muted);
+  }
+  .coverage {
+    margin: 0;
+    padding: 0 8px 6px;
+  }
+  `,
+];
 
 /** 14:02:11, the reader's clock. */
 const clock = (ms: number) => new Date(ms).toLocaleTimeString('en-GB', { hour12: false });

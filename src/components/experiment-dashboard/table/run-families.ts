@@ -1,3 +1,4 @@
+import { css } from 'lit';
 import type { RowComponent } from 'tabulator-tables';
 import type { Attribute } from '../../../data/attributes.js';
 import { parentIdOf, type RunFamily } from '../../../data/parent.js';
@@ -6,6 +7,65 @@ import { familyVisibility, linkParents, nestFamilies, NO_PARENT } from './famili
 import { drawFamily } from './family-rows.js';
 import { groupKey, ordinalOf } from './ranks.js';
 import type { DashboardTabulator, RowArranger } from './tabulator.js';
+
+/** The rows of child runs, adopted when the nesting loads (LazyParts), before a row is drawn with it. */
+export const partStyles = css`
+  /* Child runs (table/family-rows.ts): a parent's name cell holds the toggle of its children;
+     a child's name is indented by its depth behind a corner mark. */
+  /* Flex, so a long name is cut and the toggle stays in view; on the text's baseline, so the
+     name sits where the other cells' text does. */
+  .tabulator-row .tabulator-cell.family-cell {
+    display: inline-flex;
+    align-items: baseline;
+    gap: 6px;
+  }
+  .family-cell > span:first-child {
+    min-width: 0;
+    overflow: hidden;
+    text-overflow: ellipsis;
+  }
+  .tabulator-row.row-child .tabulator-cell.family-cell {
+    padding-left: calc(4px + (var(--_depth, 1) - 1) * 1.1em);
+  }
+  .row-child .family-cell::before {
+    content: '';
+    flex: none;
+    width: 0.55em;
+    height: 0.55em;
+    margin: 0 0.2em 0 0.6em;
+    border-left: 1.5px solid var(--_muted);
+    border-bottom: 1.5px solid var(--_muted);
+  }
+  .family-toggle {
+    display: inline-flex;
+    flex: none;
+    align-items: center;
+    gap: 3px;
+    padding: 0 5px 0 3px;
+    border: 1px solid var(--_border);
+    border-radius: 3px;
+    background: transparent;
+    color: var(--_accent);
+    font: inherit;
+    font-size: 0.9em;
+    /* As tall as a line of text: the name beside it stays on the other cells' line. */
+    line-height: 1.2;
+    margin-block: -2px;
+    cursor: pointer;
+  }
+  .family-toggle:hover {
+    border-color: var(--_accent);
+  }
+  .family-toggle .icon-chevron {
+    transition: transform 0.1s;
+  }
+  .family-toggle[aria-expanded='true'] .icon-chevron {
+    transform: rotate(90deg);
+  }
+  .narrow .family-words {
+    display: none;
+  }
+`;
 
 export interface RunFamiliesHost {
   /** The loaded rows (the store's records, tagged with their ordinals). */

@@ -85,6 +85,8 @@ export class TableController {
   #sizes?: ResizeObserver;
   /** The table element's width, as the size observer last reported it (px). */
   #width: number | undefined;
+  /** And its height (px): 0 while hidden. */
+  #height: number | undefined;
   /** Each inline detail's row, re-measured when the detail changes size. */
   #detailRows = new WeakMap<Element, RowComponent>();
   /** Child runs under their parents (run-families.ts), loaded once some run's parent is loaded. */
@@ -270,8 +272,16 @@ export class TableController {
           this.element.style.setProperty('--_visible-width', `${holder.clientWidth}px`);
           this.element.style.setProperty('--_visible-height', `${holder.clientHeight}px`);
         } else if (target === this.element) {
-          this.#width = entry.contentRect.width;
+          const { width, height } = entry.contentRect;
+          const [wasWidth, wasHeight] = [this.#width, this.#height];
+          [this.#width, this.#height] = [width, height];
           if (this.#isNarrow() !== this.#narrow) void this.setColumns(this.#columns);
+          // In place of Tabulator's ResizeTableModule: the rows follow a new size, and a table
+          // built or resized while hidden (0 × 0) is drawn anew when it shows, or it stays
+          // blank (TABULATOR.md). The first report is the size the table was built at.
+          if (wasWidth !== undefined && width > 0 && height > 0 && (width !== wasWidth || height !== wasHeight)) {
+            this.#table?.redraw(wasWidth === 0 || wasHeight === 0);
+          }
         } else {
           // A detail grew or shrank (it loaded, a tab changed): Tabulator's virtual renderer
           // places the rows below by the row's measured height.

@@ -1,4 +1,4 @@
-import { GroupRowsModule, Module, MoveColumnsModule, ResizeColumnsModule, ResizeTableModule, Tabulator } from 'tabulator-tables';
+import { GroupRowsModule, Module, MoveColumnsModule, ResizeColumnsModule, Tabulator } from 'tabulator-tables';
 import type { CellComponent, ColumnComponent } from 'tabulator-tables';
 import type { Experiment } from '../../../data/types.js';
 import { ordinalOf, orderByRanks } from './ranks.js';
@@ -421,7 +421,6 @@ export const TABLE_MODULES = {
   GroupRowsModule,
   MoveColumnsModule,
   ResizeColumnsModule,
-  ResizeTableModule,
   RowFamilies,
   RowPredicate,
   StickyColumns,

@@ -1,8 +1,34 @@
-import { html } from 'lit';
+import { css, html } from 'lit';
 import { MAX_LABEL_LENGTH, clipText } from '../../../data/format.js';
 import type { ColumnFilter } from '../../../data/types.js';
 import { describeFilterParts } from '../../experiment-filter-editor/describe-filter.js';
 import { iconClose } from '../../icons.js';
+
+/** Adopted when the chips load (LazyParts). */
+export const partStyles = css`
+  .chips {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 4px 6px;
+    list-style: none;
+    margin: 0;
+    padding: 0 8px 6px;
+  }
+  .chip {
+    display: inline-flex;
+    align-items: center;
+    gap: 4px;
+    padding: 1px 2px 1px 8px;
+    border: 1px solid var(--_accent);
+    border-radius: 12px;
+  }
+  .chips .chip button {
+    padding: 0 6px;
+    border: none;
+    background: transparent;
+    font-weight: 700;
+  }
+`;
 
 // Loaded with the first filter (with the filter wording it needs): showing rows does not need it.
 

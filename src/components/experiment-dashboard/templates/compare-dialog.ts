@@ -1,6 +1,19 @@
-import { html, nothing } from 'lit';
+import { css, html, nothing } from 'lit';
 import type { Experiment, ExperimentSource } from '../../../data/types.js';
 import '../../experiment-compare/experiment-compare.js';
+import { dialogStyles } from './dialog.styles.js';
+
+/** The comparison's rules, adopted when it loads (LazyParts). */
+export const partStyles = [
+  dialogStyles,
+  css`
+  dialog.compare {
+    width: min(1100px, 94vw);
+    max-width: none;
+    max-height: 90vh;
+  }
+  `,
+];
 
 // Loaded with the comparison, when a user first compares runs.
 

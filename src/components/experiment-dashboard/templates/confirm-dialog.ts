@@ -1,8 +1,30 @@
-import { html, nothing } from 'lit';
+import { css, html, nothing } from 'lit';
 import { MAX_LABEL_LENGTH, clipText } from '../../../data/format.js';
 import type { Experiment } from '../../../data/types.js';
 import { nameOf } from './summary.js';
 
+/** The confirmation's and the Undo line's rules (adopted with the delete code: delete-flow.ts). */
+export const confirmStyles = css`
+  .confirm-list {
+    max-height: 12em;
+    overflow: auto;
+    overflow-wrap: anywhere;
+  }
+  dialog button.danger {
+    background: var(--_failed);
+    border-color: var(--_failed);
+    color: var(--_bg);
+  }
+  .undo {
+    display: flex;
+    gap: 10px;
+    align-items: center;
+    margin: 6px 8px;
+    padding: 6px 10px;
+    border-radius: 4px;
+    background: var(--_header-bg);
+  }
+`;
 
 /** Names are data: cut, and isolated so right-to-left or override characters cannot reorder the question. */
 const cut = (text: string): string => clipText(text, 300);

@@ -1,4 +1,14 @@
-import { html } from 'lit';
+import { css, html } from 'lit';
+
+/** Adopted when the page controls load (LazyParts). */
+export const partStyles = css`
+  .pager {
+    display: flex;
+    align-items: center;
+    gap: 10px;
+    padding: 6px 8px;
+  }
+`;
 
 /** Page controls in server-query mode: `page` is 0-based, `total` the server's count (`atLeast`: a lower bound, more follow). */
 export function pager(o: { page: number; pageSize: number; total: number; atLeast?: boolean; onPage: (page: number) => void }) {

@@ -1,4 +1,4 @@
-import { html } from 'lit';
+import { css, html } from 'lit';
 import { DEFAULT_COLUMNS } from '../../../data/attributes.js';
 import type { ColumnFilter } from '../../../data/types.js';
 import type { Loaded } from '../controllers/lazy-parts.js';
@@ -6,6 +6,43 @@ import type { MenusOptions } from '../controllers/menus.js';
 import type { Popover } from '../controllers/popover.js';
 import { cellMenu } from './cell-menu.js';
 import type { ExportContext } from './export-menu.js';
+
+/** The panel and its menus, adopted when the menus load (LazyParts), before a panel first opens. */
+export const partStyles = css`
+  .popover {
+    position: absolute;
+    z-index: 20;
+    max-width: min(440px, 96%);
+    max-height: 70vh;
+    overflow: auto;
+    padding: 8px;
+    border: 1px solid var(--_border);
+    border-radius: 6px;
+    background: var(--_bg);
+    color: var(--_fg);
+    box-shadow: 0 6px 24px rgb(0 0 0 / 0.18);
+  }
+  .cell-menu {
+    display: flex;
+    flex-direction: column;
+    gap: 2px;
+  }
+  .cell-menu button {
+    text-align: left;
+    padding: 4px 8px;
+    border: none;
+    background: transparent;
+    cursor: pointer;
+    max-width: 400px;
+    overflow: hidden;
+    text-overflow: ellipsis;
+    white-space: nowrap;
+  }
+  .cell-menu button:hover,
+  .cell-menu button:focus-visible {
+    background: var(--_hover);
+  }
+`;
 
 export { PopoverController } from '../controllers/popover.js';
 
