@@ -87,6 +87,8 @@ export class TableController {
   #width: number | undefined;
   /** And its height (px): 0 while hidden. */
   #height: number | undefined;
+  /** The tallest height the rows were drawn for since the last redraw (px). */
+  #drawnHeight = 0;
   /** Each inline detail's row, re-measured when the detail changes size. */
   #detailRows = new WeakMap<Element, RowComponent>();
   /** Child runs under their parents (run-families.ts), loaded once some run's parent is loaded. */
@@ -276,12 +278,18 @@ export class TableController {
           const [wasWidth, wasHeight] = [this.#width, this.#height];
           [this.#width, this.#height] = [width, height];
           if (this.#isNarrow() !== this.#narrow) void this.setColumns(this.#columns);
-          // In place of Tabulator's ResizeTableModule: the rows follow a new size, and a table
+          // In place of Tabulator's ResizeTableModule: the rows follow a new width, and a table
           // built or resized while hidden (0 × 0) is drawn anew when it shows, or it stays
-          // blank (TABULATOR.md). The first report is the size the table was built at.
-          if (wasWidth !== undefined && width > 0 && height > 0 && (width !== wasWidth || height !== wasHeight)) {
-            this.#table?.redraw(wasWidth === 0 || wasHeight === 0);
-          }
+          // blank (TABULATOR.md). The first report is the size the table was built at. A table
+          // that got shorter (the summary took a second line while filtering) or grew back
+          // within the height its rows were drawn for needs nothing: the virtual renderer drew
+          // a window's height of rows more than it showed. Redrawing there cost every search
+          // a dozen forced layouts.
+          const shown = wasWidth === 0 || wasHeight === 0;
+          if (wasWidth !== undefined && width > 0 && height > 0 && (shown || width !== wasWidth || height > this.#drawnHeight)) {
+            this.#table?.redraw(shown);
+            this.#drawnHeight = height;
+          } else if (wasWidth === undefined) this.#drawnHeight = height;
         } else {
           // A detail grew or shrank (it loaded, a tab changed): Tabulator's virtual renderer
           // places the rows below by the row's measured height.
