@@ -160,7 +160,7 @@ export class TableBindingController implements ReactiveController {
       // The one place the shown count is written: the table reports it after every change of rows or filter.
       onRowsShown: (n) => {
         this.shown = n;
-        this.shownSummary = this.filtering ? summarize(this.shownExperiments) : undefined;
+        this.shownSummary = this.filtering ? summarize(this.shownExperiments, { countsOnly: true }) : undefined;
         this.host.requestUpdate();
       },
       onSelectionChange: (n) => {

@@ -15,13 +15,16 @@ export interface Summary {
   metricKeys: string[];
 }
 
-/** Counts per status, the best main-metric value and the metric keys, in one pass. */
-export function summarize(experiments: readonly Experiment[]): Summary {
+/** Counts per status, the best main-metric value and the metric keys, in one pass (`countsOnly`: the counts alone). */
+export function summarize(experiments: readonly Experiment[], { countsOnly = false } = {}): Summary {
   const counts = Object.fromEntries(STATUSES.map((s) => [s, 0])) as Record<Status, number>;
   const keys = new Set<string>();
   let best: Summary['best'];
   for (const e of experiments) {
     counts[e.status] += 1;
+    // What a filter shows is said in counts only: its metric names and best would be a pass over
+    // every metric of every shown row at each keystroke of a search.
+    if (countsOnly) continue;
     for (const k in e.metrics) keys.add(k);
     const mm = e.mainMetric;
     if (mm?.value === undefined || !Number.isFinite(mm.value)) continue;
