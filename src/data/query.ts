@@ -1,4 +1,4 @@
-// One piece (~820 lines): the query model (validation, the compiled predicate, sorting, paging and
+// One piece (~850 lines): the query model (validation, the compiled predicate, sorting, paging and
 // the search text) is used as is by the browser and by the reference server, which loads this
 // file through one esbuild entry.
 import { isObject } from '../shared/guards.js';
