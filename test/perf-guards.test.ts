@@ -57,6 +57,25 @@ describe('speed guards (work counted, not timed)', () => {
     expect(Object.keys(TABLE_MODULES).sort()).to.deep.equal(['CellClicks', 'CellNodes', 'ColumnSort', 'GroupRowsModule', 'MoveColumnsModule', 'ResizeColumnsModule', 'RowFamilies', 'RowPredicate', 'StickyColumns']);
   });
 
+  it('a table that gets shorter, or grows back within the height it was drawn for, is not drawn again; a taller one is', async () => {
+    const { element } = await table();
+    const host = element.parentElement!;
+    const found = (Tabulator as unknown as { findTable(el: HTMLElement): { on(event: string, fn: () => void): void }[] }).findTable(element);
+    let renders = 0;
+    found[0]!.on('renderStarted', () => renders++);
+    const settle = () => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(r, 30))));
+    await settle();
+    // What a filter does to the table when the summary above it takes a second line, and back.
+    host.style.height = '379px';
+    await settle();
+    host.style.height = '400px';
+    await settle();
+    expect(renders, 'renders after shrinking and growing back').to.equal(0);
+    host.style.height = '700px';
+    await waitUntil(() => renders > 0, 'a render for the taller table');
+    host.remove();
+  });
+
   it('a filter change is one pass over the records', async () => {
     const { controller } = await table();
     let calls = 0;
