@@ -5,6 +5,7 @@
 // time. A development tool for bench/run.mjs's figures, not part of `npm run bench`.
 //   node bench/profile.mjs [--size 100000] [--ops sort:number,sort:text] [--repeat 2] [--no-profile] [--save dir]
 //     [--dist] (the shipped minified bundle) [--trace] (tasks over 150 ms broken down by trace event) [--gc]
+//     [--recalcs] (each operation's style recalculations and layouts, with the JS frames that forced them)
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import os from 'node:os';
@@ -84,6 +85,27 @@ function top(profileData, n = 14) {
   return { total: total / 1000, rows: [...self].sort((a, b) => b[1] - a[1]).slice(0, n).map(([k, us]) => `      ${(us / 1000).toFixed(1).padStart(7)} ms  ${k}`) };
 }
 
+/** --recalcs: every style recalculation and layout of one operation, with who forced it. */
+function printRecalcs(trace) {
+  const events = (trace.traceEvents ?? trace).filter((e) => (e.name === 'UpdateLayoutTree' || e.name === 'Layout') && e.ph === 'X');
+  if (args.invalidations) {
+    const seen = new Map();
+    for (const e of trace.traceEvents ?? trace) {
+      if (!/Invalidat|ScheduleStyle/.test(e.name)) continue;
+      const d = e.args?.data ?? {};
+      const key = `${e.name} ${d.reason ?? ''} ${d.nodeName ?? ''} ${d.changedClass ?? d.changedAttribute ?? d.changedId ?? d.changedPseudo ?? ''} ${(d.stackTrace ?? []).slice(0, 2).map((f) => f.functionName + ':' + f.lineNumber).join('<')}`;
+      seen.set(key, (seen.get(key) ?? 0) + 1);
+    }
+    for (const [k, n] of [...seen].filter(([k]) => !/^LayoutInvalidationTracking/.test(k)).sort((a, b) => b[1] - a[1]).slice(0, 40)) console.log(`      ${String(n).padStart(5)}× ${k}`);
+  }
+  for (const e of events) {
+    const data = e.args?.beginData ?? {};
+    const frames = (data.stackTrace ?? []).slice(0, 3).map((f) => `${f.functionName || '(anon)'}:${f.lineNumber}`).join(' < ');
+    const count = e.args?.elementCount ?? data.dirtyObjects ?? '';
+    console.log(`      ${e.name === 'Layout' ? 'layout' : 'style '} ${(e.dur / 1000).toFixed(1).padStart(6)} ms ${String(count).padStart(6)} ${frames || '(not forced)'}`);
+  }
+}
+
 for (let r = 0; r < repeat; r++) {
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
   const p = await context.newPage();
@@ -123,7 +145,9 @@ for (let r = 0; r < repeat; r++) {
   if (args.trace) await browser.startTracing(p, { categories: ['toplevel', 'devtools.timeline', 'disabled-by-default-v8.gc', 'v8'] });
   for (const op of OPS) {
     if (op !== 'search:early') await p.evaluate(() => window.bench.settle());
+    if (args.recalcs) await browser.startTracing(p, { categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'disabled-by-default-devtools.timeline.stack', ...(args.invalidations ? ['disabled-by-default-devtools.timeline.invalidationTracking'] : [])] });
     await run(op, () => p.evaluate((name) => window.bench.dashOp({ name, settle: false }), op));
+    if (args.recalcs) printRecalcs(JSON.parse(String(await browser.stopTracing())));
     if (args.gc) await cdp.send('HeapProfiler.collectGarbage');
   }
   if (args.trace) {

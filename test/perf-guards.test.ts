@@ -76,6 +76,25 @@ describe('speed guards (work counted, not timed)', () => {
     host.remove();
   });
 
+  it('a new table height (the summary took a second line) restyles no drawn cell: nothing inherited changes on the table', async () => {
+    const { element } = await table();
+    const host = element.parentElement!;
+    const settle = () => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(r, 30))));
+    await settle();
+    // A custom property set on the table is inherited by every cell of every drawn row: writing
+    // one at each height change restyled ~1,300 elements after each search.
+    const styleWrites: string[] = [];
+    const watcher = new MutationObserver((records) => styleWrites.push(...records.map((r) => (r.target as HTMLElement).getAttribute('style') ?? '')));
+    watcher.observe(element, { attributes: true, attributeFilter: ['style'] });
+    host.style.height = '379px';
+    await settle();
+    host.style.height = '400px';
+    await settle();
+    watcher.disconnect();
+    expect(styleWrites, 'style written on the table').to.deep.equal([]);
+    host.remove();
+  });
+
   it('a filter change is one pass over the records', async () => {
     const { controller } = await table();
     let calls = 0;

@@ -269,8 +269,13 @@ export const dashboardStyles = css`
     color: var(--_fg);
     border-color: var(--_border);
   }
+  /* The scroll area is the size container of what must fit the part of the table in view (an
+     inline detail, a group header): they read its size in cq units, so a new height (the summary
+     took a second line) restyles only them, where a custom property on the table restyled every
+     cell of every drawn row. Tabulator sets its height, so size containment changes nothing. */
   .tabulator .tabulator-tableholder {
     background-color: var(--_bg);
+    container-type: size;
   }
   .tabulator-row,
   .tabulator-row .tabulator-cell {
@@ -446,12 +451,12 @@ export const dashboardStyles = css`
      visible height (taller rows break Tabulator's virtual renderer: TABULATOR.md), then it scrolls
      inside. The row is re-measured whenever the detail changes size (table-controller.ts). */
   .row-detail {
-    --_detail-max: min(var(--experiment-dashboard-detail-max-height, 640px), max(200px, var(--_visible-height, 640px) - 72px));
+    --_detail-max: min(var(--experiment-dashboard-detail-max-height, 640px), max(200px, 100cqh - 72px));
     display: block;
     position: sticky;
     left: 0;
     box-sizing: border-box;
-    width: min(var(--_visible-width, 100%), 100%);
+    width: min(100cqw, 100%);
     max-height: var(--_detail-max);
     overflow: auto;
     border-top: 1px solid var(--_border);
@@ -512,7 +517,7 @@ export const dashboardStyles = css`
     position: sticky;
     left: 0;
     box-sizing: border-box;
-    width: min(var(--_visible-width, 100%), 100%);
+    width: min(100cqw, 100%);
     min-width: 0;
     white-space: normal;
     overflow-wrap: anywhere;

@@ -265,18 +265,14 @@ export class TableController {
   }
 
   /**
-   * Follows the table's size: the visible part of the scroll area (an inline detail is as wide
-   * and at most about as tall), and whether the table is phone-narrow (the columns change).
+   * Follows the table's size (whether it is phone-narrow: the columns change; when to redraw)
+   * and each inline detail's. The part of the scroll area in view is for CSS to read (cq units).
    */
   #watchSizes(): void {
-    const holder = this.element.querySelector<HTMLElement>('.tabulator-tableholder');
     this.#sizes = new ResizeObserver((entries) => {
       for (const entry of entries) {
         const target = entry.target as HTMLElement;
-        if (target === holder) {
-          this.element.style.setProperty('--_visible-width', `${holder.clientWidth}px`);
-          this.element.style.setProperty('--_visible-height', `${holder.clientHeight}px`);
-        } else if (target === this.element) {
+        if (target === this.element) {
           const { width, height } = entry.contentRect;
           const [wasWidth, wasHeight] = [this.#width, this.#height];
           [this.#width, this.#height] = [width, height];
@@ -301,7 +297,6 @@ export class TableController {
         }
       }
     });
-    if (holder) this.#sizes.observe(holder);
     this.#sizes.observe(this.element);
   }
 
