@@ -374,6 +374,28 @@ describe('delete', () => {
   });
 });
 
+describe('column widths', () => {
+  it('a column is resized by dragging the edge of its header; the rows carry no resize grip', async () => {
+    const el = await dashboard();
+    const root = el.shadowRoot!;
+    expect(root.querySelectorAll('.tabulator-row .tabulator-col-resize-handle').length, 'grips in rows').to.equal(0);
+    const header = root.querySelector<HTMLElement>('.tabulator-col[tabulator-field="name"]')!;
+    // Tabulator puts the grip right after the header cell.
+    const grip = header.nextElementSibling as HTMLElement;
+    expect(grip.classList.contains('tabulator-col-resize-handle'), 'a grip at the right edge of the header').to.equal(true);
+    const before = header.getBoundingClientRect().width;
+    const box = grip.getBoundingClientRect();
+    const at = (x: number) => ({ bubbles: true, composed: true, clientX: x, clientY: box.top + 5 });
+    const changed = oneEvent(el, 'view-change');
+    grip.dispatchEvent(new MouseEvent('mousedown', at(box.left + 2)));
+    document.body.dispatchEvent(new MouseEvent('mousemove', at(box.left + 62)));
+    document.body.dispatchEvent(new MouseEvent('mouseup', at(box.left + 62)));
+    const width = (await changed).detail.view.widths.name as number;
+    expect(width).to.be.closeTo(before + 60, 2);
+    expect(root.querySelector<HTMLElement>('.tabulator-row .tabulator-cell[tabulator-field="name"]')!.getBoundingClientRect().width).to.be.closeTo(width, 1);
+  });
+});
+
 describe('view state', () => {
   const view = {
     search: 'a',

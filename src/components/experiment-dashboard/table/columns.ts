@@ -278,7 +278,9 @@ export function attributeColumn(
     title: attr.label,
     field: attr.id,
     width: width ?? WIDTHS[attr.id] ?? KIND_WIDTHS[attr.kind] ?? 150,
-    resizable: true,
+    // From the header's edge only: a handle in every cell was 8 more elements in each drawn row
+    // (re-laid and re-sized at each render) for a grip few users look for below the header.
+    resizable: 'header',
     sorter: ((_a: unknown, _b: unknown, aRow: RowComponent, bRow: RowComponent, _c: unknown, dir: 'asc' | 'desc') => {
       const ea = aRow.getData() as Experiment;
       const eb = bRow.getData() as Experiment;
