@@ -23,6 +23,18 @@ describe('normalizeTime', () => {
 describe('parseCollection', () => {
   const collection = (experiments: unknown[], extra: Record<string, unknown> = {}) => ({ schemaVersion: '1.0', kind: 'ExperimentCollection', experiments, ...extra });
 
+  it('fills in the main metric without changing the objects it was given; read from text, the same', () => {
+    const input = { experiments: [{ id: 'a', status: 'completed', mainMetric: { key: 'acc' }, metrics: { acc: { last: 0.9 } } }] };
+    const text = JSON.stringify(input);
+    const fromObjects = parseCollection(input).experiments[0]!;
+    expect(JSON.stringify(input), 'the caller\'s objects').to.equal(text);
+    expect(fromObjects.mainMetric).to.deep.equal({ key: 'acc', goal: 'maximize', value: 0.9 });
+    expect(parseCollection(text).experiments[0]!.mainMetric).to.deep.equal(fromObjects.mainMetric);
+    // A record whose main metric names no logged metric keeps the key only, from text too.
+    const unknown = JSON.stringify({ experiments: [{ id: 'b', status: 'completed', mainMetric: { key: 'loss', goal: 'minimize' } }] });
+    expect(parseCollection(unknown).experiments[0]!.mainMetric).to.deep.equal({ key: 'loss', goal: 'minimize' });
+  });
+
   it('keeps valid records, normalised', () => {
     const { experiments, problems } = parseCollection(
       collection([

@@ -894,14 +894,24 @@ function parseDefaults(v: unknown, c: Collector): CollectionDefaults {
   return d;
 }
 
-function mainMetricOf(e: Experiment, spec: { key: string; goal?: 'maximize' | 'minimize' } | undefined, force: boolean): Experiment['mainMetric'] | undefined {
+/**
+ * The record's main metric with its goal and value filled in. `inPlace`: the record's own
+ * `mainMetric` object may be filled (it came from text this module parsed), not copied.
+ */
+function mainMetricOf(e: Experiment, spec: { key: string; goal?: 'maximize' | 'minimize' } | undefined, force: boolean, inPlace = false): Experiment['mainMetric'] | undefined {
   const key = force ? spec?.key : (e.mainMetric?.key ?? spec?.key);
   if (!key) return undefined;
   const goal = (force ? spec?.goal : e.mainMetric?.goal) ?? spec?.goal ?? 'maximize';
   const value = !force && e.mainMetric?.key === key && e.mainMetric.value !== undefined ? e.mainMetric.value : e.metrics?.[key]?.last;
-  if (e.mainMetric && e.mainMetric.key === key && e.mainMetric.goal === goal && e.mainMetric.value === value) return e.mainMetric;
+  const own = e.mainMetric?.key === key ? e.mainMetric : undefined;
+  if (own && own.goal === goal && own.value === value) return own;
+  if (own && inPlace && value !== undefined) {
+    own.goal = goal;
+    own.value = value;
+    return own;
+  }
   // The record's own fields of its main metric stay (unknown ones included).
-  const mm: NonNullable<Experiment['mainMetric']> = e.mainMetric?.key === key ? { ...e.mainMetric, goal } : { key, goal };
+  const mm: NonNullable<Experiment['mainMetric']> = own ? { ...own, goal } : { key, goal };
   if (value !== undefined) mm.value = value;
   else delete mm.value;
   return mm;
@@ -986,6 +996,8 @@ interface RecordContext {
   single?: string;
   /** Records of ours are kept exactly as they are (their status was derived when they were read). */
   keepOurs?: boolean;
+  /** The records were parsed from text here: nobody else holds their nested objects. */
+  ownsInput?: boolean;
 }
 
 /** Validates the records of a list: the valid ones, normalised, in order; every problem named. */
@@ -1022,7 +1034,7 @@ function* checkRecords(records: readonly unknown[], ctx: RecordContext, problems
       continue;
     }
     const derived = deriveStatus(e, ctx.now, ctx.deadAfter);
-    const mm = mainMetricOf(derived, ctx.mainSpec, ctx.options.mainMetric !== undefined);
+    const mm = mainMetricOf(derived, ctx.mainSpec, ctx.options.mainMetric !== undefined, ctx.ownsInput && derived !== raw);
     if (mm && mm !== derived.mainMetric) {
       // A fresh record of ours is filled in place (no copy per record); one handed in is copied.
       if (derived === raw) e = { ...derived, mainMetric: mm };
@@ -1098,7 +1110,8 @@ function* parseSteps(input: unknown, options: ParseOptions): Generator<void, Par
   }
 
   const now = options.now ?? (generatedAt ? Date.parse(generatedAt) : Date.now());
-  const experiments = yield* checkRecords(records, { now, deadAfter: options.deadAfterMs ?? defaults.deadAfterMs ?? DEFAULT_DEAD_AFTER_MS, options, mainSpec: options.mainMetric ?? defaults.mainMetric }, problems);
+  const ctx: RecordContext = { now, deadAfter: options.deadAfterMs ?? defaults.deadAfterMs ?? DEFAULT_DEAD_AFTER_MS, options, mainSpec: options.mainMetric ?? defaults.mainMetric, ownsInput: typeof input === 'string' };
+  const experiments = yield* checkRecords(records, ctx, problems);
   const result: ParseResult = { experiments, problems, defaults };
   if (generatedAt) result.generatedAt = generatedAt;
   if (source) result.source = source;
