@@ -121,6 +121,25 @@ describe('speed guards (work counted, not timed)', () => {
     controller.destroy();
   });
 
+  it("grouping reads each record's key once per level; a toggle, a filter and a sort read none again", async () => {
+    const { controller, element } = await table();
+    const by = (id: string) => counting(BUILTIN_ATTRIBUTES.find((a) => a.id === id)!);
+    // Copies of the attributes: the columns' own reads are not counted.
+    const [operator, status] = [by('operator'), by('status')];
+    await controller.setGroupBy([operator.attr, status.attr], 'maximize');
+    await waitUntil(() => element.querySelector('.tabulator-group'), 'grouped');
+    expect([operator.calls(), status.calls()]).to.deep.equal([N, N]);
+    element.querySelector<HTMLElement>('.tabulator-group')!.click();
+    controller.setAllGroupsOpen(false);
+    controller.setAllGroupsOpen(true);
+    await controller.setFilter((e) => e.status !== 'failed');
+    await controller.setSort([{ attribute: 'mainMetric', dir: 'desc' }]);
+    expect([operator.calls(), status.calls()]).to.deep.equal([N, N]);
+    // Nothing is kept on Tabulator's rows for the groups (GroupRowsModule kept `modules.group`).
+    expect(internalRows(element).some((r) => 'group' in ((r as { modules?: object }).modules ?? {}))).to.equal(false);
+    controller.destroy();
+  });
+
   it('parsing keeps valid nested parts as they are (no copies per record)', () => {
     const raw = generateExperiments({ n: 50, historyPoints: 5 });
     const { experiments } = parseCollection(raw);

@@ -19,7 +19,7 @@ interface Internals {
   registerDisplayHandler(handler: (rows: PipelineRow[]) => PipelineRow[], priority: number): void;
   refreshData(renderInPosition: boolean): void;
   activeRows(): unknown;
-  subscribe(event: string, handler: () => void): void;
+  subscribe(event: string, handler: (row: PipelineRow) => void): void;
 }
 interface PipelineRow {
   data: unknown;
@@ -38,7 +38,7 @@ class GroupHeader {
   height = 0;
   element?: HTMLElement;
   /** Its rows, those of its subgroups too, in display order. */
-  readonly rows: PipelineRow[] = [];
+  rows: PipelineRow[] = [];
   /** Its subgroups by key, in order of first appearance; none at the innermost level. */
   readonly groups?: Map<unknown, GroupHeader>;
 
@@ -104,7 +104,8 @@ export class RowGroups extends Module {
   /** Each ordinal's keys, per level, and the row data they were read from. */
   #keys: unknown[][] = [];
   #keyed: unknown[] = [];
-  #refreshing = false;
+  /** Rows deleted since the groups were drawn. */
+  #deleted = new Set<PipelineRow>();
 
   constructor(table: ConstructorParameters<typeof Module>[0]) {
     super(table);
@@ -128,16 +129,39 @@ export class RowGroups extends Module {
 
   override initialize(): void {
     this.#internals.registerDisplayHandler((rows) => this.#display(rows), 20);
-    // Tabulator takes a deleted row out of the rows shown itself: the groups (counts, a group
-    // left empty) are made again, once for all the rows deleted together.
-    this.#internals.subscribe('row-deleted', () => {
-      if (!this.#levels.length || this.#refreshing) return;
-      this.#refreshing = true;
-      queueMicrotask(() => {
-        this.#refreshing = false;
-        this.#internals.refreshData(true);
-      });
+    // Tabulator takes a deleted row out of the rows shown itself, not out of the groups: they
+    // lose it (their counts change, a group left empty goes) once for all the rows deleted
+    // together, and keep their places, as with GroupRowsModule.
+    this.#internals.subscribe('row-deleted', (row) => {
+      if (!this.#groups || !this.#levels.length) return;
+      this.#deleted.add(row);
+      if (this.#deleted.size === 1) queueMicrotask(() => this.#prune());
     });
+  }
+
+  #prune(): void {
+    const gone = this.#deleted;
+    this.#deleted = new Set();
+    let changed = false;
+    const prune = (groups: Map<unknown, GroupHeader>) => {
+      for (const [key, g] of groups) {
+        const rows = g.rows.filter((r) => !gone.has(r));
+        if (rows.length === g.rows.length) continue;
+        changed = true;
+        if (!rows.length) groups.delete(key);
+        g.rows = rows;
+        // Its header is made anew, with the new count.
+        g.element = undefined;
+        g.initialized = g.heightInitialized = false;
+        if (g.groups) prune(g.groups);
+      }
+    };
+    // Regrouped since (a filter, new data): nothing left to take out.
+    if (!this.#groups) return;
+    prune(this.#groups);
+    if (!changed) return;
+    this.#from = this.#internals.activeRows();
+    this.#internals.refreshData(true);
   }
 
   #setAll(open: boolean): void {
