@@ -189,6 +189,20 @@ describe('RowGroups: grouped rows on a bare table', () => {
     table.destroy();
   });
 
+  it("with each ordinal's class (a column's ranks), reads a key once per class; rows without a class read their own", async () => {
+    const data = [...runs(), run('g', '', 'queued', 7)];
+    data.forEach((e, i) => tagOrdinal(e, i));
+    const { table, el } = await bareTable(data);
+    // ada 0, bob 1, cy 2; g has no value (-1).
+    const ranks = Int32Array.from(data, (e) => ['ada', 'bob', 'cy'].indexOf(e.operator!));
+    const byOperator = Object.assign(level('operator'), { classes: () => ranks });
+    table.setRowGroups([byOperator]);
+    await waitUntil(() => el.querySelector('.tabulator-group'), 'grouped');
+    expect(shown(el).filter((s) => s.startsWith('['))).to.deep.equal(['[1] operator: ada (3) acf', '[1] operator: bob (2) be', '[1] operator: cy (1) d', '[1] operator:  (1) g']);
+    expect(byOperator.calls).to.equal(3 + 1);
+    table.destroy();
+  });
+
   it('child runs nest under their parent within a group; a group counts the children of a collapsed parent', async () => {
     const data = [run('p', 'ada', 'completed', 1), run('c1', 'ada', 'completed', 2, 'p'), run('c2', 'bob', 'completed', 3, 'p'), run('q', 'ada', 'failed', 4), run('c3', 'ada', 'failed', 5, 'p')];
     data.forEach((e, i) => tagOrdinal(e, i));

@@ -128,13 +128,16 @@ describe('speed guards (work counted, not timed)', () => {
     const [operator, status] = [by('operator'), by('status')];
     await controller.setGroupBy([operator.attr, status.attr], 'maximize');
     await waitUntil(() => element.querySelector('.tabulator-group'), 'grouped');
-    expect([operator.calls(), status.calls()]).to.deep.equal([N, N]);
+    // At most: where a column's sort ranks are ready, a key is read once per value.
+    const read = [operator.calls(), status.calls()];
+    expect(read[0]).to.be.within(1, N);
+    expect(read[1]).to.be.within(1, N);
     element.querySelector<HTMLElement>('.tabulator-group')!.click();
     controller.setAllGroupsOpen(false);
     controller.setAllGroupsOpen(true);
     await controller.setFilter((e) => e.status !== 'failed');
     await controller.setSort([{ attribute: 'mainMetric', dir: 'desc' }]);
-    expect([operator.calls(), status.calls()]).to.deep.equal([N, N]);
+    expect([operator.calls(), status.calls()]).to.deep.equal(read);
     // Nothing is kept on Tabulator's rows for the groups (GroupRowsModule kept `modules.group`).
     expect(internalRows(element).some((r) => 'group' in ((r as { modules?: object }).modules ?? {}))).to.equal(false);
     controller.destroy();

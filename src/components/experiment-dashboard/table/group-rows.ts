@@ -10,6 +10,11 @@ export interface GroupLevel {
   id: string;
   /** A row's group at this level: rows whose keys are equal (SameValueZero) share a group. */
   key(data: Experiment): unknown;
+  /**
+   * Each ordinal's class, when known (a column's sort ranks, ranks.ts): rows of one class have
+   * one key, read from the first of them; a negative class (no value) reads the row's own.
+   */
+  classes?(): Int32Array | undefined;
   /** A group header's content: the group's key, and its rows (those of its subgroups too) after filtering. */
   header(key: unknown, count: number, rows: Experiment[]): Node;
 }
@@ -196,13 +201,23 @@ export class RowGroups extends Module {
     const depth = levels.length;
     const top = new Map<unknown, GroupHeader>();
     const keys: unknown[] = [];
+    const classes = levels.map((l) => l.classes?.());
+    const classKeys = levels.map(() => new Map<number, unknown>());
+    const keyOf = (l: number, data: Experiment, o: number): unknown => {
+      const c = o >= 0 ? (classes[l]?.[o] ?? -1) : -1;
+      if (c < 0) return levels[l]!.key(data);
+      const byClass = classKeys[l]!;
+      let k = byClass.get(c);
+      if (k === undefined) byClass.set(c, (k = levels[l]!.key(data)));
+      return k;
+    };
     for (const row of rows) {
       const data = row.data as Experiment;
       const o = ordinalOf(data);
       const known = o >= 0 && this.#keyed[o] === data;
       let parent: GroupHeader | undefined;
       for (let l = 0; l < depth; l++) {
-        const k = known ? this.#keys[l]![o] : (keys[l] = levels[l]!.key(data));
+        const k = known ? this.#keys[l]![o] : (keys[l] = keyOf(l, data, o));
         const map = parent?.groups ?? top;
         let g = map.get(k);
         if (!g) map.set(k, (g = new GroupHeader(this, l, k, `${parent?.path ?? ''}\u0001${String(k)}`, l === depth - 1)));

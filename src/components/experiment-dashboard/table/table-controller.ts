@@ -383,7 +383,15 @@ export class TableController {
     this.element.setAttribute('role', attributes.length > 0 ? 'treegrid' : 'grid');
     if (attributes.length === 0 && !wasGrouped) return;
     // Grouped by the same attributes again (a new main-metric goal), the open groups stay open.
-    table.setRowGroups(attributes.map((a) => ({ id: a.id, key: (e) => groupKey(a, e), header: (value, count, rows) => groupHeader(a, value, count, rows, this.#goal) })));
+    table.setRowGroups(
+      attributes.map((a) => ({
+        id: a.id,
+        key: (e) => groupKey(a, e),
+        // Equal ranks are equal keys (a key is then read once per value, not per row), but for dates: grouped by day.
+        classes: () => (a.kind === 'date' ? undefined : this.#ranks.get(a.id)),
+        header: (value, count, rows) => groupHeader(a, value, count, rows, this.#goal),
+      })),
+    );
     // Families nest within a group: regrouping changes which children sit under their parent.
     this.#families?.rearrange();
   }
