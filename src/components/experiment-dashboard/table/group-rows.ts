@@ -225,13 +225,9 @@ export class RowGroups extends Module {
         parent = g;
       }
       if (!known && o >= 0) {
-        grow(this.#keyed, o);
+        if (o >= this.#keyed.length) for (const list of [this.#keyed, ...this.#keys]) grow(list, Math.max(o + 1, rows.length));
         this.#keyed[o] = data;
-        for (let l = 0; l < depth; l++) {
-          const cache = this.#keys[l]!;
-          grow(cache, o);
-          cache[o] = keys[l];
-        }
+        for (let l = 0; l < depth; l++) this.#keys[l]![o] = keys[l];
       }
     }
     return top;
@@ -264,7 +260,7 @@ function mark(el: HTMLElement, open: boolean): void {
   el.setAttribute('aria-expanded', String(open));
 }
 
-/** Lengthens a list in place to hold index `i`, without holes (a list with holes is slower to read). */
-function grow(list: unknown[], i: number): void {
-  while (list.length <= i) list.push(undefined);
+/** Lengthens a list in place to `size`, without holes (a list with holes is slower to read). */
+function grow(list: unknown[], size: number): void {
+  while (list.length < size) list.push(undefined);
 }
