@@ -1,8 +1,12 @@
 // RowGroups (src/components/experiment-dashboard/table/group-rows.ts), our module in place of
 // Tabulator's GroupRowsModule, on a bare table: the headers and rows a user sees, and the clicks.
-import { expect, waitUntil } from '@open-wc/testing';
+import { expect, fixture, waitUntil } from '@open-wc/testing';
+import { setViewport } from '@web/test-runner-commands';
+import '../src/components/experiment-dashboard/experiment-dashboard.js';
+import type { ExperimentDashboard } from '../src/components/experiment-dashboard/experiment-dashboard.component.js';
 import { BUILTIN_ATTRIBUTES } from '../src/data/attributes.js';
-import type { Experiment } from '../src/data/types.js';
+import { generateCollection } from '../src/data/sample-data.js';
+import type { Experiment, Page } from '../src/data/types.js';
 import type { GroupLevel } from '../src/components/experiment-dashboard/table/group-rows.js';
 import { groupKey, tagOrdinal } from '../src/components/experiment-dashboard/table/ranks.js';
 import { RunFamilies } from '../src/components/experiment-dashboard/table/run-families.js';
@@ -221,5 +225,34 @@ describe('RowGroups: grouped rows on a bare table', () => {
     await waitUntil(() => shown(el).includes('c1'), 'p open');
     expect(shown(el)).to.deep.equal(['[1] operator: ada (4) pc1c3q', 'p', 'c1', 'c3', 'q', '[1] operator: bob (1) c2', 'c2']);
     table.destroy();
+  });
+});
+
+describe('RowGroups in the dashboard', () => {
+  it('a group header stays whole in view while the columns scroll sideways: its arrow and text do not move', async function () {
+    this.timeout(30000);
+    await setViewport({ width: 360, height: 740 });
+    const { experiments } = generateCollection({ n: 40, seed: 3, historyPoints: 0 });
+    const el = await fixture<ExperimentDashboard>(document.createElement('experiment-dashboard'));
+    el.setAttribute('style', 'display: block; height: 720px');
+    el.setAttribute('group-by', 'operator');
+    el.source = { capabilities: { delete: false, live: false, serverQuery: false, history: false }, load: async (): Promise<Page> => ({ experiments }) };
+    await waitUntil(() => el.shadowRoot!.querySelector('.tabulator-group .group-count'), 'grouped', { timeout: 10000 });
+    const group = el.shadowRoot!.querySelector<HTMLElement>('.tabulator-group')!;
+    const arrow = group.querySelector<HTMLElement>('.tabulator-arrow')!;
+    const holder = el.shadowRoot!.querySelector<HTMLElement>('.tabulator-tableholder')!;
+    const frame = () => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+    await frame();
+    const before = { arrow: arrow.getBoundingClientRect(), group: group.getBoundingClientRect() };
+    expect(holder.scrollWidth, 'the columns are wider than a phone').to.be.greaterThan(holder.clientWidth + 200);
+    holder.scrollLeft = 200;
+    holder.dispatchEvent(new Event('scroll'));
+    await frame();
+    expect(holder.scrollLeft).to.equal(200);
+    const after = { arrow: arrow.getBoundingClientRect(), group: group.getBoundingClientRect() };
+    expect(after.arrow.left).to.be.closeTo(before.arrow.left, 1);
+    expect(after.group.left).to.be.closeTo(before.group.left, 1);
+    expect(after.group.height).to.be.closeTo(before.group.height, 1);
+    await setViewport({ width: 800, height: 600 });
   });
 });
