@@ -160,6 +160,16 @@ describe('RowGroups: grouped rows on a bare table', () => {
     table.destroy();
   });
 
+  it("a group's open state is its own, whatever its key holds (no key passes for two levels' keys)", async () => {
+    const { table, el } = await bareTable([run('r1', 'a', 'failed', 1), run('r2', 'a\u0001failed', 'completed', 2)]);
+    table.setRowGroups([level('operator'), level('status')]);
+    await waitUntil(() => el.querySelector('.tabulator-group'), 'grouped');
+    header(el, 'status: failed (1) r1').click();
+    await waitUntil(() => !shown(el).includes('r1'), 'a > failed closed');
+    expect(shown(el).filter((s) => !s.startsWith('['))).to.deep.equal(['r2']);
+    table.destroy();
+  });
+
   it('a deleted row leaves its group, which keeps its place; a group left empty goes', async () => {
     const { table, el } = await bareTable(runs());
     table.setRowGroups([level('operator')]);

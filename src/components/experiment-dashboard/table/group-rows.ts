@@ -220,7 +220,7 @@ export class RowGroups extends Module {
         const k = known ? this.#keys[l]![o] : (keys[l] = keyOf(l, data, o));
         const map = parent?.groups ?? top;
         let g = map.get(k);
-        if (!g) map.set(k, (g = new GroupHeader(this, l, k, `${parent?.path ?? ''}\u0001${String(k)}`, l === depth - 1)));
+        if (!g) map.set(k, (g = new GroupHeader(this, l, k, pathOf(parent, k), l === depth - 1)));
         g.rows.push(row);
         parent = g;
       }
@@ -251,6 +251,12 @@ export class RowGroups extends Module {
     });
     return el;
   }
+}
+
+/** A group's path: each key prefixed by its length, so no key (data) can pass for two levels' keys. */
+function pathOf(parent: GroupHeader | undefined, key: unknown): string {
+  const text = String(key);
+  return `${parent?.path ?? ''}${text.length}:${text}`;
 }
 
 /** Shows a header open or closed; written only when it changed (a write restyles the header). */
