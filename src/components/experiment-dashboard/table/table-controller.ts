@@ -1,6 +1,6 @@
-// One piece (~680 lines): the one owner of the Tabulator instance, so no other code calls
-// Tabulator (ARCHITECTURE.md). Columns, keyboard, ranks, child runs and Tabulator's patches are
-// files of their own beside it; what stays is the table's life cycle and its API to the element.
+// One piece (~650 lines): the one owner of the Tabulator instance, so no other code calls
+// Tabulator (ARCHITECTURE.md). Columns, keyboard, ranks, child runs, groups and Tabulator's
+// patches are files of their own beside it; what stays is the table's life cycle and its API to the element.
 import type { CellComponent, ColumnComponent, ColumnDefinition, RowComponent } from 'tabulator-tables';
 import type { Attribute } from '../../../data/attributes.js';
 import type { Experiment, Goal, SortSpec } from '../../../data/types.js';
