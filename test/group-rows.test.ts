@@ -180,40 +180,47 @@ describe('RowGroups: grouped rows on a bare table', () => {
     table.destroy();
   });
 
-  it("reads each row's keys once per level while the data stays: a toggle, a filter and a sort read none", async () => {
-    const data = runs();
-    data.forEach((e, i) => tagOrdinal(e, i));
-    const { table, el } = await bareTable(data);
+  it('opening or closing a group reads no key: the groups built are listed again', async () => {
+    const { table, el } = await bareTable(runs());
     const levels = [level('operator'), level('status')];
     table.setRowGroups(levels);
     await waitUntil(() => el.querySelector('.tabulator-group'), 'grouped');
     expect(levels.map((l) => l.calls)).to.deep.equal([6, 6]);
     header(el, 'operator: ada').click();
-    table.setRowPredicate((d) => (d as Run).n > 1);
-    table.setSort('n', 'desc');
-    await waitUntil(() => shown(el)[0]!.includes('bob (1)'), 'filtered and sorted');
+    table.setAllGroupsOpen(false);
+    table.setAllGroupsOpen(true);
+    header(el, 'status: failed (1) b').click();
+    await waitUntil(() => !shown(el).includes('b'), 'failed of bob closed');
     expect(levels.map((l) => l.calls)).to.deep.equal([6, 6]);
-    // A row replaced by a new record (same ordinal) is read again.
-    const changed = { ...data[1]!, operator: 'cy' };
-    tagOrdinal(changed, 1);
-    await table.replaceData(data.map((e) => (e.id === 'b' ? changed : e)));
-    table.setRowPredicate(undefined);
-    await waitUntil(() => shown(el).some((s) => s.includes('cy (2)')), 'b is with cy');
-    expect(levels.map((l) => l.calls)).to.deep.equal([7, 7]);
     table.destroy();
   });
 
-  it("with each ordinal's class (a column's ranks), reads a key once per class; rows without a class read their own", async () => {
+  it("with each ordinal's class (sort ranks), reads a key once per class while the classes stay: a filter and a sort read none; rows without a class read their own", async () => {
     const data = [...runs(), run('g', '', 'queued', 7)];
     data.forEach((e, i) => tagOrdinal(e, i));
     const { table, el } = await bareTable(data);
     // ada 0, bob 1, cy 2; g has no value (-1).
-    const ranks = Int32Array.from(data, (e) => ['ada', 'bob', 'cy'].indexOf(e.operator!));
+    let ranks = Int32Array.from(data, (e) => ['ada', 'bob', 'cy'].indexOf(e.operator!));
     const byOperator = Object.assign(level('operator'), { classes: () => ranks });
     table.setRowGroups([byOperator]);
     await waitUntil(() => el.querySelector('.tabulator-group'), 'grouped');
     expect(shown(el).filter((s) => s.startsWith('['))).to.deep.equal(['[1] operator: ada (3) acf', '[1] operator: bob (2) be', '[1] operator: cy (1) d', '[1] operator:  (1) g']);
     expect(byOperator.calls).to.equal(3 + 1);
+    table.setRowPredicate((d) => (d as Run).n > 1);
+    table.setSort('n', 'desc');
+    await waitUntil(() => shown(el)[0]!.includes('operator:  (1) g'), 'filtered and sorted');
+    expect(shown(el).filter((s) => s.startsWith('['))).to.deep.equal(['[1] operator:  (1) g', '[1] operator: bob (1) e', '[1] operator: ada (3) cfa', '[1] operator: cy (1) d']);
+    // g's key again at each regrouping (the filter, the sort); the classes' keys are kept.
+    expect(byOperator.calls).to.equal(4 + 2);
+    table.setRowPredicate(undefined);
+    expect(byOperator.calls).to.equal(4 + 3);
+    // New data, new classes (b moved to cy): their keys are read anew.
+    const changed = { ...data[1]!, operator: 'cy' };
+    tagOrdinal(changed, 1);
+    ranks = Int32Array.from(data, (e) => ['ada', 'bob', 'cy'].indexOf(e.id === 'b' ? 'cy' : e.operator!));
+    await table.replaceData(data.map((e) => (e.id === 'b' ? changed : e)));
+    await waitUntil(() => shown(el).some((s) => s.includes('cy (2)')), 'b is with cy');
+    expect(byOperator.calls).to.equal(7 + 4);
     table.destroy();
   });
 

@@ -11,8 +11,9 @@ export interface GroupLevel {
   /** A row's group at this level: rows whose keys are equal (SameValueZero) share a group. */
   key(data: Experiment): unknown;
   /**
-   * Each ordinal's class, when known (a column's sort ranks, ranks.ts): rows of one class have
-   * one key, read from the first of them; a negative class (no value) reads the row's own.
+   * Each ordinal's class (sort ranks, ranks.ts): rows of one class have one key, read from the
+   * first of them and kept while the same classes are given; a negative class (no value), or
+   * none, reads the row's own key at each regrouping.
    */
   classes?(): Int32Array | undefined;
   /** A group header's content: the group's key, and its rows (those of its subgroups too) after filtering. */
@@ -93,9 +94,9 @@ class GroupHeader {
  *
  * One step of the display pipeline (priority 20, where GroupRowsModule's runs: after the data
  * steps, before the folding of child runs in RowFamilies, so a group counts all its runs). Unlike
- * GroupRowsModule it keeps nothing on the rows, reads each row's keys once per level while the
- * data stays (cached by ordinal, see ranks.ts), and opening or closing a group lists the groups
- * it built again instead of grouping every row anew.
+ * GroupRowsModule it keeps nothing on the rows, reads a key once per class while the data stays
+ * (not per row and pass), and opening or closing a group lists the groups it built again instead
+ * of grouping every row anew.
  */
 export class RowGroups extends Module {
   static override moduleName = 'rowGroups';
@@ -106,9 +107,9 @@ export class RowGroups extends Module {
   /** The outermost groups, and the active rows they were built from (Tabulator makes a new list when they change). */
   #groups?: Map<unknown, GroupHeader>;
   #from: unknown;
-  /** Each ordinal's keys, per level, and the row data they were read from. */
-  #keys: unknown[][] = [];
-  #keyed: unknown[] = [];
+  /** Per level, the classes the keys below were read for, and the key of each class. */
+  #classes: (Int32Array | undefined)[] = [];
+  #classKeys: Map<number, unknown>[] = [];
   /** Rows deleted since the groups were drawn. */
   #deleted = new Set<PipelineRow>();
 
@@ -117,8 +118,7 @@ export class RowGroups extends Module {
     this.registerTableFunction('setRowGroups', ((levels: readonly GroupLevel[]) => {
       if (levels.map((l) => l.id).join('\u0001') !== this.#levels.map((l) => l.id).join('\u0001')) this.#setAll(true);
       this.#levels = levels;
-      this.#keys = levels.map(() => []);
-      this.#keyed = [];
+      this.#classes = [];
       this.#groups = undefined;
       this.#internals.refreshData(false);
     }) as (...args: unknown[]) => unknown);
@@ -147,24 +147,19 @@ export class RowGroups extends Module {
   #prune(): void {
     const gone = this.#deleted;
     this.#deleted = new Set();
-    let changed = false;
     const prune = (groups: Map<unknown, GroupHeader>) => {
       for (const [key, g] of groups) {
         const rows = g.rows.filter((r) => !gone.has(r));
         if (rows.length === g.rows.length) continue;
-        changed = true;
         if (!rows.length) groups.delete(key);
         g.rows = rows;
-        // Its header is made anew, with the new count.
+        // Its header is made anew, with the new count (and measured anew: the rows are drawn again).
         g.element = undefined;
-        g.initialized = g.heightInitialized = false;
         if (g.groups) prune(g.groups);
       }
     };
-    // Regrouped since (a filter, new data): nothing left to take out.
-    if (!this.#groups) return;
-    prune(this.#groups);
-    if (!changed) return;
+    // Regrouped since (a filter, new data), nothing is left to take out.
+    if (this.#groups) prune(this.#groups);
     this.#from = this.#internals.activeRows();
     this.#internals.refreshData(true);
   }
@@ -200,34 +195,27 @@ export class RowGroups extends Module {
     const levels = this.#levels;
     const depth = levels.length;
     const top = new Map<unknown, GroupHeader>();
-    const keys: unknown[] = [];
-    const classes = levels.map((l) => l.classes?.());
-    const classKeys = levels.map(() => new Map<number, unknown>());
-    const keyOf = (l: number, data: Experiment, o: number): unknown => {
-      const c = o >= 0 ? (classes[l]?.[o] ?? -1) : -1;
-      if (c < 0) return levels[l]!.key(data);
-      const byClass = classKeys[l]!;
-      let k = byClass.get(c);
-      if (k === undefined) byClass.set(c, (k = levels[l]!.key(data)));
-      return k;
-    };
+    // Each level's classes, and the key of each class read so far (kept while the classes are).
+    const classes = levels.map((l, i) => {
+      const now = l.classes?.();
+      if (now !== this.#classes[i]) this.#classKeys[i] = new Map();
+      return (this.#classes[i] = now);
+    });
     for (const row of rows) {
       const data = row.data as Experiment;
       const o = ordinalOf(data);
-      const known = o >= 0 && this.#keyed[o] === data;
       let parent: GroupHeader | undefined;
       for (let l = 0; l < depth; l++) {
-        const k = known ? this.#keys[l]![o] : (keys[l] = keyOf(l, data, o));
+        // (A typed array has nothing at -1, the ordinal of an untagged record.)
+        const c = classes[l]?.[o] ?? -1;
+        let k: unknown;
+        if (c < 0) k = levels[l]!.key(data);
+        else if ((k = this.#classKeys[l]!.get(c)) === undefined) this.#classKeys[l]!.set(c, (k = levels[l]!.key(data)));
         const map = parent?.groups ?? top;
         let g = map.get(k);
         if (!g) map.set(k, (g = new GroupHeader(this, l, k, pathOf(parent, k), l === depth - 1)));
         g.rows.push(row);
         parent = g;
-      }
-      if (!known && o >= 0) {
-        if (o >= this.#keyed.length) for (const list of [this.#keyed, ...this.#keys]) grow(list, Math.max(o + 1, rows.length));
-        this.#keyed[o] = data;
-        for (let l = 0; l < depth; l++) this.#keys[l]![o] = keys[l];
       }
     }
     return top;
@@ -264,9 +252,4 @@ function mark(el: HTMLElement, open: boolean): void {
   if (el.getAttribute('aria-expanded') === String(open)) return;
   el.classList.toggle('tabulator-group-visible', open);
   el.setAttribute('aria-expanded', String(open));
-}
-
-/** Lengthens a list in place to `size`, without holes (a list with holes is slower to read). */
-function grow(list: unknown[], size: number): void {
-  while (list.length < size) list.push(undefined);
 }

@@ -387,8 +387,9 @@ export class TableController {
       attributes.map((a) => ({
         id: a.id,
         key: (e) => groupKey(a, e),
-        // Equal ranks are equal keys (a key is then read once per value, not per row), but for dates: grouped by day.
-        classes: () => (a.kind === 'date' ? undefined : this.#ranks.get(a.id)),
+        // Equal ranks are equal values, so equal keys: a key is read once per value, not per row and
+        // regrouping (the ranks are computed once for the data, as for a sort, if no sort did).
+        classes: () => this.#rankFor(a),
         header: (value, count, rows) => groupHeader(a, value, count, rows, this.#goal),
       })),
     );
