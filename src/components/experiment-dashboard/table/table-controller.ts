@@ -1,7 +1,7 @@
-// One piece (~680 lines): the one owner of the Tabulator instance, so no other code calls
-// Tabulator (ARCHITECTURE.md). Columns, keyboard, ranks, child runs and Tabulator's patches are
-// files of their own beside it; what stays is the table's life cycle and its API to the element.
-import type { CellComponent, ColumnComponent, ColumnDefinition, GroupComponent, RowComponent } from 'tabulator-tables';
+// One piece (~650 lines): the one owner of the Tabulator instance, so no other code calls
+// Tabulator (ARCHITECTURE.md). Columns, keyboard, ranks, child runs, groups and Tabulator's
+// patches are files of their own beside it; what stays is the table's life cycle and its API to the element.
+import type { CellComponent, ColumnComponent, ColumnDefinition, RowComponent } from 'tabulator-tables';
 import type { Attribute } from '../../../data/attributes.js';
 import type { Experiment, Goal, SortSpec } from '../../../data/types.js';
 // Tabulator first: the table's modules then follow it in a bundle, close enough for gzip to share their words.
@@ -118,8 +118,6 @@ export class TableController {
       popupContainer: this.popupContainer,
       placeholder: '',
       renderVerticalBuffer: 300,
-      groupToggleElement: 'header',
-      groupStartOpen: true,
       rowFormatter: (row: RowComponent) => this.#formatRow(row),
     });
     table.on('tableBuilt', () => {
@@ -143,12 +141,6 @@ export class TableController {
       queueMicrotask(() => this.callbacks.onLayoutChange?.());
     });
     table.on('columnMoved', () => this.callbacks.onLayoutChange?.());
-    // Tabulator toggles a group a task after the click on its header: when the rows were regrouped
-    // in between (new data, a regroup), the group it toggles has no element any more.
-    table.on('groupVisibilityChanged', (group: GroupComponent, visible: boolean) => {
-      const el = group.getElement() as HTMLElement | false;
-      if (el) el.setAttribute('aria-expanded', String(visible));
-    });
     table.on('columnResized', (column: ColumnComponent) => this.callbacks.onColumnResized?.(column.getField(), column.getWidth()));
     // No 'dataFiltered' listener: with one, Tabulator builds a RowComponent for every row that
     // passes each filter (100,000 objects, kept on the rows for good). setFilter and setData
@@ -389,41 +381,25 @@ export class TableController {
     this.#goal = goal;
     // Expandable group rows make the grid a tree grid.
     this.element.setAttribute('role', attributes.length > 0 ? 'treegrid' : 'grid');
-    if (attributes.length === 0) {
-      if (wasGrouped) {
-        table.setGroupBy(false as unknown as string);
-        this.#families?.rearrange();
-      }
-      return;
-    }
-    // setGroupStartOpen and setGroupHeader each regroup all rows when grouped: write the options
-    // and regroup once with setGroupBy, which reads them.
-    const options = table.options as { groupStartOpen?: boolean; groupHeader?: unknown };
-    options.groupStartOpen = true;
-    options.groupHeader = attributes.map((a) => (value: unknown, count: number, data: Experiment[], group: GroupComponent) => {
-        // Tabulator makes the header a rowgroup inside the rowgroup; a row with one cell is valid ARIA.
-        const el = group.getElement();
-        el.setAttribute('role', 'row');
-        el.setAttribute('aria-expanded', String(group.isVisible()));
-        el.setAttribute('aria-level', String(attributes.indexOf(a) + 1));
-        return groupHeader(a, value, count, data, this.#goal);
-      });
-    table.setGroupBy(attributes.map((a) => (data: Experiment) => groupKey(a, data)) as unknown as string);
+    if (attributes.length === 0 && !wasGrouped) return;
+    // Grouped by the same attributes again (a new main-metric goal), the open groups stay open.
+    table.setRowGroups(
+      attributes.map((a) => ({
+        id: a.id,
+        key: (e) => groupKey(a, e),
+        // Equal ranks are equal values, so equal keys: a key is read once per value, not per row and
+        // regrouping (the ranks are computed once for the data, as for a sort, if no sort did).
+        classes: () => this.#rankFor(a),
+        header: (value, count, rows) => groupHeader(a, value, count, rows, this.#goal),
+      })),
+    );
     // Families nest within a group: regrouping changes which children sit under their parent.
     this.#families?.rearrange();
   }
 
-  /**
-   * Opens or closes every group at every level. Hiding groups one by one rebuilds the group
-   * list after the first; regrouping from scratch with a new start state is two passes.
-   */
+  /** Opens or closes every group at every level. */
   setAllGroupsOpen(open: boolean): void {
-    const table = this.#table;
-    if (!table || this.#groupAttrs.length === 0) return;
-    // Open state is kept per group key, so the groups are rebuilt from none with the new start state.
-    table.setGroupBy(false as unknown as string);
-    (table.options as { groupStartOpen?: boolean }).groupStartOpen = open;
-    table.setGroupBy(this.#groupAttrs.map((a) => (data: Experiment) => groupKey(a, data)) as unknown as string);
+    if (this.#groupAttrs.length > 0) this.#table?.setAllGroupsOpen(open);
   }
 
   /** Records shown after filters, in display order. */

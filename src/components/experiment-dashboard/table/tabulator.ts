@@ -1,13 +1,15 @@
-import { GroupRowsModule, Module, MoveColumnsModule, ResizeColumnsModule, Tabulator } from 'tabulator-tables';
+import { Module, MoveColumnsModule, ResizeColumnsModule, Tabulator } from 'tabulator-tables';
 import type { CellComponent, ColumnComponent } from 'tabulator-tables';
 import type { Experiment } from '../../../data/types.js';
 import { ordinalOf, orderByRanks } from './ranks.js';
+import { RowGroups, type GroupLevel } from './group-rows.js';
 
 /*
- * Everything that reaches into Tabulator: the modules it registers, and the patches of its
- * internals below (each an exported function taking the table). The patches were written against
- * one version; on another they leave Tabulator's own behaviour in place and say so once.
- * One piece (~610 lines) on purpose: a Tabulator upgrade is checked in this one file.
+ * Everything that reaches into Tabulator: the modules it registers (all here but RowGroups, in
+ * group-rows.ts), and the patches of its internals below (each an exported function taking the
+ * table). The patches were written against one version; on another they leave Tabulator's own
+ * behaviour in place and say so once. One piece (~620 lines) on purpose: a Tabulator upgrade is
+ * checked in this file and group-rows.ts.
  */
 
 /**
@@ -30,7 +32,7 @@ function patchable(): boolean {
 
 /*
  * Small modules of our own, written against Tabulator's module API (the way its own modules
- * are written), in place of three of its modules whose size is mostly features we never use:
+ * are written), in place of those of its modules whose size is mostly features we never use:
  *
  * - CellNodes instead of FormatModule (4.6 KB of the 49 KB min+gzip): our formatters are all
  *   functions returning DOM nodes; FormatModule's weight is its 20 built-in formatters (HTML,
@@ -46,6 +48,9 @@ function patchable(): boolean {
  * - ColumnSort instead of SortModule (2.7 KB): our columns sort by precomputed ranks (a `sorter`
  *   function, or useRankedSort below); SortModule's weight is its built-in sorters, sorter params,
  *   remote and tristate sorting and persistence hooks.
+ * - RowGroups instead of GroupRowsModule (4.3 KB): see group-rows.ts. GroupRowsModule's weight is
+ *   group values, row moving between groups, column calcs per group, and its per-row bookkeeping,
+ *   which also made grouping 100,000 rows slow.
  */
 
 /** What the modules reach beyond the typed Module API: the data pipeline, and Tabulator's internal rows, cells and columns. */
@@ -419,17 +424,21 @@ export const TABLE_MODULES = {
   CellClicks,
   CellNodes,
   ColumnSort,
-  GroupRowsModule,
   MoveColumnsModule,
   ResizeColumnsModule,
   RowFamilies,
+  RowGroups,
   RowPredicate,
   StickyColumns,
 } as const;
 
-/** The table with a row predicate and families (RowPredicate and RowFamilies above). */
+/** The table with a row predicate, families and groups (RowPredicate and RowFamilies above, RowGroups). */
 export type DashboardTabulator = Tabulator & {
   setRowPredicate(predicate: ((data: unknown) => boolean) | undefined): void;
+  /** Groups the rows by these levels, outermost first; none: no groups. */
+  setRowGroups(levels: readonly GroupLevel[]): void;
+  /** Opens or closes every group at every level. */
+  setAllGroupsOpen(open: boolean): void;
   setRowArranger(arranger: RowArranger | undefined): void;
   refreshShownRows(): void;
 };
