@@ -29,20 +29,28 @@ export const DROPPED_TABULATOR_PREFIXES = [
 export const UNUSED_TABULATOR_CLASSES = new RegExp(`\\.tabulator-(?:${DROPPED_TABULATOR_PREFIXES.join('|')})(?![\\w])`);
 
 /**
+ * A selector of the arrow Tabulator's SortModule draws in a header: ColumnSort (table/tabulator.ts)
+ * draws a `.sort-arrow` of its own there, styled by the dashboard.
+ */
+export const TABULATOR_SORT_ARROW = /\.tabulator-col-sorter[^,]*\.tabulator-arrow/;
+
+/**
  * Tabulator's minified stylesheet without the rules of modules that are not registered: selectors
- * naming one of {@link UNUSED_TABULATOR_CLASSES} are dropped, a rule with none left goes, and so
- * does an `@media` block left empty. Everything else is kept byte for byte.
+ * naming one of {@link UNUSED_TABULATOR_CLASSES} or {@link TABULATOR_SORT_ARROW} are dropped, a
+ * rule with none left goes, and so does an `@media` block left empty, and the source-map comment.
+ * Everything else is kept byte for byte.
  * @param {string} css
  */
 export function trimTabulatorCss(css) {
   /** @param {string} block */
   const keepRules = (block) =>
     block.replace(/([^{}]+)\{([^{}]*)\}/g, (/** @type {string} */ whole, /** @type {string} */ selectors, /** @type {string} */ body) => {
-      const kept = selectors.split(',').filter((sel) => !UNUSED_TABULATOR_CLASSES.test(sel));
+      const kept = selectors.split(',').filter((sel) => !UNUSED_TABULATOR_CLASSES.test(sel) && !TABULATOR_SORT_ARROW.test(sel));
       return kept.length === 0 ? '' : `${kept.join(',')}{${body}}`;
     });
   // @media blocks hold rules of their own: trim inside, drop the block when nothing is left.
   return css
+    .replace(/\s*\/\*# sourceMappingURL=[^*]*\*\/\s*$/, '')
     .replace(/(@media[^{]*)\{((?:[^{}]*\{[^{}]*\})*)\}/g, (/** @type {string} */ whole, /** @type {string} */ media, /** @type {string} */ inner) => {
       const rest = keepRules(inner);
       return rest === '' ? '' : `${media}{\u0000${rest}\u0000}`;

@@ -14,7 +14,6 @@ const INSTALLED = JSON.parse(readFileSync(new URL('../../node_modules/tabulator-
 const STUB = `
 export class Module { constructor(table) { this.table = table; } registerColumnOption() {} registerTableFunction() {} subscribe() {} }
 export class Tabulator { static registerModule() {} static get version() { return globalThis.__tabulatorStubVersion; } }
-export class GroupRowsModule {}
 export class MoveColumnsModule {}
 export class ResizeColumnsModule {}
 export class ResizeTableModule {}

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { DROPPED_TABULATOR_PREFIXES, UNUSED_TABULATOR_CLASSES, cssModuleSource, trimTabulatorCss } from '../../scripts/css-text.mjs';
+import { DROPPED_TABULATOR_PREFIXES, TABULATOR_SORT_ARROW, UNUSED_TABULATOR_CLASSES, cssModuleSource, trimTabulatorCss } from '../../scripts/css-text.mjs';
 
 const FILE = fileURLToPath(new URL('../../node_modules/tabulator-tables/dist/css/tabulator.min.css', import.meta.url));
 const full = readFileSync(FILE, 'utf8');
@@ -39,6 +39,15 @@ describe('trimmed Tabulator stylesheet', () => {
     assert.ok(!UNUSED_TABULATOR_CLASSES.test('.tabulator-row'));
     // Every prefix names something in Tabulator's stylesheet (a stale one would hide a typo).
     for (const prefix of DROPPED_TABULATOR_PREFIXES) assert.ok(full.includes(`.tabulator-${prefix}`), `.tabulator-${prefix} is in Tabulator's stylesheet`);
+  });
+
+  it("drops SortModule's header arrow (ColumnSort draws its own) and keeps the group arrow and the sorter's colours", () => {
+    assert.ok(TABULATOR_SORT_ARROW.test('.tabulator .tabulator-header .tabulator-col .tabulator-col-content .tabulator-col-sorter .tabulator-arrow'));
+    assert.ok(full.includes('.tabulator-col-sorter .tabulator-arrow'));
+    assert.doesNotMatch(trimmed, /\.tabulator-col-sorter[^,{]*\.tabulator-arrow/);
+    assert.match(trimmed, /\.tabulator-row\.tabulator-group \.tabulator-arrow\{/);
+    assert.match(trimmed, /\[aria-sort=ascending\] \.tabulator-col-content \.tabulator-col-sorter\{color:/);
+    assert.doesNotMatch(trimmed, /sourceMappingURL/);
   });
 
   it('stays well-formed: balanced braces, no empty rules or @media blocks', () => {
