@@ -902,22 +902,14 @@ function parseDefaults(v: unknown, c: Collector): CollectionDefaults {
   return d;
 }
 
-/**
- * The record's main metric with its goal and value filled in. `inPlace`: the record's own
- * `mainMetric` object may be filled (it came from text this module parsed), not copied.
- */
-function mainMetricOf(e: Experiment, spec: { key: string; goal?: 'maximize' | 'minimize' } | undefined, force: boolean, inPlace = false): Experiment['mainMetric'] | undefined {
+/** The record's main metric with its goal and value filled in (a new object when they change). */
+function mainMetricOf(e: Experiment, spec: { key: string; goal?: 'maximize' | 'minimize' } | undefined, force: boolean): Experiment['mainMetric'] | undefined {
   const key = force ? spec?.key : (e.mainMetric?.key ?? spec?.key);
   if (!key) return undefined;
   const goal = (force ? spec?.goal : e.mainMetric?.goal) ?? spec?.goal ?? 'maximize';
   const value = !force && e.mainMetric?.key === key && e.mainMetric.value !== undefined ? e.mainMetric.value : e.metrics?.[key]?.last;
   const own = e.mainMetric?.key === key ? e.mainMetric : undefined;
   if (own && own.goal === goal && own.value === value) return own;
-  if (own && inPlace && value !== undefined) {
-    own.goal = goal;
-    own.value = value;
-    return own;
-  }
   // The record's own fields of its main metric stay (unknown ones included).
   const mm: NonNullable<Experiment['mainMetric']> = own ? { ...own, goal } : { key, goal };
   if (value !== undefined) mm.value = value;
@@ -1005,8 +997,6 @@ interface RecordContext {
   single?: string;
   /** Records of ours are kept exactly as they are (their status was derived when they were read). */
   keepOurs?: boolean;
-  /** The records were parsed from text here: nobody else holds their nested objects. */
-  ownsInput?: boolean;
 }
 
 /** Validates the records of a list: the valid ones, normalised, in order; every problem named. */
@@ -1043,7 +1033,7 @@ function* checkRecords(records: readonly unknown[], ctx: RecordContext, problems
       continue;
     }
     const derived = deriveStatus(e, ctx.now, ctx.deadAfter);
-    const mm = mainMetricOf(derived, ctx.mainSpec, ctx.options.mainMetric !== undefined, ctx.ownsInput && derived !== raw);
+    const mm = mainMetricOf(derived, ctx.mainSpec, ctx.options.mainMetric !== undefined);
     if (mm && mm !== derived.mainMetric) {
       // A fresh record of ours is filled in place (no copy per record); one handed in is copied.
       if (derived === raw) (e = copyOf(derived)).mainMetric = mm;
@@ -1119,8 +1109,7 @@ function* parseSteps(input: unknown, options: ParseOptions): Generator<void, Par
   }
 
   const now = options.now ?? (generatedAt ? Date.parse(generatedAt) : Date.now());
-  const ctx: RecordContext = { now, deadAfter: options.deadAfterMs ?? defaults.deadAfterMs ?? DEFAULT_DEAD_AFTER_MS, options, mainSpec: options.mainMetric ?? defaults.mainMetric, ownsInput: typeof input === 'string' };
-  const experiments = yield* checkRecords(records, ctx, problems);
+  const experiments = yield* checkRecords(records, { now, deadAfter: options.deadAfterMs ?? defaults.deadAfterMs ?? DEFAULT_DEAD_AFTER_MS, options, mainSpec: options.mainMetric ?? defaults.mainMetric }, problems);
   const result: ParseResult = { experiments, problems, defaults };
   if (generatedAt) result.generatedAt = generatedAt;
   if (source) result.source = source;
