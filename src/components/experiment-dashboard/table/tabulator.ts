@@ -1,16 +1,13 @@
+// One piece (~620 lines) on purpose: everything that reaches into Tabulator is here (and in
+// group-rows.ts), so a Tabulator upgrade is checked in these two files. The modules it registers
+// and the patches of its internals below (each an exported function taking the table) were
+// written against one version; on another they leave Tabulator's own behaviour in place and say
+// so once.
 import { Module, MoveColumnsModule, ResizeColumnsModule, Tabulator } from 'tabulator-tables';
 import type { CellComponent, ColumnComponent } from 'tabulator-tables';
 import type { Experiment } from '../../../data/types.js';
 import { ordinalOf, orderByRanks } from './ranks.js';
 import { RowGroups, type GroupLevel } from './group-rows.js';
-
-/*
- * Everything that reaches into Tabulator: the modules it registers (all here but RowGroups, in
- * group-rows.ts), and the patches of its internals below (each an exported function taking the
- * table). The patches were written against one version; on another they leave Tabulator's own
- * behaviour in place and say so once. One piece (~620 lines) on purpose: a Tabulator upgrade is
- * checked in this file and group-rows.ts.
- */
 
 /**
  * The tabulator-tables version the patches below were read against (a Node test compares it with
